@@ -1,0 +1,117 @@
+"""The canonical shape every reader returns (the narrow waist of the import path).
+
+A reader turns one file (a path) into a :class:`ReadResult`. It maps and interprets only; it never
+writes to the database. ``etl.load`` validates, scrubs and writes the result.
+
+Column contracts (pandas DataFrames; large readers may return a ``pyarrow.Table`` with the same
+columns for ``answers`` and ``responses``):
+
+``responses``  one row per respondent
+    row (int, 1-based data row in the source file, for messages), respondent_id (str or None: the
+    source's own id, hashed at load), library (str or None: the raw name as in the file),
+    branch (str or None), period (str or None), submitted_at (datetime64 or NaT),
+    touchpoint (str or None), plus optional segment columns age_band, visit_frequency, user_type,
+    channel (str or None).
+``answers``    one row per respondent x item with a value
+    row (int, joins ``responses.row``), column (source header), item (item code), value (float on
+    the item's own scale, already turned so that higher = more positive; NaN = missing, e.g.
+    "Ved ikke"), raw_value (str as in the file).
+``items``      one row per item the file carries
+    column, item, construct (wellbeing | engagement | enps | satisfaction | nps | touchpoint |
+    other), text, scale_min, scale_max (floats), touchpoint (str or None), reversed (bool: the
+    source scale had 1 = best and was turned).
+``comments``   row, column, item, text (raw free text; ``etl.load`` scrubs it before storing).
+``aggregates`` unit-level results: row, library, branch, period, respondent_type, item, n, mean,
+    sd, response_rate, distribution (JSON text of {value: count} or None), scale_min, scale_max.
+``kiosk``      smiley-kiosk counts per hour: row, library, branch, terminal, date (date), hour
+    (0-23), question, button (1-4, 4 = happiest), n.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+RESPONSE_COLUMNS = [
+    "row",
+    "respondent_id",
+    "library",
+    "branch",
+    "period",
+    "submitted_at",
+    "touchpoint",
+]
+SEGMENT_COLUMNS = ["age_band", "visit_frequency", "user_type", "channel"]
+ANSWER_COLUMNS = ["row", "column", "item", "value", "raw_value"]
+ITEM_COLUMNS = ["column", "item", "construct", "text", "scale_min", "scale_max", "touchpoint", "reversed"]
+COMMENT_COLUMNS = ["row", "column", "item", "text"]
+AGGREGATE_COLUMNS = [
+    "row",
+    "library",
+    "branch",
+    "period",
+    "respondent_type",
+    "item",
+    "n",
+    "mean",
+    "sd",
+    "response_rate",
+    "distribution",
+    "scale_min",
+    "scale_max",
+]
+KIOSK_COLUMNS = ["row", "library", "branch", "terminal", "date", "hour", "question", "button", "n"]
+
+CONSTRUCTS = ("wellbeing", "engagement", "enps", "satisfaction", "nps", "touchpoint", "other")
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    """An empty frame with the given columns (object dtype)."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+@dataclass
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def line(self) -> str:
+        """One human line: file, row, column: reason."""
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        value = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{', '.join(where)}: {self.reason}{value}"
+
+
+class ReadError(Exception):
+    """The whole file cannot be read: one clear line saying what and what to do."""
+
+
+@dataclass
+class ReadResult:
+    """What a reader found in one file; see the module docstring for the column contracts."""
+
+    path: Path
+    format: str
+    encoding: str = "utf-8"
+    respondent_type: str | None = None
+    instrument: str | None = None
+    records: int = 0
+    responses: pd.DataFrame = field(default_factory=lambda: empty(RESPONSE_COLUMNS))
+    answers: pd.DataFrame = field(default_factory=lambda: empty(ANSWER_COLUMNS))
+    items: pd.DataFrame = field(default_factory=lambda: empty(ITEM_COLUMNS))
+    comments: pd.DataFrame = field(default_factory=lambda: empty(COMMENT_COLUMNS))
+    aggregates: pd.DataFrame = field(default_factory=lambda: empty(AGGREGATE_COLUMNS))
+    kiosk: pd.DataFrame = field(default_factory=lambda: empty(KIOSK_COLUMNS))
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
