@@ -1,0 +1,45 @@
+"""Every SQL statement of Service Mirror lives in this folder, one query per ``NAME.sql`` file.
+
+Queries take DuckDB ``$named`` parameters and are loaded by name; nothing builds SQL from strings.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of ``queries/NAME.sql``; KeyError with the name when there is no such file."""
+    resource = resources.files(__name__).joinpath(f"{name}.sql")
+    if not resource.is_file():
+        raise KeyError(f"no query named {name!r} in queries/")
+    return resource.read_text(encoding="utf-8")
+
+
+def names() -> list[str]:
+    """The names of all queries, sorted."""
+    return sorted(
+        p.name.removesuffix(".sql")
+        for p in resources.files(__name__).iterdir()
+        if p.name.endswith(".sql")
+    )
+
+
+def run(con, name: str, /, **params) -> pd.DataFrame:
+    """Run query ``name`` with ``$named`` parameters and return the result as a DataFrame."""
+    return con.execute(sql(name), params).df()
+
+
+def execute(con, name: str, /, **params) -> None:
+    """Run a statement (insert/update/delete/script) that returns nothing useful."""
+    con.execute(sql(name), params or None)
+
+
+def scalar(con, name: str, /, **params):
+    """Run query ``name`` and return the first column of its first row (None if no row)."""
+    rows = con.execute(sql(name), params).fetchall()
+    return rows[0][0] if rows else None

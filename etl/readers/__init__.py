@@ -1,0 +1,1 @@
+"""One reader module per export format; the registry is servicemirror.etl.registry."""

@@ -1,0 +1,145 @@
+"""Sniff what a file is before any reader touches it: kind, encoding, delimiter.
+
+DuckDB's CSV reader takes UTF-8, UTF-16 and latin-1 but not cp1252, so anything that is not plain
+UTF-8 is converted to a temporary UTF-8 file in chunks first (STACK.md). File type is decided by
+content, never by the extension.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from servicemirror.etl.readers.base import ReadError
+
+CHUNK = 1 << 20
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls
+DELIMITERS = [",", ";", "\t", "|"]
+
+
+@dataclass
+class Sniffed:
+    """What the first bytes and lines of a file say."""
+
+    kind: str  # csv | xlsx | zip
+    encoding: str  # utf-8 | utf-8-sig | cp1252 | utf-16
+    delimiter: str | None
+    head: list[str]  # the first lines, decoded
+
+
+def sniff(path: Path) -> Sniffed:
+    """Decide the kind of file and, for text, its encoding and delimiter.
+
+    Raises ReadError with one line for empty, binary or unreadable files.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError(f"{path.name}: the file is empty. Export the survey again and upload that file.")
+    with path.open("rb") as fh:
+        start = fh.read(CHUNK)
+    if start.startswith(ZIP_MAGIC):
+        return Sniffed(_zip_kind(path), "binary", None, [])
+    if start.startswith(OLE_MAGIC):
+        raise ReadError(
+            f"{path.name}: this is an old binary Excel file (.xls). Open it in Excel and save it as "
+            ".xlsx or CSV, then upload that."
+        )
+    encoding = detect_encoding(path, start)
+    text = _decode_head(start, encoding)
+    head = text.splitlines()[:50]
+    if not any(line.strip() for line in head):
+        raise ReadError(f"{path.name}: the file holds no text. Export the survey again.")
+    return Sniffed("csv", encoding, sniff_delimiter(head), head)
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile:
+        raise ReadError(f"{path.name}: a damaged zip/xlsx file. Save or export it again.") from None
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return "zip"
+
+
+def detect_encoding(path: Path, start: bytes | None = None) -> str:
+    """utf-16 (BOM), utf-8-sig (BOM), utf-8 (whole file decodes) or cp1252 (anything else)."""
+    if start is None:
+        with Path(path).open("rb") as fh:
+            start = fh.read(CHUNK)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if b"\x00" in start[:4096]:
+        # UTF-16 without BOM has a NUL in every other byte; anything else with NULs is binary
+        evens, odds = start[0:4096:2], start[1:4096:2]
+        if odds.count(0) > len(odds) * 0.4 or evens.count(0) > len(evens) * 0.4:
+            return "utf-16-le" if odds.count(0) > evens.count(0) else "utf-16-be"
+        raise ReadError(
+            f"{Path(path).name}: this is not a text or Excel file (it contains binary data). "
+            "Upload the CSV or .xlsx export from your survey tool."
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return "cp1252"
+    return "utf-8"
+
+
+def _decode_head(start: bytes, encoding: str) -> str:
+    if encoding == "cp1252":
+        return start.decode("cp1252", errors="replace")
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(start)
+
+
+def sniff_delimiter(lines: list[str]) -> str | None:
+    """The delimiter that splits the first lines most consistently (quotes respected)."""
+    sample = [line for line in lines[:20] if line.strip()]
+    if not sample:
+        return None
+    best, best_score = None, 0.0
+    for delim in DELIMITERS:
+        counts = [len(row) - 1 for row in csv.reader(io.StringIO("\n".join(sample)), delimiter=delim)]
+        if not counts or max(counts) == 0:
+            continue
+        # prefer a delimiter that gives many fields on most lines
+        common = max(set(counts), key=counts.count)
+        score = common * counts.count(common) / len(counts)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def to_utf8(path: Path, encoding: str, workdir: Path | None = None) -> Path:
+    """A UTF-8 (no BOM) version of a text file: the file itself if it already is, else a temp copy.
+
+    Converts in chunks so a large export never sits in memory whole. NUL characters are dropped
+    (they break CSV parsers and are never meaningful in a survey export).
+    """
+    path = Path(path)
+    if encoding == "utf-8":
+        with path.open("rb") as fh:
+            if b"\x00" not in fh.read(CHUNK):
+                return path
+    source_encoding = "utf-16" if encoding.startswith("utf-16") and encoding == "utf-16" else encoding
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="servicemirror-"))
+    target = workdir / (path.stem + ".utf8.csv")
+    with (
+        path.open("r", encoding=source_encoding, errors="replace", newline="") as src,
+        target.open("w", encoding="utf-8", newline="") as dst,
+    ):
+        while chunk := src.read(CHUNK):
+            dst.write(chunk.replace("\x00", ""))
+    return target

@@ -1,0 +1,783 @@
+"""The ONLY writer: file -> reader -> resolved, validated, scrubbed frames -> one transaction.
+
+Reading, interpretation and validation happen before the database lock is taken; the lock is held
+only for the inserts and the commit (ARCHITECTURE.md, Database access). An upload lands whole or
+not at all, and every stored row points to its upload so it can be listed and undone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from servicemirror import db, queries
+from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
+from servicemirror.etl import scrub, vocab
+from servicemirror.etl.detect import sniff
+from servicemirror.etl.registry import READERS
+from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
+
+RESPONDENT_TYPES = ("staff", "patron")
+NEAR_MISS_CUTOFF = 0.75
+
+
+class LoadRefused(Exception):
+    """The whole file is refused; the message is one line saying what and what to do."""
+
+
+@dataclass
+class LoadReport:
+    """What happened to one file (the ``load --json`` object)."""
+
+    file: str
+    format: str | None = None
+    encoding: str | None = None
+    respondent_type: str | None = None
+    upload_id: int | None = None
+    records: int = 0
+    valid_responses: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    libraries: dict[str, int] = field(default_factory=dict)
+    items: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    status: str = "pending"  # loaded | dry_run | duplicate | refused
+    superseded: int = 0
+    message: str | None = None
+
+    def to_json(self) -> dict:
+        """The JSON object documented in issue 3 (plus status/message/superseded)."""
+        return asdict(self)
+
+
+@dataclass
+class _Prepared:
+    """Frames ready to insert (no ids yet) plus the report."""
+
+    report: LoadReport
+    sha256: str
+    kind: str
+    instrument: str | None
+    responses: pd.DataFrame
+    answers: pd.DataFrame
+    comments: pd.DataFrame
+    aggregates: pd.DataFrame
+    kiosk: pd.DataFrame
+    new_libraries: pd.DataFrame
+    new_branches: pd.DataFrame
+    new_items: pd.DataFrame
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_file(
+    db_path: Path,
+    path: Path,
+    *,
+    respondent_type: str | None = None,
+    library: str | None = None,
+    period: str | None = None,
+    format: str | None = None,
+    dry_run: bool = False,
+    loaded_by: str = "cli",
+    include_staff_text: bool = False,
+) -> LoadReport:
+    """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
+
+    Raises LoadRefused (one line) when the file as a whole cannot be loaded; the database is then
+    unchanged. Rows that are individually invalid are listed in ``report.rejected``.
+    """
+    db_path, path = Path(db_path), Path(path)
+    prepared = prepare(
+        db_path,
+        path,
+        respondent_type=respondent_type,
+        library=library,
+        period=period,
+        format=format,
+        include_staff_text=include_staff_text,
+    )
+    report = prepared.report
+    if dry_run:
+        report.status = "dry_run"
+        return report
+    with db.writing(db_path, create=True) as con:
+        existing = queries.scalar(con, "upload_by_sha256", sha256=prepared.sha256)
+        if existing is not None:
+            report.status = "duplicate"
+            report.upload_id = None
+            report.message = f"{path.name}: already loaded as upload {existing}; nothing changed."
+            return report
+        report.upload_id = _write(con, prepared, loaded_by)
+        report.status = "loaded"
+    return report
+
+
+def prepare(
+    db_path: Path,
+    path: Path,
+    *,
+    respondent_type: str | None = None,
+    library: str | None = None,
+    period: str | None = None,
+    format: str | None = None,
+    include_staff_text: bool = False,
+) -> _Prepared:
+    """Everything up to the write: read, resolve libraries/periods/items, validate, scrub."""
+    path = Path(path)
+    if not path.is_file():
+        raise LoadRefused(f"{path}: no such file.")
+    if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
+        raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
+    try:
+        sniffed = sniff(path)
+        reader = _choose_reader(path, sniffed, format)
+        result = reader.read(path, sniffed, None)
+    except ReadError as exc:
+        raise LoadRefused(str(exc)) from None
+    state = _database_state(db_path)
+    return _resolve(result, state, path, respondent_type, library, period, include_staff_text)
+
+
+def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
+    """Add or update libraries (library, display_name, municipality, aliases, consent_named).
+
+    Returns the number of libraries written. Creates the database if needed.
+    """
+    frame = pd.DataFrame(
+        {
+            "library_key": libraries["library"].map(vocab.slug),
+            "display_name": libraries.get("display_name", libraries["library"]),
+            "municipality": libraries.get("municipality", pd.Series([None] * len(libraries))),
+            "aliases": libraries.get("aliases", pd.Series([[] for _ in range(len(libraries))])).map(
+                lambda a: list(a) if isinstance(a, list | tuple | np.ndarray) else []
+            ),
+            "consent_named": libraries.get("consent_named", pd.Series([False] * len(libraries))).astype(bool),
+        }
+    )
+    # the short name itself is always an alias, so "Gentofte" finds "Gentofte Centralbibliotek"
+    frame["aliases"] = [
+        sorted({*a, str(name)}) for a, name in zip(frame["aliases"], libraries["library"], strict=True)
+    ]
+    with db.writing(db_path, create=True) as con:
+        _seed_core_items(con)
+        con.register("new_libraries", frame)
+        queries.execute(con, "upsert_libraries")
+        con.unregister("new_libraries")
+    return len(frame)
+
+
+def undo(db_path: Path, upload_id: int) -> dict:
+    """Remove one upload completely and restore what it had superseded.
+
+    Returns {"upload_id", "file_name", "rows_removed"}; LoadRefused if there is no such active upload.
+    """
+    with db.writing(db_path) as con:
+        row = queries.run(con, "upload_get", upload_id=upload_id)
+        if row.empty or row.loc[0, "status"] != "active":
+            raise LoadRefused(f"upload {upload_id}: no such active upload. See `servicemirror uploads`.")
+        removed = int(queries.scalar(con, "upload_row_count", upload_id=upload_id) or 0)
+        queries.execute(con, "undo_upload", upload_id=upload_id)
+    return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
+
+
+def set_setting(db_path: Path, key: str, value: str) -> None:
+    """Write one setting (validated: k never below 3)."""
+    if key not in SETTING_DEFAULTS:
+        raise LoadRefused(f"unknown setting {key!r}; known: {', '.join(SETTING_DEFAULTS)}.")
+    if key in ("k_staff", "k_comments"):
+        if not value.isdigit() or int(value) < K_MINIMUM:
+            raise LoadRefused(f"{key} must be a whole number of at least {K_MINIMUM}.")
+    with db.writing(db_path) as con:
+        queries.execute(con, "setting_set", key=key, value=value)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _choose_reader(path: Path, sniffed, format: str | None):
+    if format is not None:
+        if format not in READERS:
+            raise LoadRefused(f"unknown --format {format!r}; known formats: {', '.join(sorted(READERS))}.")
+        return READERS[format]
+    scores = sorted(((r.detect(sniffed, path), r.name) for r in READERS.values()), reverse=True)
+    if not scores or scores[0][0] <= 0:
+        raise LoadRefused(
+            f"{path.name}: not a survey export Service Mirror recognises. Check docs/formats.md, "
+            "or name the format with --format."
+        )
+    return READERS[scores[0][1]]
+
+
+@dataclass
+class _State:
+    libraries: pd.DataFrame
+    branches: pd.DataFrame
+    items: pd.DataFrame
+    settings: dict[str, str]
+
+
+def _database_state(db_path: Path) -> _State:
+    """What the database already knows (libraries, items, settings); defaults for a new one."""
+    if not db.exists(db_path):
+        return _State(
+            pd.DataFrame(columns=["library_key", "display_name", "aliases"]),
+            pd.DataFrame(columns=["branch_key", "library_key", "display_name", "aliases"]),
+            _core_items(),
+            dict(SETTING_DEFAULTS),
+        )
+    with db.reading(db_path) as con:
+        libraries = queries.run(con, "libraries_all")
+        branches = queries.run(con, "branches_all")
+        items = queries.run(con, "items_all")
+        settings = dict(SETTING_DEFAULTS) | dict(queries.run(con, "settings_all").itertuples(index=False))
+    core = _core_items()
+    items = pd.concat([items, core[~core["item_code"].isin(items["item_code"])]], ignore_index=True)
+    return _State(libraries, branches, items, settings)
+
+
+def _core_items() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "item_code": code,
+                "construct": construct,
+                "text_da": da,
+                "text_en": en,
+                "scale_min": float(lo),
+                "scale_max": float(hi),
+                "touchpoint": tp,
+                "core": True,
+                "instrument_id": "forum-core-v1",
+            }
+            for code, construct, lo, hi, tp, da, en in vocab.CORE_ITEMS
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _resolve(
+    result: ReadResult,
+    state: _State,
+    path: Path,
+    respondent_type: str | None,
+    library: str | None,
+    period: str | None,
+    include_staff_text: bool,
+) -> _Prepared:
+    report = LoadReport(
+        file=path.name,
+        format=result.format,
+        encoding=result.encoding,
+        records=result.records,
+        warnings=list(result.warnings),
+    )
+    problems: list[Problem] = list(result.rejected)
+    has_rows = not result.responses.empty
+    has_aggregates = not result.aggregates.empty
+    has_kiosk = not result.kiosk.empty
+    if not (has_rows or has_aggregates or has_kiosk):
+        report.rejected = [_problem_json(p) for p in problems]
+        detail = f" First problem: {problems[0].line()}" if problems else ""
+        raise LoadRefused(f"{path.name}: no valid responses found in the file.{detail}")
+
+    libraries = _LibraryResolver(state, library, path.name)
+    items = _resolve_items(result, state, report)
+    responses = answers = comments = aggregates = kiosk = None
+    kind = "responses"
+
+    if has_rows:
+        responses = result.responses.copy()
+        rtype = respondent_type or None
+        if "respondent_type" not in responses.columns:
+            responses["respondent_type"] = None
+        if rtype:
+            responses["respondent_type"] = rtype
+        else:
+            responses["respondent_type"] = responses["respondent_type"].fillna(result.respondent_type)
+        bad_type = ~responses["respondent_type"].isin(RESPONDENT_TYPES)
+        if bad_type.all():
+            raise LoadRefused(
+                f"{path.name}: cannot tell whether this is a staff or a patron survey; "
+                "run again with --as staff or --as patron."
+            )
+        for row in responses.loc[bad_type, "row"]:
+            problems.append(Problem(path.name, int(row), "respondent_type", None, "respondent type must be staff or patron"))
+        responses = responses[~bad_type]
+        responses = libraries.apply(responses, problems)
+        responses = _apply_periods(responses, period, state.settings["period_length"], problems, path.name)
+        answers = result.answers[result.answers["row"].isin(responses["row"])].copy()
+        answers = _validate_answers(answers, items, problems, path.name)
+        # a respondent who answered nothing is not a response
+        answered = set(answers.loc[answers["value"].notna(), "row"])
+        comment_rows = set(result.comments["row"]) if not result.comments.empty else set()
+        responses = responses[responses["row"].isin(answered | comment_rows)]
+        answers = answers[answers["row"].isin(responses["row"])]
+        comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
+        responses["respondent_hash"] = _hash_ids(responses["respondent_id"], state.settings.get("hash_salt", ""))
+        report.valid_responses = len(responses)
+        types = sorted(set(responses["respondent_type"]))
+        report.respondent_type = types[0] if len(types) == 1 else ("mixed" if types else None)
+        counts = responses.groupby("display_name").size()
+        report.libraries = {str(k): int(v) for k, v in counts.items()}
+        report.items = _item_summary(answers, items)
+
+    if has_aggregates:
+        kind = "aggregates"
+        aggregates = result.aggregates.copy()
+        if respondent_type:
+            aggregates["respondent_type"] = respondent_type
+        aggregates = libraries.apply(aggregates, problems)
+        aggregates = _apply_periods(aggregates, period, state.settings["period_length"], problems, path.name)
+        aggregates = _validate_aggregates(aggregates, items, problems, path.name)
+        report.valid_responses = int(aggregates["n"].sum()) if not has_rows else report.valid_responses
+        report.respondent_type = report.respondent_type or _single(aggregates["respondent_type"])
+        for name, n in aggregates.groupby("display_name")["n"].max().items():
+            report.libraries[str(name)] = report.libraries.get(str(name), 0) + int(n)
+        report.items += _aggregate_item_summary(aggregates, items)
+
+    if has_kiosk:
+        kind = "kiosk"
+        kiosk = libraries.apply(result.kiosk.copy(), problems)
+        report.respondent_type = "patron"
+        report.valid_responses = int(kiosk["n"].sum())
+        for name, n in kiosk.groupby("display_name")["n"].sum().items():
+            report.libraries[str(name)] = int(n)
+
+    report.rejected = [_problem_json(p) for p in problems]
+    report.warnings += libraries.warnings
+    if report.valid_responses == 0:
+        first = f" First problem: {problems[0].line()}" if problems else ""
+        raise LoadRefused(f"{path.name}: no valid responses found in the file.{first}")
+    new_items = items[items["_new"]].drop(columns=["_new", "column"]).drop_duplicates("item_code")
+    return _Prepared(
+        report=report,
+        sha256=_sha256(path),
+        kind=kind,
+        instrument=result.instrument,
+        responses=responses if responses is not None else pd.DataFrame(),
+        answers=answers if answers is not None else pd.DataFrame(),
+        comments=comments if comments is not None else pd.DataFrame(),
+        aggregates=aggregates if aggregates is not None else pd.DataFrame(),
+        kiosk=kiosk if kiosk is not None else pd.DataFrame(),
+        new_libraries=libraries.new_libraries(),
+        new_branches=libraries.new_branches(),
+        new_items=new_items,
+    )
+
+
+def _single(series: pd.Series):
+    values = sorted(set(series.dropna()))
+    return values[0] if len(values) == 1 else None
+
+
+class _LibraryResolver:
+    """Match raw library/branch names to known ones; suggest near misses, never merge them."""
+
+    def __init__(self, state: _State, forced: str | None, file_name: str):
+        self.file_name = file_name
+        self.warnings: list[str] = []
+        self.lookup: dict[str, tuple[str, str]] = {}
+        for row in state.libraries.itertuples():
+            names = [row.library_key, row.display_name, *(list(row.aliases) if row.aliases is not None else [])]
+            for name in names:
+                self.lookup[_norm(name)] = (row.library_key, row.display_name)
+        self.branch_lookup: dict[tuple[str, str], str] = {}
+        for row in state.branches.itertuples():
+            names = [row.display_name, *(list(row.aliases) if row.aliases is not None else [])]
+            for name in names:
+                self.branch_lookup[(row.library_key, _norm(name))] = row.branch_key
+        self._new_libraries: dict[str, str] = {}
+        self._new_branches: dict[str, tuple[str, str]] = {}
+        self.forced = None
+        if forced:
+            self.forced = self._match(forced, allow_new=True, problems=None, row=None)
+
+    def _match(self, raw: str, allow_new: bool, problems, row):
+        norm = _norm(raw)
+        if norm in self.lookup:
+            return self.lookup[norm]
+        near = difflib.get_close_matches(norm, list(self.lookup), n=1, cutoff=NEAR_MISS_CUTOFF)
+        if near and problems is not None:
+            key, display = self.lookup[near[0]]
+            problems.append(
+                Problem(
+                    self.file_name,
+                    row,
+                    "library",
+                    raw,
+                    f"unknown library; did you mean '{display}'? Load with --library '{display}' "
+                    "or add the name as an alias",
+                )
+            )
+            return None
+        key = vocab.slug(raw)
+        if key in {k for k, _ in self.lookup.values()}:
+            return next(v for v in self.lookup.values() if v[0] == key)
+        self._new_libraries[key] = raw.strip()
+        self.lookup[norm] = (key, raw.strip())
+        self.warnings.append(f"new library '{raw.strip()}' added")
+        return key, raw.strip()
+
+    def apply(self, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+        frame = frame.copy()
+        if self.forced:
+            keys = [self.forced] * len(frame)
+        else:
+            keys = []
+            cache: dict[str, tuple | None] = {}
+            for raw, row in zip(frame["library"], frame["row"], strict=True):
+                if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
+                    problems.append(Problem(self.file_name, int(row), "library", None, "no library named; add a library column or use --library"))
+                    keys.append(None)
+                    continue
+                raw = str(raw)
+                if raw not in cache:
+                    cache[raw] = self._match(raw, True, problems, int(row))
+                elif cache[raw] is None:
+                    problems.append(Problem(self.file_name, int(row), "library", raw, "unknown library (see above)"))
+                keys.append(cache[raw])
+        ok = pd.Series([k is not None for k in keys], index=frame.index)
+        frame = frame[ok]
+        frame["library_key"] = [k[0] for k in keys if k is not None]
+        frame["display_name"] = [k[1] for k in keys if k is not None]
+        branch = frame["branch"] if "branch" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        frame["branch_key"] = [
+            self._branch(lib, b) for lib, b in zip(frame["library_key"], branch, strict=True)
+        ]
+        return frame
+
+    def _branch(self, library_key: str, raw) -> str | None:
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
+            return None
+        norm = _norm(str(raw))
+        key = self.branch_lookup.get((library_key, norm))
+        if key:
+            return key
+        key = f"{library_key}/{vocab.slug(str(raw))}"
+        self.branch_lookup[(library_key, norm)] = key
+        self._new_branches[key] = (library_key, str(raw).strip())
+        return key
+
+    def new_libraries(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "library": list(self._new_libraries.values()),
+                "library_key": list(self._new_libraries),
+                "display_name": list(self._new_libraries.values()),
+            }
+        )
+
+    def new_branches(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "branch_key": list(self._new_branches),
+                "library_key": [v[0] for v in self._new_branches.values()],
+                "display_name": [v[1] for v in self._new_branches.values()],
+            }
+        )
+
+
+def _norm(name) -> str:
+    return vocab.normalise_label(str(name))
+
+
+def period_of(timestamps: pd.Series, length: str) -> pd.Series:
+    """Period labels from timestamps: '2023' (year), '2023-H1' (half), '2023-Q1' (quarter)."""
+    ts = pd.to_datetime(timestamps, errors="coerce")
+    year = ts.dt.year.astype("Int64").astype("string")
+    if length == "half":
+        return year + "-H" + ((ts.dt.month - 1) // 6 + 1).astype("Int64").astype("string")
+    if length == "quarter":
+        return year + "-Q" + ts.dt.quarter.astype("Int64").astype("string")
+    return year
+
+
+def _apply_periods(frame: pd.DataFrame, forced: str | None, length: str, problems, file_name) -> pd.DataFrame:
+    frame = frame.copy()
+    if forced:
+        frame["period"] = str(forced).strip()
+        return frame
+    given = frame["period"].astype("string").str.strip() if "period" in frame.columns else None
+    if "submitted_at" in frame.columns:
+        derived = period_of(frame["submitted_at"], length)
+    else:
+        derived = pd.Series(pd.NA, index=frame.index, dtype="string")
+    period = given.where(given.notna() & (given != ""), derived) if given is not None else derived
+    missing = period.isna()
+    for row in frame.loc[missing, "row"]:
+        problems.append(Problem(file_name, int(row), "period", None, "no period and no date; add a period column or use --period"))
+    frame = frame[~missing]
+    frame["period"] = period[~missing].astype(str)
+    return frame
+
+
+def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.DataFrame:
+    """Items of this file with their scale and construct: known items keep the stored definition."""
+    known = state.items.set_index("item_code")
+    rows = []
+    observed = result.answers.groupby("item")["value"].agg(["min", "max"]) if not result.answers.empty else None
+    agg_observed = result.aggregates.groupby("item")["mean"].agg(["min", "max"]) if not result.aggregates.empty else None
+    for item in result.items.itertuples():
+        code = str(item.item)
+        if code in known.index:
+            k = known.loc[code]
+            rows.append(
+                {
+                    "column": item.column,
+                    "item_code": code,
+                    "construct": k["construct"],
+                    "text_da": k["text_da"],
+                    "text_en": k["text_en"],
+                    "scale_min": float(k["scale_min"]),
+                    "scale_max": float(k["scale_max"]),
+                    "touchpoint": k["touchpoint"],
+                    "core": bool(k["core"]),
+                    "instrument_id": k["instrument_id"],
+                    "_new": False,
+                }
+            )
+            continue
+        lo, hi = item.scale_min, item.scale_max
+        if pd.isna(lo) or pd.isna(hi):
+            seen = observed if observed is not None and code in observed.index else agg_observed
+            if seen is None or code not in seen.index:
+                lo, hi = 1.0, 5.0
+            else:
+                lo, hi = _infer_scale(float(seen.loc[code, "min"]), float(seen.loc[code, "max"]))
+            report.warnings.append(f"item '{code}': no scale given, assumed {lo:g}-{hi:g}")
+        construct = item.construct if isinstance(item.construct, str) and item.construct in vocab.CONSTRUCTS else None
+        if construct is None:
+            construct = "nps" if hi - lo == 10 and ("nps" in code.lower() or "anbefal" in code.lower() or "recommend" in code.lower()) else "other"
+        touchpoint = item.touchpoint if isinstance(item.touchpoint, str) else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
+        rows.append(
+            {
+                "column": item.column,
+                "item_code": code,
+                "construct": construct,
+                "text_da": item.text if isinstance(item.text, str) else None,
+                "text_en": item.text if isinstance(item.text, str) else None,
+                "scale_min": float(lo),
+                "scale_max": float(hi),
+                "touchpoint": touchpoint,
+                "core": False,
+                "instrument_id": result.instrument,
+                "_new": True,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["column", "item_code", "construct", "text_da", "text_en", "scale_min", "scale_max", "touchpoint", "core", "instrument_id", "_new"],
+    )
+
+
+def _infer_scale(lo: float, hi: float) -> tuple[float, float]:
+    if lo >= 0 and hi <= 10 and (lo == 0 or hi > 7):
+        return (0.0, 10.0) if lo == 0 or hi > 7 else (1.0, 10.0)
+    if lo >= 1 and hi <= 5:
+        return 1.0, 5.0
+    if lo >= 1 and hi <= 7:
+        return 1.0, 7.0
+    return float(np.floor(lo)), float(np.ceil(hi))
+
+
+def _validate_answers(answers: pd.DataFrame, items: pd.DataFrame, problems, file_name) -> pd.DataFrame:
+    """Drop answers outside their item's scale (each reported); NaN stays as a missing answer."""
+    scale = items.set_index("item_code")[["scale_min", "scale_max", "construct"]]
+    merged = answers.join(scale, on="item")
+    unknown_item = merged["scale_min"].isna()
+    # NPS stored as 1-11 (some tools): shift to 0-10 when every value of the item fits 1..11
+    nps_shift = (merged["construct"].isin(["nps", "enps"])) & merged.groupby("item")["value"].transform(
+        lambda v: v.min() >= 1 and v.max() == 11
+    ).fillna(False).astype(bool)
+    merged.loc[nps_shift, "value"] = merged.loc[nps_shift, "value"] - 1
+    out = merged["value"].notna() & ((merged["value"] < merged["scale_min"]) | (merged["value"] > merged["scale_max"]))
+    for row in merged[out].itertuples():
+        problems.append(
+            Problem(file_name, int(row.row), str(row.column), str(row.raw_value), f"outside the scale {row.scale_min:g}-{row.scale_max:g} of item {row.item}")
+        )
+    keep = ~out & ~unknown_item
+    return merged.loc[keep, ["row", "column", "item", "value", "raw_value"]]
+
+
+def _validate_aggregates(aggregates: pd.DataFrame, items: pd.DataFrame, problems, file_name) -> pd.DataFrame:
+    scale = items.set_index("item_code")[["scale_min", "scale_max", "touchpoint"]]
+    merged = aggregates.drop(columns=["scale_min", "scale_max"], errors="ignore").join(scale, on="item")
+    bad_type = ~merged["respondent_type"].isin(RESPONDENT_TYPES)
+    out = (merged["mean"] < merged["scale_min"]) | (merged["mean"] > merged["scale_max"])
+    for row in merged[bad_type].itertuples():
+        problems.append(Problem(file_name, int(row.row), "respondent_type", str(row.respondent_type), "must be staff or patron"))
+    for row in merged[out & ~bad_type].itertuples():
+        problems.append(Problem(file_name, int(row.row), "mean", f"{row.mean}", f"mean outside the scale {row.scale_min:g}-{row.scale_max:g}"))
+    return merged[~bad_type & ~out]
+
+
+def _scrub_comments(comments: pd.DataFrame, responses: pd.DataFrame, state: _State, include_staff_text: bool, report) -> pd.DataFrame:
+    if comments.empty:
+        return comments
+    kept = comments[comments["row"].isin(responses["row"])].merge(
+        responses[["row", "respondent_type", "library_key"]], on="row"
+    )
+    staff = kept["respondent_type"] == "staff"
+    if staff.any() and not include_staff_text:
+        report.warnings.append(f"{int(staff.sum())} staff free-text answers were not imported (staff text is off by default)")
+        kept = kept[~staff]
+    names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
+    kept = kept.assign(text=scrub.scrub_series(kept["text"], names))
+    return kept[["row", "item", "text"]]
+
+
+def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
+    return [
+        hashlib.sha256(f"{salt}:{i}".encode()).hexdigest() if i is not None and i == i and str(i) != "" else None
+        for i in ids
+    ]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _problem_json(p: Problem) -> dict:
+    return {"row": p.row, "column": p.column, "value": p.value, "reason": p.reason}
+
+
+def _item_summary(answers: pd.DataFrame, items: pd.DataFrame) -> list[dict]:
+    out = []
+    by_item = items.drop_duplicates("item_code").set_index("item_code")
+    for code, group in answers.groupby("item", sort=False):
+        v = group["value"].dropna()
+        meta = by_item.loc[code]
+        nps = None
+        if meta["construct"] in ("nps", "enps") and meta["scale_max"] - meta["scale_min"] == 10 and len(v):
+            nps = round(float(((v >= 9).mean() - (v <= 6).mean()) * 100), 6)
+        out.append(
+            {
+                "column": str(group["column"].iloc[0]),
+                "item": str(code),
+                "construct": meta["construct"],
+                "scale": [float(meta["scale_min"]), float(meta["scale_max"])],
+                "n": int(len(v)),
+                "mean": round(float(v.mean()), 6) if len(v) else None,
+                "nps": nps,
+            }
+        )
+    return out
+
+
+def _aggregate_item_summary(aggregates: pd.DataFrame, items: pd.DataFrame) -> list[dict]:
+    by_item = items.drop_duplicates("item_code").set_index("item_code")
+    out = []
+    for code, group in aggregates.groupby("item", sort=False):
+        meta = by_item.loc[code]
+        n = int(group["n"].sum())
+        out.append(
+            {
+                "column": "mean",
+                "item": str(code),
+                "construct": meta["construct"],
+                "scale": [float(meta["scale_min"]), float(meta["scale_max"])],
+                "n": n,
+                "mean": round(float((group["mean"] * group["n"]).sum() / n), 6),
+                "nps": None,
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _write(con, prepared: _Prepared, loaded_by: str) -> int:
+    """Insert everything of one upload inside the caller's transaction; returns the upload id."""
+    if not queries.scalar(con, "setting_get", key="hash_salt"):
+        queries.execute(con, "setting_set", key="hash_salt", value=secrets.token_hex(16))
+    _seed_core_items(con)
+    upload_id = int(queries.scalar(con, "next_upload_id"))
+    report = prepared.report
+    if not prepared.new_libraries.empty:
+        frame = prepared.new_libraries.assign(
+            municipality=None, aliases=[[n] for n in prepared.new_libraries["library"]], consent_named=False
+        )
+        con.register("new_libraries", frame)
+        queries.execute(con, "insert_new_libraries")
+        con.unregister("new_libraries")
+    if not prepared.new_branches.empty:
+        con.register("new_branches", prepared.new_branches)
+        queries.execute(con, "insert_new_branches")
+        con.unregister("new_branches")
+    if not prepared.new_items.empty:
+        con.register("new_items", prepared.new_items)
+        queries.execute(con, "insert_new_items")
+        con.unregister("new_items")
+    superseded = 0
+    if not prepared.responses.empty:
+        responses = prepared.responses
+        for seg in ("age_band", "visit_frequency", "user_type", "channel", "touchpoint", "submitted_at"):
+            if seg not in responses.columns:
+                responses = responses.assign(**{seg: None})
+        responses = responses.assign(submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"))
+        con.register("new_responses", responses)
+        superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
+        queries.execute(con, "insert_responses", upload_id=upload_id)
+        queries.execute(con, "supersede_responses", upload_id=upload_id)
+        con.unregister("new_responses")
+        con.register("new_answers", prepared.answers.assign(value=prepared.answers["value"].astype("float64")))
+        queries.execute(con, "insert_answers", upload_id=upload_id)
+        con.unregister("new_answers")
+        if not prepared.comments.empty:
+            con.register("new_comments", prepared.comments)
+            queries.execute(con, "insert_comments", upload_id=upload_id)
+            con.unregister("new_comments")
+    if not prepared.aggregates.empty:
+        con.register("new_aggregates", prepared.aggregates)
+        queries.execute(con, "supersede_aggregates", upload_id=upload_id)
+        queries.execute(con, "insert_aggregates", upload_id=upload_id)
+        con.unregister("new_aggregates")
+    if not prepared.kiosk.empty:
+        con.register("new_kiosk", prepared.kiosk)
+        queries.execute(con, "insert_kiosk", upload_id=upload_id)
+        con.unregister("new_kiosk")
+    report.superseded = superseded
+    if superseded:
+        report.warnings.append(f"{superseded} respondents were already loaded; their newer answers replace the older ones")
+    report.upload_id = upload_id
+    queries.execute(
+        con,
+        "insert_upload",
+        upload_id=upload_id,
+        file_name=report.file,
+        sha256=prepared.sha256,
+        format=report.format,
+        encoding=report.encoding,
+        instrument_id=prepared.instrument,
+        respondent_type=report.respondent_type,
+        kind=prepared.kind,
+        rows_read=report.records,
+        rows_loaded=report.valid_responses,
+        rows_rejected=len(report.rejected),
+        superseded=superseded,
+        loaded_by=loaded_by,
+        report_json=json.dumps(report.to_json(), ensure_ascii=False, default=str),
+    )
+    return upload_id
+
+
+def _seed_core_items(con) -> None:
+    """The forum core items exist in every database (insert only the missing ones)."""
+    con.register("new_items", _core_items())
+    queries.execute(con, "insert_new_items")
+    con.unregister("new_items")

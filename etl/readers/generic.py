@@ -1,0 +1,238 @@
+"""The product's own generic formats (docs/formats.md): long responses, unit aggregates, kiosk counts.
+
+Long:       library, period, respondent_type, respondent_id, item, value
+            [branch, touchpoint, submitted_at, scale_min, scale_max, construct, comment]
+Aggregates: library, period, respondent_type, item, n, mean [sd, scale_min, scale_max, construct,
+            branch, response_rate, touchpoint]
+Kiosk:      library, branch, terminal, date, hour, question, button, n
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from servicemirror.etl import csvio, values
+from servicemirror.etl.detect import Sniffed, to_utf8
+from servicemirror.etl.readers.base import (
+    AGGREGATE_COLUMNS,
+    KIOSK_COLUMNS,
+    Problem,
+    ReadError,
+    ReadResult,
+)
+
+LONG_REQUIRED = ["library", "period", "respondent_type", "respondent_id", "item", "value"]
+AGG_REQUIRED = ["library", "period", "respondent_type", "item", "n", "mean"]
+KIOSK_REQUIRED = ["library", "branch", "terminal", "date", "hour", "question", "button", "n"]
+
+
+def _header(sniffed: Sniffed) -> set[str]:
+    if not sniffed.head or sniffed.delimiter is None:
+        return set()
+    return {h.strip().strip('"').lower() for h in sniffed.head[0].split(sniffed.delimiter)}
+
+
+def detect_long(sniffed: Sniffed, path: Path) -> float:
+    return 1.0 if sniffed.kind == "csv" and set(LONG_REQUIRED) <= _header(sniffed) else 0.0
+
+
+def detect_aggregates(sniffed: Sniffed, path: Path) -> float:
+    header = _header(sniffed)
+    return 0.9 if sniffed.kind == "csv" and set(AGG_REQUIRED) <= header and "respondent_id" not in header else 0.0
+
+
+def detect_kiosk(sniffed: Sniffed, path: Path) -> float:
+    return 0.9 if sniffed.kind == "csv" and set(KIOSK_REQUIRED) <= _header(sniffed) else 0.0
+
+
+def _table(path: Path, sniffed: Sniffed) -> tuple[pd.DataFrame, list[Problem]]:
+    utf8 = to_utf8(path, sniffed.encoding)
+    frame, problems = csvio.read_text_table(utf8, sniffed.delimiter or ",", display_name=path.name)
+    frame.columns = [c if c == "_record" else str(c).strip().lower() for c in frame.columns]
+    return frame, problems
+
+
+def _opt(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame.columns:
+        return frame[column].where(frame[column].notna(), None)
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
+    """Generic long CSV: one row per respondent x item."""
+    frame, problems = _table(path, sniffed)
+    result = ReadResult(path=path, format="generic_long", encoding=sniffed.encoding, rejected=problems)
+    result.records = len(frame) + len(problems)
+    if frame.empty:
+        return result
+    frame["respondent_type"] = frame["respondent_type"].str.strip().str.lower()
+    key = ["respondent_type", "library", "respondent_id"]
+    for col in key:
+        frame[col] = frame[col].fillna("")
+    # one response per (type, library, source id); its row is the first record that names it
+    first = frame.groupby(key, sort=False)["_record"].transform("min")
+    frame["_response_row"] = first
+    respondents = frame.drop_duplicates("_response_row")
+    submitted = pd.to_datetime(_opt(respondents, "submitted_at"), errors="coerce", dayfirst=False)
+    result.responses = pd.DataFrame(
+        {
+            "row": respondents["_response_row"].to_numpy(),
+            "respondent_id": respondents["respondent_id"].replace("", None).to_numpy(),
+            "library": respondents["library"].replace("", None).to_numpy(),
+            "branch": _opt(respondents, "branch").to_numpy(),
+            "period": _opt(respondents, "period").to_numpy(),
+            "submitted_at": submitted.to_numpy(),
+            "touchpoint": _opt(respondents, "touchpoint").to_numpy(),
+            "respondent_type": respondents["respondent_type"].replace("", None).to_numpy(),
+        }
+    )
+    for seg in ("age_band", "visit_frequency", "user_type", "channel"):
+        if seg in frame.columns:
+            result.responses[seg] = respondents[seg].to_numpy()
+
+    construct = _opt(frame, "construct").str.strip().str.lower()
+    is_comment = construct.eq("comment") | frame["item"].str.strip().str.lower().eq("comment")
+    comments = frame[is_comment & _opt(frame, "comment").notna()]
+    result.comments = pd.DataFrame(
+        {
+            "row": comments["_response_row"].to_numpy(),
+            "column": "comment",
+            "item": comments["item"].to_numpy(),
+            "text": comments["comment"].to_numpy(),
+        }
+    )
+    data = frame[~is_comment]
+    parsed, unknown = values.parse_answers(data["value"])
+    for rec, raw in zip(data.loc[unknown, "_record"], data.loc[unknown, "value"], strict=True):
+        result.rejected.append(
+            Problem(path.name, int(rec), "value", raw, "not a number or a known answer label; fix the value or leave it blank")
+        )
+    keep = ~unknown
+    result.answers = pd.DataFrame(
+        {
+            "row": data.loc[keep, "_response_row"].to_numpy(),
+            "column": "value",
+            "item": data.loc[keep, "item"].str.strip().to_numpy(),
+            "value": parsed[keep].to_numpy(),
+            "raw_value": data.loc[keep, "value"].to_numpy(),
+        }
+    )
+    items = data.assign(
+        scale_min=values.parse_numbers(_opt(data, "scale_min")),
+        scale_max=values.parse_numbers(_opt(data, "scale_max")),
+        construct=_opt(data, "construct").str.strip().str.lower(),
+        touchpoint=_opt(data, "touchpoint"),
+        item=data["item"].str.strip(),
+    ).groupby("item", sort=False)
+    result.items = pd.DataFrame(
+        {
+            "column": "value",
+            "item": list(items.groups),
+            "construct": items["construct"].first().to_numpy(),
+            "text": None,
+            "scale_min": items["scale_min"].min().to_numpy(),
+            "scale_max": items["scale_max"].max().to_numpy(),
+            "touchpoint": None,
+            "reversed": False,
+        }
+    )
+    types = set(result.responses["respondent_type"].dropna())
+    result.respondent_type = types.pop() if len(types) == 1 else None
+    return result
+
+
+def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
+    """Generic unit-level results: one row per unit x period x item with n and mean."""
+    frame, problems = _table(path, sniffed)
+    result = ReadResult(path=path, format="generic_aggregates", encoding=sniffed.encoding, rejected=problems)
+    result.records = len(frame) + len(problems)
+    if frame.empty:
+        return result
+    n = values.parse_numbers(frame["n"])
+    mean = values.parse_numbers(frame["mean"])
+    bad = n.isna() | mean.isna() | (n <= 0)
+    for rec in frame.loc[bad, "_record"]:
+        result.rejected.append(Problem(path.name, int(rec), "n/mean", None, "n and mean must be numbers, n above 0"))
+    good = frame[~bad]
+    out = pd.DataFrame(
+        {
+            "row": good["_record"].to_numpy(),
+            "library": good["library"].to_numpy(),
+            "branch": _opt(good, "branch").to_numpy(),
+            "period": good["period"].to_numpy(),
+            "respondent_type": good["respondent_type"].str.strip().str.lower().to_numpy(),
+            "item": good["item"].str.strip().to_numpy(),
+            "n": n[~bad].round().astype("int64").to_numpy(),
+            "mean": mean[~bad].to_numpy(),
+            "sd": values.parse_numbers(_opt(good, "sd")).to_numpy(),
+            "response_rate": values.parse_numbers(_opt(good, "response_rate")).to_numpy(),
+            "distribution": None,
+            "scale_min": values.parse_numbers(_opt(good, "scale_min")).to_numpy(),
+            "scale_max": values.parse_numbers(_opt(good, "scale_max")).to_numpy(),
+        }
+    )
+    result.aggregates = out[AGGREGATE_COLUMNS]
+    constructs = _opt(good, "construct").str.strip().str.lower()
+    items = pd.DataFrame({"item": out["item"], "construct": constructs.to_numpy(), "smin": out["scale_min"], "smax": out["scale_max"]})
+    grouped = items.groupby("item", sort=False)
+    result.items = pd.DataFrame(
+        {
+            "column": "mean",
+            "item": list(grouped.groups),
+            "construct": grouped["construct"].first().to_numpy(),
+            "text": None,
+            "scale_min": grouped["smin"].min().to_numpy(),
+            "scale_max": grouped["smax"].max().to_numpy(),
+            "touchpoint": None,
+            "reversed": False,
+        }
+    )
+    types = set(out["respondent_type"].dropna())
+    result.respondent_type = types.pop() if len(types) == 1 else None
+    return result
+
+
+def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
+    """Generic smiley-kiosk counts per terminal, date and hour."""
+    frame, problems = _table(path, sniffed)
+    result = ReadResult(path=path, format="generic_kiosk", encoding=sniffed.encoding, rejected=problems)
+    result.records = len(frame) + len(problems)
+    if frame.empty:
+        return result
+    date = pd.to_datetime(frame["date"], errors="coerce", format="mixed", dayfirst=True)
+    hour = values.parse_numbers(frame["hour"])
+    button = values.parse_numbers(frame["button"])
+    n = values.parse_numbers(frame["n"])
+    bad = date.isna() | ~hour.between(0, 23) | ~button.isin([1, 2, 3, 4]) | n.isna() | (n < 0)
+    for rec in frame.loc[bad, "_record"]:
+        result.rejected.append(
+            Problem(path.name, int(rec), None, None, "needs a date, an hour 0-23, a button 1-4 and a count n >= 0")
+        )
+    good = ~bad
+    result.kiosk = pd.DataFrame(
+        {
+            "row": frame.loc[good, "_record"].to_numpy(),
+            "library": frame.loc[good, "library"].to_numpy(),
+            "branch": frame.loc[good, "branch"].to_numpy(),
+            "terminal": frame.loc[good, "terminal"].to_numpy(),
+            "date": date[good].dt.date.to_numpy(),
+            "hour": hour[good].astype("int64").to_numpy(),
+            "question": frame.loc[good, "question"].to_numpy(),
+            "button": button[good].astype("int64").to_numpy(),
+            "n": n[good].astype("int64").to_numpy(),
+        }
+    )[KIOSK_COLUMNS]
+    result.respondent_type = "patron"
+    return result
+
+
+def require_columns(frame: pd.DataFrame, required: list[str], name: str) -> None:
+    """ReadError naming the missing columns."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ReadError(f"{name}: missing column(s) {', '.join(missing)}; see docs/formats.md.")
+
+

@@ -1,0 +1,30 @@
+"""The registry of readers: one entry per export format (a new survey tool = a module + one line).
+
+Each reader has ``detect(sniffed, path) -> score`` (0 = not mine, 1 = certainly mine) and
+``read(path, sniffed, options) -> ReadResult``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from servicemirror.etl.readers import generic
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    detect: Callable
+    read: Callable
+    description: str
+
+
+READERS: dict[str, Reader] = {
+    r.name: r
+    for r in [
+        Reader("generic_long", generic.detect_long, generic.read_long, "Generic long CSV (one row per answer)"),
+        Reader("generic_aggregates", generic.detect_aggregates, generic.read_aggregates, "Unit-level results (n, mean per item)"),
+        Reader("generic_kiosk", generic.detect_kiosk, generic.read_kiosk_counts, "Smiley-kiosk counts per hour"),
+    ]
+}

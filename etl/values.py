@@ -1,0 +1,54 @@
+"""Turn the text of answer cells into numbers: decimal commas, Likert labels, non-answers."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from servicemirror.etl import vocab
+
+_NUMBER = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*$")
+
+
+def parse_numbers(raw: pd.Series) -> pd.Series:
+    """Float values of numeric text ("4", "3,5", " 7 "); NaN for anything else (labels, blanks)."""
+    text = raw.astype("string").str.strip()
+    numeric = text.str.match(_NUMBER.pattern, na=False)
+    out = pd.Series(np.nan, index=raw.index, dtype="float64")
+    out[numeric] = text[numeric].str.replace(",", ".", regex=False).astype("float64")
+    return out
+
+
+def parse_answers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(values, unknown): numbers and known Likert labels as floats; non-answers NaN.
+
+    ``unknown`` is True where the text is neither a number, a non-answer nor a label of one
+    consistent label set (those are the cells a validator reports).
+    """
+    values = parse_numbers(raw)
+    text = raw.astype("string")
+    is_text = values.isna() & text.notna()
+    missing = text.map(lambda x: vocab.is_non_answer(x) if x is not pd.NA else True).astype(bool)
+    labels = text[is_text & ~missing]
+    unknown = pd.Series(False, index=raw.index)
+    if len(labels):
+        match = vocab.match_scale(list(labels.unique()))
+        if match is None:
+            # try NPS end labels before giving up
+            mapped = labels.map(lambda x: vocab.NPS_END_LABELS.get(vocab.normalise_label(x)))
+            values[labels.index] = mapped.astype("float64")
+            unknown[labels.index] = mapped.isna()
+        else:
+            scale, _points = match
+            values[labels.index] = labels.map(lambda x: vocab.label_value(x, scale)).astype("float64")
+    return values, unknown
+
+
+def label_scale_points(raw: pd.Series) -> int | None:
+    """Number of points of the label set the text answers come from, if they are labels."""
+    text = raw.dropna().astype(str)
+    text = text[parse_numbers(text).isna()]
+    match = vocab.match_scale(list(text.unique())) if len(text) else None
+    return match[1] if match else None

@@ -1,0 +1,235 @@
+"""Domain words: Likert labels (da/en) to scale points, non-answers, touchpoints, constructs.
+
+Sources: ../shared/context/VOCABULARY-DA.md (public survey code, vendor help pages). Labels are
+matched after :func:`normalise_label` (case, whitespace, "/"-"-" variants folded). Every scale here
+is listed from the most negative to the most positive answer, so position = canonical value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Non-substantive answers: missing, never a scale point (VOCABULARY-DA.md §1.7).
+NON_ANSWERS = {
+    "ved ikke",
+    "ved ej",
+    "don't know",
+    "dont know",
+    "do not know",
+    "n/a",
+    "na",
+    "not applicable",
+    "ikke relevant",
+    "ønsker ikke at svare",
+    "vil ikke svare",
+    "prefer not to answer",
+    "prefer not to say",
+    "spring over",
+    "skip",
+    "skipped",
+    "-",
+    "–",
+    "ikke besvaret",
+    "not answered",
+    "ved ikke/ikke relevant",
+}
+
+# Label sets, most negative first (VOCABULARY-DA.md §1.1-1.6).
+LIKERT_SETS: dict[str, list[list[str]]] = {
+    "agree5": [
+        ["helt uenig", "meget uenig", "strongly disagree"],
+        ["overvejende uenig", "delvist uenig", "delvis uenig", "lidt uenig", "uenig", "somewhat disagree", "disagree"],
+        ["hverken enig eller uenig", "hverken eller", "neutral", "neither agree nor disagree"],
+        ["overvejende enig", "delvist enig", "delvis enig", "lidt enig", "enig", "somewhat agree", "agree"],
+        ["helt enig", "meget enig", "strongly agree"],
+    ],
+    "agree7": [
+        ["meget uenig", "strongly disagree"],
+        ["uenig", "disagree"],
+        ["lidt uenig", "somewhat disagree", "slightly disagree"],
+        ["hverken enig eller uenig", "neutral", "neither agree nor disagree"],
+        ["lidt enig", "somewhat agree", "slightly agree"],
+        ["enig", "agree"],
+        ["meget enig", "strongly agree"],
+    ],
+    "satisfied5": [
+        ["meget utilfreds", "very dissatisfied", "meget utilfred"],
+        ["utilfreds", "ikke tilfreds", "overvejende utilfreds", "dissatisfied", "somewhat dissatisfied"],
+        [
+            "hverken tilfreds eller utilfreds",
+            "hverken utilfreds eller tilfreds",
+            "hverken eller",
+            "neutral",
+            "det går",
+            "neither satisfied nor dissatisfied",
+        ],
+        ["tilfreds", "overvejende tilfreds", "satisfied", "somewhat satisfied", "tilfred"],
+        ["meget tilfreds", "very satisfied", "meget tilfred"],
+    ],
+    "frequency5": [
+        ["aldrig", "aldrig/næsten aldrig", "never", "never/hardly ever"],
+        ["sjældent", "rarely", "seldom"],
+        ["nogle gange", "somme tider", "en gang imellem", "sometimes"],
+        ["ofte", "often"],
+        ["altid", "always"],
+    ],
+    "degree5": [
+        ["i meget ringe grad", "i meget lav grad", "slet ikke", "to a very small extent"],
+        ["i ringe grad", "i lav grad", "i mindre grad", "to a small extent"],
+        ["i nogen grad", "somewhat"],
+        ["i høj grad", "to a large extent"],
+        ["i meget høj grad", "to a very large extent"],
+    ],
+    "quality5": [
+        ["meget dårligt", "meget dårlig", "very bad", "very poor"],
+        ["dårligt", "dårlig", "bad", "poor"],
+        ["nogenlunde", "fair", "okay"],
+        ["godt", "god", "good"],
+        ["meget godt", "meget god", "very good"],
+    ],
+}
+
+# NPS end labels that exports sometimes print instead of 0 and 10 (VOCABULARY-DA.md §2).
+NPS_END_LABELS = {
+    "0 - slet ikke sandsynligt": 0.0,
+    "slet ikke sandsynligt": 0.0,
+    "not at all likely": 0.0,
+    "0 - not at all likely": 0.0,
+    "10 - meget sandsynligt": 10.0,
+    "meget sandsynligt": 10.0,
+    "ekstremt sandsynligt": 10.0,
+    "extremely likely": 10.0,
+    "10 - extremely likely": 10.0,
+}
+
+# Canonical touchpoints and the words users write for them (CONTEXT.md, VOCABULARY-DA.md §6).
+TOUCHPOINTS: dict[str, list[str]] = {
+    "counter": ["counter", "betjening", "skranke", "udlån", "udlånet", "desk", "personale", "staff service"],
+    "self_service": ["self_service", "self-service", "selvbetjening", "selvbetjeningsautomat", "åbent bibliotek", "selvbetjent"],
+    "home_delivery": ["home_delivery", "home delivery", "bogen kommer", "biblioteket kommer", "bogvenner", "hjemmeservice"],
+    "book_a_librarian": ["book_a_librarian", "book a librarian", "book en bibliotekar"],
+    "events": ["events", "arrangementer", "arrangement", "læsekredse"],
+    "web": ["web", "hjemmeside", "website", "digitale tilbud", "ereolen", "bibliotek.dk"],
+    "mobile_library": ["mobile_library", "bogbus", "biblioteksbus", "mobilt bibliotek", "bookmobile"],
+}
+
+TOUCHPOINT_LABELS = {
+    "counter": {"da": "Betjening", "en": "Counter service"},
+    "self_service": {"da": "Selvbetjening", "en": "Self-service"},
+    "home_delivery": {"da": "Bogen Kommer", "en": "Home delivery"},
+    "book_a_librarian": {"da": "Book en bibliotekar", "en": "Book a librarian"},
+    "events": {"da": "Arrangementer", "en": "Events"},
+    "web": {"da": "Web", "en": "Web"},
+    "mobile_library": {"da": "Bogbus", "en": "Mobile library"},
+}
+
+CONSTRUCTS = ("wellbeing", "engagement", "enps", "satisfaction", "nps", "touchpoint", "other", "comment")
+
+# The forum core items shipped with the product (STATISTICS.md §1b): comparable across libraries.
+CORE_ITEMS = [
+    # code, construct, scale_min, scale_max, touchpoint, text_da, text_en
+    ("core_w1", "wellbeing", 1, 5, None, "Jeg trives på min arbejdsplads", "I thrive at my workplace"),
+    ("core_w2", "wellbeing", 1, 5, None, "Mit arbejde giver mig energi", "My work gives me energy"),
+    ("core_w3", "wellbeing", 1, 5, None, "Jeg får anerkendelse for mit arbejde", "I get recognition for my work"),
+    ("core_w4", "wellbeing", 1, 5, None, "Jeg har et godt samarbejde med mine kolleger", "I work well with my colleagues"),
+    ("core_w5", "wellbeing", 1, 5, None, "Jeg kan overkomme mine arbejdsopgaver", "I can manage my workload"),
+    (
+        "core_enps",
+        "enps",
+        0,
+        10,
+        None,
+        "Hvor sandsynligt er det, at du vil anbefale din arbejdsplads til en ven?",
+        "How likely are you to recommend your workplace to a friend?",
+    ),
+    ("core_sat", "satisfaction", 1, 5, None, "Hvor tilfreds er du alt i alt med biblioteket?", "Overall, how satisfied are you with the library?"),
+    (
+        "core_nps",
+        "nps",
+        0,
+        10,
+        None,
+        "Hvor sandsynligt er det, at du vil anbefale biblioteket til en ven?",
+        "How likely are you to recommend the library to a friend?",
+    ),
+    ("tp_counter", "touchpoint", 1, 5, "counter", "Tilfredshed med betjeningen", "Satisfaction with counter service"),
+    ("tp_self_service", "touchpoint", 1, 5, "self_service", "Tilfredshed med selvbetjeningen", "Satisfaction with self-service"),
+    ("tp_home_delivery", "touchpoint", 1, 5, "home_delivery", "Tilfredshed med Bogen Kommer", "Satisfaction with home delivery"),
+    ("tp_book_a_librarian", "touchpoint", 1, 5, "book_a_librarian", "Tilfredshed med Book en bibliotekar", "Satisfaction with Book a librarian"),
+]
+
+
+def normalise_label(text: str) -> str:
+    """Lower-case, NFC, trimmed, inner whitespace and '/'-'-' variants folded."""
+    text = unicodedata.normalize("NFC", str(text)).strip().lower()
+    text = re.sub(r"\s*[/\-–]\s*", " ", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.replace("hverken eller", "hverken eller").replace("sommetider", "somme tider")
+
+
+_NON_ANSWERS_NORMALISED = {normalise_label(x) for x in NON_ANSWERS} | {""}
+
+
+def is_non_answer(text) -> bool:
+    """True for "Ved ikke", "Don't know", "N/A", blanks and similar: missing, never a score."""
+    if text is None:
+        return True
+    return normalise_label(text) in _NON_ANSWERS_NORMALISED
+
+
+def _label_index() -> dict[str, dict[str, int]]:
+    index: dict[str, dict[str, int]] = {}
+    for name, points in LIKERT_SETS.items():
+        index[name] = {normalise_label(label): pos + 1 for pos, labels in enumerate(points) for label in labels}
+    return index
+
+
+LABEL_INDEX = _label_index()
+
+
+def match_scale(labels: list[str]) -> tuple[str, int] | None:
+    """Find the label set that contains every given (non-missing) label.
+
+    Returns (set name, number of points) or None. The smallest matching set wins, so a 5-point file
+    is not read as 7-point just because its labels also occur there.
+    """
+    wanted = {normalise_label(x) for x in labels if not is_non_answer(x)}
+    if not wanted:
+        return None
+    candidates = [
+        (len(LIKERT_SETS[name]), name) for name, index in LABEL_INDEX.items() if wanted <= set(index)
+    ]
+    if not candidates:
+        return None
+    points, name = min(candidates)
+    return name, points
+
+
+def label_value(label: str, scale: str) -> float | None:
+    """The canonical value (1 = most negative) of a label in a named set, None if unknown/missing."""
+    if is_non_answer(label):
+        return None
+    pos = LABEL_INDEX[scale].get(normalise_label(label))
+    return float(pos) if pos is not None else None
+
+
+def touchpoint_of(text: str | None) -> str | None:
+    """The canonical touchpoint named in a header or value, or None."""
+    if not text:
+        return None
+    norm = normalise_label(text)
+    for key, words in TOUCHPOINTS.items():
+        for word in words:
+            if normalise_label(word) in norm:
+                return key
+    return None
+
+
+def slug(text: str) -> str:
+    """A stable key from a display name: 'Høje-Taastrup Bibliotek' -> 'hoeje-taastrup-bibliotek'."""
+    text = unicodedata.normalize("NFC", str(text)).strip().lower()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u"), ("ö", "oe"), ("ä", "ae")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unknown"

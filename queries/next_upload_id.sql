@@ -1,0 +1,2 @@
+-- next_upload_id: a fresh upload id.
+select nextval('upload_ids')

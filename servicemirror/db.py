@@ -1,0 +1,191 @@
+"""The one place that opens database connections (ARCHITECTURE.md, "Database access").
+
+DuckDB allows one read-write process OR many read-only ones on a file, never both, so every
+connection here is short-lived and guarded by a sidecar lock file: shared for reads, exclusive
+for writes, with a bounded wait that ends in one clear line. Every committed write bumps
+``meta.data_version`` and mirrors it to a sidecar ``.version`` file, which caches key on (the main
+file's mtime does not change on a write: DuckDB writes the ``.wal``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from servicemirror import queries
+
+SCHEMA_VERSION = 1
+LOCK_WAIT_SECONDS = 30.0
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class DatabaseError(Exception):
+    """A database problem explained in one line (missing file, busy, locked, too new)."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another process holds the database longer than we are willing to wait."""
+
+
+def lock_path(db_path: Path) -> Path:
+    return Path(f"{db_path}.lock")
+
+
+def version_path(db_path: Path) -> Path:
+    return Path(f"{db_path}.version")
+
+
+@contextmanager
+def _file_lock(db_path: Path, exclusive: bool, wait: float) -> Iterator[None]:
+    """flock on the sidecar file; flock locks are per open file, so threads serialise too."""
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    what = "writing to" if exclusive else "reading"
+                    raise DatabaseBusy(
+                        f"{db_path}: another Service Mirror process is using the database; "
+                        f"gave up {what} it after {wait:.0f} s. Try again when the other load has finished."
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only, config=_CONFIG)
+    except duckdb.IOException as exc:
+        raise DatabaseError(
+            f"{db_path}: cannot open the database ({str(exc).splitlines()[0]}). "
+            "Is another program (not Service Mirror) holding it open? Close it and try again."
+        ) from None
+
+
+def exists(db_path: Path) -> bool:
+    return Path(db_path).is_file()
+
+
+def require(db_path: Path) -> None:
+    """Raise a one-line DatabaseError when the database does not exist yet."""
+    if not exists(db_path):
+        raise DatabaseError(
+            f"{db_path}: no database here. Create one with `servicemirror demo --db {db_path}` "
+            f"or `servicemirror load FILE --db {db_path}`."
+        )
+
+
+@contextmanager
+def reading(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection under the shared lock."""
+    require(db_path)
+    with _file_lock(db_path, exclusive=False, wait=wait):
+        con = _connect(db_path, read_only=True)
+        try:
+            _check_version(con, db_path)
+            yield con
+        finally:
+            con.close()
+
+
+@contextmanager
+def writing(
+    db_path: Path, create: bool = False, wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection in one transaction under the exclusive lock.
+
+    The transaction commits when the block ends normally (bumping the data version) and rolls
+    back on any exception, so a write lands whole or not at all. Only ``create=True`` may make a
+    new database file.
+    """
+    db_path = Path(db_path)
+    if not create:
+        require(db_path)
+    with _file_lock(db_path, exclusive=True, wait=wait):
+        con = _connect(db_path, read_only=False)
+        try:
+            migrate(con, db_path)
+            con.execute("begin transaction")
+            try:
+                yield con
+                version = _bump_version(con)
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+            con.execute("checkpoint")
+            _write_version_file(db_path, version)
+        finally:
+            con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Create the schema, or bring an older database up to SCHEMA_VERSION (idempotent)."""
+    current = _schema_version(con)
+    if current is not None and current > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{db_path}: the database has schema version {current}, newer than this Service Mirror "
+            f"({SCHEMA_VERSION}). Update Service Mirror."
+        )
+    con.execute(queries.sql("schema"))
+    for version in range((current or 1) + 1, SCHEMA_VERSION + 1):
+        con.execute(queries.sql(f"migrate_{version}"))
+    queries.execute(con, "meta_set", key="schema_version", value=str(SCHEMA_VERSION))
+    if queries.scalar(con, "meta_get", key="data_version") is None:
+        queries.execute(con, "meta_set", key="data_version", value="0")
+
+
+def _schema_version(con) -> int | None:
+    has_meta = queries.scalar(con, "table_exists", name="meta")
+    if not has_meta:
+        return None
+    value = queries.scalar(con, "meta_get", key="schema_version")
+    return int(value) if value is not None else None
+
+
+def _check_version(con, db_path: Path) -> None:
+    current = _schema_version(con)
+    if current is None:
+        raise DatabaseError(f"{db_path}: this file is not a Service Mirror database.")
+    if current != SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{db_path}: schema version {current}, this Service Mirror expects {SCHEMA_VERSION}. "
+            "Run any `servicemirror load` or `servicemirror demo` once to migrate it."
+        )
+
+
+def _bump_version(con) -> int:
+    version = int(queries.scalar(con, "meta_get", key="data_version") or 0) + 1
+    queries.execute(con, "meta_set", key="data_version", value=str(version))
+    return version
+
+
+def _write_version_file(db_path: Path, version: int) -> None:
+    target = version_path(db_path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(str(version))
+    os.replace(tmp, target)
+
+
+def data_version(db_path: Path) -> int:
+    """The current data version, from the sidecar file (no connection needed); 0 if none."""
+    path = version_path(db_path)
+    if not path.is_file():
+        return 0
+    text = path.read_text().strip()
+    return int(text) if text.isdigit() else 0
