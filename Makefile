@@ -1,0 +1,49 @@
+# The README's two commands: `make run` and `make test`. Everything else is set-up they need.
+# Only python3 (3.11+) and make are assumed; uv is installed into .tools/ by this Makefile.
+PYTHON ?= python3
+PORT ?= 8501
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+BIN := $(VENV)/bin
+DB ?= data/servicemirror.duckdb
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export UV_LINK_MODE := copy
+
+.PHONY: run test lint format bench install demo clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==0.13.8
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed
+
+$(DB): | $(VENV)/.installed
+	$(BIN)/servicemirror demo --db $(DB)
+
+demo: $(DB)
+
+run: $(VENV)/.installed $(DB)
+	$(BIN)/servicemirror serve --db $(DB) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

@@ -1,0 +1,301 @@
+"""The one command line: `servicemirror COMMAND ...` (ARCHITECTURE.md, The command line).
+
+Each command parses its arguments, calls one function of the library and prints the result.
+Errors are one line on stderr and exit code 1; usage errors exit 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from servicemirror import config, db, publish, queries
+from servicemirror.etl.load import LoadRefused
+from servicemirror.etl.readers.base import ReadError
+
+EXPECTED_ERRORS = (LoadRefused, ReadError, db.DatabaseError, FileNotFoundError)
+
+
+class CommandError(Exception):
+    """A problem a command reports in one line (exit 1)."""
+
+
+def _db(args) -> Path:
+    return Path(args.db) if args.db else config.default_db_path()
+
+
+def _json_default(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _clean(value):
+    """NaN -> None recursively, so JSON output has null, never NaN."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def print_json(value) -> None:
+    print(json.dumps(_clean(value), ensure_ascii=False, indent=2, default=_json_default))
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_demo(args) -> int:
+    from servicemirror import demo
+
+    db_path = _db(args)
+    if db.exists(db_path) and not args.force:
+        raise CommandError(f"{db_path}: a database already exists; use --force to rebuild the demo there.")
+    if args.force:
+        for suffix in ("", ".wal", ".version"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    files = demo.build_demo(db_path, seed=args.seed)
+    print(f"Demo database built at {db_path} from {len(files.paths)} files (seed {args.seed}).")
+    return 0
+
+
+def cmd_load(args) -> int:
+    from servicemirror.etl.load import load_file
+
+    db_path = _db(args)
+    reports, failed = [], False
+    total = len(args.paths)
+    for number, path in enumerate(args.paths, start=1):
+        if not args.json:
+            print(f"[{number}/{total}] {Path(path).name} ...", file=sys.stderr, flush=True)
+        try:
+            report = load_file(
+                db_path,
+                Path(path),
+                respondent_type=args.as_type,
+                library=args.library,
+                period=args.period,
+                format=args.format,
+                dry_run=args.dry_run,
+                loaded_by=os.environ.get("USER", "cli"),
+            ).to_json()
+        except (LoadRefused, ReadError) as exc:
+            failed = True
+            report = {
+                "file": Path(path).name,
+                "upload_id": None,
+                "status": "refused",
+                "message": str(exc),
+                "records": 0,
+                "valid_responses": 0,
+                "rejected": [],
+                "libraries": {},
+                "items": [],
+                "warnings": [],
+            }
+            print(str(exc), file=sys.stderr)
+        reports.append(report)
+        if not args.json and report["status"] != "refused":
+            _print_load_report(report)
+    if args.json:
+        print_json(reports)
+    return 1 if failed else 0
+
+
+def _print_load_report(report: dict) -> None:
+    status = {
+        "loaded": f"loaded as upload {report['upload_id']}",
+        "dry_run": "checked (dry run, nothing written)",
+        "duplicate": report.get("message") or "already loaded",
+    }[report["status"]]
+    print(f"{report['file']}: {status}")
+    print(
+        f"  format {report['format']}, {report['respondent_type']}, {report['records']} records, "
+        f"{report['valid_responses']} valid responses, {len(report['rejected'])} rejected"
+    )
+    for name, n in report["libraries"].items():
+        print(f"  {name}: {n}")
+    for problem in report["rejected"][:20]:
+        where = f"row {problem['row']}" if problem["row"] is not None else ""
+        col = f", column {problem['column']}" if problem.get("column") else ""
+        print(f"  rejected {where}{col}: {problem['reason']}")
+    if len(report["rejected"]) > 20:
+        print(f"  ... and {len(report['rejected']) - 20} more rejected rows (see --json)")
+    for warning in report["warnings"]:
+        print(f"  note: {warning}")
+
+
+def cmd_uploads(args) -> int:
+    db_path = _db(args)
+    with db.reading(db_path) as con:
+        frame = queries.run(con, "uploads_list")
+    if args.json:
+        print_json(frame.to_dict(orient="records"))
+        return 0
+    if frame.empty:
+        print("No uploads yet.")
+        return 0
+    for row in frame.itertuples():
+        print(
+            f"{row.upload_id:>5}  {row.status:<7} {str(row.loaded_at)[:19]}  {row.file_name}  "
+            f"({row.format}, {row.respondent_type}, {row.rows_loaded} loaded, {row.rows_rejected} rejected)"
+        )
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from servicemirror.etl.load import undo
+
+    result = undo(_db(args), args.upload_id)
+    print(f"Upload {result['upload_id']} ({result['file_name']}) undone: {result['rows_removed']} rows removed.")
+    return 0
+
+
+def cmd_summary(args) -> int:
+    pub = publish.published(_db(args))
+    frame = publish.summary(pub)
+    records = frame.drop(columns=["library_key"]).to_dict(orient="records")
+    if args.json:
+        print_json(records)
+        return 0
+    print(f"{'library':<28} {'period':<8} {'n staff':>7} {'staff':>6} {'eNPS':>6} {'n patr':>7} {'patron':>7} {'NPS':>6}")
+    for r in frame.itertuples():
+        def fmt(x, digits=1):
+            return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+        line = (
+            f"{r.library[:28]:<28} {r.period:<8} {r.n_staff:>7} {fmt(r.staff_index):>6} {fmt(r.enps, 0):>6} "
+            f"{r.n_patron:>7} {fmt(r.patron_index):>7} {fmt(r.nps, 0):>6}"
+        )
+        if r.suppressed_reason:
+            line += f"  ({r.suppressed_reason})"
+        print(line)
+    print(f"Staff figures are hidden for groups of fewer than {pub.k} respondents.")
+    return 0
+
+
+def cmd_settings(args) -> int:
+    from servicemirror.etl.load import set_setting
+
+    db_path = _db(args)
+    if args.set:
+        key, _, value = args.set.partition("=")
+        set_setting(db_path, key.strip(), value.strip())
+    with db.reading(db_path) as con:
+        stored = dict(queries.run(con, "settings_all").itertuples(index=False))
+    values = {s.name: stored.get(s.name, s.default) for s in config.SETTINGS if s.name != "hash_salt"}
+    if args.json:
+        print_json(values)
+    else:
+        for s in config.SETTINGS:
+            if s.name != "hash_salt":
+                print(f"{s.name} = {values[s.name]}    # {s.help}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    db_path = _db(args)
+    db.require(db_path)
+    app = Path(__file__).resolve().parent / "dashboard" / "app.py"
+    if not app.is_file():  # editable install: the dashboard folder sits at the project root
+        app = config.PROJECT_ROOT / "dashboard" / "app.py"
+    env = dict(os.environ, SERVICEMIRROR_DB=str(db_path.resolve()))
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless=true",
+        f"--server.port={args.port}",
+        f"--server.address={args.address}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+    print(f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it.")
+    return subprocess.call(command, env=env)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="servicemirror",
+        description="Service Mirror: do happier library staff go with more satisfied citizens?",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--db", help="database file (default: $SERVICEMIRROR_DB or data/servicemirror.duckdb)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", cmd_demo, "Build the demo database: 15 libraries, 6 years, known true effects.")
+    p.add_argument("--seed", type=int, default=2011, help="random seed (default 2011)")
+    p.add_argument("--force", action="store_true", help="replace an existing database at --db")
+
+    p = add("load", cmd_load, "Load survey exports (CSV, Excel) into the database.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files to load")
+    p.add_argument("--as", dest="as_type", choices=["staff", "patron"], help="respondent type when the file does not say")
+    p.add_argument("--library", help="load every row for this library")
+    p.add_argument("--period", help="period label for every row (e.g. 2024)")
+    p.add_argument("--format", help="reader to use instead of detection")
+    p.add_argument("--dry-run", action="store_true", help="interpret and validate only; write nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON object per file")
+
+    p = add("uploads", cmd_uploads, "List uploads, newest first.")
+    p.add_argument("--json", action="store_true")
+
+    p = add("undo", cmd_undo, "Remove one upload completely (restores what it replaced).")
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+
+    p = add("summary", cmd_summary, "Staff and patron indices per library and period (anonymity applied).")
+    p.add_argument("--json", action="store_true")
+
+    p = add("settings", cmd_settings, "Show settings, or change one with --set KEY=VALUE.")
+    p.add_argument("--set", metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+
+    p = add("serve", cmd_serve, "Serve the dashboard.")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (CommandError, *EXPECTED_ERRORS) as exc:
+        print(f"servicemirror {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if os.environ.get("SERVICEMIRROR_DEBUG"):
+            raise
+        print(
+            f"servicemirror {args.command}: internal error ({type(exc).__name__}: {exc}). "
+            "Nothing was changed if a load was running. Set SERVICEMIRROR_DEBUG=1 for details and report it.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
