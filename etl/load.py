@@ -25,7 +25,7 @@ from servicemirror.etl.registry import READERS
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
 
 RESPONDENT_TYPES = ("staff", "patron")
-NEAR_MISS_CUTOFF = 0.75
+NEAR_MISS_CUTOFF = 0.88
 
 
 class LoadRefused(Exception):
@@ -184,7 +184,7 @@ def undo(db_path: Path, upload_id: int) -> dict:
         if row.empty or row.loc[0, "status"] != "active":
             raise LoadRefused(f"upload {upload_id}: no such active upload. See `servicemirror uploads`.")
         removed = int(queries.scalar(con, "upload_row_count", upload_id=upload_id) or 0)
-        queries.execute(con, "undo_upload", upload_id=upload_id)
+        queries.script(con, "undo_upload", upload_id=upload_id)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
 
 
@@ -323,7 +323,6 @@ def _resolve(
         responses = responses[responses["row"].isin(answered | comment_rows)]
         answers = answers[answers["row"].isin(responses["row"])]
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
-        responses["respondent_hash"] = _hash_ids(responses["respondent_id"], state.settings.get("hash_salt", ""))
         report.valid_responses = len(responses)
         types = sorted(set(responses["respondent_type"]))
         report.respondent_type = types[0] if len(types) == 1 else ("mixed" if types else None)
@@ -406,7 +405,7 @@ class _LibraryResolver:
         norm = _norm(raw)
         if norm in self.lookup:
             return self.lookup[norm]
-        near = difflib.get_close_matches(norm, list(self.lookup), n=1, cutoff=NEAR_MISS_CUTOFF)
+        near = _near_miss(norm, list(self.lookup))
         if near and problems is not None:
             key, display = self.lookup[near[0]]
             problems.append(
@@ -485,6 +484,19 @@ class _LibraryResolver:
                 "display_name": [v[1] for v in self._new_branches.values()],
             }
         )
+
+
+def _near_miss(norm: str, known: list[str]) -> list[str]:
+    """Known names that look like ``norm`` without being it: same first word, or very similar.
+
+    Short names ("Zeta" vs "Beta") differ by one letter yet are different libraries, so plain
+    string similarity alone is not enough.
+    """
+    first = norm.split(" ")[0]
+    same_first = [k for k in known if len(first) >= 4 and k.split(" ")[0] == first]
+    if same_first:
+        return difflib.get_close_matches(norm, same_first, n=1, cutoff=0.0)
+    return difflib.get_close_matches(norm, [k for k in known if len(k) >= 6], n=1, cutoff=NEAR_MISS_CUTOFF)
 
 
 def _norm(name) -> str:
@@ -704,8 +716,10 @@ def _aggregate_item_summary(aggregates: pd.DataFrame, items: pd.DataFrame) -> li
 def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     """Insert everything of one upload inside the caller's transaction; returns the upload id."""
     if not queries.scalar(con, "setting_get", key="hash_salt"):
+        # the salt is made inside the first write, so every upload of a database hashes alike
         queries.execute(con, "setting_set", key="hash_salt", value=secrets.token_hex(16))
     _seed_core_items(con)
+    salt = queries.scalar(con, "setting_get", key="hash_salt")
     upload_id = int(queries.scalar(con, "next_upload_id"))
     report = prepared.report
     if not prepared.new_libraries.empty:
@@ -729,7 +743,10 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         for seg in ("age_band", "visit_frequency", "user_type", "channel", "touchpoint", "submitted_at"):
             if seg not in responses.columns:
                 responses = responses.assign(**{seg: None})
-        responses = responses.assign(submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"))
+        responses = responses.assign(
+            submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"),
+            respondent_hash=_hash_ids(responses["respondent_id"], salt),
+        )
         con.register("new_responses", responses)
         superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
         queries.execute(con, "insert_responses", upload_id=upload_id)

@@ -43,3 +43,17 @@ def scalar(con, name: str, /, **params):
     """Run query ``name`` and return the first column of its first row (None if no row)."""
     rows = con.execute(sql(name), params).fetchall()
     return rows[0][0] if rows else None
+
+
+def script(con, name: str, /, **params) -> None:
+    """Run a multi-statement file; each statement gets only the parameters it names.
+
+    DuckDB binds prepared parameters to one statement at a time, so the file is split on the
+    semicolons that end a line (our own files never put one inside a string).
+    """
+    for statement in sql(name).split(";\n"):
+        body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
+        if not body.strip():
+            continue
+        used = {k: v for k, v in params.items() if f"${k}" in body}
+        con.execute(body, used or None)

@@ -108,7 +108,7 @@ def summary(pub: Published) -> pd.DataFrame:
         out["_r_enps"].map(lambda r: f"eNPS: {r}" if isinstance(r, str) else None),
     ]
     out["suppressed_reason"] = [
-        "; ".join(p for p in parts if p) or None for parts in zip(*labelled, strict=True)
+        "; ".join(p for p in parts if isinstance(p, str)) or None for parts in zip(*labelled, strict=True)
     ]
     for col in ("n_staff", "n_patron"):
         out[col] = out[col].fillna(0).astype(int)

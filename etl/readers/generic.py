@@ -101,7 +101,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
             "row": comments["_response_row"].to_numpy(),
             "column": "comment",
             "item": comments["item"].to_numpy(),
-            "text": comments["comment"].to_numpy(),
+            "text": _opt(comments, "comment").to_numpy(),
         }
     )
     data = frame[~is_comment]

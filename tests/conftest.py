@@ -1,0 +1,106 @@
+"""Shared fixtures: small databases built through the product's own load path."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from servicemirror.etl import load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def write_small_forum(folder: Path, seed: int = 7) -> list[Path]:
+    """Long CSVs for 6 libraries x 2 periods; library F has only 3 staff answers in 2023.
+
+    Staff: 5 wellbeing items (1-5) + eNPS; patrons: overall satisfaction (1-5), NPS, one touchpoint.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    libraries = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
+    for li, lib in enumerate(libraries):
+        for period in ("2023", "2024"):
+            n_staff = 3 if (lib == "Zeta" and period == "2023") else 6 + li
+            for s in range(n_staff):
+                rid = f"{lib}-{period}-s{s}"
+                level = 3 + 0.25 * li
+                for w in range(1, 6):
+                    value = int(np.clip(round(level + rng.normal(0, 0.8)), 1, 5))
+                    rows.append([lib, period, "staff", rid, f"core_w{w}", value, "", ""])
+                rows.append([lib, period, "staff", rid, "core_enps", int(rng.integers(4, 11)), "", ""])
+            for p in range(20):
+                rid = f"{lib}-{period}-p{p}"
+                value = int(np.clip(round(3.5 + 0.2 * li + rng.normal(0, 0.7)), 1, 5))
+                rows.append([lib, period, "patron", rid, "core_sat", value, "", ""])
+                rows.append([lib, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
+                rows.append([lib, period, "patron", rid, "tp_counter", int(rng.integers(2, 6)), "", ""])
+                if p == 0:
+                    rows.append([lib, period, "patron", rid, "comment", "", "", "Skriv til mig: a@b.dk"])
+    frame = pd.DataFrame(
+        rows, columns=["library", "period", "respondent_type", "respondent_id", "item", "value", "branch", "comment"]
+    )
+    frame["construct"] = np.where(frame["item"] == "comment", "comment", "")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for side, part in frame.groupby("respondent_type"):
+        path = folder / f"small_{side}.csv"
+        part.to_csv(path, index=False)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def small_forum_files(tmp_path) -> list[Path]:
+    return write_small_forum(tmp_path / "files")
+
+
+@pytest.fixture
+def small_db(tmp_path, small_forum_files) -> Path:
+    """A fresh database holding the small forum (staff + patron)."""
+    path = tmp_path / "small.duckdb"
+    for file in small_forum_files:
+        load.load_file(path, file, loaded_by="test")
+    return path
+
+
+def _shared_build(tmp_path_factory, name: str, build) -> Path:
+    """Build a read-only database once per test session, shared by the xdist workers."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    target = root / name / f"{name}.duckdb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.exists():
+            staging = target.parent / "staging"
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            build(staging / target.name)
+            for item in staging.iterdir():
+                item.rename(target.parent / item.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo database (seed 2011), built once per session; treat it as read-only."""
+    from servicemirror import demo
+
+    return _shared_build(tmp_path_factory, "demo", lambda p: demo.build_demo(p, seed=2011))
+
+
+@pytest.fixture
+def demo_db_copy(tmp_path, demo_db) -> Path:
+    """A private, writable copy of the demo database."""
+    target = tmp_path / "demo.duckdb"
+    for item in demo_db.parent.iterdir():
+        if item.name.startswith("demo.duckdb"):
+            shutil.copy(item, tmp_path / item.name)
+    return target
