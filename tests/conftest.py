@@ -104,3 +104,14 @@ def demo_db_copy(tmp_path, demo_db) -> Path:
         if item.name.startswith("demo.duckdb"):
             shutil.copy(item, tmp_path / item.name)
     return target
+
+
+@pytest.fixture(scope="session")
+def small_db_shared(tmp_path_factory) -> Path:
+    """The small forum database built once per session; treat it as read-only (copy to write)."""
+
+    def build(path: Path) -> None:
+        for file in write_small_forum(path.parent / "files"):
+            load.load_file(path, file, loaded_by="test")
+
+    return _shared_build(tmp_path_factory, "small", build)

@@ -1,0 +1,175 @@
+"""Every queries/*.sql file runs against a populated database, and no SQL lives outside queries/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from servicemirror import queries
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A value for every $parameter any query uses. A new parameter name must be added here, which is
+# the point: the test then runs the new query too.
+PARAMS = {
+    "upload_id": 999,
+    "key": "k_staff",
+    "value": "5",
+    "sha256": "0" * 64,
+    "name": "meta",
+    "delim": ",",
+    "skip": 0,
+    "header": True,
+    "max_line": 1_000_000,
+    "file_name": "x.csv",
+    "format": "generic_long",
+    "encoding": "utf-8",
+    "instrument_id": None,
+    "respondent_type": "patron",
+    "kind": "responses",
+    "rows_read": 1,
+    "rows_loaded": 1,
+    "rows_rejected": 0,
+    "superseded": 0,
+    "loaded_by": "test",
+    "report_json": "{}",
+    "library_key": "alfa",
+    "library": "alfa",
+    "period": "2023",
+    "side": "staff",
+    "measure": "wellbeing",
+    "touchpoint": "",
+    "k": 5,
+    "before": "2100-01-01",
+    "project_id": 1,
+    "title": "t",
+    "start_date": "2023-01-01",
+    "date": "2023-01-01",
+    "seed": 1,
+    "path": "",
+}
+
+
+def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
+    """Minimal frames for the queries that insert from a registered `new_*` frame."""
+    response = {
+        "row": [1],
+        "library_key": ["alfa"],
+        "branch_key": [None],
+        "period": ["2023"],
+        "respondent_type": ["patron"],
+        "submitted_at": [pd.Timestamp("2023-05-01")],
+        "touchpoint": [None],
+        "respondent_hash": ["h"],
+        "age_band": [None],
+        "visit_frequency": [None],
+        "user_type": [None],
+        "channel": [None],
+    }
+    return {
+        "new_responses": pd.DataFrame(response),
+        "new_answers": pd.DataFrame({"row": [1], "item": ["core_sat"], "value": [4.0], "raw_value": ["4"]}),
+        "new_comments": pd.DataFrame({"row": [1], "item": ["comment"], "text": ["hej"]}),
+        "new_libraries": pd.DataFrame(
+            {"library_key": ["x"], "display_name": ["X"], "municipality": [None], "aliases": [["X"]], "consent_named": [False]}
+        ),
+        "new_branches": pd.DataFrame({"branch_key": ["x/b"], "library_key": ["x"], "display_name": ["B"]}),
+        "new_items": pd.DataFrame(
+            {
+                "item_code": ["q1"],
+                "construct": ["other"],
+                "text_da": [None],
+                "text_en": [None],
+                "scale_min": [1.0],
+                "scale_max": [5.0],
+                "touchpoint": [None],
+                "core": [False],
+                "instrument_id": [None],
+            }
+        ),
+        "new_aggregates": pd.DataFrame(
+            {
+                "library_key": ["alfa"],
+                "branch_key": [None],
+                "period": ["2023"],
+                "respondent_type": ["staff"],
+                "item": ["core_w1"],
+                "touchpoint": [None],
+                "n": [8],
+                "mean": [4.0],
+                "sd": [0.5],
+                "response_rate": [None],
+                "distribution": [None],
+            }
+        ),
+        "new_kiosk": pd.DataFrame(
+            {
+                "library_key": ["alfa"],
+                "branch_key": [None],
+                "terminal": ["t1"],
+                "date": [pd.Timestamp("2023-05-01").date()],
+                "hour": [10],
+                "question": ["q"],
+                "button": [4],
+                "n": [3],
+            }
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_query_runs(name, small_db_shared, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(small_db_shared, copy)
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("a,b\n1,2\n")
+    con = duckdb.connect(str(copy))
+    try:
+        text = queries.sql(name)
+        for frame_name, frame in _frames(csv_path).items():
+            if frame_name in text:
+                con.register(frame_name, frame)
+        if name == "schema" or name.startswith("migrate_"):
+            con.execute(text)
+            return
+        if "reject_errors" in text:  # needs a read_csv with store_rejects first
+            queries.run(con, "read_text_csv", path=str(csv_path), delim=",", skip=0, header=True, max_line=100_000)
+        params = {p: PARAMS[p] for p in set(re.findall(r"\$(\w+)", text))}
+        if "path" in params or "$path" in text:
+            params["path"] = str(csv_path)
+        con.execute("begin transaction")
+        if ";\n" in text.strip().rstrip(";"):
+            queries.script(con, name, **params)
+        else:
+            con.execute(text, params or None).fetchall()
+        con.execute("rollback")
+    finally:
+        con.close()
+
+
+# SQL shapes inside a string literal: "select ... from", "insert into", "update x set", "delete from",
+# "create table". Prose in docstrings ("Create the schema") does not match these shapes.
+SQL_PATTERN = re.compile(
+    r"""["'][^"']*\b(select\s+[\w*,. ]+\s+from\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s|create\s+(table|view|sequence)\s)""",
+    re.IGNORECASE,
+)
+
+
+def test_no_sql_strings_outside_queries():
+    offenders = []
+    for folder in ("servicemirror", "etl", "analysis", "dashboard"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if SQL_PATTERN.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_loader_rejects_unknown_names():
+    with pytest.raises(KeyError, match="no query named"):
+        queries.sql("does_not_exist")
