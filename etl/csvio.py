@@ -19,7 +19,9 @@ MAX_LINE_BYTES = 8 * 1024 * 1024  # a 300,000-character comment must still parse
 
 def memory_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for parsing; never touches the product database."""
-    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    return duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
 
 
 def read_text_table(
@@ -55,7 +57,9 @@ def read_text_table(
     frame = frame.astype(object).where(frame.notna(), None)
     frame.insert(0, "_record", range(1, len(frame) + 1))
     problems = [
-        Problem(name, int(r.line), None, None, f"line could not be read ({r.error_type}): {r.message}")
+        Problem(
+            name, int(r.line), None, None, f"line could not be read ({r.error_type}): {r.message}"
+        )
         for r in rejects.itertuples()
     ]
     return frame, problems

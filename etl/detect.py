@@ -41,7 +41,9 @@ def sniff(path: Path) -> Sniffed:
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
-        raise ReadError(f"{path.name}: the file is empty. Export the survey again and upload that file.")
+        raise ReadError(
+            f"{path.name}: the file is empty. Export the survey again and upload that file."
+        )
     with path.open("rb") as fh:
         start = fh.read(CHUNK)
     if start.startswith(ZIP_MAGIC):
@@ -111,7 +113,9 @@ def sniff_delimiter(lines: list[str]) -> str | None:
         return None
     best, best_score = None, 0.0
     for delim in DELIMITERS:
-        counts = [len(row) - 1 for row in csv.reader(io.StringIO("\n".join(sample)), delimiter=delim)]
+        counts = [
+            len(row) - 1 for row in csv.reader(io.StringIO("\n".join(sample)), delimiter=delim)
+        ]
         if not counts or max(counts) == 0:
             continue
         # prefer a delimiter that gives many fields on most lines
@@ -133,7 +137,9 @@ def to_utf8(path: Path, encoding: str, workdir: Path | None = None) -> Path:
         with path.open("rb") as fh:
             if b"\x00" not in fh.read(CHUNK):
                 return path
-    source_encoding = "utf-16" if encoding.startswith("utf-16") and encoding == "utf-16" else encoding
+    source_encoding = (
+        "utf-16" if encoding.startswith("utf-16") and encoding == "utf-16" else encoding
+    )
     workdir = Path(workdir or tempfile.mkdtemp(prefix="servicemirror-"))
     target = workdir / (path.stem + ".utf8.csv")
     with (

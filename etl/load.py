@@ -21,8 +21,8 @@ from servicemirror import db, queries
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.detect import sniff
-from servicemirror.etl.registry import READERS
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
+from servicemirror.etl.registry import READERS
 
 RESPONDENT_TYPES = ("staff", "patron")
 NEAR_MISS_CUTOFF = 0.88
@@ -159,12 +159,15 @@ def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
             "aliases": libraries.get("aliases", pd.Series([[] for _ in range(len(libraries))])).map(
                 lambda a: list(a) if isinstance(a, list | tuple | np.ndarray) else []
             ),
-            "consent_named": libraries.get("consent_named", pd.Series([False] * len(libraries))).astype(bool),
+            "consent_named": libraries.get(
+                "consent_named", pd.Series([False] * len(libraries))
+            ).astype(bool),
         }
     )
     # the short name itself is always an alias, so "Gentofte" finds "Gentofte Centralbibliotek"
     frame["aliases"] = [
-        sorted({*a, str(name)}) for a, name in zip(frame["aliases"], libraries["library"], strict=True)
+        sorted({*a, str(name)})
+        for a, name in zip(frame["aliases"], libraries["library"], strict=True)
     ]
     with db.writing(db_path, create=True) as con:
         _seed_core_items(con)
@@ -182,7 +185,9 @@ def undo(db_path: Path, upload_id: int) -> dict:
     with db.writing(db_path) as con:
         row = queries.run(con, "upload_get", upload_id=upload_id)
         if row.empty or row.loc[0, "status"] != "active":
-            raise LoadRefused(f"upload {upload_id}: no such active upload. See `servicemirror uploads`.")
+            raise LoadRefused(
+                f"upload {upload_id}: no such active upload. See `servicemirror uploads`."
+            )
         removed = int(queries.scalar(con, "upload_row_count", upload_id=upload_id) or 0)
         queries.script(con, "undo_upload", upload_id=upload_id)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
@@ -205,7 +210,9 @@ def set_setting(db_path: Path, key: str, value: str) -> None:
 def _choose_reader(path: Path, sniffed, format: str | None):
     if format is not None:
         if format not in READERS:
-            raise LoadRefused(f"unknown --format {format!r}; known formats: {', '.join(sorted(READERS))}.")
+            raise LoadRefused(
+                f"unknown --format {format!r}; known formats: {', '.join(sorted(READERS))}."
+            )
         return READERS[format]
     scores = sorted(((r.detect(sniffed, path), r.name) for r in READERS.values()), reverse=True)
     if not scores or scores[0][0] <= 0:
@@ -237,7 +244,9 @@ def _database_state(db_path: Path) -> _State:
         libraries = queries.run(con, "libraries_all")
         branches = queries.run(con, "branches_all")
         items = queries.run(con, "items_all")
-        settings = dict(SETTING_DEFAULTS) | dict(queries.run(con, "settings_all").itertuples(index=False))
+        settings = dict(SETTING_DEFAULTS) | dict(
+            queries.run(con, "settings_all").itertuples(index=False)
+        )
     core = _core_items()
     items = pd.concat([items, core[~core["item_code"].isin(items["item_code"])]], ignore_index=True)
     return _State(libraries, branches, items, settings)
@@ -303,7 +312,9 @@ def _resolve(
         if rtype:
             responses["respondent_type"] = rtype
         else:
-            responses["respondent_type"] = responses["respondent_type"].fillna(result.respondent_type)
+            responses["respondent_type"] = responses["respondent_type"].fillna(
+                result.respondent_type
+            )
         bad_type = ~responses["respondent_type"].isin(RESPONDENT_TYPES)
         if bad_type.all():
             raise LoadRefused(
@@ -311,10 +322,20 @@ def _resolve(
                 "run again with --as staff or --as patron."
             )
         for row in responses.loc[bad_type, "row"]:
-            problems.append(Problem(path.name, int(row), "respondent_type", None, "respondent type must be staff or patron"))
+            problems.append(
+                Problem(
+                    path.name,
+                    int(row),
+                    "respondent_type",
+                    None,
+                    "respondent type must be staff or patron",
+                )
+            )
         responses = responses[~bad_type]
         responses = libraries.apply(responses, problems)
-        responses = _apply_periods(responses, period, state.settings["period_length"], problems, path.name)
+        responses = _apply_periods(
+            responses, period, state.settings["period_length"], problems, path.name
+        )
         answers = result.answers[result.answers["row"].isin(responses["row"])].copy()
         answers = _validate_answers(answers, items, problems, path.name)
         # a respondent who answered nothing is not a response
@@ -336,9 +357,13 @@ def _resolve(
         if respondent_type:
             aggregates["respondent_type"] = respondent_type
         aggregates = libraries.apply(aggregates, problems)
-        aggregates = _apply_periods(aggregates, period, state.settings["period_length"], problems, path.name)
+        aggregates = _apply_periods(
+            aggregates, period, state.settings["period_length"], problems, path.name
+        )
         aggregates = _validate_aggregates(aggregates, items, problems, path.name)
-        report.valid_responses = int(aggregates["n"].sum()) if not has_rows else report.valid_responses
+        report.valid_responses = (
+            int(aggregates["n"].sum()) if not has_rows else report.valid_responses
+        )
         report.respondent_type = report.respondent_type or _single(aggregates["respondent_type"])
         for name, n in aggregates.groupby("display_name")["n"].max().items():
             report.libraries[str(name)] = report.libraries.get(str(name), 0) + int(n)
@@ -387,7 +412,11 @@ class _LibraryResolver:
         self.warnings: list[str] = []
         self.lookup: dict[str, tuple[str, str]] = {}
         for row in state.libraries.itertuples():
-            names = [row.library_key, row.display_name, *(list(row.aliases) if row.aliases is not None else [])]
+            names = [
+                row.library_key,
+                row.display_name,
+                *(list(row.aliases) if row.aliases is not None else []),
+            ]
             for name in names:
                 self.lookup[_norm(name)] = (row.library_key, row.display_name)
         self.branch_lookup: dict[tuple[str, str], str] = {}
@@ -435,21 +464,41 @@ class _LibraryResolver:
             keys = []
             cache: dict[str, tuple | None] = {}
             for raw, row in zip(frame["library"], frame["row"], strict=True):
-                if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
-                    problems.append(Problem(self.file_name, int(row), "library", None, "no library named; add a library column or use --library"))
+                if (
+                    raw is None
+                    or (isinstance(raw, float) and np.isnan(raw))
+                    or not str(raw).strip()
+                ):
+                    problems.append(
+                        Problem(
+                            self.file_name,
+                            int(row),
+                            "library",
+                            None,
+                            "no library named; add a library column or use --library",
+                        )
+                    )
                     keys.append(None)
                     continue
                 raw = str(raw)
                 if raw not in cache:
                     cache[raw] = self._match(raw, True, problems, int(row))
                 elif cache[raw] is None:
-                    problems.append(Problem(self.file_name, int(row), "library", raw, "unknown library (see above)"))
+                    problems.append(
+                        Problem(
+                            self.file_name, int(row), "library", raw, "unknown library (see above)"
+                        )
+                    )
                 keys.append(cache[raw])
         ok = pd.Series([k is not None for k in keys], index=frame.index)
         frame = frame[ok]
         frame["library_key"] = [k[0] for k in keys if k is not None]
         frame["display_name"] = [k[1] for k in keys if k is not None]
-        branch = frame["branch"] if "branch" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        branch = (
+            frame["branch"]
+            if "branch" in frame.columns
+            else pd.Series([None] * len(frame), index=frame.index)
+        )
         frame["branch_key"] = [
             self._branch(lib, b) for lib, b in zip(frame["library_key"], branch, strict=True)
         ]
@@ -496,7 +545,9 @@ def _near_miss(norm: str, known: list[str]) -> list[str]:
     same_first = [k for k in known if len(first) >= 4 and k.split(" ")[0] == first]
     if same_first:
         return difflib.get_close_matches(norm, same_first, n=1, cutoff=0.0)
-    return difflib.get_close_matches(norm, [k for k in known if len(k) >= 6], n=1, cutoff=NEAR_MISS_CUTOFF)
+    return difflib.get_close_matches(
+        norm, [k for k in known if len(k) >= 6], n=1, cutoff=NEAR_MISS_CUTOFF
+    )
 
 
 def _norm(name) -> str:
@@ -514,7 +565,9 @@ def period_of(timestamps: pd.Series, length: str) -> pd.Series:
     return year
 
 
-def _apply_periods(frame: pd.DataFrame, forced: str | None, length: str, problems, file_name) -> pd.DataFrame:
+def _apply_periods(
+    frame: pd.DataFrame, forced: str | None, length: str, problems, file_name
+) -> pd.DataFrame:
     frame = frame.copy()
     if forced:
         frame["period"] = str(forced).strip()
@@ -527,7 +580,15 @@ def _apply_periods(frame: pd.DataFrame, forced: str | None, length: str, problem
     period = given.where(given.notna() & (given != ""), derived) if given is not None else derived
     missing = period.isna()
     for row in frame.loc[missing, "row"]:
-        problems.append(Problem(file_name, int(row), "period", None, "no period and no date; add a period column or use --period"))
+        problems.append(
+            Problem(
+                file_name,
+                int(row),
+                "period",
+                None,
+                "no period and no date; add a period column or use --period",
+            )
+        )
     frame = frame[~missing]
     frame["period"] = period[~missing].astype(str)
     return frame
@@ -537,8 +598,16 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
     """Items of this file with their scale and construct: known items keep the stored definition."""
     known = state.items.set_index("item_code")
     rows = []
-    observed = result.answers.groupby("item")["value"].agg(["min", "max"]) if not result.answers.empty else None
-    agg_observed = result.aggregates.groupby("item")["mean"].agg(["min", "max"]) if not result.aggregates.empty else None
+    observed = (
+        result.answers.groupby("item")["value"].agg(["min", "max"])
+        if not result.answers.empty
+        else None
+    )
+    agg_observed = (
+        result.aggregates.groupby("item")["mean"].agg(["min", "max"])
+        if not result.aggregates.empty
+        else None
+    )
     for item in result.items.itertuples():
         code = str(item.item)
         if code in known.index:
@@ -567,10 +636,27 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             else:
                 lo, hi = _infer_scale(float(seen.loc[code, "min"]), float(seen.loc[code, "max"]))
             report.warnings.append(f"item '{code}': no scale given, assumed {lo:g}-{hi:g}")
-        construct = item.construct if isinstance(item.construct, str) and item.construct in vocab.CONSTRUCTS else None
+        construct = (
+            item.construct
+            if isinstance(item.construct, str) and item.construct in vocab.CONSTRUCTS
+            else None
+        )
         if construct is None:
-            construct = "nps" if hi - lo == 10 and ("nps" in code.lower() or "anbefal" in code.lower() or "recommend" in code.lower()) else "other"
-        touchpoint = item.touchpoint if isinstance(item.touchpoint, str) else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
+            construct = (
+                "nps"
+                if hi - lo == 10
+                and (
+                    "nps" in code.lower()
+                    or "anbefal" in code.lower()
+                    or "recommend" in code.lower()
+                )
+                else "other"
+            )
+        touchpoint = (
+            item.touchpoint
+            if isinstance(item.touchpoint, str)
+            else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
+        )
         rows.append(
             {
                 "column": item.column,
@@ -588,7 +674,19 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
         )
     return pd.DataFrame(
         rows,
-        columns=["column", "item_code", "construct", "text_da", "text_en", "scale_min", "scale_max", "touchpoint", "core", "instrument_id", "_new"],
+        columns=[
+            "column",
+            "item_code",
+            "construct",
+            "text_da",
+            "text_en",
+            "scale_min",
+            "scale_max",
+            "touchpoint",
+            "core",
+            "instrument_id",
+            "_new",
+        ],
     )
 
 
@@ -602,38 +700,70 @@ def _infer_scale(lo: float, hi: float) -> tuple[float, float]:
     return float(np.floor(lo)), float(np.ceil(hi))
 
 
-def _validate_answers(answers: pd.DataFrame, items: pd.DataFrame, problems, file_name) -> pd.DataFrame:
+def _validate_answers(
+    answers: pd.DataFrame, items: pd.DataFrame, problems, file_name
+) -> pd.DataFrame:
     """Drop answers outside their item's scale (each reported); NaN stays as a missing answer."""
     scale = items.set_index("item_code")[["scale_min", "scale_max", "construct"]]
     merged = answers.join(scale, on="item")
     unknown_item = merged["scale_min"].isna()
     # NPS stored as 1-11 (some tools): shift to 0-10 when every value of the item fits 1..11
-    nps_shift = (merged["construct"].isin(["nps", "enps"])) & merged.groupby("item")["value"].transform(
-        lambda v: v.min() >= 1 and v.max() == 11
-    ).fillna(False).astype(bool)
+    nps_shift = (merged["construct"].isin(["nps", "enps"])) & merged.groupby("item")[
+        "value"
+    ].transform(lambda v: v.min() >= 1 and v.max() == 11).fillna(False).astype(bool)
     merged.loc[nps_shift, "value"] = merged.loc[nps_shift, "value"] - 1
-    out = merged["value"].notna() & ((merged["value"] < merged["scale_min"]) | (merged["value"] > merged["scale_max"]))
+    out = merged["value"].notna() & (
+        (merged["value"] < merged["scale_min"]) | (merged["value"] > merged["scale_max"])
+    )
     for row in merged[out].itertuples():
         problems.append(
-            Problem(file_name, int(row.row), str(row.column), str(row.raw_value), f"outside the scale {row.scale_min:g}-{row.scale_max:g} of item {row.item}")
+            Problem(
+                file_name,
+                int(row.row),
+                str(row.column),
+                str(row.raw_value),
+                f"outside the scale {row.scale_min:g}-{row.scale_max:g} of item {row.item}",
+            )
         )
     keep = ~out & ~unknown_item
     return merged.loc[keep, ["row", "column", "item", "value", "raw_value"]]
 
 
-def _validate_aggregates(aggregates: pd.DataFrame, items: pd.DataFrame, problems, file_name) -> pd.DataFrame:
+def _validate_aggregates(
+    aggregates: pd.DataFrame, items: pd.DataFrame, problems, file_name
+) -> pd.DataFrame:
     scale = items.set_index("item_code")[["scale_min", "scale_max", "touchpoint"]]
-    merged = aggregates.drop(columns=["scale_min", "scale_max"], errors="ignore").join(scale, on="item")
+    merged = aggregates.drop(columns=["scale_min", "scale_max"], errors="ignore").join(
+        scale, on="item"
+    )
     bad_type = ~merged["respondent_type"].isin(RESPONDENT_TYPES)
     out = (merged["mean"] < merged["scale_min"]) | (merged["mean"] > merged["scale_max"])
     for row in merged[bad_type].itertuples():
-        problems.append(Problem(file_name, int(row.row), "respondent_type", str(row.respondent_type), "must be staff or patron"))
+        problems.append(
+            Problem(
+                file_name,
+                int(row.row),
+                "respondent_type",
+                str(row.respondent_type),
+                "must be staff or patron",
+            )
+        )
     for row in merged[out & ~bad_type].itertuples():
-        problems.append(Problem(file_name, int(row.row), "mean", f"{row.mean}", f"mean outside the scale {row.scale_min:g}-{row.scale_max:g}"))
+        problems.append(
+            Problem(
+                file_name,
+                int(row.row),
+                "mean",
+                f"{row.mean}",
+                f"mean outside the scale {row.scale_min:g}-{row.scale_max:g}",
+            )
+        )
     return merged[~bad_type & ~out]
 
 
-def _scrub_comments(comments: pd.DataFrame, responses: pd.DataFrame, state: _State, include_staff_text: bool, report) -> pd.DataFrame:
+def _scrub_comments(
+    comments: pd.DataFrame, responses: pd.DataFrame, state: _State, include_staff_text: bool, report
+) -> pd.DataFrame:
     if comments.empty:
         return comments
     kept = comments[comments["row"].isin(responses["row"])].merge(
@@ -641,7 +771,9 @@ def _scrub_comments(comments: pd.DataFrame, responses: pd.DataFrame, state: _Sta
     )
     staff = kept["respondent_type"] == "staff"
     if staff.any() and not include_staff_text:
-        report.warnings.append(f"{int(staff.sum())} staff free-text answers were not imported (staff text is off by default)")
+        report.warnings.append(
+            f"{int(staff.sum())} staff free-text answers were not imported (staff text is off by default)"
+        )
         kept = kept[~staff]
     names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
     kept = kept.assign(text=scrub.scrub_series(kept["text"], names))
@@ -650,7 +782,9 @@ def _scrub_comments(comments: pd.DataFrame, responses: pd.DataFrame, state: _Sta
 
 def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
     return [
-        hashlib.sha256(f"{salt}:{i}".encode()).hexdigest() if i is not None and i == i and str(i) != "" else None
+        hashlib.sha256(f"{salt}:{i}".encode()).hexdigest()
+        if i is not None and i == i and str(i) != ""
+        else None
         for i in ids
     ]
 
@@ -674,7 +808,11 @@ def _item_summary(answers: pd.DataFrame, items: pd.DataFrame) -> list[dict]:
         v = group["value"].dropna()
         meta = by_item.loc[code]
         nps = None
-        if meta["construct"] in ("nps", "enps") and meta["scale_max"] - meta["scale_min"] == 10 and len(v):
+        if (
+            meta["construct"] in ("nps", "enps")
+            and meta["scale_max"] - meta["scale_min"] == 10
+            and len(v)
+        ):
             nps = round(float(((v >= 9).mean() - (v <= 6).mean()) * 100), 6)
         out.append(
             {
@@ -724,7 +862,9 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     report = prepared.report
     if not prepared.new_libraries.empty:
         frame = prepared.new_libraries.assign(
-            municipality=None, aliases=[[n] for n in prepared.new_libraries["library"]], consent_named=False
+            municipality=None,
+            aliases=[[n] for n in prepared.new_libraries["library"]],
+            consent_named=False,
         )
         con.register("new_libraries", frame)
         queries.execute(con, "insert_new_libraries")
@@ -740,7 +880,14 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     superseded = 0
     if not prepared.responses.empty:
         responses = prepared.responses
-        for seg in ("age_band", "visit_frequency", "user_type", "channel", "touchpoint", "submitted_at"):
+        for seg in (
+            "age_band",
+            "visit_frequency",
+            "user_type",
+            "channel",
+            "touchpoint",
+            "submitted_at",
+        ):
             if seg not in responses.columns:
                 responses = responses.assign(**{seg: None})
         responses = responses.assign(
@@ -752,7 +899,10 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         queries.execute(con, "insert_responses", upload_id=upload_id)
         queries.execute(con, "supersede_responses", upload_id=upload_id)
         con.unregister("new_responses")
-        con.register("new_answers", prepared.answers.assign(value=prepared.answers["value"].astype("float64")))
+        con.register(
+            "new_answers",
+            prepared.answers.assign(value=prepared.answers["value"].astype("float64")),
+        )
         queries.execute(con, "insert_answers", upload_id=upload_id)
         con.unregister("new_answers")
         if not prepared.comments.empty:
@@ -770,7 +920,9 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         con.unregister("new_kiosk")
     report.superseded = superseded
     if superseded:
-        report.warnings.append(f"{superseded} respondents were already loaded; their newer answers replace the older ones")
+        report.warnings.append(
+            f"{superseded} respondents were already loaded; their newer answers replace the older ones"
+        )
     report.upload_id = upload_id
     queries.execute(
         con,

@@ -23,8 +23,23 @@ class Reader:
 READERS: dict[str, Reader] = {
     r.name: r
     for r in [
-        Reader("generic_long", generic.detect_long, generic.read_long, "Generic long CSV (one row per answer)"),
-        Reader("generic_aggregates", generic.detect_aggregates, generic.read_aggregates, "Unit-level results (n, mean per item)"),
-        Reader("generic_kiosk", generic.detect_kiosk, generic.read_kiosk_counts, "Smiley-kiosk counts per hour"),
+        Reader(
+            "generic_long",
+            generic.detect_long,
+            generic.read_long,
+            "Generic long CSV (one row per answer)",
+        ),
+        Reader(
+            "generic_aggregates",
+            generic.detect_aggregates,
+            generic.read_aggregates,
+            "Unit-level results (n, mean per item)",
+        ),
+        Reader(
+            "generic_kiosk",
+            generic.detect_kiosk,
+            generic.read_kiosk_counts,
+            "Smiley-kiosk counts per hour",
+        ),
     ]
 }

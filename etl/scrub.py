@@ -15,7 +15,12 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 CPR = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
 PHONE = re.compile(r"(?<![\w])(?:\+|00)?(?:\d[\s.-]?){8,12}(?!\w)")
 
-TAGS = {"email": "[e-mail fjernet]", "cpr": "[cpr fjernet]", "phone": "[telefon fjernet]", "name": "[navn fjernet]"}
+TAGS = {
+    "email": "[e-mail fjernet]",
+    "cpr": "[cpr fjernet]",
+    "phone": "[telefon fjernet]",
+    "name": "[navn fjernet]",
+}
 
 
 def scrub_text(text: str, names: Iterable[str] = ()) -> str:

@@ -42,7 +42,9 @@ def parse_answers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             unknown[labels.index] = mapped.isna()
         else:
             scale, _points = match
-            values[labels.index] = labels.map(lambda x: vocab.label_value(x, scale)).astype("float64")
+            values[labels.index] = labels.map(lambda x: vocab.label_value(x, scale)).astype(
+                "float64"
+            )
     return values, unknown
 
 

@@ -39,9 +39,25 @@ NON_ANSWERS = {
 LIKERT_SETS: dict[str, list[list[str]]] = {
     "agree5": [
         ["helt uenig", "meget uenig", "strongly disagree"],
-        ["overvejende uenig", "delvist uenig", "delvis uenig", "lidt uenig", "uenig", "somewhat disagree", "disagree"],
+        [
+            "overvejende uenig",
+            "delvist uenig",
+            "delvis uenig",
+            "lidt uenig",
+            "uenig",
+            "somewhat disagree",
+            "disagree",
+        ],
         ["hverken enig eller uenig", "hverken eller", "neutral", "neither agree nor disagree"],
-        ["overvejende enig", "delvist enig", "delvis enig", "lidt enig", "enig", "somewhat agree", "agree"],
+        [
+            "overvejende enig",
+            "delvist enig",
+            "delvis enig",
+            "lidt enig",
+            "enig",
+            "somewhat agree",
+            "agree",
+        ],
         ["helt enig", "meget enig", "strongly agree"],
     ],
     "agree7": [
@@ -55,7 +71,13 @@ LIKERT_SETS: dict[str, list[list[str]]] = {
     ],
     "satisfied5": [
         ["meget utilfreds", "very dissatisfied", "meget utilfred"],
-        ["utilfreds", "ikke tilfreds", "overvejende utilfreds", "dissatisfied", "somewhat dissatisfied"],
+        [
+            "utilfreds",
+            "ikke tilfreds",
+            "overvejende utilfreds",
+            "dissatisfied",
+            "somewhat dissatisfied",
+        ],
         [
             "hverken tilfreds eller utilfreds",
             "hverken utilfreds eller tilfreds",
@@ -105,13 +127,42 @@ NPS_END_LABELS = {
 
 # Canonical touchpoints and the words users write for them (CONTEXT.md, VOCABULARY-DA.md §6).
 TOUCHPOINTS: dict[str, list[str]] = {
-    "counter": ["counter", "betjening", "skranke", "udlån", "udlånet", "desk", "personale", "staff service"],
-    "self_service": ["self_service", "self-service", "selvbetjening", "selvbetjeningsautomat", "åbent bibliotek", "selvbetjent"],
-    "home_delivery": ["home_delivery", "home delivery", "bogen kommer", "biblioteket kommer", "bogvenner", "hjemmeservice"],
+    "counter": [
+        "counter",
+        "betjening",
+        "skranke",
+        "udlån",
+        "udlånet",
+        "desk",
+        "personale",
+        "staff service",
+    ],
+    "self_service": [
+        "self_service",
+        "self-service",
+        "selvbetjening",
+        "selvbetjeningsautomat",
+        "åbent bibliotek",
+        "selvbetjent",
+    ],
+    "home_delivery": [
+        "home_delivery",
+        "home delivery",
+        "bogen kommer",
+        "biblioteket kommer",
+        "bogvenner",
+        "hjemmeservice",
+    ],
     "book_a_librarian": ["book_a_librarian", "book a librarian", "book en bibliotekar"],
     "events": ["events", "arrangementer", "arrangement", "læsekredse"],
     "web": ["web", "hjemmeside", "website", "digitale tilbud", "ereolen", "bibliotek.dk"],
-    "mobile_library": ["mobile_library", "bogbus", "biblioteksbus", "mobilt bibliotek", "bookmobile"],
+    "mobile_library": [
+        "mobile_library",
+        "bogbus",
+        "biblioteksbus",
+        "mobilt bibliotek",
+        "bookmobile",
+    ],
 }
 
 TOUCHPOINT_LABELS = {
@@ -124,16 +175,57 @@ TOUCHPOINT_LABELS = {
     "mobile_library": {"da": "Bogbus", "en": "Mobile library"},
 }
 
-CONSTRUCTS = ("wellbeing", "engagement", "enps", "satisfaction", "nps", "touchpoint", "other", "comment")
+CONSTRUCTS = (
+    "wellbeing",
+    "engagement",
+    "enps",
+    "satisfaction",
+    "nps",
+    "touchpoint",
+    "other",
+    "comment",
+)
 
 # The forum core items shipped with the product (STATISTICS.md §1b): comparable across libraries.
 CORE_ITEMS = [
     # code, construct, scale_min, scale_max, touchpoint, text_da, text_en
-    ("core_w1", "wellbeing", 1, 5, None, "Jeg trives på min arbejdsplads", "I thrive at my workplace"),
+    (
+        "core_w1",
+        "wellbeing",
+        1,
+        5,
+        None,
+        "Jeg trives på min arbejdsplads",
+        "I thrive at my workplace",
+    ),
     ("core_w2", "wellbeing", 1, 5, None, "Mit arbejde giver mig energi", "My work gives me energy"),
-    ("core_w3", "wellbeing", 1, 5, None, "Jeg får anerkendelse for mit arbejde", "I get recognition for my work"),
-    ("core_w4", "wellbeing", 1, 5, None, "Jeg har et godt samarbejde med mine kolleger", "I work well with my colleagues"),
-    ("core_w5", "wellbeing", 1, 5, None, "Jeg kan overkomme mine arbejdsopgaver", "I can manage my workload"),
+    (
+        "core_w3",
+        "wellbeing",
+        1,
+        5,
+        None,
+        "Jeg får anerkendelse for mit arbejde",
+        "I get recognition for my work",
+    ),
+    (
+        "core_w4",
+        "wellbeing",
+        1,
+        5,
+        None,
+        "Jeg har et godt samarbejde med mine kolleger",
+        "I work well with my colleagues",
+    ),
+    (
+        "core_w5",
+        "wellbeing",
+        1,
+        5,
+        None,
+        "Jeg kan overkomme mine arbejdsopgaver",
+        "I can manage my workload",
+    ),
     (
         "core_enps",
         "enps",
@@ -143,7 +235,15 @@ CORE_ITEMS = [
         "Hvor sandsynligt er det, at du vil anbefale din arbejdsplads til en ven?",
         "How likely are you to recommend your workplace to a friend?",
     ),
-    ("core_sat", "satisfaction", 1, 5, None, "Hvor tilfreds er du alt i alt med biblioteket?", "Overall, how satisfied are you with the library?"),
+    (
+        "core_sat",
+        "satisfaction",
+        1,
+        5,
+        None,
+        "Hvor tilfreds er du alt i alt med biblioteket?",
+        "Overall, how satisfied are you with the library?",
+    ),
     (
         "core_nps",
         "nps",
@@ -153,10 +253,42 @@ CORE_ITEMS = [
         "Hvor sandsynligt er det, at du vil anbefale biblioteket til en ven?",
         "How likely are you to recommend the library to a friend?",
     ),
-    ("tp_counter", "touchpoint", 1, 5, "counter", "Tilfredshed med betjeningen", "Satisfaction with counter service"),
-    ("tp_self_service", "touchpoint", 1, 5, "self_service", "Tilfredshed med selvbetjeningen", "Satisfaction with self-service"),
-    ("tp_home_delivery", "touchpoint", 1, 5, "home_delivery", "Tilfredshed med Bogen Kommer", "Satisfaction with home delivery"),
-    ("tp_book_a_librarian", "touchpoint", 1, 5, "book_a_librarian", "Tilfredshed med Book en bibliotekar", "Satisfaction with Book a librarian"),
+    (
+        "tp_counter",
+        "touchpoint",
+        1,
+        5,
+        "counter",
+        "Tilfredshed med betjeningen",
+        "Satisfaction with counter service",
+    ),
+    (
+        "tp_self_service",
+        "touchpoint",
+        1,
+        5,
+        "self_service",
+        "Tilfredshed med selvbetjeningen",
+        "Satisfaction with self-service",
+    ),
+    (
+        "tp_home_delivery",
+        "touchpoint",
+        1,
+        5,
+        "home_delivery",
+        "Tilfredshed med Bogen Kommer",
+        "Satisfaction with home delivery",
+    ),
+    (
+        "tp_book_a_librarian",
+        "touchpoint",
+        1,
+        5,
+        "book_a_librarian",
+        "Tilfredshed med Book en bibliotekar",
+        "Satisfaction with Book a librarian",
+    ),
 ]
 
 
@@ -181,7 +313,9 @@ def is_non_answer(text) -> bool:
 def _label_index() -> dict[str, dict[str, int]]:
     index: dict[str, dict[str, int]] = {}
     for name, points in LIKERT_SETS.items():
-        index[name] = {normalise_label(label): pos + 1 for pos, labels in enumerate(points) for label in labels}
+        index[name] = {
+            normalise_label(label): pos + 1 for pos, labels in enumerate(points) for label in labels
+        }
     return index
 
 
@@ -198,7 +332,9 @@ def match_scale(labels: list[str]) -> tuple[str, int] | None:
     if not wanted:
         return None
     candidates = [
-        (len(LIKERT_SETS[name]), name) for name, index in LABEL_INDEX.items() if wanted <= set(index)
+        (len(LIKERT_SETS[name]), name)
+        for name, index in LABEL_INDEX.items()
+        if wanted <= set(index)
     ]
     if not candidates:
         return None
@@ -229,7 +365,15 @@ def touchpoint_of(text: str | None) -> str | None:
 def slug(text: str) -> str:
     """A stable key from a display name: 'Høje-Taastrup Bibliotek' -> 'hoeje-taastrup-bibliotek'."""
     text = unicodedata.normalize("NFC", str(text)).strip().lower()
-    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u"), ("ö", "oe"), ("ä", "ae")):
+    for a, b in (
+        ("æ", "ae"),
+        ("ø", "oe"),
+        ("å", "aa"),
+        ("é", "e"),
+        ("ü", "u"),
+        ("ö", "oe"),
+        ("ä", "ae"),
+    ):
         text = text.replace(a, b)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unknown"

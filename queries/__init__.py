@@ -52,7 +52,9 @@ def script(con, name: str, /, **params) -> None:
     semicolons that end a line (our own files never put one inside a string).
     """
     for statement in sql(name).split(";\n"):
-        body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
+        body = "\n".join(
+            line for line in statement.splitlines() if not line.strip().startswith("--")
+        )
         if not body.strip():
             continue
         used = {k: v for k, v in params.items() if f"${k}" in body}

@@ -61,7 +61,9 @@ def cmd_demo(args) -> int:
 
     db_path = _db(args)
     if db.exists(db_path) and not args.force:
-        raise CommandError(f"{db_path}: a database already exists; use --force to rebuild the demo there.")
+        raise CommandError(
+            f"{db_path}: a database already exists; use --force to rebuild the demo there."
+        )
     if args.force:
         for suffix in ("", ".wal", ".version"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -158,7 +160,9 @@ def cmd_undo(args) -> int:
     from servicemirror.etl.load import undo
 
     result = undo(_db(args), args.upload_id)
-    print(f"Upload {result['upload_id']} ({result['file_name']}) undone: {result['rows_removed']} rows removed.")
+    print(
+        f"Upload {result['upload_id']} ({result['file_name']}) undone: {result['rows_removed']} rows removed."
+    )
     return 0
 
 
@@ -169,10 +173,15 @@ def cmd_summary(args) -> int:
     if args.json:
         print_json(records)
         return 0
-    print(f"{'library':<28} {'period':<8} {'n staff':>7} {'staff':>6} {'eNPS':>6} {'n patr':>7} {'patron':>7} {'NPS':>6}")
+    print(
+        f"{'library':<28} {'period':<8} {'n staff':>7} {'staff':>6} {'eNPS':>6} {'n patr':>7} {'patron':>7} {'NPS':>6}"
+    )
     for r in frame.itertuples():
+
         def fmt(x, digits=1):
-            return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+            return (
+                "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+            )
 
         line = (
             f"{r.library[:28]:<28} {r.period:<8} {r.n_staff:>7} {fmt(r.staff_index):>6} {fmt(r.enps, 0):>6} "
@@ -194,7 +203,9 @@ def cmd_settings(args) -> int:
         set_setting(db_path, key.strip(), value.strip())
     with db.reading(db_path) as con:
         stored = dict(queries.run(con, "settings_all").itertuples(index=False))
-    values = {s.name: stored.get(s.name, s.default) for s in config.SETTINGS if s.name != "hash_salt"}
+    values = {
+        s.name: stored.get(s.name, s.default) for s in config.SETTINGS if s.name != "hash_salt"
+    }
     if args.json:
         print_json(values)
     else:
@@ -223,7 +234,9 @@ def cmd_serve(args) -> int:
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
     ]
-    print(f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it.")
+    print(
+        f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it."
+    )
     return subprocess.call(command, env=env)
 
 
@@ -239,7 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.add_argument("--db", help="database file (default: $SERVICEMIRROR_DB or data/servicemirror.duckdb)")
+        p.add_argument(
+            "--db", help="database file (default: $SERVICEMIRROR_DB or data/servicemirror.duckdb)"
+        )
         p.set_defaults(func=func)
         return p
 
@@ -249,11 +264,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("load", cmd_load, "Load survey exports (CSV, Excel) into the database.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files to load")
-    p.add_argument("--as", dest="as_type", choices=["staff", "patron"], help="respondent type when the file does not say")
+    p.add_argument(
+        "--as",
+        dest="as_type",
+        choices=["staff", "patron"],
+        help="respondent type when the file does not say",
+    )
     p.add_argument("--library", help="load every row for this library")
     p.add_argument("--period", help="period label for every row (e.g. 2024)")
     p.add_argument("--format", help="reader to use instead of detection")
-    p.add_argument("--dry-run", action="store_true", help="interpret and validate only; write nothing")
+    p.add_argument(
+        "--dry-run", action="store_true", help="interpret and validate only; write nothing"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
 
     p = add("uploads", cmd_uploads, "List uploads, newest first.")
@@ -262,7 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("undo", cmd_undo, "Remove one upload completely (restores what it replaced).")
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
 
-    p = add("summary", cmd_summary, "Staff and patron indices per library and period (anonymity applied).")
+    p = add(
+        "summary",
+        cmd_summary,
+        "Staff and patron indices per library and period (anonymity applied).",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("settings", cmd_settings, "Show settings, or change one with --set KEY=VALUE.")

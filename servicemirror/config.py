@@ -35,11 +35,23 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("k_staff", "5", "Minimum staff respondents before any staff figure is shown (never below 3)."),
-    Setting("k_comments", "10", "Minimum respondents in a group before its patron comments are shown."),
-    Setting("period_length", "year", "Period used to match staff and patron data: year, half or quarter."),
+    Setting(
+        "k_staff",
+        "5",
+        "Minimum staff respondents before any staff figure is shown (never below 3).",
+    ),
+    Setting(
+        "k_comments", "10", "Minimum respondents in a group before its patron comments are shown."
+    ),
+    Setting(
+        "period_length",
+        "year",
+        "Period used to match staff and patron data: year, half or quarter.",
+    ),
     Setting("n_permutations", "9999", "Permutations for the library-level permutation test."),
-    Setting("hash_salt", "", "Salt for respondent-id hashes; generated on first use, never exported."),
+    Setting(
+        "hash_salt", "", "Salt for respondent-id hashes; generated on first use, never exported."
+    ),
 )
 SETTING_DEFAULTS = {s.name: s.default for s in SETTINGS}
 K_MINIMUM = 3

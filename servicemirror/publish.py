@@ -100,19 +100,37 @@ def summary(pub: Published) -> pd.DataFrame:
     }
     out = grid[["library", "library_key", "period"]].copy()
     for (side, measure), (n_col, value_col) in parts.items():
-        cells = overall(pub.cells, side, measure)[["library_key", "period", "n", "mean", "suppressed_reason"]]
-        cells = cells.rename(columns={"n": n_col, "mean": value_col, "suppressed_reason": f"_r_{value_col}"})
+        cells = overall(pub.cells, side, measure)[
+            ["library_key", "period", "n", "mean", "suppressed_reason"]
+        ]
+        cells = cells.rename(
+            columns={"n": n_col, "mean": value_col, "suppressed_reason": f"_r_{value_col}"}
+        )
         out = out.merge(cells, on=["library_key", "period"], how="left")
     labelled = [
         out["_r_staff_index"].map(lambda r: f"staff index: {r}" if isinstance(r, str) else None),
         out["_r_enps"].map(lambda r: f"eNPS: {r}" if isinstance(r, str) else None),
     ]
     out["suppressed_reason"] = [
-        "; ".join(p for p in parts if isinstance(p, str)) or None for parts in zip(*labelled, strict=True)
+        "; ".join(p for p in parts if isinstance(p, str)) or None
+        for parts in zip(*labelled, strict=True)
     ]
     for col in ("n_staff", "n_patron"):
         out[col] = out[col].fillna(0).astype(int)
-    out = out.drop(columns=[c for c in out.columns if c.startswith("_r_") or c in ("n_enps", "n_nps")])
+    out = out.drop(
+        columns=[c for c in out.columns if c.startswith("_r_") or c in ("n_enps", "n_nps")]
+    )
     return out[
-        ["library", "library_key", "period", "n_staff", "staff_index", "enps", "n_patron", "patron_index", "nps", "suppressed_reason"]
+        [
+            "library",
+            "library_key",
+            "period",
+            "n_staff",
+            "staff_index",
+            "enps",
+            "n_patron",
+            "patron_index",
+            "nps",
+            "suppressed_reason",
+        ]
     ]

@@ -33,17 +33,35 @@ def write_small_forum(folder: Path, seed: int = 7) -> list[Path]:
                 for w in range(1, 6):
                     value = int(np.clip(round(level + rng.normal(0, 0.8)), 1, 5))
                     rows.append([lib, period, "staff", rid, f"core_w{w}", value, "", ""])
-                rows.append([lib, period, "staff", rid, "core_enps", int(rng.integers(4, 11)), "", ""])
+                rows.append(
+                    [lib, period, "staff", rid, "core_enps", int(rng.integers(4, 11)), "", ""]
+                )
             for p in range(20):
                 rid = f"{lib}-{period}-p{p}"
                 value = int(np.clip(round(3.5 + 0.2 * li + rng.normal(0, 0.7)), 1, 5))
                 rows.append([lib, period, "patron", rid, "core_sat", value, "", ""])
-                rows.append([lib, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
-                rows.append([lib, period, "patron", rid, "tp_counter", int(rng.integers(2, 6)), "", ""])
+                rows.append(
+                    [lib, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""]
+                )
+                rows.append(
+                    [lib, period, "patron", rid, "tp_counter", int(rng.integers(2, 6)), "", ""]
+                )
                 if p == 0:
-                    rows.append([lib, period, "patron", rid, "comment", "", "", "Skriv til mig: a@b.dk"])
+                    rows.append(
+                        [lib, period, "patron", rid, "comment", "", "", "Skriv til mig: a@b.dk"]
+                    )
     frame = pd.DataFrame(
-        rows, columns=["library", "period", "respondent_type", "respondent_id", "item", "value", "branch", "comment"]
+        rows,
+        columns=[
+            "library",
+            "period",
+            "respondent_type",
+            "respondent_id",
+            "item",
+            "value",
+            "branch",
+            "comment",
+        ],
     )
     frame["construct"] = np.where(frame["item"] == "comment", "comment", "")
     folder.mkdir(parents=True, exist_ok=True)

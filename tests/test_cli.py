@@ -12,7 +12,13 @@ from servicemirror import cli
 
 
 def run(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "servicemirror.cli", *map(str, args)], capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def test_missing_database_is_one_line_exit_1(tmp_path):
@@ -38,7 +44,19 @@ def test_load_json_and_refusal(tmp_path, small_forum_files):
     reports = json.loads(done.stdout)
     assert [r["status"] for r in reports] == ["loaded", "loaded", "refused"]
     assert reports[2]["upload_id"] is None and "empty" in reports[2]["message"]
-    for key in ("file", "format", "encoding", "respondent_type", "upload_id", "records", "valid_responses", "rejected", "libraries", "items", "warnings"):
+    for key in (
+        "file",
+        "format",
+        "encoding",
+        "respondent_type",
+        "upload_id",
+        "records",
+        "valid_responses",
+        "rejected",
+        "libraries",
+        "items",
+        "warnings",
+    ):
         assert key in reports[0]
     assert "empty" in done.stderr and "Traceback" not in done.stderr
 
@@ -48,7 +66,21 @@ def test_summary_json_shape(small_db):
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert {tuple(sorted(r)) for r in rows} == {
-        tuple(sorted(["library", "period", "n_staff", "staff_index", "enps", "n_patron", "patron_index", "nps", "suppressed_reason"]))
+        tuple(
+            sorted(
+                [
+                    "library",
+                    "period",
+                    "n_staff",
+                    "staff_index",
+                    "enps",
+                    "n_patron",
+                    "patron_index",
+                    "nps",
+                    "suppressed_reason",
+                ]
+            )
+        )
     }
     zeta = next(r for r in rows if r["library"] == "Zeta" and r["period"] == "2023")
     assert zeta["staff_index"] is None and zeta["enps"] is None and zeta["n_staff"] == 3

@@ -95,7 +95,9 @@ def test_busy_database_gives_one_clear_line(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        with pytest.raises(db.DatabaseBusy, match="another Service Mirror process is using the database"):
+        with pytest.raises(
+            db.DatabaseBusy, match="another Service Mirror process is using the database"
+        ):
             with db.reading(path, wait=0.5):
                 pass
         assert time.monotonic() - started < 3
@@ -123,11 +125,15 @@ READER = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_dashboard_reads_while_cli_loads_in_two_processes(tmp_path, small_db_shared, small_forum_files):
+def test_dashboard_reads_while_cli_loads_in_two_processes(
+    tmp_path, small_db_shared, small_forum_files
+):
     path = tmp_path / "busy.duckdb"
     shutil.copy(small_db_shared, path)
     shutil.copy(Path(f"{small_db_shared}.version"), Path(f"{path}.version"))
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path), "8"], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path), "8"], stdout=subprocess.PIPE, text=True
+    )
     time.sleep(1.0)
     # three CLI loads of new files while the reader keeps reading
     loads = []
@@ -151,4 +157,11 @@ def test_dashboard_reads_while_cli_loads_in_two_processes(tmp_path, small_db_sha
     assert reads > 5 and versions_seen >= 2  # it kept reading and saw the loads land
     with db.reading(path) as con:
         n = con.execute(queries.sql("cells")).df()
-    assert int(n[(n.library_key == "alfa") & (n.period == "2025") & (n.measure == "satisfaction")]["n"].iloc[0]) == 90
+    assert (
+        int(
+            n[(n.library_key == "alfa") & (n.period == "2025") & (n.measure == "satisfaction")][
+                "n"
+            ].iloc[0]
+        )
+        == 90
+    )

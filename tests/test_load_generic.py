@@ -16,7 +16,10 @@ from servicemirror.etl import load
 def _table_counts(path) -> dict[str, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in ("responses", "answers", "comments", "uploads")}  # noqa: S608 - fixed table names in a test
+        return {
+            t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+            for t in ("responses", "answers", "comments", "uploads")
+        }  # noqa: S608 - fixed table names in a test
     finally:
         con.close()
 
@@ -49,7 +52,9 @@ def test_long_file_loads_with_exact_counts_and_scrubbed_comment(tmp_path):
     assert "outside the scale 1-5" in report.rejected[0]["reason"]
     assert report.libraries == {"Gentofte": 2, "Ishøj": 1}
     by_item = {i["item"]: i for i in report.items}
-    assert by_item["core_sat"]["n"] == 2 and by_item["core_sat"]["mean"] == pytest.approx(4.5)  # 5 and 4,0
+    assert by_item["core_sat"]["n"] == 2 and by_item["core_sat"]["mean"] == pytest.approx(
+        4.5
+    )  # 5 and 4,0
     # NPS of (9, 3): one promoter, one detractor -> 0
     assert by_item["core_nps"]["nps"] == 0.0
     with db.reading(dbp) as con:
@@ -90,14 +95,20 @@ def test_reexport_supersedes_and_undo_restores(tmp_path):
     sat = cells[(cells.library_key == "gentofte") & (cells.measure == "satisfaction")].iloc[0]
     assert sat["n"] == 1 and sat["mean"] == pytest.approx(100.0)  # p1's old 5 is back
     with db.reading(dbp) as con:
-        statuses = dict(queries.run(con, "uploads_list")[["upload_id", "status"]].itertuples(index=False))
+        statuses = dict(
+            queries.run(con, "uploads_list")[["upload_id", "status"]].itertuples(index=False)
+        )
     assert statuses == {1: "active", 2: "undone"}
 
 
 def test_refused_file_leaves_database_unchanged(tmp_path, small_db):
     before = _table_counts(small_db)
     version = db.data_version(small_db)
-    bad = _write(tmp_path, "bad.csv", "library,period,respondent_type,respondent_id,item,value\nA,2023,patron,x,core_sat,99\n")
+    bad = _write(
+        tmp_path,
+        "bad.csv",
+        "library,period,respondent_type,respondent_id,item,value\nA,2023,patron,x,core_sat,99\n",
+    )
     with pytest.raises(load.LoadRefused, match="no valid responses"):
         load.load_file(small_db, bad)
     not_a_survey = _write(tmp_path, "notes.csv", "hello;world\n1;2\n")
@@ -110,7 +121,14 @@ def test_refused_file_leaves_database_unchanged(tmp_path, small_db):
 def test_near_miss_library_is_suggested_not_merged(tmp_path):
     dbp = tmp_path / "t.duckdb"
     load.register_libraries(
-        dbp, pd.DataFrame({"library": ["Gentofte"], "display_name": ["Gentofte Centralbibliotek"], "aliases": [["Gentofte Bibliotek"]]})
+        dbp,
+        pd.DataFrame(
+            {
+                "library": ["Gentofte"],
+                "display_name": ["Gentofte Centralbibliotek"],
+                "aliases": [["Gentofte Bibliotek"]],
+            }
+        ),
     )
     path = _write(
         tmp_path,

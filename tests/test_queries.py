@@ -73,12 +73,22 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
     }
     return {
         "new_responses": pd.DataFrame(response),
-        "new_answers": pd.DataFrame({"row": [1], "item": ["core_sat"], "value": [4.0], "raw_value": ["4"]}),
+        "new_answers": pd.DataFrame(
+            {"row": [1], "item": ["core_sat"], "value": [4.0], "raw_value": ["4"]}
+        ),
         "new_comments": pd.DataFrame({"row": [1], "item": ["comment"], "text": ["hej"]}),
         "new_libraries": pd.DataFrame(
-            {"library_key": ["x"], "display_name": ["X"], "municipality": [None], "aliases": [["X"]], "consent_named": [False]}
+            {
+                "library_key": ["x"],
+                "display_name": ["X"],
+                "municipality": [None],
+                "aliases": [["X"]],
+                "consent_named": [False],
+            }
         ),
-        "new_branches": pd.DataFrame({"branch_key": ["x/b"], "library_key": ["x"], "display_name": ["B"]}),
+        "new_branches": pd.DataFrame(
+            {"branch_key": ["x/b"], "library_key": ["x"], "display_name": ["B"]}
+        ),
         "new_items": pd.DataFrame(
             {
                 "item_code": ["q1"],
@@ -138,7 +148,15 @@ def test_every_query_runs(name, small_db_shared, tmp_path):
             con.execute(text)
             return
         if "reject_errors" in text:  # needs a read_csv with store_rejects first
-            queries.run(con, "read_text_csv", path=str(csv_path), delim=",", skip=0, header=True, max_line=100_000)
+            queries.run(
+                con,
+                "read_text_csv",
+                path=str(csv_path),
+                delim=",",
+                skip=0,
+                header=True,
+                max_line=100_000,
+            )
         params = {p: PARAMS[p] for p in set(re.findall(r"\$(\w+)", text))}
         if "path" in params or "$path" in text:
             params["path"] = str(csv_path)

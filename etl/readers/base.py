@@ -45,7 +45,16 @@ RESPONSE_COLUMNS = [
 ]
 SEGMENT_COLUMNS = ["age_band", "visit_frequency", "user_type", "channel"]
 ANSWER_COLUMNS = ["row", "column", "item", "value", "raw_value"]
-ITEM_COLUMNS = ["column", "item", "construct", "text", "scale_min", "scale_max", "touchpoint", "reversed"]
+ITEM_COLUMNS = [
+    "column",
+    "item",
+    "construct",
+    "text",
+    "scale_min",
+    "scale_max",
+    "touchpoint",
+    "reversed",
+]
 COMMENT_COLUMNS = ["row", "column", "item", "text"]
 AGGREGATE_COLUMNS = [
     "row",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from servicemirror.etl import csvio, values
@@ -41,7 +40,11 @@ def detect_long(sniffed: Sniffed, path: Path) -> float:
 
 def detect_aggregates(sniffed: Sniffed, path: Path) -> float:
     header = _header(sniffed)
-    return 0.9 if sniffed.kind == "csv" and set(AGG_REQUIRED) <= header and "respondent_id" not in header else 0.0
+    return (
+        0.9
+        if sniffed.kind == "csv" and set(AGG_REQUIRED) <= header and "respondent_id" not in header
+        else 0.0
+    )
 
 
 def detect_kiosk(sniffed: Sniffed, path: Path) -> float:
@@ -64,7 +67,9 @@ def _opt(frame: pd.DataFrame, column: str) -> pd.Series:
 def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """Generic long CSV: one row per respondent x item."""
     frame, problems = _table(path, sniffed)
-    result = ReadResult(path=path, format="generic_long", encoding=sniffed.encoding, rejected=problems)
+    result = ReadResult(
+        path=path, format="generic_long", encoding=sniffed.encoding, rejected=problems
+    )
     result.records = len(frame) + len(problems)
     if frame.empty:
         return result
@@ -108,7 +113,13 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
     parsed, unknown = values.parse_answers(data["value"])
     for rec, raw in zip(data.loc[unknown, "_record"], data.loc[unknown, "value"], strict=True):
         result.rejected.append(
-            Problem(path.name, int(rec), "value", raw, "not a number or a known answer label; fix the value or leave it blank")
+            Problem(
+                path.name,
+                int(rec),
+                "value",
+                raw,
+                "not a number or a known answer label; fix the value or leave it blank",
+            )
         )
     keep = ~unknown
     result.answers = pd.DataFrame(
@@ -147,7 +158,9 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
 def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """Generic unit-level results: one row per unit x period x item with n and mean."""
     frame, problems = _table(path, sniffed)
-    result = ReadResult(path=path, format="generic_aggregates", encoding=sniffed.encoding, rejected=problems)
+    result = ReadResult(
+        path=path, format="generic_aggregates", encoding=sniffed.encoding, rejected=problems
+    )
     result.records = len(frame) + len(problems)
     if frame.empty:
         return result
@@ -155,7 +168,9 @@ def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
     mean = values.parse_numbers(frame["mean"])
     bad = n.isna() | mean.isna() | (n <= 0)
     for rec in frame.loc[bad, "_record"]:
-        result.rejected.append(Problem(path.name, int(rec), "n/mean", None, "n and mean must be numbers, n above 0"))
+        result.rejected.append(
+            Problem(path.name, int(rec), "n/mean", None, "n and mean must be numbers, n above 0")
+        )
     good = frame[~bad]
     out = pd.DataFrame(
         {
@@ -176,7 +191,14 @@ def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
     )
     result.aggregates = out[AGGREGATE_COLUMNS]
     constructs = _opt(good, "construct").str.strip().str.lower()
-    items = pd.DataFrame({"item": out["item"], "construct": constructs.to_numpy(), "smin": out["scale_min"], "smax": out["scale_max"]})
+    items = pd.DataFrame(
+        {
+            "item": out["item"],
+            "construct": constructs.to_numpy(),
+            "smin": out["scale_min"],
+            "smax": out["scale_max"],
+        }
+    )
     grouped = items.groupby("item", sort=False)
     result.items = pd.DataFrame(
         {
@@ -198,7 +220,9 @@ def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
 def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """Generic smiley-kiosk counts per terminal, date and hour."""
     frame, problems = _table(path, sniffed)
-    result = ReadResult(path=path, format="generic_kiosk", encoding=sniffed.encoding, rejected=problems)
+    result = ReadResult(
+        path=path, format="generic_kiosk", encoding=sniffed.encoding, rejected=problems
+    )
     result.records = len(frame) + len(problems)
     if frame.empty:
         return result
@@ -209,7 +233,13 @@ def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     bad = date.isna() | ~hour.between(0, 23) | ~button.isin([1, 2, 3, 4]) | n.isna() | (n < 0)
     for rec in frame.loc[bad, "_record"]:
         result.rejected.append(
-            Problem(path.name, int(rec), None, None, "needs a date, an hour 0-23, a button 1-4 and a count n >= 0")
+            Problem(
+                path.name,
+                int(rec),
+                None,
+                None,
+                "needs a date, an hour 0-23, a button 1-4 and a count n >= 0",
+            )
         )
     good = ~bad
     result.kiosk = pd.DataFrame(
@@ -234,5 +264,3 @@ def require_columns(frame: pd.DataFrame, required: list[str], name: str) -> None
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ReadError(f"{name}: missing column(s) {', '.join(missing)}; see docs/formats.md.")
-
-
