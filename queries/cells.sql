@@ -5,8 +5,11 @@
 -- NPS/eNPS cells carry promoters/detractors counts; their `mean` is the NPS (-100..100).
 -- Aggregates: item means are rescaled and averaged over the construct's items, n = the largest
 -- item n; the within sum of squares is only known for single-item constructs with an sd.
+-- `instrument` names the questionnaire(s) behind a cell: 'forum-core-v1' when only forum core items
+-- were used, else the instrument ids joined by '+' ('unknown' for items without one); libraries
+-- are compared with each other only on a shared instrument (STATISTICS.md §1b).
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
---         promoters, detractors, source ('rows' | 'aggregates').
+--         promoters, detractors, source ('rows' | 'aggregates'), instrument.
 with current_responses as (
     select r.* from responses r join uploads u using (upload_id)
     where r.superseded_by is null and u.status = 'active'
@@ -17,6 +20,7 @@ scored as (
            coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
                     case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
            i.construct,
+           coalesce(i.instrument_id, 'unknown') as instrument,
            (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
            a.value
     from current_responses r
@@ -27,11 +31,12 @@ scored as (
 ),
 person as (
     select library_key, period, side, measure, touchpoint, response_id,
+           string_agg(distinct instrument, '+' order by instrument) as instrument,
            avg(score) as score,
            max(case when construct in ('nps', 'enps') and value >= 9 then 1 else 0 end) as promoter,
            max(case when construct in ('nps', 'enps') and value <= 6 then 1 else 0 end) as detractor
     from scored
-    group by all
+    group by library_key, period, side, measure, touchpoint, response_id
 ),
 from_rows as (
     select library_key, period, side, measure, touchpoint,
@@ -44,7 +49,8 @@ from_rows as (
                 else coalesce(var_samp(score) * (count(*) - 1), 0) end as ss_within,
            case when measure in ('nps', 'enps') then sum(promoter) end as promoters,
            case when measure in ('nps', 'enps') then sum(detractor) end as detractors,
-           'rows' as source
+           'rows' as source,
+           string_agg(distinct instrument, '+' order by instrument) as instrument
     from person
     group by library_key, period, side, measure, touchpoint
 ),
@@ -53,6 +59,7 @@ agg_items as (
            case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end as measure,
            coalesce(case when i.construct = 'touchpoint' then coalesce(i.touchpoint, g.touchpoint) end, '') as touchpoint,
            g.item_code,
+           coalesce(any_value(i.instrument_id), 'unknown') as instrument,
            sum(g.n) as n,
            sum(g.n * (g.mean - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100) / sum(g.n) as mean,
            -- pooled within sd of the item (branches combined), rescaled
@@ -72,11 +79,12 @@ from_aggregates as (
            case when count(*) = 1 then max(sd) end as sd,
            case when count(*) = 1 and max(sd) is not null then max(sd) * max(sd) * (max(n) - 1) end as ss_within,
            null::bigint as promoters, null::bigint as detractors,
-           'aggregates' as source
+           'aggregates' as source,
+           string_agg(distinct instrument, '+' order by instrument) as instrument
     from agg_items
     -- a vendor's eNPS arrives as a mean on 0-10, which is not an NPS: keep it out
     where measure not in ('nps', 'enps')
-    group by all
+    group by library_key, period, side, measure, touchpoint
 )
 select * from from_rows
 union all

@@ -194,6 +194,65 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_analyze(args) -> int:
+    from servicemirror import hypothesis
+
+    db_path = _db(args)
+    result = hypothesis.analyze(db_path, touchpoint=args.touchpoint)
+    pub = publish.published(db_path)
+    result = hypothesis.with_display_names(result, pub.grid.drop_duplicates("library_key"))
+    if args.json:
+        print_json(result)
+        return 0
+    _print_analysis(result, args.lang)
+    return 0
+
+
+def _fmt(x, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x:.{digits}f}"
+
+
+def _print_analysis(r: dict, lang: str) -> None:
+    print(r["verdict"][lang])
+    print()
+    lib = r["library_level"]
+    ml = r["multilevel"]
+    print(
+        f"Libraries {r['libraries']}, periods {r['periods']}, staff responses {r['staff_responses']}, patron responses {r['patron_responses']}"
+    )
+    print(
+        f"PRIMARY  library-level Pearson r = {_fmt(lib['pearson_r'])} "
+        f"(95% CI {_fmt(lib['ci_low'])} to {_fmt(lib['ci_high'])}), permutation p = {_fmt(lib['p_permutation'], 3)}, "
+        f"Spearman rho = {_fmt(lib['spearman_rho'])}"
+    )
+    print(
+        f"         multilevel slope = {_fmt(ml['slope'], 3)} patron points per staff point "
+        f"(95% CI {_fmt(ml['ci_low'], 3)} to {_fmt(ml['ci_high'], 3)}), t({ml['df']}) = {_fmt(ml['t'])}, p = {_fmt(ml['p'], 3)}, "
+        f"{'converged' if ml['converged'] else 'NOT converged'} ({ml['optimizer']})"
+    )
+    wb = r["within_between"]
+    if wb:
+        print(
+            f"SECONDARY within-library slope = {_fmt(wb['beta_within'], 3)} "
+            f"(95% CI {_fmt(wb['ci_within_low'], 3)} to {_fmt(wb['ci_within_high'], 3)}), "
+            f"between = {_fmt(wb['beta_between'], 3)}"
+        )
+    else:
+        print(
+            f"SECONDARY within-library slope: not available ({r['reasons'].get('within_between')})"
+        )
+    pw = r["power"]
+    print(
+        f"Power at J = {r['libraries']}: r = .3 -> {_fmt(pw.get('power_r_0_3'))}; minimum detectable r (80%) = "
+        f"{_fmt(pw.get('min_detectable_r_80'))}; libraries needed for r = .3: {pw.get('libraries_needed_r_0_3')}"
+    )
+    for e in r["excluded"]:
+        print(f"left out: {e['library']}: {e['reason']}")
+    print("Association, not causation.")
+
+
 def cmd_settings(args) -> int:
     from servicemirror.etl.load import set_setting
 
@@ -290,6 +349,20 @@ def build_parser() -> argparse.ArgumentParser:
         "Staff and patron indices per library and period (anonymity applied).",
     )
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "analyze",
+        cmd_analyze,
+        "Test the hypothesis: library-level r, multilevel model, within/between, lags, power.",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--touchpoint",
+        help="patron touchpoint for the primary analysis (default: overall satisfaction)",
+    )
+    p.add_argument(
+        "--lang", choices=["da", "en"], default="en", help="language of the verdict in text output"
+    )
 
     p = add("settings", cmd_settings, "Show settings, or change one with --set KEY=VALUE.")
     p.add_argument("--set", metavar="KEY=VALUE")

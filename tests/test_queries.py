@@ -51,6 +51,7 @@ PARAMS = {
     "start_date": "2023-01-01",
     "date": "2023-01-01",
     "seed": 1,
+    "construct": "wellbeing",
     "path": "",
 }
 

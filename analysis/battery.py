@@ -1,0 +1,410 @@
+"""The whole hypothesis battery in one call: published cells in, the ``analyze --json`` object out.
+
+The verdict rests on the two pre-declared analyses (STATISTICS.md §0): primary = the library-level
+Pearson r (one point per library, Fisher CI, permutation p) with the means-as-outcomes multilevel
+model beside it; secondary = the within-library slope (REWB). Everything else is labelled
+sensitivity or exploratory. Inputs come ONLY from the publication layer, so a library-period
+hidden by the anonymity rule never enters a statistic; the output lists what was left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from servicemirror.analysis import (
+    association,
+    multilevel,
+    multitest,
+    power,
+    reliability,
+    within_between,
+)
+from servicemirror.analysis.verdict import verdict
+
+STAFF_MEASURE = "wellbeing"
+PATRON_MEASURE = "satisfaction"
+CORE_INSTRUMENT = "forum-core-v1"
+
+
+@dataclass(frozen=True)
+class BatteryOptions:
+    """Choices that change figures; all stated in the output."""
+
+    n_permutations: int = 9999
+    seed: int = 20111
+    k: int = 5
+    touchpoint: str | None = None  # patron touchpoint for the primary analysis (None = overall)
+    controls: Sequence[str] = ()  # library facts to adjust for (at most what J allows)
+
+
+def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Turn published cells into the analysis input contract and list what must be left out.
+
+    ``cells`` are publish cells (library_key, period, side, measure, touchpoint ('' = overall), n,
+    mean, ss_within, source, instrument, suppressed). Returns (contract cells with columns library,
+    period, side, n, mean, ss_within, touchpoint (None = overall), source, instrument; excluded
+    list of {"library", "period", "reason"}).
+    """
+    staff = cells[
+        (cells["side"] == "staff")
+        & (cells["measure"] == STAFF_MEASURE)
+        & (cells["touchpoint"] == "")
+    ]
+    patron = cells[(cells["side"] == "patron") & (cells["measure"] == PATRON_MEASURE)]
+    excluded: list[dict] = []
+    hidden = staff[staff["mean"].isna()]
+    for row in hidden.itertuples():
+        reason = (
+            row.suppressed_reason
+            if isinstance(getattr(row, "suppressed_reason", None), str)
+            else "hidden"
+        )
+        excluded.append(
+            {"library": row.library_key, "period": row.period, "reason": f"staff: {reason}"}
+        )
+    staff = staff[staff["mean"].notna()]
+    # comparability (STATISTICS.md §1b): between-library figures only on one shared instrument,
+    # the forum core items if anyone uses them, else the instrument most libraries share
+    if not staff.empty:
+        libs_per_instrument = staff.groupby("instrument")["library_key"].nunique()
+        if CORE_INSTRUMENT in libs_per_instrument.index:
+            shared = CORE_INSTRUMENT
+        else:
+            shared = libs_per_instrument.sort_values(ascending=False).index[0]
+        other = staff[staff["instrument"] != shared]
+        for row in other.itertuples():
+            excluded.append(
+                {
+                    "library": row.library_key,
+                    "period": row.period,
+                    "reason": f"staff survey on another instrument ({row.instrument}); compared only on {shared}",
+                }
+            )
+        staff = staff[staff["instrument"] == shared]
+    both = pd.concat([staff, patron], ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "library": both["library_key"].astype(str),
+            "period": both["period"].astype(str),
+            "side": both["side"],
+            "n": both["n"].astype(int),
+            "mean": both["mean"].astype(float),
+            "ss_within": both["ss_within"].astype(float),
+            "touchpoint": both["touchpoint"].where(both["touchpoint"] != "", None),
+            "source": both["source"],
+            "instrument": both["instrument"],
+        }
+    )
+    out = out[out["mean"].notna()].reset_index(drop=True)
+    return out, excluded
+
+
+def run_battery(
+    cells: pd.DataFrame,
+    *,
+    staff_rows: pd.DataFrame | None = None,
+    facts: pd.DataFrame | None = None,
+    options: BatteryOptions | None = None,
+) -> dict:
+    """Run every test on published cells; returns the ``analyze --json`` object (issue 4).
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Published cells (see :func:`analysis_cells`).
+    staff_rows : DataFrame, optional
+        Individual staff answers of visible groups (library_key, period, response_id, item,
+        value) for Cronbach's alpha; None when only aggregates exist.
+    facts : DataFrame, optional
+        Library facts (library_key, period, name, value) for optional controls.
+    options : BatteryOptions
+
+    Returns
+    -------
+    dict
+        libraries, periods, staff_responses, patron_responses, library_level, multilevel,
+        sensitivity, within_between, lagged, touchpoints, power, reliability, excluded, pairs,
+        weighting, verdict (da, en, kind ...). Parts that cannot be computed are None with a
+        ``reasons`` entry.
+    """
+    options = options or BatteryOptions()
+    data, excluded_cells = analysis_cells(cells)
+    reasons: dict[str, str] = {}
+    patron_overall = data[(data["side"] == "patron") & data["touchpoint"].isna()]
+    primary_touchpoint = options.touchpoint
+    points = association.library_points(data, primary_touchpoint)
+    periods = sorted(data["period"].unique())
+    staff_libraries = set(data.loc[data["side"] == "staff", "library"])
+    patron_libraries = set(patron_overall["library"])
+    excluded = _library_exclusions(
+        excluded_cells, set(points["library"]), staff_libraries, patron_libraries
+    )
+
+    corr = association.library_correlation(
+        points["staff_mean"].to_numpy(),
+        points["patron_mean"].to_numpy(),
+        libraries=list(points["library"]),
+        n_permutations=options.n_permutations,
+        seed=options.seed,
+    ).as_dict()
+    ml = multilevel.multilevel_means_as_outcomes(data, touchpoint=primary_touchpoint).as_dict()
+    cluster = multilevel.cluster_robust_ols_sensitivity(
+        data, touchpoint=primary_touchpoint
+    ).as_dict()
+
+    wb = within_between.within_between(data, touchpoint=primary_touchpoint).as_dict()
+    if wb.get("beta_within") is None:
+        reasons["within_between"] = (
+            wb.get("reason") or "not enough libraries with two or more matched periods"
+        )
+        wb_out = None
+    else:
+        wb_out = wb
+    lag = within_between.lagged_effects(data, periods, touchpoint=primary_touchpoint).as_dict()
+    if lag.get("staff_to_patron") is None and lag.get("patron_to_staff") is None:
+        reasons["lagged"] = lag.get("reason_staff_to_patron") or "no consecutive periods"
+        lag_out = None
+    else:
+        lag_out = lag
+
+    touchpoints = _touchpoint_family(data, options)
+    rel = _reliability(data, staff_rows, options.k)
+    pw = power.power_summary(
+        int(corr["n"] or 0) if corr.get("n") else len(points),
+        lambda_x=rel.get("lambda_x"),
+        lambda_y=rel.get("lambda_y"),
+    )
+    controls = _controls(data, facts, options, len(points))
+
+    result = {
+        "libraries": int(len(points)),
+        "periods": int(len(periods)),
+        "period_list": periods,
+        "staff_responses": int(data.loc[data["side"] == "staff", "n"].sum()),
+        "patron_responses": int(patron_overall["n"].sum()),
+        "weighting": association.UNWEIGHTED_STATEMENT,
+        "touchpoint": primary_touchpoint,
+        "library_level": _pick(
+            corr,
+            [
+                "n",
+                "pearson_r",
+                "ci_low",
+                "ci_high",
+                "spearman_rho",
+                "spearman_ci_low",
+                "spearman_ci_high",
+                "p_permutation",
+                "permutation_method",
+                "n_permutations",
+                "p_fisher",
+                "seed",
+                "reason",
+            ],
+        ),
+        "multilevel": _pick(
+            ml,
+            [
+                "slope",
+                "se",
+                "t",
+                "df",
+                "p",
+                "ci_low",
+                "ci_high",
+                "tau00",
+                "sigma2",
+                "tau_lp",
+                "converged",
+                "optimizer",
+                "method",
+                "llf",
+                "n_libraries",
+                "n_cells",
+                "n_patrons",
+                "library_means_check",
+                "warnings",
+                "reason",
+            ],
+        ),
+        "sensitivity": {
+            "cluster_robust_ols": cluster,
+            "spearman_rho": corr.get("spearman_rho"),
+            "label": "sensitivity: never drives the verdict",
+        },
+        "within_between": wb_out,
+        "lagged": lag_out,
+        "touchpoints": touchpoints,
+        "power": pw,
+        "reliability": rel,
+        "controls": controls,
+        "excluded": excluded,
+        "pairs": [
+            {"library": lib, "periods": p.split(",")}
+            for lib, p in zip(points["library"], points["periods"], strict=True)
+        ],
+        "reasons": reasons,
+    }
+    result["verdict"] = verdict(result)
+    return result
+
+
+def _pick(values: dict, keys: list[str]) -> dict:
+    return {k: values.get(k) for k in keys}
+
+
+def _library_exclusions(
+    cells_excluded: list[dict], included: set[str], staff: set[str], patron: set[str]
+) -> list[dict]:
+    """One entry per library left out of the primary analysis, plus the hidden periods of others."""
+    out: list[dict] = []
+    by_library: dict[str, list[str]] = {}
+    for e in cells_excluded:
+        by_library.setdefault(e["library"], []).append(f"{e['period']}: {e['reason']}")
+    for library in sorted(set(by_library) | staff | patron):
+        if library in included:
+            if library in by_library:
+                out.append(
+                    {
+                        "library": library,
+                        "scope": "periods",
+                        "reason": "; ".join(by_library[library]),
+                    }
+                )
+            continue
+        if library in by_library:
+            reason = "; ".join(by_library[library])
+        elif library not in staff:
+            reason = "no staff data that may be shown"
+        elif library not in patron:
+            reason = "no patron data"
+        else:
+            reason = "staff and patron data are from different periods"
+        out.append({"library": library, "scope": "library", "reason": reason})
+    return out
+
+
+def _touchpoint_family(data: pd.DataFrame, options: BatteryOptions) -> list[dict]:
+    """The staff link per touchpoint, a secondary family with Benjamini-Hochberg correction."""
+    touchpoints = sorted(
+        t for t in data.loc[data["side"] == "patron", "touchpoint"].dropna().unique()
+    )
+    rows = []
+    for tp in touchpoints:
+        pts = association.library_points(data, tp)
+        corr = association.library_correlation(
+            pts["staff_mean"].to_numpy(),
+            pts["patron_mean"].to_numpy(),
+            libraries=list(pts["library"]),
+            n_permutations=options.n_permutations,
+            seed=options.seed,
+        ).as_dict()
+        ml = multilevel.multilevel_means_as_outcomes(data, touchpoint=tp).as_dict()
+        rows.append(
+            {
+                "touchpoint": tp,
+                "n": corr["n"],
+                "pearson_r": corr["pearson_r"],
+                "ci_low": corr["ci_low"],
+                "ci_high": corr["ci_high"],
+                "p": corr["p_permutation"],
+                "slope": ml.get("slope"),
+                "slope_ci_low": ml.get("ci_low"),
+                "slope_ci_high": ml.get("ci_high"),
+                "reason": corr.get("reason") or ml.get("reason"),
+            }
+        )
+    if not rows:
+        return []
+    table = multitest.benjamini_hochberg(
+        pd.DataFrame(rows),
+        "touchpoints x staff wellbeing (library-level permutation p), one family",
+    )
+    out = []
+    for row in table.to_dict(orient="records"):
+        row = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+        row["p_raw"] = row.pop("p", row.get("p_raw"))
+        out.append(row)
+    return out
+
+
+def _reliability(data: pd.DataFrame, staff_rows: pd.DataFrame | None, k: int) -> dict:
+    """ICC/lambda of the staff library means and alpha of the staff scale (visible groups only)."""
+    staff = data[data["side"] == "staff"]
+    icc = None
+    with_rows = staff[staff["ss_within"].notna()]
+    if not with_rows.empty:
+        # ICC across libraries within one period: the latest period with the most libraries
+        counts = with_rows.groupby("period")["library"].nunique()
+        period = counts[counts == counts.max()].index.max()
+        stats = with_rows[with_rows["period"] == period][["library", "n", "mean", "ss_within"]]
+        if len(stats) >= 2:
+            icc = reliability.icc_from_stats(stats, k=k)
+    alpha_table = None
+    if staff_rows is not None and not staff_rows.empty:
+        visible = set(zip(staff["library"], staff["period"], strict=True))
+        keep = [
+            (lib, per) in visible
+            for lib, per in zip(staff_rows["library_key"], staff_rows["period"], strict=True)
+        ]
+        rows = staff_rows[keep].assign(scale=STAFF_MEASURE)
+        if not rows.empty:
+            alpha_table = reliability.cronbach_alpha(rows, by=("scale", "period"), k=k)
+    staff_n = staff.groupby("library")["n"].mean()
+    patron = data[(data["side"] == "patron") & data["touchpoint"].isna()]
+    patron_n = patron.groupby("library")["n"].mean()
+    summary = reliability.reliability_summary(
+        icc=icc, alpha_table=alpha_table, staff_n=staff_n, patron_n=patron_n
+    )
+    if alpha_table is not None:
+        summary["alpha"] = [
+            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+            for r in alpha_table.to_dict(orient="records")
+        ]
+    return summary
+
+
+def _controls(
+    data: pd.DataFrame, facts: pd.DataFrame | None, options: BatteryOptions, n_libraries: int
+) -> dict | None:
+    """The adjusted multilevel slope beside the unadjusted one, with at most J/10 controls."""
+    if not options.controls or facts is None or facts.empty:
+        return None
+    allowed = max(0, min(len(options.controls), n_libraries // 10))
+    names = list(options.controls)[:allowed]
+    if not names:
+        return {
+            "names": [],
+            "reason": f"{n_libraries} libraries allow no library-level control (about 10 per control)",
+        }
+    wide = (
+        facts[facts["name"].isin(names)]
+        .groupby(["library_key", "name"])["value"]
+        .mean()
+        .unstack("name")
+        .reset_index()
+    )
+    wide = wide.rename(columns={"library_key": "library"})
+    adjusted = multilevel.multilevel_means_as_outcomes(data, controls=wide).as_dict()
+    return {
+        "names": names,
+        "adjusted": _pick(
+            adjusted,
+            [
+                "slope",
+                "se",
+                "t",
+                "df",
+                "p",
+                "ci_low",
+                "ci_high",
+                "converged",
+                "optimizer",
+                "reason",
+            ],
+        ),
+    }
