@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -535,19 +536,61 @@ class _LibraryResolver:
         )
 
 
-def _near_miss(norm: str, known: list[str]) -> list[str]:
-    """Known names that look like ``norm`` without being it: same first word, or very similar.
+GENERIC_NAME_WORDS = {
+    "bibliotek",
+    "biblioteket",
+    "bibliotekerne",
+    "biblioteker",
+    "centralbibliotek",
+    "hovedbibliotek",
+    "folkebibliotek",
+    "folkebibliotekerne",
+    "kommune",
+    "kommunes",
+    "filial",
+    "library",
+    "libraries",
+    "public",
+    "central",
+    "og",
+    "and",
+}
 
-    Short names ("Zeta" vs "Beta") differ by one letter yet are different libraries, so plain
-    string similarity alone is not enough.
+
+def _core_words(norm: str) -> list[str]:
+    return [w for w in norm.split(" ") if w and w not in GENERIC_NAME_WORDS]
+
+
+def _near_miss(norm: str, known: list[str]) -> list[str]:
+    """Known names that look like ``norm`` without being it.
+
+    Generic words (bibliotek, centralbibliotek, kommune, library ...) are ignored. A near miss
+    is a name whose distinctive words are all in the other's ("Gentofte Bibliotekerne" vs
+    "Gentofte Centralbibliotek") or a very similar long spelling ("Hoje Taastrup"); "Bibliotek
+    Ishøj" is not one of "Bibliotek Gentofte", "School 1288" not one of "School 1224", and short
+    names that differ by a letter ("Zeta"/"Beta") are different libraries.
     """
-    first = norm.split(" ")[0]
-    same_first = [k for k in known if len(first) >= 4 and k.split(" ")[0] == first]
-    if same_first:
-        return difflib.get_close_matches(norm, same_first, n=1, cutoff=0.0)
-    return difflib.get_close_matches(
-        norm, [k for k in known if len(k) >= 6], n=1, cutoff=NEAR_MISS_CUTOFF
-    )
+    core = _core_words(norm)
+    if not core:
+        return []
+    # one name's distinctive words all appear in the other's ("gentofte" in "gentofte")
+    words = set(core)
+    contained = [
+        k
+        for k in known
+        if _core_words(k) and (words <= set(_core_words(k)) or set(_core_words(k)) <= words)
+    ]
+    if contained:
+        return difflib.get_close_matches(norm, contained, n=1, cutoff=0.0)
+    core_text = " ".join(core)
+    candidates = {" ".join(_core_words(k)): k for k in known if len(" ".join(_core_words(k))) >= 6}
+    if len(core_text) < 6:
+        return []
+    # numbers name different units ("Filial 2" vs "Filial 3"): never a spelling variant
+    digits = re.findall(r"\d+", core_text)
+    candidates = {c: k for c, k in candidates.items() if re.findall(r"\d+", c) == digits}
+    close = difflib.get_close_matches(core_text, list(candidates), n=1, cutoff=NEAR_MISS_CUTOFF)
+    return [candidates[c] for c in close]
 
 
 def _norm(name) -> str:
