@@ -127,8 +127,9 @@ def run_battery(
     -------
     dict
         libraries, periods, staff_responses, patron_responses, library_level, multilevel,
-        sensitivity, within_between, lagged, touchpoints, power, reliability, excluded, pairs,
-        weighting, verdict (da, en, kind ...). Parts that cannot be computed are None with a
+        sensitivity, within_between, lagged, touchpoints, power, reliability, excluded (libraries
+        left out entirely), excluded_periods (library-periods left out of an included library),
+        pairs, weighting, verdict (da, en, kind ...). Parts that cannot be computed are None with a
         ``reasons`` entry.
     """
     options = options or BatteryOptions()
@@ -140,9 +141,11 @@ def run_battery(
     periods = sorted(data["period"].unique())
     staff_libraries = set(data.loc[data["side"] == "staff", "library"])
     patron_libraries = set(patron_overall["library"])
-    excluded = _library_exclusions(
+    excluded_all = _library_exclusions(
         excluded_cells, set(points["library"]), staff_libraries, patron_libraries
     )
+    excluded = [e for e in excluded_all if e["scope"] == "library"]
+    excluded_periods = [e for e in excluded_all if e["scope"] == "periods"]
 
     corr = association.library_correlation(
         points["staff_mean"].to_numpy(),
@@ -243,6 +246,7 @@ def run_battery(
         "reliability": rel,
         "controls": controls,
         "excluded": excluded,
+        "excluded_periods": excluded_periods,
         "pairs": [
             {"library": lib, "periods": p.split(",")}
             for lib, p in zip(points["library"], points["periods"], strict=True)

@@ -380,7 +380,9 @@ def _lag_direction(
     # x̄_j over all of the library's predictor periods in the list (the between part).
     pbar = pred.groupby("library")["mean"].mean().rename("pred_mean")
     o = outc.copy()
-    o["prev_period"] = o["period"].map(prev)
+    o["prev_period"] = (
+        o["period"].map(prev).astype(object)
+    )  # object even when no period has a predecessor
     lagged = pred.rename(columns={"period": "prev_period", "mean": "pred_lag"})[
         ["library", "prev_period", "pred_lag"]
     ]

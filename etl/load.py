@@ -383,7 +383,7 @@ def _resolve(
     if report.valid_responses == 0:
         first = f" First problem: {problems[0].line()}" if problems else ""
         raise LoadRefused(f"{path.name}: no valid responses found in the file.{first}")
-    new_items = items[items["_new"]].drop(columns=["_new", "column"]).drop_duplicates("item_code")
+    new_items = items.loc[items["_new"].astype(bool)].drop(columns=["_new", "column"]).drop_duplicates("item_code")
     return _Prepared(
         report=report,
         sha256=_sha256(path),

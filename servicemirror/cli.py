@@ -187,7 +187,7 @@ def cmd_summary(args) -> int:
             f"{r.library[:28]:<28} {r.period:<8} {r.n_staff:>7} {fmt(r.staff_index):>6} {fmt(r.enps, 0):>6} "
             f"{r.n_patron:>7} {fmt(r.patron_index):>7} {fmt(r.nps, 0):>6}"
         )
-        if r.suppressed_reason:
+        if isinstance(r.suppressed_reason, str):
             line += f"  ({r.suppressed_reason})"
         print(line)
     print(f"Staff figures are hidden for groups of fewer than {pub.k} respondents.")
@@ -250,6 +250,8 @@ def _print_analysis(r: dict, lang: str) -> None:
     )
     for e in r["excluded"]:
         print(f"left out: {e['library']}: {e['reason']}")
+    for e in r["excluded_periods"]:
+        print(f"periods left out: {e['library']}: {e['reason']}")
     print("Association, not causation.")
 
 
@@ -271,6 +273,19 @@ def cmd_settings(args) -> int:
         for s in config.SETTINGS:
             if s.name != "hash_salt":
                 print(f"{s.name} = {values[s.name]}    # {s.help}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from servicemirror import report
+
+    db_path = _db(args)
+    db.require(db_path)
+    try:
+        out = report.write(db_path, Path(args.out), lang=args.lang)
+    except OSError as exc:
+        raise CommandError(f"{args.out}: cannot write the report ({exc.strerror}).") from None
+    print(f"Report ({args.lang}) written to {out}.")
     return 0
 
 
@@ -368,6 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
 
+    p = add("report", cmd_report, "Write a self-contained HTML report for a forum meeting.")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
+    p.add_argument("--lang", choices=["da", "en"], default="da", help="language (default da)")
+
     p = add("serve", cmd_serve, "Serve the dashboard.")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost")
@@ -385,6 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (e.g. `| head`): nothing to report
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
         if os.environ.get("SERVICEMIRROR_DEBUG"):
             raise

@@ -50,8 +50,7 @@ def with_display_names(result: dict, libraries: pd.DataFrame) -> dict:
     """A copy of the result with library keys replaced by display names (for a named view)."""
     names = dict(zip(libraries["library_key"], libraries["display_name"], strict=True))
     out = dict(result)
-    out["excluded"] = [
-        dict(e, library=names.get(e["library"], e["library"])) for e in result["excluded"]
-    ]
+    for part in ("excluded", "excluded_periods"):
+        out[part] = [dict(e, library=names.get(e["library"], e["library"])) for e in result[part]]
     out["pairs"] = [dict(p, library=names.get(p["library"], p["library"])) for p in result["pairs"]]
     return out

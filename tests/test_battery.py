@@ -1,0 +1,176 @@
+"""`analyze`: the battery on published cells, its JSON shape, exclusions and independent checks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from servicemirror import hypothesis, publish
+from servicemirror.analysis import battery
+
+ISSUE_FIELDS = {
+    "libraries",
+    "periods",
+    "staff_responses",
+    "patron_responses",
+    "library_level",
+    "multilevel",
+    "within_between",
+    "lagged",
+    "touchpoints",
+    "power",
+    "reliability",
+    "excluded",
+    "verdict",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_result(demo_db):
+    done = subprocess.run(
+        [sys.executable, "-m", "servicemirror.cli", "analyze", "--db", str(demo_db), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_analyze_json_has_every_issue_field(demo_result):
+    assert ISSUE_FIELDS <= set(demo_result)
+    assert set(demo_result["library_level"]) >= {
+        "n",
+        "pearson_r",
+        "ci_low",
+        "ci_high",
+        "spearman_rho",
+        "p_permutation",
+    }
+    assert set(demo_result["multilevel"]) >= {
+        "slope",
+        "se",
+        "t",
+        "df",
+        "p",
+        "ci_low",
+        "ci_high",
+        "tau00",
+        "sigma2",
+        "converged",
+        "optimizer",
+    }
+    assert set(demo_result["power"]) >= {
+        "min_detectable_r_80",
+        "power_r_0_2",
+        "power_r_0_3",
+        "power_r_0_5",
+        "libraries_needed_r_0_2",
+        "libraries_needed_r_0_3",
+        "libraries_needed_r_0_5",
+    }
+    assert set(demo_result["lagged"]) >= {"staff_to_patron", "patron_to_staff"}
+    assert demo_result["verdict"]["da"] and demo_result["verdict"]["en"]
+    assert (
+        "ikke årsag" in demo_result["verdict"]["da"]
+        and "not causation" in demo_result["verdict"]["en"]
+    )
+
+
+def test_demo_primary_analysis_uses_all_15_libraries_and_df(demo_result):
+    assert demo_result["libraries"] == 15 and demo_result["periods"] == 6
+    assert demo_result["multilevel"]["df"] == 15 - 1 - 1  # J - q - 1
+    assert demo_result["multilevel"]["converged"] is True
+    # the hidden library-periods of the demo are listed, not silently used
+    hidden = {(e["library"], e["reason"].split(":")[0]) for e in demo_result["excluded_periods"]}
+    assert hidden, "the demo has staff cells below k"
+
+
+def test_library_level_r_equals_scipy_on_the_published_points(demo_db, demo_result):
+    pub = publish.published(demo_db)
+    cells, _ = battery.analysis_cells(pub.cells)
+    staff = cells[(cells.side == "staff")].groupby(["library", "period"])["mean"].first()
+    patron = (
+        cells[(cells.side == "patron") & cells.touchpoint.isna()]
+        .groupby(["library", "period"])["mean"]
+        .first()
+    )
+    matched = staff.to_frame("x").join(patron.to_frame("y"), how="inner").groupby("library").mean()
+    # independent: scipy on unweighted library means of the matched periods (STATISTICS.md §2)
+    ref = stats.pearsonr(matched["x"], matched["y"])
+    ci = ref.confidence_interval(0.95)
+    lib = demo_result["library_level"]
+    assert lib["n"] == len(matched) == 15
+    assert lib["pearson_r"] == pytest.approx(ref.statistic, abs=1e-12)
+    assert (lib["ci_low"], lib["ci_high"]) == pytest.approx((ci.low, ci.high), abs=1e-12)
+
+
+def test_hidden_library_is_left_out_of_every_statistic(small_db):
+    # Zeta has 3 staff answers in 2023 (below k = 5): its 2023 staff cell must not enter r
+    result = hypothesis.analyze(small_db)
+    assert {e["library"] for e in result["excluded_periods"]} == {"zeta"}
+    pub = publish.published(small_db)
+    cells = pub.cells
+    staff = cells[
+        (cells.side == "staff") & (cells.measure == "wellbeing") & (cells.touchpoint == "")
+    ]
+    assert staff[(staff.library_key == "zeta") & (staff.period == "2023")]["mean"].isna().all()
+    pairs = {p["library"]: p["periods"] for p in result["pairs"]}
+    assert pairs["zeta"] == ["2024"]
+    # recompute r from only the visible cells: equal, so the hidden value played no part
+    vis = staff.dropna(subset=["mean"]).set_index(["library_key", "period"])["mean"]
+    pat = cells[
+        (cells.side == "patron") & (cells.measure == "satisfaction") & (cells.touchpoint == "")
+    ]
+    pat = pat.set_index(["library_key", "period"])["mean"]
+    both = vis.to_frame("x").join(pat.to_frame("y"), how="inner").groupby(level=0).mean()
+    assert result["library_level"]["pearson_r"] == pytest.approx(
+        np.corrcoef(both["x"], both["y"])[0, 1], abs=1e-12
+    )
+
+
+def test_library_without_visible_staff_is_excluded_with_reason(tmp_path):
+    import pandas as pd
+
+    from servicemirror.etl import load
+
+    rows = []
+    for lib, n_staff in (("Alfa", 6), ("Beta", 7), ("Gamma", 8), ("Delta", 9), ("Tiny", 3)):
+        for s in range(n_staff):
+            rows.append([lib, "2024", "staff", f"{lib}{s}", "core_w1", 1 + (s + len(lib)) % 5])
+        for p in range(10):
+            rows.append([lib, "2024", "patron", f"{lib}p{p}", "core_sat", 1 + (p + len(lib)) % 5])
+    path = tmp_path / "f.csv"
+    pd.DataFrame(
+        rows, columns=["library", "period", "respondent_type", "respondent_id", "item", "value"]
+    ).to_csv(path, index=False)
+    load.load_file(tmp_path / "db.duckdb", path)
+    result = hypothesis.analyze(tmp_path / "db.duckdb")
+    assert result["libraries"] == 4
+    assert [e["library"] for e in result["excluded"]] == ["tiny"]
+    assert "fewer than 5 staff respondents" in result["excluded"][0]["reason"]
+    assert "left out" in result["verdict"]["en"] or "excluded" in result["verdict"]["en"]
+
+
+def test_touchpoint_family_is_bh_corrected(demo_result):
+    tps = demo_result["touchpoints"]
+    assert {t["touchpoint"] for t in tps} >= {
+        "counter",
+        "self_service",
+        "home_delivery",
+        "book_a_librarian",
+    }
+    ps = np.array([t["p_raw"] for t in tps], dtype=float)
+    adjusted = np.array([t["p_adjusted"] for t in tps], dtype=float)
+    # Benjamini-Hochberg by hand: p_(i) * m / i, made monotone from the top
+    order = np.argsort(ps)
+    m = len(ps)
+    bh = np.minimum.accumulate((ps[order] * m / np.arange(1, m + 1))[::-1])[::-1]
+    expected = np.empty(m)
+    expected[order] = np.minimum(bh, 1)
+    assert adjusted == pytest.approx(expected)
