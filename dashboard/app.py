@@ -29,5 +29,23 @@ st.sidebar.caption(i18n.t("local_mode", chosen))
 
 pages = [
     st.Page(str(HERE / "pages" / "overview.py"), title=i18n.t("page_overview", chosen), icon="🪞", default=True),
+    st.Page(
+        str(HERE / "pages" / "hypothesis.py"),
+        title=i18n.t("page_hypothesis", chosen),
+        icon="⚖️",
+        url_path="hypothesis",
+    ),
+    st.Page(
+        str(HERE / "pages" / "upload.py"),
+        title=i18n.t("page_upload", chosen),
+        icon="📥",
+        url_path="upload",
+    ),
+    st.Page(
+        str(HERE / "pages" / "report.py"),
+        title=i18n.t("page_report", chosen),
+        icon="📄",
+        url_path="report",
+    ),
 ]
 st.navigation(pages).run()

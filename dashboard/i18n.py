@@ -53,6 +53,308 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "En sammenhæng, ikke bevis for årsag.",
         "en": "An association, not proof of cause.",
     },
+    # --- Upload, Hypothesis and Report pages (pages/upload.py, hypothesis.py, report.py) ---
+    "page_upload": {"da": "Indlæs", "en": "Upload"},
+    "page_hypothesis": {"da": "Hypotese", "en": "Hypothesis"},
+    "page_report": {"da": "Rapport", "en": "Report"},
+    "upload_title": {"da": "Indlæs undersøgelser", "en": "Upload surveys"},
+    "upload_intro": {
+        "da": "Træk en eller flere eksportfiler fra jeres spørgeskemaværktøj hertil (CSV eller "
+        "Excel). Du ser først, hvordan filen bliver læst; intet gemmes, før du bekræfter.",
+        "en": "Drop one or more export files from your survey tool here (CSV or Excel). You first "
+        "see how each file is read; nothing is saved until you confirm.",
+    },
+    "upload_files": {"da": "Filer", "en": "Files"},
+    "upload_overrides": {
+        "da": "Det, der ikke blev genkendt (valgfrit)",
+        "en": "What was not detected (optional)",
+    },
+    "upload_overrides_help": {
+        "da": "Udfyld kun, hvis filen ikke selv siger det. Tomt felt = find det i filen.",
+        "en": "Fill in only what the file does not say itself. Blank = detect it from the file.",
+    },
+    "upload_auto": {"da": "Find automatisk", "en": "Detect"},
+    "respondent_type": {"da": "Hvem har svaret", "en": "Who answered"},
+    "respondent_staff": {"da": "Medarbejdere", "en": "Staff"},
+    "respondent_patron": {"da": "Borgere", "en": "Patrons"},
+    "respondent_mixed": {"da": "Blandet", "en": "Mixed"},
+    "upload_library": {"da": "Bibliotek for alle rækker", "en": "Library for every row"},
+    "upload_period": {
+        "da": "Periode for alle rækker (fx 2024)",
+        "en": "Period for every row (e.g. 2024)",
+    },
+    "upload_format": {"da": "Format", "en": "Format"},
+    "upload_mapping_later": {
+        "da": "Kolonne-for-kolonne-tilknytning kommer senere; indtil da kan du angive det ovenfor "
+        "eller bruge kommandolinjen (`servicemirror load --help`).",
+        "en": "A column-by-column mapping editor comes later; until then set what you can above "
+        "or use the command line (`servicemirror load --help`).",
+    },
+    "preview_format": {"da": "Format", "en": "Format"},
+    "preview_encoding": {"da": "Tegnsæt", "en": "Encoding"},
+    "preview_records": {"da": "Rækker læst", "en": "Records read"},
+    "preview_valid": {"da": "Gyldige besvarelser", "en": "Valid responses"},
+    "preview_rejected": {"da": "Afviste rækker", "en": "Rejected rows"},
+    "preview_libraries": {"da": "Biblioteker", "en": "Libraries"},
+    "preview_items": {"da": "Spørgsmål og skalaer", "en": "Items and scales"},
+    "preview_rejected_rows": {
+        "da": "Afviste rækker og hvorfor",
+        "en": "Rejected rows and why",
+    },
+    "preview_more_rejected": {
+        "da": "… og {n} afviste rækker mere.",
+        "en": "… and {n} more rejected rows.",
+    },
+    "preview_warnings": {"da": "Bemærk", "en": "Notes"},
+    "col_row": {"da": "Række", "en": "Row"},
+    "col_column": {"da": "Kolonne", "en": "Column"},
+    "col_value": {"da": "Værdi", "en": "Value"},
+    "col_reason": {"da": "Årsag", "en": "Reason"},
+    "col_item": {"da": "Spørgsmål", "en": "Item"},
+    "col_construct": {"da": "Måler", "en": "Measures"},
+    "col_scale": {"da": "Skala", "en": "Scale"},
+    "col_n": {"da": "Antal", "en": "n"},
+    "col_mean": {"da": "Gennemsnit", "en": "Mean"},
+    "col_nps": {"da": "NPS", "en": "NPS"},
+    "col_responses": {"da": "Besvarelser", "en": "Responses"},
+    "upload_refused": {
+        "da": "Filen kan ikke indlæses: {message}",
+        "en": "This file cannot be loaded: {message}",
+    },
+    "upload_confirm": {"da": "Indlæs {n} fil(er)", "en": "Load {n} file(s)"},
+    "upload_none_ready": {
+        "da": "Ingen af filerne kan indlæses endnu; se beskederne ovenfor.",
+        "en": "None of the files can be loaded yet; see the messages above.",
+    },
+    "upload_progress": {
+        "da": "Indlæser {name} ({i} af {n}) …",
+        "en": "Loading {name} ({i} of {n}) …",
+    },
+    "upload_loaded": {
+        "da": "{name}: indlæst som indlæsning {id} ({n} gyldige besvarelser).",
+        "en": "{name}: loaded as upload {id} ({n} valid responses).",
+    },
+    "upload_duplicate": {
+        "da": "{name}: er allerede indlæst; intet er ændret.",
+        "en": "{name}: already loaded; nothing changed.",
+    },
+    "upload_failed": {
+        "da": "{name}: ikke indlæst, databasen er uændret. {message}",
+        "en": "{name}: not loaded; the database is unchanged. {message}",
+    },
+    "upload_history": {"da": "Indlæste filer", "en": "Upload history"},
+    "upload_history_empty": {
+        "da": "Der er ikke indlæst noget endnu.",
+        "en": "Nothing has been uploaded yet.",
+    },
+    "col_upload_id": {"da": "Nr.", "en": "ID"},
+    "col_file": {"da": "Fil", "en": "File"},
+    "col_kind": {"da": "Slags", "en": "Kind"},
+    "col_loaded": {"da": "Indlæst", "en": "Loaded"},
+    "col_superseded": {"da": "Erstattet", "en": "Replaced"},
+    "col_when": {"da": "Tidspunkt", "en": "When"},
+    "col_status": {"da": "Status", "en": "Status"},
+    "undo_choose": {"da": "Fortryd indlæsning", "en": "Undo upload"},
+    "undo_button": {"da": "Fortryd", "en": "Undo"},
+    "undo_done": {
+        "da": "Indlæsning {id} ({name}) er fortrudt: {n} rækker fjernet.",
+        "en": "Upload {id} ({name}) undone: {n} rows removed.",
+    },
+    "undo_failed": {"da": "Kunne ikke fortryde: {message}", "en": "Could not undo: {message}"},
+    "hyp_title": {
+        "da": "Hænger glade medarbejdere sammen med tilfredse borgere?",
+        "en": "Do happier staff go with more satisfied citizens?",
+    },
+    "hyp_verdict": {"da": "Svaret lige nu", "en": "The answer so far"},
+    "hyp_kind_positive": {"da": "Positiv sammenhæng", "en": "Positive link"},
+    "hyp_kind_negative": {"da": "Negativ sammenhæng", "en": "Negative link"},
+    "hyp_kind_small_or_none": {"da": "Ingen eller lille sammenhæng", "en": "Little or no link"},
+    "hyp_kind_inconclusive": {"da": "Endnu uafklaret", "en": "Not settled yet"},
+    "hyp_kind_not_available": {"da": "Kan ikke beregnes endnu", "en": "Cannot be computed yet"},
+    "hyp_not_ready": {
+        "da": "Den statistiske analyse er ikke tilgængelig i denne installation endnu.",
+        "en": "The statistical analysis is not available in this installation yet.",
+    },
+    "hyp_failed": {
+        "da": "Analysen kunne ikke gennemføres: {message}",
+        "en": "The analysis could not be run: {message}",
+    },
+    "hyp_basis": {
+        "da": "{libraries} biblioteker og {periods} perioder indgår ({staff} medarbejder- og "
+        "{patron} borgersvar).",
+        "en": "{libraries} libraries and {periods} periods included ({staff} staff and {patron} "
+        "patron responses).",
+    },
+    "hyp_tests": {"da": "Testene", "en": "The tests"},
+    "hyp_primary": {"da": "Primær", "en": "Primary"},
+    "hyp_secondary": {"da": "Sekundær", "en": "Secondary"},
+    "hyp_sensitivity": {"da": "Følsomhedsanalyser", "en": "Sensitivity analyses"},
+    "hyp_sensitivity_intro": {
+        "da": "Andre måder at regne på. De ændrer ikke svaret ovenfor, men viser, om det holder.",
+        "en": "Other ways to compute it. They do not change the answer above; they show whether it holds.",
+    },
+    "hyp_test_pearson": {
+        "da": "Korrelation mellem bibliotekerne (ét punkt pr. bibliotek)",
+        "en": "Correlation between libraries (one point per library)",
+    },
+    "hyp_explain_pearson": {
+        "da": "Har biblioteker med gladere medarbejdere også mere tilfredse borgere? -1 til 1; 0 = ingen sammenhæng.",
+        "en": "Do libraries with happier staff also have more satisfied patrons? -1 to 1; 0 = no link.",
+    },
+    "hyp_test_multilevel": {
+        "da": "Flerniveaumodel (borgere inden for biblioteker)",
+        "en": "Multilevel model (patrons within libraries)",
+    },
+    "hyp_explain_multilevel": {
+        "da": "Hvor mange point højere borgertilfredshed pr. point højere medarbejdertrivsel, når hver borgers svar tæller.",
+        "en": "How many points higher patron satisfaction per point of staff wellbeing, counting every patron's answer.",
+    },
+    "hyp_test_within": {
+        "da": "Inden for det enkelte bibliotek over tid",
+        "en": "Within each library over time",
+    },
+    "hyp_explain_within": {
+        "da": "Når et biblioteks medarbejdertrivsel stiger, stiger dets borgertilfredshed så også?",
+        "en": "When a library's staff wellbeing rises, does its patron satisfaction rise too?",
+    },
+    "hyp_test_spearman": {"da": "Rangkorrelation (Spearman)", "en": "Rank correlation (Spearman)"},
+    "hyp_explain_spearman": {
+        "da": "Samme spørgsmål, men kun rækkefølgen tæller; mindre følsom for et enkelt afvigende bibliotek.",
+        "en": "The same question using ranks only; less sensitive to one unusual library.",
+    },
+    "hyp_test_between": {"da": "Mellem bibliotekerne (REWB)", "en": "Between libraries (REWB)"},
+    "hyp_explain_between": {
+        "da": "Forskellen mellem biblioteker, når udviklingen over tid er trukket ud.",
+        "en": "The difference between libraries once change over time is taken out.",
+    },
+    "hyp_test_cluster_robust_ols": {
+        "da": "Almindelig regression med robuste fejl",
+        "en": "Ordinary regression with cluster-robust errors",
+    },
+    "hyp_explain_cluster_robust_ols": {
+        "da": "Samme spørgsmål regnet enklere, hvor hver borger vejer lige meget.",
+        "en": "The same question computed more simply, each patron weighing the same.",
+    },
+    "hyp_role": {"da": "Rolle", "en": "Role"},
+    "hyp_estimate": {"da": "Estimat", "en": "Estimate"},
+    "hyp_interval": {"da": "95 %-interval", "en": "95 % interval"},
+    "hyp_details": {"da": "Detaljer (p-værdier m.m.)", "en": "Details (p-values etc.)"},
+    "hyp_missing_part": {"da": "Ikke beregnet: {reason}", "en": "Not computed: {reason}"},
+    "hyp_no_reason": {"da": "for få data", "en": "not enough data"},
+    "hyp_wb_title": {
+        "da": "Mellem biblioteker og over tid",
+        "en": "Between libraries and over time",
+    },
+    "hyp_wb_intro": {
+        "da": "'Mellem' sammenligner biblioteker med hinanden; 'inden for' følger det samme bibliotek over tid. "
+        "De kan pege i hver sin retning.",
+        "en": "'Between' compares libraries with each other; 'within' follows the same library over time. "
+        "They can point different ways.",
+    },
+    "hyp_part": {"da": "Del", "en": "Part"},
+    "hyp_slope_axis": {
+        "da": "Borgerpoint pr. medarbejderpoint (95 %-interval)",
+        "en": "Patron points per staff point (95 % interval)",
+    },
+    "hyp_between": {"da": "Mellem biblioteker", "en": "Between libraries"},
+    "hyp_within": {"da": "Inden for bibliotek", "en": "Within library"},
+    "hyp_lag_title": {"da": "Hvad kommer først?", "en": "Which comes first?"},
+    "hyp_lag_intro": {
+        "da": "Sidste periodes medarbejdertrivsel mod denne periodes borgertilfredshed, og omvendt. "
+        "Det viser sammenhæng over tid, ikke årsag.",
+        "en": "Last period's staff wellbeing against this period's patron satisfaction, and the other "
+        "way round. This shows association over time, not cause.",
+    },
+    "hyp_staff_to_patron": {"da": "Medarbejdere → borgere", "en": "Staff → patrons"},
+    "hyp_patron_to_staff": {"da": "Borgere → medarbejdere", "en": "Patrons → staff"},
+    "hyp_lag_axis": {"da": "Estimat (95 %-interval)", "en": "Estimate (95 % interval)"},
+    "hyp_power_title": {
+        "da": "Hvor mange biblioteker skal der til?",
+        "en": "How many libraries would we need?",
+    },
+    "hyp_power_intro": {
+        "da": "Sandsynligheden for at opdage en sammenhæng af en given styrke, alt efter antal biblioteker. "
+        "80 % er det sædvanlige mål. Den lodrette streg er jeres antal i dag ({j}).",
+        "en": "The chance of detecting a link of a given strength, by number of libraries. 80 % is the usual "
+        "target. The vertical line is your number today ({j}).",
+    },
+    "hyp_power_axis_j": {"da": "Antal biblioteker", "en": "Number of libraries"},
+    "hyp_power_axis_power": {"da": "Sandsynlighed for at opdage", "en": "Chance of detecting"},
+    "hyp_power_r": {"da": "Sand sammenhæng r", "en": "True link r"},
+    "hyp_power_needed": {
+        "da": "r = {r}: ca. {n} biblioteker ({n_att}, når usikre medarbejdergennemsnit regnes med).",
+        "en": "r = {r}: about {n} libraries ({n_att} once uncertain staff averages are counted).",
+    },
+    "hyp_power_needed_plain": {
+        "da": "r = {r}: ca. {n} biblioteker.",
+        "en": "r = {r}: about {n} libraries.",
+    },
+    "hyp_power_note": {
+        "da": "Planlægningstal for antagne sande sammenhænge, ikke 'observeret styrke'.",
+        "en": "Planning figures for assumed true links, not 'observed power'.",
+    },
+    "hyp_touchpoints": {"da": "De enkelte tjenester", "en": "Each service"},
+    "hyp_touchpoints_intro": {
+        "da": "Mange tests på én gang giver tilfældige fund; derfor er p-værdierne justeret (Benjamini-Hochberg).",
+        "en": "Many tests at once produce chance findings, so the p-values are adjusted (Benjamini-Hochberg).",
+    },
+    "hyp_caveats": {"da": "Forbehold", "en": "Caveats"},
+    "hyp_excluded": {
+        "da": "Holdt uden for beregningerne: {library} ({reason})",
+        "en": "Left out of the statistics: {library} ({reason})",
+    },
+    "hyp_reliability": {
+        "da": "Pålidelighed af medarbejdergennemsnit: ICC(1) = {icc1}, ICC(2) = {icc2}, laveste α = {alpha}.",
+        "en": "Reliability of staff averages: ICC(1) = {icc1}, ICC(2) = {icc2}, lowest α = {alpha}.",
+    },
+    "hyp_causation": {
+        "da": "Sammenhæng er ikke årsag: gladere medarbejdere kan give mere tilfredse borgere, tilfredse "
+        "borgere kan give gladere medarbejdere, eller begge kan skyldes noget tredje.",
+        "en": "Association is not causation: happier staff may make patrons more satisfied, satisfied "
+        "patrons may make staff happier, or both may follow something else.",
+    },
+    "report_title": {"da": "Rapport til forummøde", "en": "Report for a forum meeting"},
+    "report_intro": {
+        "da": "Hent en selvstændig HTML-fil med svaret, figurerne og tallene bag dem. Den kan åbnes i en "
+        "browser uden netværk og sendes videre. Bibliotekerne vises under nye dæknavne, medmindre de har "
+        "sagt ja til at blive nævnt.",
+        "en": "Download a self-contained HTML file with the answer, the charts and the numbers behind them. "
+        "It opens in a browser without a network and can be passed on. Libraries appear under new "
+        "pseudonyms unless they agreed to be named.",
+    },
+    "report_download": {"da": "Hent rapporten (HTML)", "en": "Download the report (HTML)"},
+    "report_contents": {"da": "Rapporten indeholder", "en": "The report contains"},
+    "report_generated": {
+        "da": "Dannet {when}, dataversion {version}.",
+        "en": "Generated {when}, data version {version}.",
+    },
+    "report_k_note": {
+        "da": "Medarbejdertal vises kun for grupper med mindst {k} svar; skjulte tal indgår heller ikke i statistikken.",
+        "en": "Staff figures are shown only for groups of at least {k} respondents; hidden figures are left out of the statistics too.",
+    },
+    "report_section_verdict": {"da": "Svaret", "en": "The answer"},
+    "report_section_scatter": {
+        "da": "Medarbejdertrivsel og borgertilfredshed, {period}",
+        "en": "Staff wellbeing and patron satisfaction, {period}",
+    },
+    "report_section_trend": {"da": "Udviklingen i forummet", "en": "The forum over time"},
+    "report_section_table": {
+        "da": "Alle biblioteker og perioder",
+        "en": "All libraries and periods",
+    },
+    "report_section_tests": {"da": "Testene", "en": "The tests"},
+    "report_forum_median": {"da": "Forummets median", "en": "Forum median"},
+    "report_pseudonym": {"da": "Bibliotek {letter}", "en": "Library {letter}"},
+    "report_suppressed": {"da": "skjult (under {k})", "en": "hidden (under {k})"},
+    "report_no_data": {"da": "Ingen data i databasen endnu.", "en": "No data in the database yet."},
+    "report_chart_alt": {
+        "da": "Figur; tallene står i tabellen nedenfor.",
+        "en": "Chart; the numbers are in the table below.",
+    },
+    "report_footer": {
+        "da": "Lavet med Servicespejlet. Sammenhæng, ikke årsag.",
+        "en": "Made with Service Mirror. Association, not causation.",
+    },
 }
 
 

@@ -1,0 +1,66 @@
+"""Report / Rapport: download a self-contained HTML report for a forum meeting (da or en)."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from servicemirror import db, findings, report
+from servicemirror.dashboard import data, i18n
+
+log = logging.getLogger(__name__)
+
+lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values) -> str:
+    """Shorthand for the page's language."""
+    return i18n.t(key, lang, **values)
+
+
+st.title(t("report_title"))
+st.write(t("report_intro"))
+
+path = data.db_path()
+pub = None
+try:
+    pub = data.published()
+except db.DatabaseBusy:
+    st.warning(t("busy"))
+    st.stop()
+if pub is None or data.summary().empty:
+    st.info(t("empty_state"))
+    st.stop()
+
+report_lang = st.radio(
+    i18n.t("language", lang),
+    list(i18n.LANGUAGES),
+    index=list(i18n.LANGUAGES).index(lang),
+    format_func=i18n.LANGUAGES.get,
+    horizontal=True,
+    key="report_lang",
+)
+try:
+    result = findings.result(path)
+except db.DatabaseBusy:
+    st.warning(t("busy"))
+    st.stop()
+except Exception as exc:  # noqa: BLE001 - the report is still useful without the statistics
+    log.exception("the hypothesis battery failed while building a report")
+    st.warning(t("hyp_failed", message=f"{type(exc).__name__}: {exc}"))
+    result = None
+
+html = report.build(pub, result, report_lang)
+st.download_button(
+    t("report_download"),
+    data=html.encode("utf-8"),
+    file_name=f"servicespejlet-rapport-{report_lang}-v{pub.data_version}.html",
+    mime="text/html",
+    type="primary",
+)
+st.subheader(t("report_contents"))
+for key in ("report_section_verdict", "report_section_trend", "report_section_table"):
+    st.markdown(f"- {t(key)}")
+st.markdown(f"- {t('report_section_scatter', period='…')}")
+st.caption(t("report_k_note", k=pub.k))

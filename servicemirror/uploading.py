@@ -1,0 +1,246 @@
+"""Uploads from the dashboard: browser bytes -> private temporary file -> ``etl.load``.
+
+Readers work on file paths (ARCHITECTURE.md, Runtime facts), so an upload is first written to a
+temporary file. The browser's file name is a label, never a location: each upload gets its own
+fresh private folder (``tempfile.mkdtemp``) and the file inside it is named by a reduced base name
+(letters, digits, space, ``._-()``; no separators, no leading dot), so a hostile name such as
+``../../etc/passwd`` can neither leave that folder nor touch another upload. The reduced name is
+kept because the upload history shows it and ``etl.load`` records it as ``uploads.file_name``.
+
+Nothing here imports streamlit; the Upload page and tests call these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from servicemirror import db, queries
+from servicemirror.etl import load
+from servicemirror.etl.readers.base import ReadError
+from servicemirror.etl.registry import READERS
+
+log = logging.getLogger(__name__)
+
+# what the uploader accepts; detection itself looks at the bytes, not at the suffix
+ACCEPTED_SUFFIXES = ("csv", "txt", "tsv", "xlsx", "zip")
+MAX_NAME = 120
+REJECTED_SHOWN = 200  # the page lists this many rejected rows; the CLI's --json has them all
+EXPECTED = (load.LoadRefused, ReadError, db.DatabaseError)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user told us about a file that detection could not settle (the mapping hook).
+
+    Every field maps 1:1 to a keyword of ``etl.load.prepare``/``load_file`` and to a CLI flag
+    (``--as``, ``--library``, ``--period``, ``--format``). A richer column-mapping editor from the
+    import engineers would add fields here (e.g. a saved mapping profile) and nothing else changes.
+    """
+
+    respondent_type: str | None = None
+    library: str | None = None
+    period: str | None = None
+    format: str | None = None
+
+    def kwargs(self) -> dict:
+        """Keyword arguments for ``etl.load``; blank text counts as "not given"."""
+        return {
+            "respondent_type": self.respondent_type or None,
+            "library": (self.library or "").strip() or None,
+            "period": (self.period or "").strip() or None,
+            "format": self.format or None,
+        }
+
+
+@dataclass
+class Outcome:
+    """What happened to one uploaded file: a preview, a load, or one line saying why not."""
+
+    name: str
+    status: str  # preview | loaded | duplicate | refused
+    report: dict = field(default_factory=dict)  # LoadReport.to_json() when read
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("preview", "loaded", "duplicate")
+
+
+def formats() -> list[str]:
+    """The names of the registered readers (for the "format" override)."""
+    return sorted(READERS)
+
+
+def safe_name(name: str) -> str:
+    """A base name safe to create inside our own temporary folder; "upload" when nothing is left.
+
+    >>> safe_name("../../etc/passwd")
+    'passwd'
+    >>> safe_name("Trivsel 2024 (Gentofte).csv")
+    'Trivsel 2024 (Gentofte).csv'
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = re.sub(r"[^\w .()\-]", "_", base).strip(" .")
+    return base[:MAX_NAME] or "upload"
+
+
+@contextmanager
+def staged(name: str, content: bytes) -> Iterator[Path]:
+    """The bytes written to a fresh private temporary folder; the folder is removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="servicemirror-upload-"))
+    try:
+        path = folder / safe_name(name)
+        path.write_bytes(content)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _refused(name: str, message: str) -> Outcome:
+    return Outcome(safe_name(name), "refused", message=message)
+
+
+def _unexpected(name: str, exc: Exception) -> Outcome:
+    # a reader bug must not become a traceback on the page; it is logged in full for the admin
+    log.exception("upload of %s failed unexpectedly", safe_name(name))
+    return _refused(
+        name,
+        f"{safe_name(name)}: could not be read ({type(exc).__name__}). Nothing was changed. "
+        "Check that it is a survey export (docs/formats.md), or report the file to the administrator.",
+    )
+
+
+def preview(db_path: Path, name: str, content: bytes, options: Options = Options()) -> Outcome:
+    """Interpret and validate one file without writing anything (``load --dry-run``)."""
+    if not content:
+        return _refused(
+            name, f"{safe_name(name)}: the file is empty. Export the survey again and upload that."
+        )
+    try:
+        with staged(name, content) as path:
+            prepared = load.prepare(Path(db_path), path, **options.kwargs())
+    except EXPECTED as exc:
+        return _refused(name, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one clear line on the page, full detail in the log
+        return _unexpected(name, exc)
+    return Outcome(safe_name(name), "preview", prepared.report.to_json())
+
+
+def commit(
+    db_path: Path,
+    name: str,
+    content: bytes,
+    options: Options = Options(),
+    loaded_by: str = "dashboard",
+) -> Outcome:
+    """Load one file: all of its valid rows in one transaction, or nothing (database unchanged).
+
+    The file is interpreted again at this point rather than reusing the preview, because another
+    upload may have changed what the database knows (libraries, items) since the preview.
+    """
+    if not content:
+        return _refused(
+            name, f"{safe_name(name)}: the file is empty. Export the survey again and upload that."
+        )
+    try:
+        with staged(name, content) as path:
+            report = load.load_file(
+                Path(db_path), path, loaded_by=loaded_by, **options.kwargs()
+            ).to_json()
+    except EXPECTED as exc:
+        return _refused(name, str(exc))
+    except Exception as exc:  # noqa: BLE001 - the write rolled back; say so in one line
+        return _unexpected(name, exc)
+    return Outcome(safe_name(name), report["status"], report, report.get("message"))
+
+
+def items_table(report: dict) -> pd.DataFrame:
+    """The items of a load report: column, item, construct, scale ("1–5"), n, mean, nps."""
+    rows = [
+        {
+            "column": item.get("column"),
+            "item": item.get("item"),
+            "construct": item.get("construct"),
+            "scale": _scale(item.get("scale")),
+            "n": item.get("n"),
+            "mean": None if item.get("mean") is None else round(float(item["mean"]), 2),
+            "nps": None if item.get("nps") is None else round(float(item["nps"]), 1),
+        }
+        for item in report.get("items") or []
+    ]
+    return pd.DataFrame(rows, columns=["column", "item", "construct", "scale", "n", "mean", "nps"])
+
+
+def _scale(scale) -> str | None:
+    if not scale:
+        return None
+    lo, hi = scale
+    return f"{lo:g}–{hi:g}"
+
+
+def rejected_table(report: dict) -> pd.DataFrame:
+    """The rejected rows of a load report: row, column, value, reason (values as text)."""
+    frame = pd.DataFrame(report.get("rejected") or [], columns=["row", "column", "value", "reason"])
+    # values are whatever the file held; as text they show the same in any column type
+    frame["value"] = frame["value"].map(lambda v: None if v is None else str(v))
+    return frame
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The columns of the upload history a manager reads, loaded_at to the minute."""
+    out = history[
+        [
+            "upload_id",
+            "file_name",
+            "format",
+            "respondent_type",
+            "rows_loaded",
+            "rows_rejected",
+            "responses_superseded",
+            "loaded_at",
+            "status",
+        ]
+    ].copy()
+    out["loaded_at"] = pd.to_datetime(out["loaded_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    return out
+
+
+def history(db_path: Path) -> pd.DataFrame:
+    """Every upload, newest first (``queries/uploads_list.sql``); empty without a database."""
+    if not db.exists(Path(db_path)):
+        return pd.DataFrame(
+            columns=[
+                "upload_id",
+                "file_name",
+                "format",
+                "kind",
+                "respondent_type",
+                "rows_read",
+                "rows_loaded",
+                "rows_rejected",
+                "responses_superseded",
+                "loaded_by",
+                "loaded_at",
+                "status",
+            ]
+        )
+    with db.reading(Path(db_path)) as con:
+        return queries.run(con, "uploads_list")
+
+
+def undo(db_path: Path, upload_id: int) -> Outcome:
+    """Undo one upload; the outcome carries ``etl.load.undo``'s result or one line saying why not."""
+    try:
+        result = load.undo(Path(db_path), int(upload_id))
+    except EXPECTED as exc:
+        return Outcome(str(upload_id), "refused", message=str(exc))
+    return Outcome(str(result["file_name"]), "undone", result)
