@@ -342,7 +342,12 @@ def _resolve(
         # a respondent who answered nothing is not a response
         answered = set(answers.loc[answers["value"].notna(), "row"])
         comment_rows = set(result.comments["row"]) if not result.comments.empty else set()
-        responses = responses[responses["row"].isin(answered | comment_rows)]
+        only_missing = ~responses["row"].isin(answered | comment_rows)
+        if only_missing.any():
+            report.warnings.append(
+                f"{int(only_missing.sum())} respondents answered only 'Ved ikke'/blank and are not counted as responses"
+            )
+        responses = responses[~only_missing]
         answers = answers[answers["row"].isin(responses["row"])]
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
         report.valid_responses = len(responses)
@@ -383,7 +388,11 @@ def _resolve(
     if report.valid_responses == 0:
         first = f" First problem: {problems[0].line()}" if problems else ""
         raise LoadRefused(f"{path.name}: no valid responses found in the file.{first}")
-    new_items = items.loc[items["_new"].astype(bool)].drop(columns=["_new", "column"]).drop_duplicates("item_code")
+    new_items = (
+        items.loc[items["_new"].astype(bool)]
+        .drop(columns=["_new", "column"])
+        .drop_duplicates("item_code")
+    )
     return _Prepared(
         report=report,
         sha256=_sha256(path),

@@ -50,6 +50,11 @@ SETTINGS = (
     ),
     Setting("n_permutations", "9999", "Permutations for the library-level permutation test."),
     Setting(
+        "comment_names",
+        "",
+        "Comma-separated first names (e.g. staff) removed from patron comments when they are loaded.",
+    ),
+    Setting(
         "hash_salt", "", "Salt for respondent-id hashes; generated on first use, never exported."
     ),
 )

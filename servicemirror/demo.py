@@ -1403,6 +1403,8 @@ def build_demo(db_path: Path, seed: int = 2011, *, split: str = "library") -> De
     with tempfile.TemporaryDirectory(prefix="servicemirror-demo-") as tmp:
         files = generate(seed, Path(tmp), split=split)
         etl_load.register_libraries(db_path, files.libraries)
+        # the staff first names the comments mention: scrubbed on load like a library's name list
+        etl_load.set_setting(db_path, "comment_names", ",".join(files.truth["staff_first_names"]))
         for path in files.paths:
             files.reports.append(etl_load.load_file(db_path, path, loaded_by="demo"))
     return files

@@ -226,7 +226,10 @@ def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     result.records = len(frame) + len(problems)
     if frame.empty:
         return result
-    date = pd.to_datetime(frame["date"], errors="coerce", format="mixed", dayfirst=True)
+    # ISO dates (2025-01-06) first; only what is not ISO is read day-first, the Danish habit
+    iso = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601")
+    danish = pd.to_datetime(frame["date"], errors="coerce", format="mixed", dayfirst=True)
+    date = iso.fillna(danish)
     hour = values.parse_numbers(frame["hour"])
     button = values.parse_numbers(frame["button"])
     n = values.parse_numbers(frame["n"])
