@@ -1,4 +1,8 @@
-"""Pure DataFrame -> Altair chart functions. Colour-blind-safe palette (Okabe-Ito)."""
+"""Pure DataFrame -> Altair chart functions. Colour-blind-safe palette (Okabe-Ito).
+
+No data access and no streamlit here: every title is passed in (already translated), every
+frame is already published and labelled, so tests can assert on ``chart.to_dict()``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,53 @@ import altair as alt
 import pandas as pd
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# Diverging scale for Likert answers, low (vermillion/orange) -> neutral grey -> high (blues):
+# Okabe-Ito hues, distinguishable with every common colour-vision deficiency.
+LIKERT = {
+    2: ["#D55E00", "#0072B2"],
+    3: ["#D55E00", "#BBBBBB", "#0072B2"],
+    4: ["#D55E00", "#E69F00", "#56B4E9", "#0072B2"],
+    5: ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"],
+    7: ["#D55E00", "#E69F00", "#F0C080", "#BBBBBB", "#A6D4F2", "#56B4E9", "#0072B2"],
+}
+# Sequential scale for heatmaps: viridis is perceptually uniform and colour-blind safe.
+SEQUENTIAL = "viridis"
+STATUS_COLOURS = {
+    "ok": "#0072B2",
+    "aggregates": "#56B4E9",
+    "suppressed": "#E69F00",
+    "none": "#EEEEEE",
+}
 
 
-def scatter_staff_patron(points: pd.DataFrame, x_title: str, y_title: str, label_title: str) -> alt.Chart:
+def localized(chart, lang: str):
+    """Number formats in charts per language: decimal comma and dot thousands in Danish."""
+    if lang != "da":
+        return chart
+    return chart.configure(
+        locale={
+            "number": {
+                "decimal": ",",
+                "thousands": ".",
+                "grouping": [3],
+                "currency": ["", " kr."],
+            }
+        }
+    )
+
+
+def scatter_staff_patron(
+    points: pd.DataFrame,
+    x_title: str,
+    y_title: str,
+    label_title: str,
+    band: pd.DataFrame | None = None,
+) -> alt.LayerChart:
     """One point per library: staff index (x) vs patron index (y), with tooltips.
 
     ``points`` columns: label, staff_index, patron_index, n_staff, n_patron.
+    ``band`` (optional; analysis.descriptive.ols_band): x, fit, ci_low, ci_high, drawn as the
+    regression line over its 95 % confidence band.
     """
     base = alt.Chart(points)
     dots = base.mark_circle(size=120, color=OKABE_ITO[0], opacity=0.85).encode(
@@ -28,4 +73,186 @@ def scatter_staff_patron(points: pd.DataFrame, x_title: str, y_title: str, label
     labels = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(
         x="staff_index:Q", y="patron_index:Q", text="label:N"
     )
-    return (dots + labels).properties(height=420)
+    layers = [dots, labels]
+    if band is not None and not band.empty:
+        line_base = alt.Chart(band)
+        area = line_base.mark_area(opacity=0.2, color=OKABE_ITO[1]).encode(
+            x="x:Q", y="ci_low:Q", y2="ci_high:Q"
+        )
+        line = line_base.mark_line(color=OKABE_ITO[3], strokeWidth=2).encode(x="x:Q", y="fit:Q")
+        layers = [area, line, *layers]
+    return alt.layer(*layers).properties(height=420)
+
+
+def small_multiples(
+    long: pd.DataFrame, period_title: str, value_title: str, measure_title: str, columns: int = 5
+) -> alt.FacetChart:
+    """Both indices over time, one small panel per library.
+
+    ``long`` columns: label, period, measure (display name), value. Missing (hidden) values
+    leave a gap, never a figure.
+    """
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=period_title),
+            y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
+            color=alt.Color("measure:N", title=measure_title, scale=alt.Scale(range=OKABE_ITO[:2])),
+            strokeDash=alt.StrokeDash("measure:N", title=measure_title),
+            tooltip=["label:N", "period:O", "measure:N", alt.Tooltip("value:Q", format=".1f")],
+        )
+        .properties(width=150, height=110)
+        .facet(facet=alt.Facet("label:N", title=None, sort=None), columns=columns)
+    )
+
+
+def versus_forum(
+    frame: pd.DataFrame, period_title: str, value_title: str, forum_title: str
+) -> alt.LayerChart:
+    """One library's index over time with its 95 % interval, against the forum's median (dashed)
+    and interquartile band (shaded).
+
+    ``frame`` columns: period, value, ci_low, ci_high, median, q1, q3 (one measure).
+    """
+    base = alt.Chart(frame).encode(x=alt.X("period:O", title=period_title))
+    band = base.mark_area(opacity=0.25, color="#999999").encode(
+        y=alt.Y("q1:Q", title=value_title, scale=alt.Scale(zero=False)),
+        y2="q3:Q",
+        tooltip=[alt.Tooltip("q1:Q", format=".1f"), alt.Tooltip("q3:Q", format=".1f")],
+    )
+    median = base.mark_line(color="#555555", strokeDash=[5, 4]).encode(
+        y="median:Q", tooltip=[alt.Tooltip("median:Q", title=forum_title, format=".1f")]
+    )
+    own = frame.dropna(subset=["value"])
+    rules = (
+        alt.Chart(own)
+        .mark_rule(color=OKABE_ITO[0], strokeWidth=2)
+        .encode(x="period:O", y="ci_low:Q", y2="ci_high:Q")
+    )
+    line = (
+        alt.Chart(own)
+        .mark_line(point=True, color=OKABE_ITO[0], strokeWidth=2.5)
+        .encode(
+            x="period:O",
+            y="value:Q",
+            tooltip=[
+                "period:O",
+                alt.Tooltip("value:Q", format=".1f"),
+                alt.Tooltip("ci_low:Q", format=".1f"),
+                alt.Tooltip("ci_high:Q", format=".1f"),
+            ],
+        )
+    )
+    return alt.layer(band, median, rules, line).properties(height=260)
+
+
+def touchpoint_lines(
+    frame: pd.DataFrame, period_title: str, value_title: str, touchpoint_title: str
+) -> alt.Chart:
+    """One line per touchpoint over time. ``frame`` columns: period, touchpoint, value, n."""
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=period_title),
+            y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "touchpoint:N", title=touchpoint_title, scale=alt.Scale(range=OKABE_ITO)
+            ),
+            tooltip=["touchpoint:N", "period:O", alt.Tooltip("value:Q", format=".1f"), "n:Q"],
+        )
+        .properties(height=260)
+    )
+
+
+def likert_bars(layout: pd.DataFrame, share_title: str, answer_title: str) -> alt.Chart:
+    """Diverging stacked bars, one per item (analysis.descriptive.likert_layout).
+
+    ``layout`` columns: item, value, level, n, share, start, end. Low answers go left of 0.
+    """
+    steps = int(layout["level"].max()) + 1 if not layout.empty else 5
+    colours = LIKERT.get(steps, LIKERT[5])
+    return (
+        alt.Chart(layout)
+        .mark_bar()
+        .encode(
+            x=alt.X("start:Q", title=share_title, axis=alt.Axis(format="%")),
+            x2="end:Q",
+            y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color(
+                "value:O",
+                title=answer_title,
+                scale=alt.Scale(range=colours),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["item:N", "value:O", "n:Q", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .properties(height=max(80, 36 * layout["item"].nunique()))
+    )
+
+
+def heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    text: str | None = None,
+) -> alt.LayerChart:
+    """A rectangle per (x, y) coloured by ``value`` (viridis), optionally labelled with ``text``.
+
+    Used for touchpoint x library satisfaction and kiosk weekday x hour.
+    """
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:O", title=x_title, sort=None),
+        y=alt.Y(f"{y}:O", title=y_title, sort=None),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme=SEQUENTIAL)),
+        tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip(f"{value}:Q", format=".1f")],
+    )
+    layers = [rect]
+    # dark text on the light (high) end of viridis, light text on the dark end
+    threshold = float(frame[value].median()) if not frame.empty else 0.0
+    if text is not None:
+        layers.append(
+            base.mark_text(fontSize=11).encode(
+                text=alt.Text(f"{text}:N"),
+                color=alt.condition(
+                    alt.datum[value] > threshold, alt.value("#000000"), alt.value("#FFFFFF")
+                ),
+            )
+        )
+    return alt.layer(*layers).properties(height=max(120, 24 * frame[y].nunique()))
+
+
+def coverage_matrix(
+    cov: pd.DataFrame, period_title: str, library_title: str, status_title: str, statuses: dict
+) -> alt.LayerChart:
+    """Library x period matrix coloured by status, each cell labelled with its count.
+
+    ``cov`` columns: label, period, shown (text), status (ok | aggregates | suppressed | none).
+    ``statuses`` maps status -> translated legend text. Suppressed cells carry "< k", no count.
+    """
+    data = cov.assign(status_text=cov["status"].map(statuses))
+    order = [statuses[s] for s in STATUS_COLOURS]
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", title=period_title),
+        y=alt.Y("label:N", title=library_title, sort=None),
+    )
+    rect = base.mark_rect(stroke="#FFFFFF").encode(
+        color=alt.Color(
+            "status_text:N",
+            title=status_title,
+            scale=alt.Scale(domain=order, range=list(STATUS_COLOURS.values())),
+        ),
+        tooltip=["label:N", "period:O", "status_text:N", "shown:N"],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="shown:N",
+        color=alt.condition(alt.datum.status == "ok", alt.value("#FFFFFF"), alt.value("#000000")),
+    )
+    return alt.layer(rect, text).properties(height=max(120, 22 * data["label"].nunique()))

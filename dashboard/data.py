@@ -1,17 +1,29 @@
 """The dashboard's only data access: cached on the data version, which every write bumps.
 
-Caches hold only role-independent results (the published cells); naming or pseudonymising
-libraries happens after the cache, per viewer.
+Caches hold only role-independent results (the published cells, query results keyed by library
+key); naming or pseudonymising libraries happens after the cache, per viewer, in
+:func:`library_labels`. Everything a page shows is a published figure: staff cells below k arrive
+here already blanked by ``servicemirror.publish`` and are left out of every derived statistic.
+
+The functions below do the reshaping so pages stay thin: each returns a tidy DataFrame with the
+columns named in its docstring.
 """
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from servicemirror import config, db, publish
+from servicemirror import config, db, findings, publish, queries, uploading
+from servicemirror.analysis import descriptive
+from servicemirror.analysis.nps import nps_from_counts
+from servicemirror.dashboard import i18n
+
+OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
 
 def db_path() -> Path:
@@ -23,6 +35,19 @@ def db_path() -> Path:
 def _published(path: str, version: int) -> publish.Published:
     with db.reading(Path(path)) as con:
         return publish.build(con)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def _query(path: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """One named query, keyed on the data version; filters travel as $params, never in pandas."""
+    with db.reading(Path(path)) as con:
+        return queries.run(con, name, **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run ``queries/NAME.sql`` with ``$params`` through the version-keyed cache."""
+    path = db_path()
+    return _query(str(path), db.data_version(path), name, tuple(sorted(params.items())))
 
 
 def published() -> publish.Published | None:
@@ -39,3 +64,470 @@ def summary() -> pd.DataFrame:
     if pub is None:
         return pd.DataFrame()
     return publish.summary(pub)
+
+
+# --------------------------------------------------------------------------- naming, per viewer
+
+
+@st.cache_resource(show_spinner=False)
+def _pseudonym_seed() -> int:
+    """One secret seed per dashboard process: new pseudonyms each time the dashboard starts.
+
+    Kept for the life of the process (not per browser session) so that a reload or a shared link
+    during one meeting shows the same letters; never put in the URL, which would let anyone
+    recompute who is who.
+    """
+    return secrets.randbits(32)
+
+
+def library_labels(lang: str, show_names: bool) -> pd.DataFrame:
+    """How each library is shown to this viewer.
+
+    Columns: library_key, label (real name if the library consented or ``show_names``, else
+    "Bibliotek C" / "Library C"), token (what the URL holds: the pseudonym letter of a hidden
+    library, else the library key), named (bool). Sorted by label, never by a score.
+    """
+    pub = published()
+    if pub is None:
+        return pd.DataFrame(columns=["library_key", "label", "token", "named"])
+    grid = pub.grid.drop_duplicates("library_key")
+    letters = publish.pseudonym_letters(grid, _pseudonym_seed())
+    rows = []
+    for r in grid.itertuples():
+        named = bool(r.consent_named) or show_names
+        letter = letters.get(r.library_key)
+        rows.append(
+            {
+                "library_key": r.library_key,
+                "label": str(r.display_name) if named else i18n.t("pseudonym", lang, letter=letter),
+                "token": r.library_key if bool(r.consent_named) else letter,
+                "named": named,
+            }
+        )
+    out = pd.DataFrame(rows)
+    # pseudonyms sort by letter length first so "Bibliotek Z" comes before "Bibliotek AA"
+    out["_order"] = [
+        (not n, 0 if n else len(lbl), lbl)
+        for n, lbl in zip(out["named"], out["label"], strict=True)
+    ]
+    return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def key_for_token(labels: pd.DataFrame, token: str | None, show_names: bool) -> str | None:
+    """The library key a URL token points to, or None.
+
+    A pseudonym letter resolves for everyone; a library key resolves only when it is shown by
+    name (consent, or names switched on), so a link cannot unmask a pseudonymised library.
+    """
+    if not token:
+        return None
+    match = labels[labels["token"] == token]
+    if match.empty and show_names:
+        match = labels[labels["library_key"] == token]
+    return None if match.empty else str(match["library_key"].iloc[0])
+
+
+def _label_map(lang: str, show_names: bool) -> dict[str, str]:
+    labels = library_labels(lang, show_names)
+    return dict(zip(labels["library_key"], labels["label"], strict=True))
+
+
+def touchpoint_label(touchpoint: str, lang: str) -> str:
+    """The service's name in ``lang`` (falls back to the stored code)."""
+    key = f"touchpoint_{touchpoint}"
+    return i18n.t(key, lang) if key in i18n.TEXT else touchpoint.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- filters' options
+
+
+def periods() -> list[str]:
+    """Every period with data, oldest first."""
+    pub = published()
+    return [] if pub is None else sorted(pub.grid["period"].unique())
+
+
+def touchpoints() -> list[str]:
+    """Every touchpoint (service) with published patron cells, sorted."""
+    pub = published()
+    if pub is None:
+        return []
+    cells = pub.cells
+    return sorted(cells.loc[cells["touchpoint"] != "", "touchpoint"].unique())
+
+
+# --------------------------------------------------------------------------- Overview
+
+
+def labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
+    """publish.summary with the viewer's label: columns label + the summary columns
+    (library_key, period, n_staff, staff_index, enps, n_patron, patron_index, nps,
+    suppressed_reason), sorted by label and period. The real name column is dropped.
+    """
+    frame = summary()
+    if frame.empty:
+        return frame
+    labels = _label_map(lang, show_names)
+    frame = frame.drop(columns="library").assign(label=frame["library_key"].map(labels))
+    order = list(library_labels(lang, show_names)["library_key"])
+    frame["_o"] = frame["library_key"].map({k: i for i, k in enumerate(order)})
+    return frame.sort_values(["_o", "period"]).drop(columns="_o").reset_index(drop=True)
+
+
+def scatter_points(period: str, lang: str, show_names: bool) -> pd.DataFrame:
+    """Libraries with both a published staff and patron index in ``period``.
+
+    Columns: label, staff_index, patron_index, n_staff, n_patron (sorted by label).
+    """
+    frame = labelled_summary(lang, show_names)
+    if frame.empty:
+        return pd.DataFrame(columns=["label", "staff_index", "patron_index", "n_staff", "n_patron"])
+    rows = frame[frame["period"] == period].dropna(subset=["staff_index", "patron_index"])
+    return rows[["label", "staff_index", "patron_index", "n_staff", "n_patron"]].reset_index(
+        drop=True
+    )
+
+
+def hidden_in_period(period: str) -> int:
+    """How many libraries have patron data in ``period`` but a staff index hidden below k."""
+    frame = summary()
+    if frame.empty:
+        return 0
+    rows = frame[frame["period"] == period]
+    return int((rows["suppressed_reason"].notna() & rows["patron_index"].notna()).sum())
+
+
+def regression_band(points: pd.DataFrame) -> pd.DataFrame:
+    """OLS line of patron on staff index with its 95 % band, from the shown (published) points only.
+
+    Columns: x, fit, ci_low, ci_high (empty with fewer than 3 points).
+    """
+    return descriptive.ols_band(points["staff_index"], points["patron_index"])
+
+
+def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.DataFrame:
+    """Both indices over time per library, long: label, period, measure (display name), value.
+
+    Hidden (suppressed) staff values are missing, so a line has a gap rather than a figure.
+    """
+    frame = labelled_summary(lang, show_names)
+    if frame.empty:
+        return pd.DataFrame(columns=["label", "period", "measure", "value"])
+    long = frame.melt(
+        id_vars=["label", "period"],
+        value_vars=["staff_index", "patron_index"],
+        var_name="measure",
+        value_name="value",
+    )
+    long["measure"] = long["measure"].map(measure_names)
+    return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- Library
+
+
+def library_series(library_key: str) -> pd.DataFrame:
+    """Every published cell of one library over time, with a 95 % interval where it can be given.
+
+    Columns: period, side, measure, touchpoint ('' = overall), n, value (index 0-100, or NPS
+    -100..100), ci_low, ci_high, source ('rows' | 'aggregates'), suppressed (bool).
+    Suppressed cells keep their row (so the page can say "hidden") but carry no figure.
+    """
+    pub = published()
+    cols = ["period", "side", "measure", "touchpoint", "n", "value", "ci_low", "ci_high"]
+    if pub is None:
+        return pd.DataFrame(columns=[*cols, "source", "suppressed"])
+    cells = pub.cells[pub.cells["library_key"] == library_key].copy()
+    low, high = descriptive.mean_ci(cells["mean"], cells["sd"], cells["n"])
+    cells["ci_low"], cells["ci_high"] = low, high
+    is_nps = cells["measure"].isin(["nps", "enps"]) & cells["promoters"].notna()
+    for idx in cells.index[is_nps]:
+        row = cells.loc[idx]
+        passives = int(row["n"] - row["promoters"] - row["detractors"])
+        res = nps_from_counts(int(row["promoters"]), passives, int(row["detractors"]))
+        cells.loc[idx, ["ci_low", "ci_high"]] = [res["ci_low"], res["ci_high"]]
+    cells = cells.rename(columns={"mean": "value"})
+    return cells[[*cols, "source", "suppressed"]].reset_index(drop=True)
+
+
+def forum_band() -> pd.DataFrame:
+    """The forum's median and interquartile band per period of the overall indices.
+
+    Computed only from published, non-suppressed library cells. Columns: period, measure
+    (wellbeing | satisfaction | enps | nps), median, q1, q3, n_libraries.
+    """
+    pub = published()
+    if pub is None:
+        return pd.DataFrame(columns=["period", "measure", "median", "q1", "q3", "n_libraries"])
+    cells = pub.cells[(pub.cells["touchpoint"] == "") & pub.cells["measure"].isin(list(OVERALL))]
+    return descriptive.forum_band(cells.rename(columns={"mean": "value"}), ["period", "measure"])
+
+
+def versus_forum(series: pd.DataFrame, measures: dict[str, str]) -> pd.DataFrame:
+    """One library's overall indices joined to the forum band, for the over-time chart.
+
+    ``measures`` maps measure code -> display name (e.g. wellbeing -> "Staff wellbeing").
+    Columns: period, measure (display name), value, ci_low, ci_high, median, q1, q3, source.
+    """
+    own = series[(series["touchpoint"] == "") & series["measure"].isin(list(measures))]
+    band = forum_band()
+    out = own.merge(band, on=["period", "measure"], how="outer")
+    out = out[out["measure"].isin(list(measures))]
+    out["measure"] = out["measure"].map(measures)
+    return out[
+        ["period", "measure", "value", "ci_low", "ci_high", "median", "q1", "q3", "source"]
+    ].sort_values(["measure", "period"])
+
+
+def touchpoint_series(series: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One library's touchpoint indices over time: period, touchpoint (display name), value,
+    ci_low, ci_high, n."""
+    tps = series[(series["touchpoint"] != "") & series["value"].notna()].copy()
+    tps["touchpoint"] = tps["touchpoint"].map(lambda tp: touchpoint_label(tp, lang))
+    return tps[["period", "touchpoint", "value", "ci_low", "ci_high", "n"]].reset_index(drop=True)
+
+
+def changes(series: pd.DataFrame, period: str, lang: str, names: dict[str, str]) -> pd.DataFrame:
+    """What changed since the previous period with data, per measure and touchpoint.
+
+    ``names`` maps measure code -> display name. Only published figures enter; a change to or
+    from a hidden cell is missing. Columns: what, previous_period, previous, now, change.
+    """
+    current = series[(series["period"] == period) & series["value"].notna()]
+    earlier = series[(series["period"] < period) & series["value"].notna()]
+    rows = []
+    for r in current.itertuples():
+        before = earlier[
+            (earlier["measure"] == r.measure)
+            & (earlier["touchpoint"] == r.touchpoint)
+            & (earlier["side"] == r.side)
+        ]
+        if before.empty or (r.touchpoint == "" and r.measure not in names):
+            continue
+        prev = before.sort_values("period").iloc[-1]
+        what = (
+            names.get(r.measure, r.measure)
+            if r.touchpoint == ""
+            else touchpoint_label(r.touchpoint, lang)
+        )
+        rows.append(
+            {
+                "what": what,
+                "previous_period": prev["period"],
+                "previous": prev["value"],
+                "now": r.value,
+                "change": r.value - prev["value"],
+            }
+        )
+    out = pd.DataFrame(rows, columns=["what", "previous_period", "previous", "now", "change"])
+    # overall measures first, in the order of ``names``, then the touchpoints by name
+    rank = {name: i for i, name in enumerate(names.values())}
+    keys = [(rank.get(w, len(rank)), w) for w in out["what"]]
+    return out.iloc[sorted(range(len(out)), key=keys.__getitem__)].reset_index(drop=True)
+
+
+def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFrame:
+    """Diverging stacked-bar layout of one library's Likert items in one period and side.
+
+    Staff items below k never arrive (``publish.visible_items``). Columns: item (text in
+    ``lang``), value, level, n, share, start, end, n_item.
+    """
+    pub = published()
+    dist = query("item_distribution", library_key=library_key)
+    if pub is None or dist.empty:
+        return pd.DataFrame(columns=["item", "value", "level", "n", "share", "start", "end"])
+    dist = publish.visible_items(pub, dist)
+    dist = dist[(dist["period"] == period) & (dist["side"] == side)].copy()
+    text = dist["text_da"] if lang == "da" else dist["text_en"]
+    dist["item"] = text.fillna(dist["item_code"]).astype(str)
+    out = descriptive.likert_layout(dist, by="item")
+    n_item = dist.groupby("item")["n"].sum()
+    return out.assign(n_item=out["item"].map(n_item))
+
+
+def comments(library_key: str, period: str) -> tuple[pd.DataFrame | None, int, int]:
+    """Scrubbed patron comments of one library and period, if the group is large enough.
+
+    Returns (comments or None when the patron group is below the comments threshold, the group
+    size, the threshold). Comments columns: text, touchpoint.
+    """
+    pub = published()
+    k_comments = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
+    frame = query("patron_comments", library_key=library_key, period=period)
+    n_group = int(frame["n_group"].iloc[0]) if not frame.empty else 0
+    if frame.empty or n_group < k_comments:
+        return None, n_group, k_comments
+    return frame[["text", "touchpoint"]].reset_index(drop=True), n_group, k_comments
+
+
+# --------------------------------------------------------------------------- Services
+
+
+def touchpoint_matrix(period: str, lang: str, show_names: bool) -> pd.DataFrame:
+    """Patron satisfaction per touchpoint per library in ``period``.
+
+    Columns: label, touchpoint_code, touchpoint (display name), value (index 0-100), ci_low,
+    ci_high, n. Sorted by label then touchpoint.
+    """
+    pub = published()
+    cols = ["label", "touchpoint_code", "touchpoint", "value", "ci_low", "ci_high", "n"]
+    if pub is None:
+        return pd.DataFrame(columns=cols)
+    c = pub.cells
+    cells = c[(c["side"] == "patron") & (c["touchpoint"] != "") & (c["period"] == period)].copy()
+    cells = cells[cells["measure"] == "satisfaction"]
+    cells["ci_low"], cells["ci_high"] = descriptive.mean_ci(cells["mean"], cells["sd"], cells["n"])
+    labels = library_labels(lang, show_names)
+    order = {k: i for i, k in enumerate(labels["library_key"])}
+    cells["label"] = cells["library_key"].map(
+        dict(zip(labels["library_key"], labels["label"], strict=True))
+    )
+    cells["_o"] = cells["library_key"].map(order)
+    cells["touchpoint_code"] = cells["touchpoint"]
+    cells["touchpoint"] = cells["touchpoint_code"].map(lambda tp: touchpoint_label(tp, lang))
+    cells = cells.rename(columns={"mean": "value"}).sort_values(["_o", "touchpoint_code"])
+    return cells[cols].reset_index(drop=True)
+
+
+def staff_link(lang: str) -> pd.DataFrame:
+    """The staff link per touchpoint from the hypothesis battery (published cells only).
+
+    Columns: touchpoint (display name), n (libraries), estimate (r), ci_low, ci_high, p,
+    p_adjusted (Benjamini-Hochberg over the touchpoint family).
+    """
+    table = findings.touchpoints(findings.result(db_path()))
+    table["touchpoint"] = table["touchpoint"].map(lambda tp: touchpoint_label(str(tp), lang))
+    return table
+
+
+def kiosk(library_key: str | None, lang: str) -> pd.DataFrame:
+    """Smiley-kiosk presses by weekday and hour (one library, or all when None).
+
+    Columns: weekday (1-7), weekday_name, hour, staffed (True/False/None), presses, score
+    (0-100: button 1 = 0 .. button 4 = 100), happiest_share. Never mixed into the survey index.
+    """
+    frame = query("kiosk_by_hour")
+    if library_key is not None:
+        frame = frame[frame["library_key"] == library_key]
+    if frame.empty:
+        return pd.DataFrame(
+            columns=[
+                "weekday",
+                "weekday_name",
+                "hour",
+                "staffed",
+                "presses",
+                "score",
+                "happiest_share",
+            ]
+        )
+    frame = frame.assign(
+        weighted=frame["score"] * frame["presses"],
+        happy=frame["happiest_share"] * frame["presses"],
+        # None, not pd.NA, for "not known": NA has no truth value in the page's labels
+        staffed=frame["staffed"].astype("object").where(frame["staffed"].notna(), None),
+    )
+    grouped = frame.groupby(["weekday", "hour"], as_index=False).agg(
+        presses=("presses", "sum"),
+        weighted=("weighted", "sum"),
+        happy=("happy", "sum"),
+        staffed=("staffed", lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else None),
+    )
+    grouped["score"] = grouped["weighted"] / grouped["presses"]
+    grouped["happiest_share"] = grouped["happy"] / grouped["presses"]
+    grouped["weekday_name"] = grouped["weekday"].map(lambda d: i18n.t(f"weekday_{int(d)}", lang))
+    return grouped[
+        ["weekday", "weekday_name", "hour", "staffed", "presses", "score", "happiest_share"]
+    ]
+
+
+def kiosk_staffed(by_hour: pd.DataFrame) -> pd.DataFrame:
+    """Kiosk score in staffed vs unstaffed hours, where known: staffed, presses, score."""
+    known = by_hour[by_hour["staffed"].notna()]
+    if known.empty:
+        return pd.DataFrame(columns=["staffed", "presses", "score"])
+    known = known.assign(
+        weighted=known["score"] * known["presses"], staffed=known["staffed"].astype(bool)
+    )
+    out = known.groupby("staffed", as_index=False).agg(
+        presses=("presses", "sum"), weighted=("weighted", "sum")
+    )
+    out["score"] = out["weighted"] / out["presses"]
+    return out[["staffed", "presses", "score"]]
+
+
+# --------------------------------------------------------------------------- Data quality
+
+
+def coverage(lang: str, show_names: bool, k: int) -> pd.DataFrame:
+    """Library x period coverage, long: label, period, side, n, shown (text), status.
+
+    ``status`` is "ok", "suppressed" (staff below k: the count itself is shown only as "< k", so
+    no exact small number is published), "aggregates" (arrived only as vendor aggregates) or
+    "none". ``shown`` is the text for the matrix cell.
+    """
+    frame = labelled_summary(lang, show_names)
+    if frame.empty:
+        return pd.DataFrame(columns=["label", "period", "side", "n", "shown", "status"])
+    pub = published()
+    src = pub.cells[
+        (pub.cells["touchpoint"] == "") & pub.cells["measure"].isin(["wellbeing", "satisfaction"])
+    ]
+    source = {
+        (r.library_key, r.period, r.side): r.source
+        for r in src[["library_key", "period", "side", "source"]].itertuples()
+    }
+    rows = []
+    for r in frame.itertuples():
+        for side, n in (("staff", r.n_staff), ("patron", r.n_patron)):
+            hidden = side == "staff" and isinstance(r.suppressed_reason, str)
+            if hidden:
+                status, shown, n_out = "suppressed", f"< {k}", np.nan
+            elif n == 0:
+                status, shown, n_out = "none", "", 0
+            else:
+                agg = source.get((r.library_key, r.period, side)) == "aggregates"
+                status = "aggregates" if agg else "ok"
+                shown, n_out = i18n.number(n, lang, 0), n
+            rows.append(
+                {
+                    "label": r.label,
+                    "period": r.period,
+                    "side": side,
+                    "n": n_out,
+                    "shown": shown,
+                    "status": status,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def coverage_wide(cov: pd.DataFrame, side: str) -> pd.DataFrame:
+    """The coverage matrix of one side as a table: one row per library, one column per period,
+    cells the shown text (counts, "< k" for suppressed, "" for none)."""
+    part = cov[cov["side"] == side]
+    wide = part.pivot(index="label", columns="period", values="shown")
+    order = list(dict.fromkeys(part["label"]))
+    return wide.reindex(order).reset_index()
+
+
+def reliability() -> dict:
+    """α per period and ICC of the staff wellbeing scale from the hypothesis battery.
+
+    Returns the battery's ``reliability`` object (visible staff groups only): icc1, icc2,
+    alpha_min, alpha (list of per-period dicts), source, reason.
+    """
+    return findings.result(db_path()).get("reliability") or {}
+
+
+def alpha_table(rel: dict) -> pd.DataFrame:
+    """Cronbach's α per period: period, n, alpha, ci_low, ci_high."""
+    frame = pd.DataFrame(rel.get("alpha") or [])
+    if frame.empty:
+        return pd.DataFrame(columns=["period", "n", "alpha", "ci_low", "ci_high"])
+    return frame[["period", "n", "alpha", "ci_low", "ci_high"]]
+
+
+def upload_history() -> pd.DataFrame:
+    """The upload history as the Upload page shows it (uploading.history_table)."""
+    return uploading.history_table(uploading.history(db_path()))

@@ -53,6 +53,254 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "En sammenhæng, ikke bevis for årsag.",
         "en": "An association, not proof of cause.",
     },
+    # --- Overview, Library, Services and Data quality pages (pages/overview.py, library.py,
+    # services.py, data_quality.py) and the shared frame ---
+    "page_library": {"da": "Bibliotek", "en": "Library"},
+    "page_services": {"da": "Tjenester", "en": "Services"},
+    "page_quality": {"da": "Datakvalitet", "en": "Data quality"},
+    "show_names": {"da": "Vis bibliotekernes navne", "en": "Show library names"},
+    "show_names_help": {
+        "da": "Kun for dig som leder på din egen maskine. Slå fra, før skærmen vises for forummet: "
+        "biblioteker, der ikke har sagt ja til at blive nævnt, vises da under dæknavne.",
+        "en": "Only for you as a manager on your own machine. Switch off before the screen is shown "
+        "to the forum: libraries that did not agree to be named then appear under pseudonyms.",
+    },
+    "pseudonym": {"da": "Bibliotek {letter}", "en": "Library {letter}"},
+    "touchpoint": {"da": "Tjeneste", "en": "Service"},
+    "all_touchpoints": {"da": "Alle tjenester", "en": "All services"},
+    "all_libraries": {"da": "Alle biblioteker", "en": "All libraries"},
+    "all_periods": {"da": "Alle perioder", "en": "All periods"},
+    "touchpoint_counter": {"da": "Betjening", "en": "Counter service"},
+    "touchpoint_self_service": {"da": "Selvbetjening", "en": "Self-service"},
+    "touchpoint_home_delivery": {"da": "Bogen Kommer", "en": "Home delivery (Bogen Kommer)"},
+    "touchpoint_book_a_librarian": {"da": "Book en bibliotekar", "en": "Book a librarian"},
+    "touchpoint_events": {"da": "Arrangementer", "en": "Events"},
+    "touchpoint_web": {"da": "Web", "en": "Web"},
+    "weekday_1": {"da": "mandag", "en": "Monday"},
+    "weekday_2": {"da": "tirsdag", "en": "Tuesday"},
+    "weekday_3": {"da": "onsdag", "en": "Wednesday"},
+    "weekday_4": {"da": "torsdag", "en": "Thursday"},
+    "weekday_5": {"da": "fredag", "en": "Friday"},
+    "weekday_6": {"da": "lørdag", "en": "Saturday"},
+    "weekday_7": {"da": "søndag", "en": "Sunday"},
+    "measure": {"da": "Mål", "en": "Measure"},
+    "measure_staff": {"da": "Medarbejdertrivsel", "en": "Staff wellbeing"},
+    "measure_patron": {"da": "Borgertilfredshed", "en": "Patron satisfaction"},
+    "measure_nps": {"da": "NPS (borgere)", "en": "NPS (patrons)"},
+    "measure_enps": {"da": "eNPS (medarbejdere)", "en": "eNPS (staff)"},
+    "index_axis": {"da": "Indeks (0-100)", "en": "Index (0-100)"},
+    "ci_low": {"da": "95 %-interval fra", "en": "95 % interval from"},
+    "ci_high": {"da": "95 %-interval til", "en": "95 % interval to"},
+    "n_libraries": {"da": "Antal biblioteker", "en": "Libraries"},
+    "side_staff": {"da": "Medarbejdere", "en": "Staff"},
+    "side_patron": {"da": "Borgere", "en": "Patrons"},
+    "source": {"da": "Kilde", "en": "Source"},
+    "source_rows": {"da": "enkeltbesvarelser", "en": "individual responses"},
+    "source_aggregates": {"da": "kun gennemsnit fra leverandør", "en": "vendor aggregates only"},
+    "overview_scatter": {"da": "Bibliotekerne i {period}", "en": "The libraries in {period}"},
+    "regression_note": {
+        "da": "Linjen er den bedste rette linje gennem de viste punkter; det skraverede bånd er dens "
+        "95 %-interval. Skjulte biblioteker indgår ikke.",
+        "en": "The line is the best straight line through the points shown; the shaded band is its "
+        "95 % interval. Hidden libraries are left out of it.",
+    },
+    "regression_too_few": {
+        "da": "For få biblioteker til en linje (mindst 3).",
+        "en": "Too few libraries for a line (at least 3).",
+    },
+    "show_table": {"da": "Vis tallene som tabel", "en": "Show the numbers as a table"},
+    "table_order_note": {
+        "da": "Sorteret efter navn, ikke efter resultat: det er ikke en rangliste.",
+        "en": "Ordered by name, not by result: this is not a league table.",
+    },
+    "overview_trends": {"da": "Udviklingen pr. bibliotek", "en": "Each library over time"},
+    "library_title": {"da": "Ét bibliotek over tid", "en": "One library over time"},
+    "library_empty": {
+        "da": "Der er ingen data for {library} endnu. Indlæs bibliotekets undersøgelser under Indlæs.",
+        "en": "No data for {library} yet. Load the library's surveys on the Upload page.",
+    },
+    "no_data_cell": {"da": "Ingen data i denne periode.", "en": "No data in this period."},
+    "suppressed_short": {"da": "skjult (< {k})", "en": "hidden (< {k})"},
+    "suppressed_help": {
+        "da": "Færre end {k} medarbejdere svarede, så tallet vises ikke.",
+        "en": "Fewer than {k} staff answered, so the figure is not shown.",
+    },
+    "metric_interval": {
+        "da": "95 %-interval: {low} til {high}",
+        "en": "95 % interval: {low} to {high}",
+    },
+    "aggregates_note": {
+        "da": "Nogle tal i denne periode kom kun som gennemsnit fra leverandøren (ingen enkeltsvar): "
+        "de har ingen spørgsmålsfordeling og ofte intet interval.",
+        "en": "Some figures in this period arrived only as vendor aggregates (no individual answers): "
+        "they have no item distribution and often no interval.",
+    },
+    "library_over_time": {"da": "Over tid, mod forummet", "en": "Over time, against the forum"},
+    "library_over_time_note": {
+        "da": "Blå: biblioteket med 95 %-interval. Stiplet: forummets median; gråt bånd: de midterste "
+        "50 % af bibliotekerne (kun viste tal indgår).",
+        "en": "Blue: the library with its 95 % interval. Dashed: the forum median; grey band: the middle "
+        "50 % of libraries (only published figures count).",
+    },
+    "no_published_values": {
+        "da": "Ingen tal, der må vises, for dette bibliotek.",
+        "en": "No figures that may be shown for this library.",
+    },
+    "forum_median": {"da": "Forummets median", "en": "Forum median"},
+    "forum_q1": {"da": "Forum, nedre kvartil", "en": "Forum, lower quartile"},
+    "forum_q3": {"da": "Forum, øvre kvartil", "en": "Forum, upper quartile"},
+    "suppressed_periods": {
+        "da": "Medarbejdertal skjult i {periods} (færre end {k} svar).",
+        "en": "Staff figures hidden in {periods} (fewer than {k} answers).",
+    },
+    "library_touchpoints": {"da": "De enkelte tjenester", "en": "Each service"},
+    "no_touchpoints": {
+        "da": "Ingen svar om de enkelte tjenester. Indlæs en borgerundersøgelse med spørgsmål om "
+        "fx betjening eller Bogen Kommer.",
+        "en": "No answers about individual services. Load a patron survey with questions about e.g. "
+        "counter service or home delivery.",
+    },
+    "library_items": {"da": "Spørgsmål for spørgsmål, {period}", "en": "Item by item, {period}"},
+    "items_none_staff": {
+        "da": "Ingen medarbejderfordeling: enten færre end {k} svar, kun gennemsnit fra leverandøren, "
+        "eller ingen medarbejderundersøgelse i perioden.",
+        "en": "No staff distribution: fewer than {k} answers, vendor aggregates only, or no staff "
+        "survey in this period.",
+    },
+    "items_none_patron": {
+        "da": "Ingen enkeltsvar fra borgere i denne periode.",
+        "en": "No individual patron answers in this period.",
+    },
+    "share_axis": {"da": "Andel af svarene", "en": "Share of answers"},
+    "answer": {"da": "Svar", "en": "Answer"},
+    "library_changes": {"da": "Det har ændret sig til {period}", "en": "What changed by {period}"},
+    "changes_none": {
+        "da": "Ingen tidligere periode at sammenligne med.",
+        "en": "No earlier period to compare with.",
+    },
+    "previous_period": {"da": "Sidste periode", "en": "Last period"},
+    "previous": {"da": "Før", "en": "Before"},
+    "now": {"da": "Nu", "en": "Now"},
+    "change": {"da": "Ændring", "en": "Change"},
+    "library_comments": {"da": "Borgernes kommentarer", "en": "Patron comments"},
+    "comments_manager_only": {
+        "da": "Kommentarer vises kun for bibliotekets egen leder (slå navne til i sidepanelet).",
+        "en": "Comments are shown only to the library's own manager (switch names on in the sidebar).",
+    },
+    "comments_below": {
+        "da": "Kommentarer vises først, når mindst {k} borgere har svaret ({n} i denne periode).",
+        "en": "Comments are shown only when at least {k} patrons answered ({n} in this period).",
+    },
+    "comments_none": {
+        "da": "Ingen kommentarer i denne periode.",
+        "en": "No comments in this period.",
+    },
+    "comments_scrubbed": {
+        "da": "{n} kommentarer; e-mail, telefonnumre, CPR-numre og navne er fjernet.",
+        "en": "{n} comments; e-mail addresses, phone numbers, CPR numbers and names are removed.",
+    },
+    "comment": {"da": "Kommentar", "en": "Comment"},
+    "services_title": {"da": "Tjenesterne", "en": "The services"},
+    "services_matrix": {
+        "da": "Borgertilfredshed pr. tjeneste, {period}",
+        "en": "Patron satisfaction per service, {period}",
+    },
+    "services_matrix_note": {
+        "da": "Indeks 0-100 ud fra spørgeskemaet; smiley-standerne er ikke med her.",
+        "en": "Index 0-100 from the survey; the smiley kiosks are not included here.",
+    },
+    "services_empty": {
+        "da": "Ingen svar om de enkelte tjenester i denne periode. Indlæs en borgerundersøgelse med "
+        "spørgsmål om tjenesterne.",
+        "en": "No answers about individual services in this period. Load a patron survey with "
+        "questions about the services.",
+    },
+    "services_link": {
+        "da": "Hænger medarbejdertrivsel sammen med tilfredsheden med den enkelte tjeneste?",
+        "en": "Does staff wellbeing go with satisfaction with each service?",
+    },
+    "services_link_note": {
+        "da": "Korrelation mellem bibliotekerne pr. tjeneste. Mange tests på én gang giver tilfældige "
+        "fund, så p-værdierne er justeret (Benjamini-Hochberg). Sammenhæng, ikke årsag.",
+        "en": "Correlation between libraries per service. Many tests at once produce chance findings, "
+        "so the p-values are adjusted (Benjamini-Hochberg). Association, not causation.",
+    },
+    "services_link_none": {
+        "da": "Kan ikke beregnes endnu: der skal være medarbejder- og tjenestedata fra flere biblioteker.",
+        "en": "Cannot be computed yet: staff and service data from several libraries are needed.",
+    },
+    "link_axis": {"da": "Korrelation r (95 %-interval)", "en": "Correlation r (95 % interval)"},
+    "link_r": {"da": "Korrelation r", "en": "Correlation r"},
+    "p_raw": {"da": "p (ujusteret)", "en": "p (unadjusted)"},
+    "p_adjusted": {"da": "p (justeret, BH)", "en": "p (adjusted, BH)"},
+    "kiosk_title": {"da": "Smiley-standerne", "en": "The smiley kiosks"},
+    "kiosk_note": {
+        "da": "Tryk på smiley-standere er optællinger, ikke besvarelser: de holdes uden for "
+        "borgertilfredshedsindekset. Score 0-100: surest smiley = 0, gladeste = 100.",
+        "en": "Smiley-kiosk presses are counts, not respondents: they are kept out of the patron "
+        "satisfaction index. Score 0-100: saddest face = 0, happiest = 100.",
+    },
+    "kiosk_empty": {
+        "da": "Ingen data fra smiley-standere. Indlæs standerens eksport (optællinger pr. time) under Indlæs.",
+        "en": "No smiley-kiosk data. Load the kiosk's export (counts per hour) on the Upload page.",
+    },
+    "hour": {"da": "Time", "en": "Hour"},
+    "weekday": {"da": "Ugedag", "en": "Weekday"},
+    "kiosk_score": {"da": "Smiley-score (0-100)", "en": "Smiley score (0-100)"},
+    "kiosk_staffed": {"da": "Betjente timer", "en": "Staffed hours"},
+    "kiosk_unstaffed": {"da": "Åbent bibliotek (ubetjent)", "en": "Unstaffed opening hours"},
+    "kiosk_staffed_col": {"da": "Betjent?", "en": "Staffed?"},
+    "kiosk_presses": {"da": "{n} tryk", "en": "{n} presses"},
+    "kiosk_presses_col": {"da": "Tryk", "en": "Presses"},
+    "kiosk_happiest": {"da": "Andel gladeste smiley", "en": "Share happiest face"},
+    "kiosk_staffed_unknown": {
+        "da": "Betjent eller ubetjent kendes ikke: indlæs biblioteksfakta staffed_start_1..7 og "
+        "staffed_end_1..7 (time for betjeningens start og slut pr. ugedag, 1 = mandag).",
+        "en": "Staffed or unstaffed is not known: load library facts staffed_start_1..7 and "
+        "staffed_end_1..7 (hour staffing starts and ends per weekday, 1 = Monday).",
+    },
+    "quality_title": {"da": "Datakvalitet", "en": "Data quality"},
+    "coverage_title": {"da": "Hvem har sendt hvad", "en": "Who sent what"},
+    "coverage_note": {
+        "da": "Antal besvarelser pr. bibliotek og periode. Medarbejdergrupper under {k} vises kun som "
+        "'< {k}' og indgår ikke i nogen figur eller statistik.",
+        "en": "Responses per library and period. Staff groups below {k} show only as '< {k}' and are "
+        "left out of every figure and statistic.",
+    },
+    "coverage_hidden": {
+        "da": "{n} medarbejdergruppe(r) er skjult, fordi færre end {k} svarede.",
+        "en": "{n} staff group(s) hidden because fewer than {k} answered.",
+    },
+    "status": {"da": "Status", "en": "Status"},
+    "status_ok": {"da": "enkeltsvar", "en": "individual responses"},
+    "status_aggregates": {"da": "kun gennemsnit", "en": "aggregates only"},
+    "status_suppressed": {"da": "skjult (under k)", "en": "hidden (below k)"},
+    "status_none": {"da": "ingen data", "en": "no data"},
+    "reliability_title": {
+        "da": "Hvor pålidelige er medarbejdertallene?",
+        "en": "How reliable are the staff figures?",
+    },
+    "icc1_help": {
+        "da": "Hvor stor en del af forskellen mellem medarbejdere der ligger mellem biblioteker.",
+        "en": "How much of the difference between staff lies between libraries.",
+    },
+    "icc2_help": {
+        "da": "Hvor pålideligt et biblioteks gennemsnit er (0-1; over 0,7 er godt).",
+        "en": "How reliable a library's average is (0-1; above 0.7 is good).",
+    },
+    "alpha_min": {"da": "Laveste α", "en": "Lowest α"},
+    "alpha_help": {
+        "da": "Cronbachs α: hænger trivselsspørgsmålene sammen som én skala? Over 0,7 er godt.",
+        "en": "Cronbach's α: do the wellbeing items hang together as one scale? Above 0.7 is good.",
+    },
+    "reliability_note": {
+        "da": "Beregnet kun ud fra medarbejdergrupper, der må vises.",
+        "en": "Computed only from staff groups that may be shown.",
+    },
+    "history_names_hidden": {
+        "da": "Filnavne er skjult, fordi de ofte indeholder bibliotekets navn; slå navne til for at se dem.",
+        "en": "File names are hidden because they often contain a library's name; switch names on to see them.",
+    },
     # --- Upload, Hypothesis and Report pages (pages/upload.py, hypothesis.py, report.py) ---
     "page_upload": {"da": "Indlæs", "en": "Upload"},
     "page_hypothesis": {"da": "Hypotese", "en": "Hypothesis"},
@@ -373,3 +621,30 @@ def number(value, lang: str, digits: int = 1) -> str:
     if lang == "da":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def table(
+    frame,
+    lang: str,
+    columns: dict[str, str],
+    digits: dict[str, int] | None = None,
+    percent: list[str] | tuple[str, ...] = (),
+):
+    """A copy of ``frame`` for display: only ``columns`` (in that order, renamed to their
+    translated titles), numbers formatted per language (``digits`` per column, ``percent``
+    columns as whole percent), missing values as '—'.
+    """
+    digits = digits or {}
+    keep = [c for c in columns if c in frame.columns]
+    out = frame[keep].copy()
+    for col in keep:
+        if col in percent:
+            out[col] = [
+                number(v * 100 if v == v and v is not None else v, lang, 0) + " %"
+                if v == v and v is not None
+                else "—"
+                for v in out[col]
+            ]
+        elif col in digits:
+            out[col] = [number(v, lang, digits[col]) for v in out[col]]
+    return out.rename(columns={c: columns[c] for c in keep})

@@ -10,6 +10,7 @@ the raw tables, so the anonymity rule is applied in one place (ARCHITECTURE.md, 
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,3 +135,52 @@ def summary(pub: Published) -> pd.DataFrame:
             "suppressed_reason",
         ]
     ]
+
+
+def k_comments_from_settings(settings: dict[str, str]) -> int:
+    """The comments threshold: ``k_comments`` from settings, never below the staff threshold."""
+    value = settings.get("k_comments", SETTING_DEFAULTS["k_comments"])
+    k = k_from_settings(settings)
+    return (
+        max(k, int(value)) if str(value).isdigit() else max(k, int(SETTING_DEFAULTS["k_comments"]))
+    )
+
+
+def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
+    """Keep only item answer counts that may be shown (``item_distribution.sql`` rows).
+
+    A staff distribution is kept only when the library x period staff group is published (some
+    staff cell of it is not suppressed) and at least k staff answered that very item, so a
+    distribution never describes fewer than k people. Patron rows are kept as they are.
+    """
+    staff = pub.cells[(pub.cells["side"] == "staff") & ~pub.cells["suppressed"]]
+    shown = set(zip(staff["library_key"], staff["period"], strict=True))
+    is_staff = distribution["side"] == "staff"
+    group_ok = [
+        (lib, per) in shown
+        for lib, per in zip(distribution["library_key"], distribution["period"], strict=True)
+    ]
+    keep = ~is_staff | (
+        pd.Series(group_ok, index=distribution.index) & (distribution["n_item"] >= pub.k)
+    )
+    return distribution[keep].reset_index(drop=True)
+
+
+def pseudonym_letters(grid: pd.DataFrame, seed: int) -> dict[str, str]:
+    """library_key -> letter (A, B, ... Z, AA, ...) for every library that did not consent to be named.
+
+    The letters are shuffled by ``seed``, so a new seed (a new report, a restarted dashboard)
+    gives a new assignment and a pseudonym cannot be learned across meetings. Consenting
+    libraries get no letter: they are shown by name.
+    """
+    libraries = grid.drop_duplicates("library_key").sort_values("library_key")
+    hidden = [r.library_key for r in libraries.itertuples() if not bool(r.consent_named)]
+    random.Random(seed).shuffle(hidden)
+    letters = {}
+    for i, key in enumerate(hidden):
+        text, j = "", i + 1
+        while j:
+            j, rest = divmod(j - 1, 26)
+            text = chr(65 + rest) + text
+        letters[key] = text
+    return letters

@@ -1,60 +1,103 @@
-"""Overview / Overblik: staff wellbeing vs patron satisfaction per library for one period."""
+"""Overview / Overblik, the forum's projector view: staff wellbeing vs patron satisfaction per
+library for one period with the regression line and its 95 % band, then both indices over time
+in small multiples. Libraries appear under pseudonyms unless they consented to be named; there is
+no league table unless the viewer asks for one (ordered by label, never by score).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from servicemirror import db
-from servicemirror.dashboard import charts, data, i18n
+from servicemirror.dashboard import charts, data, filters, i18n
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-st.title(i18n.t("overview_title", lang))
-st.caption(i18n.t("tagline", lang))
+lang = filters.language()
+names = filters.show_names()
+
+
+def t(key: str, **values) -> str:
+    """Shorthand for the page's language."""
+    return i18n.t(key, lang, **values)
+
+
+st.title(t("overview_title"))
+st.caption(t("tagline"))
 
 try:
-    summary = data.summary()
+    periods = data.periods()
+    pub = data.published()
 except db.DatabaseBusy:
-    st.warning(i18n.t("busy", lang))
+    st.warning(t("busy"))
+    st.stop()
+if not periods:
+    st.info(t("empty_state"))
     st.stop()
 
-if summary.empty:
-    st.info(i18n.t("empty_state", lang))
-    st.stop()
+period = filters.choose(t("period"), periods, "period")
+points = data.scatter_points(period, lang, names)
+hidden = data.hidden_in_period(period)
 
-periods = sorted(summary["period"].unique())
-default_period = st.query_params.get("period", periods[-1])
-period = st.selectbox(
-    i18n.t("period", lang), periods, index=periods.index(default_period) if default_period in periods else len(periods) - 1
-)
-st.query_params["period"] = period
-
-rows = summary[summary["period"] == period]
-points = rows.dropna(subset=["staff_index", "patron_index"]).rename(columns={"library": "label"})
-hidden = rows[rows["suppressed_reason"].notna() & rows["patron_index"].notna()]
+st.header(t("overview_scatter", period=period))
 if points.empty:
-    st.info(i18n.t("no_pairs", lang))
+    st.info(t("no_pairs"))
 else:
+    band = data.regression_band(points)
     st.altair_chart(
-        charts.scatter_staff_patron(
-            points, i18n.t("staff_index", lang), i18n.t("patron_index", lang), i18n.t("library", lang)
+        charts.localized(
+            charts.scatter_staff_patron(
+                points, t("staff_index"), t("patron_index"), t("library"), band=band
+            ),
+            lang,
         ),
         width="stretch",
     )
-    st.caption(i18n.t("association_note", lang))
-st.metric(i18n.t("libraries_shown", lang), len(points))
-if len(hidden):
-    pub = data.published()
-    st.caption(i18n.t("suppressed_note", lang, n=len(hidden), k=pub.k))
-with st.expander(i18n.t("table_of_numbers", lang)):
+    st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
+    st.caption(t("association_note"))
+st.metric(t("libraries_shown"), len(points))
+if hidden:
+    st.caption(t("suppressed_note", n=hidden, k=pub.k))
+
+if st.toggle(t("show_table"), key="overview_table"):
+    st.caption(t("table_order_note"))
     st.dataframe(
-        points[["label", "staff_index", "patron_index", "n_staff", "n_patron"]].rename(
-            columns={
-                "label": i18n.t("library", lang),
-                "staff_index": i18n.t("staff_index", lang),
-                "patron_index": i18n.t("patron_index", lang),
-                "n_staff": i18n.t("n_staff", lang),
-                "n_patron": i18n.t("n_patron", lang),
-            }
+        i18n.table(
+            points,
+            lang,
+            {
+                "label": t("library"),
+                "staff_index": t("staff_index"),
+                "patron_index": t("patron_index"),
+                "n_staff": t("n_staff"),
+                "n_patron": t("n_patron"),
+            },
+            digits={"staff_index": 1, "patron_index": 1, "n_staff": 0, "n_patron": 0},
         ),
         hide_index=True,
     )
+
+st.header(t("overview_trends"))
+measure_names = {"staff_index": t("measure_staff"), "patron_index": t("measure_patron")}
+trend = data.trends(lang, names, measure_names)
+if trend.empty:
+    st.info(t("empty_state"))
+else:
+    st.altair_chart(
+        charts.localized(
+            charts.small_multiples(trend, t("period"), t("index_axis"), t("measure")), lang
+        ),
+    )
+    with st.expander(t("table_of_numbers")):
+        st.dataframe(
+            i18n.table(
+                trend,
+                lang,
+                {
+                    "label": t("library"),
+                    "period": t("period"),
+                    "measure": t("measure"),
+                    "value": t("index_axis"),
+                },
+                digits={"value": 1},
+            ),
+            hide_index=True,
+        )

@@ -1,0 +1,164 @@
+"""Descriptive helpers for the dashboard: the OLS line with its confidence band, cell-mean CIs,
+and the forum's median and interquartile band.
+
+DataFrame in, DataFrame out; never imports streamlit. Callers pass only published, non-suppressed
+values (the publication layer decides what may be shown; a hidden cell must not enter a line).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["forum_band", "likert_layout", "mean_ci", "ols_band"]
+
+BAND_COLUMNS = ["x", "fit", "ci_low", "ci_high"]
+
+
+def ols_band(
+    x: np.ndarray | pd.Series,
+    y: np.ndarray | pd.Series,
+    *,
+    level: float = 0.95,
+    points: int = 50,
+) -> pd.DataFrame:
+    """The least-squares line of ``y`` on ``x`` with the confidence band of its mean.
+
+    Parameters
+    ----------
+    x, y : array-like
+        Paired values; pairs with a missing value are dropped.
+    level : float
+        Confidence level of the band (0.95 = 95 %).
+    points : int
+        Number of evenly spaced x values from min(x) to max(x) at which the band is given.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``x, fit, ci_low, ci_high`` (one row per grid point), sorted by x. Empty (same
+        columns) when fewer than 3 complete pairs or no spread in x: a line through two points
+        has no residual variance, so no honest band.
+
+    Notes
+    -----
+    The band is the usual pointwise interval for E[y | x]:
+    ``fit ± t(level, n-2) * s * sqrt(1/n + (x - mean(x))^2 / Sxx)``, identical to statsmodels'
+    ``OLS(...).get_prediction(...).summary_frame()["mean_ci_lower"/"mean_ci_upper"]``.
+    """
+    xs = np.asarray(x, dtype=float)
+    ys = np.asarray(y, dtype=float)
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    n = len(xs)
+    if n < 3 or np.ptp(xs) == 0:
+        return pd.DataFrame(columns=BAND_COLUMNS, dtype=float)
+    x_mean = xs.mean()
+    sxx = float(((xs - x_mean) ** 2).sum())
+    slope = float(((xs - x_mean) * (ys - ys.mean())).sum() / sxx)
+    intercept = float(ys.mean() - slope * x_mean)
+    residuals = ys - (intercept + slope * xs)
+    s = float(np.sqrt((residuals**2).sum() / (n - 2)))
+    t_crit = float(stats.t.ppf(0.5 + level / 2, n - 2))
+    grid = np.linspace(xs.min(), xs.max(), points)
+    fit = intercept + slope * grid
+    half = t_crit * s * np.sqrt(1 / n + (grid - x_mean) ** 2 / sxx)
+    return pd.DataFrame({"x": grid, "fit": fit, "ci_low": fit - half, "ci_high": fit + half})
+
+
+def mean_ci(
+    mean: pd.Series,
+    sd: pd.Series,
+    n: pd.Series,
+    level: float = 0.95,
+    bounds: tuple[float, float] | None = (0.0, 100.0),
+) -> tuple[pd.Series, pd.Series]:
+    """The t interval ``mean ± t(level, n-1) * sd / sqrt(n)`` of cell means, elementwise.
+
+    Missing where sd is unknown (e.g. a vendor aggregate without sd) or n < 2. Clipped to
+    ``bounds`` (the 0-100 index scale by default; None = no clipping), since a near-ceiling
+    cell's symmetric interval would otherwise promise values the scale cannot take.
+    Returns (ci_low, ci_high) as float Series aligned with ``mean``.
+    """
+    mean = pd.Series(mean, dtype="float64")
+    sd = pd.Series(sd, dtype="float64").set_axis(mean.index)
+    n = pd.Series(n, dtype="float64").set_axis(mean.index)
+    valid = sd.notna() & (n >= 2)
+    df = n.where(valid, 2.0)  # placeholder dof for invalid rows; masked out below
+    t_crit = pd.Series(stats.t.ppf(0.5 + level / 2, df), index=mean.index)
+    half = (t_crit * sd / np.sqrt(n)).where(valid)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = low.clip(*bounds), high.clip(*bounds)
+    return low, high
+
+
+def forum_band(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
+    """Median and interquartile range of ``value`` across libraries per group of ``by``.
+
+    Rows with a missing value (suppressed or not reported) are left out, so the band is computed
+    only from figures that may be shown.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``*by, median, q1, q3, n_libraries``.
+    """
+    visible = frame.dropna(subset=[value])
+    if visible.empty:
+        return pd.DataFrame(columns=[*by, "median", "q1", "q3", "n_libraries"])
+    grouped = visible.groupby(by)[value]
+    out = pd.DataFrame(
+        {
+            "median": grouped.median(),
+            "q1": grouped.quantile(0.25),
+            "q3": grouped.quantile(0.75),
+            "n_libraries": grouped.size(),
+        }
+    )
+    return out.reset_index()
+
+
+def likert_layout(counts: pd.DataFrame, by: str = "item") -> pd.DataFrame:
+    """Positions for a diverging stacked bar per ``by`` group from answer counts.
+
+    ``counts`` columns: ``by``, value (the answer on the item's scale), n, scale_min, scale_max.
+    Answers below the scale midpoint stack to the left of 0, answers above it to the right, and a
+    middle answer (odd scales) straddles 0, half on each side, so the bars are comparable however
+    many answers are neutral.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``by, value, n, share (0-1 of the group's answers), start, end`` (in shares;
+        negative = left of the midpoint), plus ``level`` (0 = lowest answer .. scale steps).
+    """
+    columns = [by, "value", "level", "n", "share", "start", "end"]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    frames = []
+    for key, group in counts.groupby(by, sort=False):
+        group = group.sort_values("value")
+        lo, hi = float(group["scale_min"].iloc[0]), float(group["scale_max"].iloc[0])
+        mid = (lo + hi) / 2
+        total = float(group["n"].sum())
+        share = group["n"].to_numpy(float) / total
+        values = group["value"].to_numpy(float)
+        # the left edge: everything below the midpoint plus half of an answer exactly on it
+        left = share[values < mid].sum() + share[values == mid].sum() / 2
+        start = -left + np.concatenate([[0.0], np.cumsum(share)[:-1]])
+        frames.append(
+            pd.DataFrame(
+                {
+                    by: key,
+                    "value": values,
+                    "level": (values - lo).astype(int),
+                    "n": group["n"].to_numpy(),
+                    "share": share,
+                    "start": start,
+                    "end": start + share,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[columns]

@@ -1,0 +1,248 @@
+"""Library / Bibliotek: one library over time against the forum, each touchpoint, the Likert
+items, NPS and eNPS, what changed since the last period, and (for the library's own manager
+only) the scrubbed patron comments. Staff figures below k never arrive from data.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from servicemirror import db
+from servicemirror.dashboard import charts, data, filters, i18n
+
+lang = filters.language()
+names = filters.show_names()
+
+
+def t(key: str, **values) -> str:
+    """Shorthand for the page's language."""
+    return i18n.t(key, lang, **values)
+
+
+st.title(t("library_title"))
+
+try:
+    periods = data.periods()
+    pub = data.published()
+except db.DatabaseBusy:
+    st.warning(t("busy"))
+    st.stop()
+if not periods:
+    st.info(t("empty_state"))
+    st.stop()
+
+labels = data.library_labels(lang, names)
+by_token = dict(zip(labels["token"], labels["label"], strict=True))
+col_lib, col_period, col_tp = st.columns(3)
+with col_lib:
+    wanted = data.key_for_token(labels, st.query_params.get("library"), names)
+    default = labels.loc[labels["library_key"] == wanted, "token"]
+    token = filters.choose(
+        t("library"),
+        list(labels["token"]),
+        "library",
+        default=default.iloc[0] if len(default) else labels["token"].iloc[0],
+        format_func=by_token.get,
+    )
+with col_period:
+    period = filters.choose(t("period"), periods, "period")
+with col_tp:
+    tps = ["", *data.touchpoints()]
+    touchpoint = filters.choose(
+        t("touchpoint"),
+        tps,
+        "touchpoint",
+        default="",
+        format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("all_touchpoints"),
+    )
+library_key = data.key_for_token(labels, token, names)
+label = by_token[token]
+series = data.library_series(library_key)
+if series.empty:
+    st.info(t("library_empty", library=label))
+    st.stop()
+st.subheader(label)
+
+# ---- this period at a glance: indices, NPS, eNPS, and what changed
+now = series[(series["period"] == period) & (series["touchpoint"] == "")]
+measures = {
+    "wellbeing": t("measure_staff"),
+    "satisfaction": t("measure_patron"),
+    "nps": t("measure_nps"),
+    "enps": t("measure_enps"),
+}
+changes = data.changes(series, period, lang, measures)
+metric_cols = st.columns(4)
+for col, (measure, title) in zip(metric_cols, measures.items(), strict=True):
+    cell = now[now["measure"] == measure]
+    with col:
+        if cell.empty:
+            st.metric(title, "—", help=t("no_data_cell"))
+        elif bool(cell["suppressed"].iloc[0]):
+            st.metric(title, t("suppressed_short", k=pub.k), help=t("suppressed_help", k=pub.k))
+        else:
+            change = changes.loc[changes["what"] == title, "change"]
+            st.metric(
+                title,
+                i18n.number(cell["value"].iloc[0], lang, 0 if "nps" in measure else 1),
+                delta=i18n.number(change.iloc[0], lang, 1) if len(change) else None,
+                help=t(
+                    "metric_interval",
+                    low=i18n.number(cell["ci_low"].iloc[0], lang, 1),
+                    high=i18n.number(cell["ci_high"].iloc[0], lang, 1),
+                ),
+            )
+if (now["source"] == "aggregates").any():
+    st.info(t("aggregates_note"))
+
+# ---- both indices over time against the forum
+st.header(t("library_over_time"))
+st.caption(t("library_over_time_note"))
+trend = data.versus_forum(
+    series, {"wellbeing": t("measure_staff"), "satisfaction": t("measure_patron")}
+)
+for measure in (t("measure_staff"), t("measure_patron")):
+    part = trend[trend["measure"] == measure]
+    st.markdown(f"**{measure}**")
+    if part["value"].isna().all():
+        st.caption(t("no_published_values"))
+    st.altair_chart(
+        charts.localized(
+            charts.versus_forum(part, t("period"), t("index_axis"), t("forum_median")), lang
+        ),
+        width="stretch",
+    )
+with st.expander(t("table_of_numbers")):
+    st.dataframe(
+        i18n.table(
+            trend.assign(
+                source=trend["source"].map(lambda s: t(f"source_{s}") if isinstance(s, str) else "")
+            ),
+            lang,
+            {
+                "measure": t("measure"),
+                "period": t("period"),
+                "value": t("index_axis"),
+                "ci_low": t("ci_low"),
+                "ci_high": t("ci_high"),
+                "median": t("forum_median"),
+                "q1": t("forum_q1"),
+                "q3": t("forum_q3"),
+                "source": t("source"),
+            },
+            digits={"value": 1, "ci_low": 1, "ci_high": 1, "median": 1, "q1": 1, "q3": 1},
+        ),
+        hide_index=True,
+    )
+hidden_periods = series[series["suppressed"] & (series["measure"] == "wellbeing")][
+    "period"
+].tolist()
+if hidden_periods:
+    st.caption(t("suppressed_periods", periods=", ".join(hidden_periods), k=pub.k))
+
+# ---- each touchpoint
+st.header(t("library_touchpoints"))
+tp_series = data.touchpoint_series(series, lang)
+if touchpoint:
+    tp_series = tp_series[tp_series["touchpoint"] == data.touchpoint_label(touchpoint, lang)]
+if tp_series.empty:
+    st.info(t("no_touchpoints"))
+else:
+    st.altair_chart(
+        charts.localized(
+            charts.touchpoint_lines(tp_series, t("period"), t("index_axis"), t("touchpoint")), lang
+        ),
+        width="stretch",
+    )
+    with st.expander(t("table_of_numbers")):
+        st.dataframe(
+            i18n.table(
+                tp_series,
+                lang,
+                {
+                    "touchpoint": t("touchpoint"),
+                    "period": t("period"),
+                    "value": t("index_axis"),
+                    "ci_low": t("ci_low"),
+                    "ci_high": t("ci_high"),
+                    "n": t("col_n"),
+                },
+                digits={"value": 1, "ci_low": 1, "ci_high": 1, "n": 0},
+            ),
+            hide_index=True,
+        )
+
+# ---- item by item, this period
+st.header(t("library_items", period=period))
+for side in ("staff", "patron"):
+    bars = data.item_bars(library_key, period, side, lang)
+    st.markdown(f"**{t('side_' + side)}**")
+    if bars.empty:
+        st.caption(t("items_none_staff", k=pub.k) if side == "staff" else t("items_none_patron"))
+        continue
+    st.altair_chart(
+        charts.localized(charts.likert_bars(bars, t("share_axis"), t("answer")), lang),
+        width="stretch",
+    )
+    with st.expander(t("table_of_numbers")):
+        st.dataframe(
+            i18n.table(
+                bars,
+                lang,
+                {
+                    "item": t("col_item"),
+                    "value": t("answer"),
+                    "n": t("col_n"),
+                    "share": t("share_axis"),
+                },
+                digits={"value": 0, "n": 0},
+                percent=["share"],
+            ),
+            hide_index=True,
+        )
+
+# ---- what changed since the last period
+st.header(t("library_changes", period=period))
+if changes.empty:
+    st.caption(t("changes_none"))
+else:
+    st.dataframe(
+        i18n.table(
+            changes,
+            lang,
+            {
+                "what": t("measure"),
+                "previous_period": t("previous_period"),
+                "previous": t("previous"),
+                "now": t("now"),
+                "change": t("change"),
+            },
+            digits={"previous": 1, "now": 1, "change": 1},
+        ),
+        hide_index=True,
+    )
+
+# ---- patron comments: only the library's own manager, only above the comments threshold
+st.header(t("library_comments"))
+if not names:
+    st.caption(t("comments_manager_only"))
+else:
+    found, n_group, k_comments = data.comments(library_key, period)
+    if found is None:
+        st.caption(t("comments_below", n=n_group, k=k_comments))
+    elif found.empty:
+        st.caption(t("comments_none"))
+    else:
+        st.caption(t("comments_scrubbed", n=len(found)))
+        st.dataframe(
+            i18n.table(
+                found.assign(
+                    touchpoint=found["touchpoint"].map(
+                        lambda tp: data.touchpoint_label(tp, lang) if tp else ""
+                    )
+                ),
+                lang,
+                {"text": t("comment"), "touchpoint": t("touchpoint")},
+            ),
+            hide_index=True,
+        )

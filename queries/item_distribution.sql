@@ -1,0 +1,25 @@
+-- item_distribution: how many respondents gave each answer to each Likert item, for one library,
+-- per period and side (staff | patron), from current individual responses (not vendor aggregates).
+-- NPS/eNPS (0-10) and free-text items are left out: they are shown as NPS, not as bars.
+-- The caller (publish.item_distribution) blanks staff groups below k before anything is shown.
+-- params: $library_key.
+-- output: library_key, period, side, item_code, construct, touchpoint, text_da, text_en,
+--         scale_min, scale_max, value, n (respondents with that answer), n_item (answered the item).
+with current_responses as (
+    select r.* from responses r join uploads u using (upload_id)
+    where r.superseded_by is null and u.status = 'active' and r.library_key = $library_key
+),
+counts as (
+    select r.library_key, r.period, r.respondent_type as side, a.item_code, a.value, count(*) as n
+    from current_responses r
+    join answers a using (response_id)
+    where a.value is not null
+    group by all
+)
+select c.library_key, c.period, c.side, c.item_code, i.construct, coalesce(i.touchpoint, '') as touchpoint,
+       i.text_da, i.text_en, i.scale_min, i.scale_max, c.value, c.n,
+       sum(c.n) over (partition by c.library_key, c.period, c.side, c.item_code) as n_item
+from counts c
+join items i on i.item_code = c.item_code
+where i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint')
+order by c.period, c.side, c.item_code, c.value
