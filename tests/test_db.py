@@ -111,10 +111,11 @@ READER = textwrap.dedent(
     from pathlib import Path
     from servicemirror import db, publish
     path = Path(sys.argv[1])
-    deadline = time.monotonic() + float(sys.argv[2])
+    stop = Path(sys.argv[2])
+    deadline = time.monotonic() + 180  # bounded even if the test never writes the stop file
     reads = 0
     seen = set()
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stop.exists():
         with db.reading(path) as con:
             pub = publish.build(con)
         seen.add(pub.data_version)
@@ -150,6 +151,8 @@ def test_dashboard_reads_while_cli_loads_in_two_processes(
             timeout=120,
         )
         loads.append(done)
+    time.sleep(0.5)  # let the reader see the last version
+    stop.touch()
     out, _ = reader.communicate(timeout=60)
     assert reader.returncode == 0
     reads, versions_seen = (int(x) for x in out.split())
