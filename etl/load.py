@@ -1002,3 +1002,179 @@ def _seed_core_items(con) -> None:
     con.register("new_items", _core_items())
     queries.execute(con, "insert_new_items")
     con.unregister("new_items")
+
+
+# --------------------------------------------------------------------------- projects, targets, personas
+# "From paper to action" and "differentiated service" (issue 9): small writers, one transaction each.
+
+PROJECT_STATUSES = ("planned", "active", "completed", "stopped")
+TARGET_MEASURES = {"index": (0.0, 100.0), "top2": (0.0, 100.0), "nps": (-100.0, 100.0)}
+SEGMENT_DIMENSIONS = ("age_band", "visit_frequency", "user_type", "channel")
+
+
+def resolve_library(db_path: Path, name: str) -> str:
+    """The library key for a key, display name or alias; LoadRefused (one line) if unknown."""
+    state = _database_state(db_path)
+    lookup = {}
+    for row in state.libraries.itertuples():
+        aliases = list(row.aliases) if row.aliases is not None else []
+        for label in (row.library_key, row.display_name, *aliases):
+            lookup[_norm(label)] = row.library_key
+    key = lookup.get(_norm(name))
+    if key is None:
+        known = ", ".join(sorted(state.libraries["library_key"])) or "none yet"
+        raise LoadRefused(f"library {name!r} is not known; known libraries: {known}.")
+    return key
+
+
+def canonical_touchpoint(text: str | None, *, allow_overall: bool = False) -> str:
+    """'Bogen Kommer' -> 'home_delivery'; '' / 'overall' / 'samlet' -> '' when allowed."""
+    raw = "" if text is None else str(text).strip()
+    if allow_overall and _norm(raw) in ("", "overall", "samlet", "total", "alle", "all"):
+        return ""
+    key = vocab.touchpoint_of(raw)
+    if key is None:
+        known = ", ".join(vocab.TOUCHPOINTS)
+        raise LoadRefused(f"touchpoint {raw!r} is not known; use one of: {known}.")
+    return key
+
+
+def _iso_date(text, what: str):
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return pd.Timestamp(str(text).strip()).date()
+    except ValueError:
+        raise LoadRefused(f"{what} {text!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def add_project(
+    db_path: Path,
+    *,
+    library: str,
+    touchpoint: str,
+    title: str,
+    start,
+    description: str | None = None,
+    end=None,
+    owner: str | None = None,
+    expected_effect: str | None = None,
+    status: str = "active",
+    notes: str | None = None,
+) -> int:
+    """Record one service project and return its id (validated first; one transaction)."""
+    if not str(title or "").strip():
+        raise LoadRefused("a project needs a title (--title).")
+    if status not in PROJECT_STATUSES:
+        raise LoadRefused(f"status must be one of {', '.join(PROJECT_STATUSES)}, not {status!r}.")
+    start_date = _iso_date(start, "start date")
+    if start_date is None:
+        raise LoadRefused("a project needs a start date (--start YYYY-MM-DD).")
+    end_date = _iso_date(end, "end date")
+    if end_date is not None and end_date < start_date:
+        raise LoadRefused(f"end date {end_date} is before the start date {start_date}.")
+    key = resolve_library(db_path, library)
+    tp = canonical_touchpoint(touchpoint)
+    with db.writing(db_path) as con:
+        return int(
+            queries.scalar(
+                con,
+                "project_insert",
+                library_key=key,
+                touchpoint=tp,
+                title=str(title).strip(),
+                description=description,
+                start_date=start_date.isoformat(),
+                end_date=end_date.isoformat() if end_date else None,
+                owner=owner,
+                expected_effect=expected_effect,
+                status=status,
+                notes=notes,
+            )
+        )
+
+
+def _target_row(db_path: Path, library, touchpoint, measure, value, source) -> dict:
+    """One validated targets row (library key, canonical touchpoint, measure, value)."""
+    measure = str(measure or "index").strip().lower()
+    if measure not in TARGET_MEASURES:
+        raise LoadRefused(f"measure must be one of {', '.join(TARGET_MEASURES)}, not {measure!r}.")
+    number = pd.to_numeric(str(value).replace("%", "").replace(",", ".").strip(), errors="coerce")
+    lo, hi = TARGET_MEASURES[measure]
+    if pd.isna(number) or not lo <= float(number) <= hi:
+        raise LoadRefused(f"target {value!r} for {measure} must be a number from {lo:g} to {hi:g}.")
+    return {
+        "library_key": resolve_library(db_path, library),
+        "touchpoint": canonical_touchpoint(touchpoint, allow_overall=True),
+        "measure": measure,
+        "target_value": float(number),
+        # a blank CSV cell arrives as NaN: store no source rather than the text "nan"
+        "source": None
+        if source is None or pd.isna(source) or not str(source).strip()
+        else str(source).strip(),
+    }
+
+
+def set_target(
+    db_path: Path, *, library: str, touchpoint: str, measure: str, value, source: str | None = None
+) -> dict:
+    """Set one service-declaration target (replacing an earlier one); returns the stored row."""
+    row = _target_row(db_path, library, touchpoint, measure, value, source)
+    with db.writing(db_path) as con:
+        queries.execute(con, "target_upsert", **row)
+    return row
+
+
+def set_targets(db_path: Path, rows: pd.DataFrame) -> list[dict]:
+    """Set many targets at once (columns library, touchpoint, measure, target, source).
+
+    Every row is validated before anything is written; the first bad row refuses the whole set
+    with its row number, so a service declaration lands whole or not at all.
+    """
+    clean = []
+    for number, row in enumerate(rows.to_dict(orient="records"), start=1):
+        try:
+            clean.append(
+                _target_row(
+                    db_path,
+                    row.get("library"),
+                    row.get("touchpoint"),
+                    row.get("measure"),
+                    row.get("target"),
+                    row.get("source"),
+                )
+            )
+        except LoadRefused as exc:
+            raise LoadRefused(f"row {number}: {exc}") from None
+    with db.writing(db_path) as con:
+        for row in clean:
+            queries.execute(con, "target_upsert", **row)
+    return clean
+
+
+def define_persona(
+    db_path: Path, *, name: str, description: str | None = None, **segments: str | None
+) -> str:
+    """Define (or redefine) a persona: a named combination of segment values; returns its id.
+
+    ``segments`` may name age_band, visit_frequency, user_type, channel (None = any value).
+    """
+    unknown = sorted(set(segments) - set(SEGMENT_DIMENSIONS))
+    if unknown:
+        raise LoadRefused(f"unknown segment column(s) {', '.join(unknown)}.")
+    if not str(name or "").strip():
+        raise LoadRefused("a persona needs a name.")
+    values = {d: (segments.get(d) or None) for d in SEGMENT_DIMENSIONS}
+    if all(v is None for v in values.values()):
+        raise LoadRefused("a persona needs at least one segment value (e.g. age_band=67+).")
+    persona_id = vocab.slug(name)
+    with db.writing(db_path) as con:
+        queries.execute(
+            con,
+            "persona_upsert",
+            persona_id=persona_id,
+            name=str(name).strip(),
+            description=description,
+            **values,
+        )
+    return persona_id

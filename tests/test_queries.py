@@ -53,6 +53,20 @@ PARAMS = {
     "seed": 1,
     "construct": "wellbeing",
     "path": "",
+    # projects, targets, personas (issue 9)
+    "description": None,
+    "end_date": None,
+    "owner": None,
+    "expected_effect": None,
+    "status": "active",
+    "notes": None,
+    "target_value": 90.0,
+    "source": None,
+    "persona_id": "p",
+    "age_band": "67+",
+    "visit_frequency": None,
+    "user_type": None,
+    "channel": None,
 }
 
 
