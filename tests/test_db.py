@@ -132,8 +132,9 @@ def test_dashboard_reads_while_cli_loads_in_two_processes(
     path = tmp_path / "busy.duckdb"
     shutil.copy(small_db_shared, path)
     shutil.copy(Path(f"{small_db_shared}.version"), Path(f"{path}.version"))
+    stop = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(path), "8"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", READER, str(path), str(stop)], stdout=subprocess.PIPE, text=True
     )
     time.sleep(1.0)
     # three CLI loads of new files while the reader keeps reading
