@@ -20,7 +20,7 @@ import duckdb
 
 from servicemirror import queries
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LOCK_WAIT_SECONDS = 30.0
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -41,30 +41,57 @@ def version_path(db_path: Path) -> Path:
     return Path(f"{db_path}.version")
 
 
+def intent_path(db_path: Path) -> Path:
+    return Path(f"{db_path}.intent")
+
+
+def _flock(fd: int, mode: int, deadline: float, db_path: Path, what: str, wait: float) -> None:
+    """flock with a bounded wait; DatabaseBusy with one line when the wait runs out."""
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"{db_path}: another Service Mirror process is using the database; "
+                    f"gave up {what} it after {wait:.0f} s. Try again when the other load has finished."
+                ) from None
+            time.sleep(0.02)
+
+
+def _open_lock_file(path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
 @contextmanager
 def _file_lock(db_path: Path, exclusive: bool, wait: float) -> Iterator[None]:
-    """flock on the sidecar file; flock locks are per open file, so threads serialise too."""
-    path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    """Readers share, a writer is alone; a waiting writer goes before new readers.
+
+    Two sidecar files: ``.intent`` (a writer holds it exclusively while it waits and writes;
+    a reader passes through it shared) and ``.lock`` (shared for reads, exclusive for the write).
+    Without the intent file a steady stream of short reads (a busy dashboard) could keep the
+    shared lock taken forever and starve an upload. flock locks belong to the open file and die
+    with the process, so a killed process never leaves a stale lock behind.
+    """
     deadline = time.monotonic() + wait
+    what = "writing to" if exclusive else "reading"
+    intent = _open_lock_file(intent_path(db_path))
+    main = None
     try:
-        while True:
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    what = "writing to" if exclusive else "reading"
-                    raise DatabaseBusy(
-                        f"{db_path}: another Service Mirror process is using the database; "
-                        f"gave up {what} it after {wait:.0f} s. Try again when the other load has finished."
-                    ) from None
-                time.sleep(0.05)
+        _flock(intent, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, db_path, what, wait)
+        main = _open_lock_file(lock_path(db_path))
+        _flock(main, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, db_path, what, wait)
+        if not exclusive:
+            os.close(intent)  # a reader lets a waiting writer line up behind it at once
+            intent = None
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        if main is not None:
+            os.close(main)  # closing the descriptor releases the lock
+        if intent is not None:
+            os.close(intent)
 
 
 def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
