@@ -85,8 +85,8 @@ def mean_ci(
     sd = pd.Series(sd, dtype="float64").set_axis(mean.index)
     n = pd.Series(n, dtype="float64").set_axis(mean.index)
     valid = sd.notna() & (n >= 2)
-    df = n.where(valid, 2.0)  # placeholder dof for invalid rows; masked out below
-    t_crit = pd.Series(stats.t.ppf(0.5 + level / 2, df), index=mean.index)
+    dof = (n - 1).where(valid, 1.0)  # placeholder for invalid rows; masked out below
+    t_crit = pd.Series(stats.t.ppf(0.5 + level / 2, dof), index=mean.index)
     half = (t_crit * sd / np.sqrt(n)).where(valid)
     low, high = mean - half, mean + half
     if bounds is not None:

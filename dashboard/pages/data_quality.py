@@ -53,7 +53,7 @@ with col_lib:
         list(by_token),
         "library",
         default=default.iloc[0] if len(default) else "",
-        format_func=by_token.get,
+        format_func=lambda tok: by_token.get(tok, tok),
     )
 
 # ---- the coverage matrix

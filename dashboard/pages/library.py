@@ -42,7 +42,7 @@ with col_lib:
         list(labels["token"]),
         "library",
         default=default.iloc[0] if len(default) else labels["token"].iloc[0],
-        format_func=by_token.get,
+        format_func=lambda tok: by_token.get(tok, tok),
     )
 with col_period:
     period = filters.choose(t("period"), periods, "period")

@@ -46,7 +46,7 @@ with col_lib:
         list(by_token),
         "library",
         default=default.iloc[0] if len(default) else "",
-        format_func=by_token.get,
+        format_func=lambda tok: by_token.get(tok, tok),
     )
 with col_tp:
     touchpoint = filters.choose(
