@@ -1012,19 +1012,30 @@ TARGET_MEASURES = {"index": (0.0, 100.0), "top2": (0.0, 100.0), "nps": (-100.0, 
 SEGMENT_DIMENSIONS = ("age_band", "visit_frequency", "user_type", "channel")
 
 
-def resolve_library(db_path: Path, name: str) -> str:
-    """The library key for a key, display name or alias; LoadRefused (one line) if unknown."""
+def _library_lookup(db_path: Path) -> tuple[dict[str, str], list[str]]:
+    """normalised key / display name / alias -> library key, and the sorted known keys."""
     state = _database_state(db_path)
     lookup = {}
     for row in state.libraries.itertuples():
         aliases = list(row.aliases) if row.aliases is not None else []
         for label in (row.library_key, row.display_name, *aliases):
             lookup[_norm(label)] = row.library_key
-    key = lookup.get(_norm(name))
+    return lookup, sorted(state.libraries["library_key"])
+
+
+def _library_key(lookup, name: str) -> str:
+    table, known = lookup
+    key = table.get(_norm(name))
     if key is None:
-        known = ", ".join(sorted(state.libraries["library_key"])) or "none yet"
-        raise LoadRefused(f"library {name!r} is not known; known libraries: {known}.")
+        raise LoadRefused(
+            f"library {name!r} is not known; known libraries: {', '.join(known) or 'none yet'}."
+        )
     return key
+
+
+def resolve_library(db_path: Path, name: str) -> str:
+    """The library key for a key, display name or alias; LoadRefused (one line) if unknown."""
+    return _library_key(_library_lookup(db_path), name)
 
 
 def canonical_touchpoint(text: str | None, *, allow_overall: bool = False) -> str:
@@ -1048,6 +1059,54 @@ def _iso_date(text, what: str):
         raise LoadRefused(f"{what} {text!r} is not a date; write it as YYYY-MM-DD.") from None
 
 
+def _project_row(
+    lookup,
+    *,
+    library: str,
+    touchpoint: str,
+    title: str,
+    start,
+    description: str | None = None,
+    end=None,
+    owner: str | None = None,
+    expected_effect: str | None = None,
+    status: str = "active",
+    notes: str | None = None,
+) -> dict:
+    """One validated projects row (the project_insert.sql parameters)."""
+    if not str(title or "").strip():
+        raise LoadRefused("a project needs a title (--title).")
+    if status not in PROJECT_STATUSES:
+        raise LoadRefused(f"status must be one of {', '.join(PROJECT_STATUSES)}, not {status!r}.")
+    start_date = _iso_date(start, "start date")
+    if start_date is None:
+        raise LoadRefused("a project needs a start date (--start YYYY-MM-DD).")
+    end_date = _iso_date(end, "end date")
+    if end_date is not None and end_date < start_date:
+        raise LoadRefused(f"end date {end_date} is before the start date {start_date}.")
+    return {
+        "library_key": _library_key(lookup, library),
+        "touchpoint": canonical_touchpoint(touchpoint),
+        "title": str(title).strip(),
+        "description": description,
+        "start_date": start_date.isoformat(),
+        "end_date": end_date.isoformat() if end_date else None,
+        "owner": owner,
+        "expected_effect": expected_effect,
+        "status": status,
+        "notes": notes,
+    }
+
+
+def add_projects(db_path: Path, projects: list[dict]) -> list[int]:
+    """Record several service projects in one transaction (each dict: :func:`add_project`'s
+    keyword arguments); all are validated before anything is written. Returns the new ids."""
+    lookup = _library_lookup(db_path)
+    rows = [_project_row(lookup, **p) for p in projects]
+    with db.writing(db_path) as con:
+        return [int(queries.scalar(con, "project_insert", **row)) for row in rows]
+
+
 def add_project(
     db_path: Path,
     *,
@@ -1063,38 +1122,22 @@ def add_project(
     notes: str | None = None,
 ) -> int:
     """Record one service project and return its id (validated first; one transaction)."""
-    if not str(title or "").strip():
-        raise LoadRefused("a project needs a title (--title).")
-    if status not in PROJECT_STATUSES:
-        raise LoadRefused(f"status must be one of {', '.join(PROJECT_STATUSES)}, not {status!r}.")
-    start_date = _iso_date(start, "start date")
-    if start_date is None:
-        raise LoadRefused("a project needs a start date (--start YYYY-MM-DD).")
-    end_date = _iso_date(end, "end date")
-    if end_date is not None and end_date < start_date:
-        raise LoadRefused(f"end date {end_date} is before the start date {start_date}.")
-    key = resolve_library(db_path, library)
-    tp = canonical_touchpoint(touchpoint)
-    with db.writing(db_path) as con:
-        return int(
-            queries.scalar(
-                con,
-                "project_insert",
-                library_key=key,
-                touchpoint=tp,
-                title=str(title).strip(),
-                description=description,
-                start_date=start_date.isoformat(),
-                end_date=end_date.isoformat() if end_date else None,
-                owner=owner,
-                expected_effect=expected_effect,
-                status=status,
-                notes=notes,
-            )
-        )
+    project = {
+        "library": library,
+        "touchpoint": touchpoint,
+        "title": title,
+        "start": start,
+        "description": description,
+        "end": end,
+        "owner": owner,
+        "expected_effect": expected_effect,
+        "status": status,
+        "notes": notes,
+    }
+    return add_projects(db_path, [project])[0]
 
 
-def _target_row(db_path: Path, library, touchpoint, measure, value, source) -> dict:
+def _target_row(lookup, library, touchpoint, measure, value, source) -> dict:
     """One validated targets row (library key, canonical touchpoint, measure, value)."""
     measure = str(measure or "index").strip().lower()
     if measure not in TARGET_MEASURES:
@@ -1104,7 +1147,7 @@ def _target_row(db_path: Path, library, touchpoint, measure, value, source) -> d
     if pd.isna(number) or not lo <= float(number) <= hi:
         raise LoadRefused(f"target {value!r} for {measure} must be a number from {lo:g} to {hi:g}.")
     return {
-        "library_key": resolve_library(db_path, library),
+        "library_key": _library_key(lookup, library),
         "touchpoint": canonical_touchpoint(touchpoint, allow_overall=True),
         "measure": measure,
         "target_value": float(number),
@@ -1119,7 +1162,7 @@ def set_target(
     db_path: Path, *, library: str, touchpoint: str, measure: str, value, source: str | None = None
 ) -> dict:
     """Set one service-declaration target (replacing an earlier one); returns the stored row."""
-    row = _target_row(db_path, library, touchpoint, measure, value, source)
+    row = _target_row(_library_lookup(db_path), library, touchpoint, measure, value, source)
     with db.writing(db_path) as con:
         queries.execute(con, "target_upsert", **row)
     return row
@@ -1132,11 +1175,12 @@ def set_targets(db_path: Path, rows: pd.DataFrame) -> list[dict]:
     with its row number, so a service declaration lands whole or not at all.
     """
     clean = []
+    lookup = _library_lookup(db_path)
     for number, row in enumerate(rows.to_dict(orient="records"), start=1):
         try:
             clean.append(
                 _target_row(
-                    db_path,
+                    lookup,
                     row.get("library"),
                     row.get("touchpoint"),
                     row.get("measure"),

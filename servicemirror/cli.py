@@ -314,6 +314,94 @@ def cmd_serve(args) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_project(args) -> int:
+    from servicemirror.etl.load import add_project
+
+    project_id = add_project(
+        _db(args),
+        library=args.library,
+        touchpoint=args.touchpoint,
+        title=args.title,
+        start=args.start,
+        description=args.description,
+        end=args.end,
+        owner=args.owner,
+        expected_effect=args.expected_effect,
+        status=args.status,
+        notes=args.notes,
+    )
+    print(
+        f"Project {project_id} recorded: {args.title} ({args.library}, {args.touchpoint}, from {args.start})."
+    )
+    return 0
+
+
+def cmd_projects(args) -> int:
+    from servicemirror import service_projects
+
+    records = service_projects.projects_json(_db(args))
+    if args.json:
+        print_json(records)
+        return 0
+    if not records:
+        print("No projects yet. Add one with `servicemirror project add`.")
+        return 0
+    for r in records:
+        if r["effect"] is None:
+            what = f"no estimate: {r['reason']}"
+        else:
+            what = (
+                f"effect {r['effect']:+.1f} points (95% CI {r['ci_low']:.1f} to {r['ci_high']:.1f}), "
+                f"placebo p = {r['p']:.2f}, {r['periods_before']} periods before / {r['periods_after']} after, "
+                f"{r['comparison_libraries']} comparison libraries"
+            )
+        print(
+            f"{r['id']:>3}  {r['library']} · {r['touchpoint']} · {r['title']} (from {r['start']})"
+        )
+        print(f"     {what}")
+    print(
+        "Effects are patron-index points (0-100) against the other libraries; see docs/projects.md."
+    )
+    return 0
+
+
+def cmd_targets(args) -> int:
+    from servicemirror import service_projects
+    from servicemirror.etl.load import set_targets
+    from servicemirror.etl.readers import targets as targets_reader
+
+    db_path = _db(args)
+    if args.action == "load":
+        if not args.file:
+            raise CommandError(
+                "targets load needs a FILE (a CSV with library, touchpoint, measure, target)."
+            )
+        rows = set_targets(db_path, targets_reader.read(Path(args.file)))
+        print(f"{len(rows)} targets set from {Path(args.file).name}.")
+        return 0
+    frame = service_projects.targets(db_path)
+    latest = service_projects.tgt.latest_status(frame)
+    if args.json:
+        print_json(latest.to_dict(orient="records"))
+        return 0
+    if latest.empty:
+        print("No targets yet. Load a service declaration with `servicemirror targets load FILE`.")
+        return 0
+    for r in latest.itertuples():
+        tp = r.touchpoint or "overall"
+        measured = (
+            "no data"
+            if r.period is None
+            else (
+                f"{r.period}: {r.value:.1f} (95% CI {r.ci_low:.1f} to {r.ci_high:.1f}), gap {r.gap:+.1f}"
+            )
+        )
+        print(
+            f"{r.library_key} · {tp} · {r.measure} target {r.target_value:g}: {measured} -> {r.status}"
+        )
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -386,6 +474,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", cmd_report, "Write a self-contained HTML report for a forum meeting.")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
     p.add_argument("--lang", choices=["da", "en"], default="da", help="language (default da)")
+
+    p = add("project", cmd_project, "Record a service project (add).")
+    p.add_argument("action", choices=["add"], help="add: record a new project")
+    p.add_argument("--library", required=True, help="library key, name or alias")
+    p.add_argument("--touchpoint", required=True, help="e.g. counter, self_service, 'Bogen Kommer'")
+    p.add_argument("--start", required=True, metavar="DATE", help="start date, YYYY-MM-DD")
+    p.add_argument("--title", required=True, metavar="TEXT")
+    p.add_argument("--description")
+    p.add_argument("--end", metavar="DATE", help="end date, if any")
+    p.add_argument("--owner")
+    p.add_argument("--expected-effect", dest="expected_effect")
+    p.add_argument(
+        "--status", default="active", choices=["planned", "active", "completed", "stopped"]
+    )
+    p.add_argument("--notes", help="notes from the forum meetings")
+
+    p = add(
+        "projects", cmd_projects, "Service projects and what they did (difference-in-differences)."
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per project")
+
+    p = add(
+        "targets",
+        cmd_targets,
+        "Service-declaration targets: list them with their gaps, or load a CSV.",
+    )
+    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+    p.add_argument("file", nargs="?", metavar="FILE", help="with load: the targets CSV")
+    p.add_argument("--json", action="store_true")
 
     p = add("serve", cmd_serve, "Serve the dashboard.")
     p.add_argument("--port", type=int, default=8501)

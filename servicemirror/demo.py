@@ -518,6 +518,20 @@ PROJECT_SPECS: list[dict[str, Any]] = [
     },
 ]
 
+# Service-declaration targets of the demo (issue 9): library, touchpoint ('' = overall), measure
+# (index | top2 | nps), target, source. A few promises of the kinds libraries write down, set a
+# little above where the library stands so that the charts show gaps of both signs.
+DEMO_TARGETS: list[dict[str, Any]] = [
+    {"library": "gentofte", "touchpoint": "counter", "measure": "index", "target": 88, "source": "Servicedeklaration 2022"},
+    {"library": "gentofte", "touchpoint": "", "measure": "nps", "target": 40, "source": "Servicedeklaration 2022"},
+    {"library": "mariagerfjord", "touchpoint": "home_delivery", "measure": "top2", "target": 90, "source": "Servicedeklaration for Bogen Kommer"},
+    {"library": "hoeje-taastrup", "touchpoint": "self_service", "measure": "index", "target": 85, "source": "Servicemål 2023"},
+    {"library": "rudersdal", "touchpoint": "book_a_librarian", "measure": "top2", "target": 90, "source": "Servicedeklaration 2022"},
+    {"library": "egedal", "touchpoint": "self_service", "measure": "index", "target": 82, "source": "Servicemål for åbent bibliotek"},
+    {"library": "gribskov", "touchpoint": "home_delivery", "measure": "top2", "target": 95, "source": "Servicedeklaration for Bogen Kommer"},
+    {"library": "vejle", "touchpoint": "", "measure": "index", "target": 88, "source": "Servicedeklaration 2021"},
+]  # fmt: skip
+
 # Smiley terminals: library -> [(branch, terminal id)].
 KIOSK_TERMINALS: dict[str, list[tuple[str, str]]] = {
     "gentofte": [
@@ -1407,6 +1421,24 @@ def build_demo(db_path: Path, seed: int = 2011, *, split: str = "library") -> De
         etl_load.set_setting(db_path, "comment_names", ",".join(files.truth["staff_first_names"]))
         for path in files.paths:
             files.reports.append(etl_load.load_file(db_path, path, loaded_by="demo"))
+        # the forum's projects and service declarations, through the ordinary writers (issue 9)
+        etl_load.add_projects(
+            db_path,
+            [
+                {
+                    "library": pr.library,
+                    "touchpoint": pr.touchpoint,
+                    "title": pr.title,
+                    "start": pr.start,
+                    "description": pr.description,
+                    "owner": pr.owner,
+                    "expected_effect": pr.expected_effect,
+                    "status": pr.status,
+                }
+                for pr in files.projects.itertuples()
+            ],
+        )
+        etl_load.set_targets(db_path, pd.DataFrame(DEMO_TARGETS))
     return files
 
 
