@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from servicemirror.etl.readers import generic
+from servicemirror.etl.readers import generic, kiosk_presses
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,18 @@ READERS: dict[str, Reader] = {
             generic.detect_kiosk,
             generic.read_kiosk_counts,
             "Smiley-kiosk counts per hour",
+        ),
+        Reader(
+            "kiosk_presses",
+            kiosk_presses.detect_presses,
+            kiosk_presses.read_presses,
+            "Smiley-kiosk button presses, one row per press (HappyOrNot-style)",
+        ),
+        Reader(
+            "kiosk_daily",
+            kiosk_presses.detect_daily,
+            kiosk_presses.read_daily,
+            "Smiley-kiosk counts per terminal and day, one column per button",
         ),
     ]
 }

@@ -377,3 +377,165 @@ def slug(text: str) -> str:
         text = text.replace(a, b)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unknown"
+
+
+# --------------------------------------------------------------------------- smiley kiosks
+# Button words in kiosk exports, 1 = unhappiest .. 4 = happiest (the schema's kiosk_counts.button).
+# HappyOrNot's API numbers the four buttons 0 (Very Unhappy) .. 3 (Very Happy)
+# (happyornot.github.io/docs/api-v1/surveys-and-results); Danish exports print the face or colour.
+KIOSK_BUTTONS: dict[int, list[str]] = {
+    1: [
+        "very unhappy",
+        "very negative",
+        "very dissatisfied",
+        "meget utilfreds",
+        "meget sur",
+        "meget negativ",
+        "meget ked af det",
+        "rød",
+        "mørkerød",
+        "dark red",
+        "red",
+    ],
+    2: [
+        "unhappy",
+        "negative",
+        "dissatisfied",
+        "utilfreds",
+        "sur",
+        "negativ",
+        "ked af det",
+        "lyserød",
+        "light red",
+    ],
+    3: [
+        "happy",
+        "positive",
+        "satisfied",
+        "tilfreds",
+        "glad",
+        "positiv",
+        "lysegrøn",
+        "light green",
+    ],
+    4: [
+        "very happy",
+        "very positive",
+        "very satisfied",
+        "meget tilfreds",
+        "meget glad",
+        "meget positiv",
+        "grøn",
+        "mørkegrøn",
+        "dark green",
+        "green",
+    ],
+}
+
+# Header words of kiosk exports (one press per row, or counts per day), da/en, after normalise_label.
+KIOSK_HEADERS: dict[str, list[str]] = {
+    "timestamp": [
+        "timestamp",
+        "time stamp",
+        "tidspunkt",
+        "tidsstempel",
+        "datetime",
+        "date time",
+        "dato og tid",
+        "dato tid",
+        "feedback time",
+        "created",
+        "created at",
+        "registreret",
+        "ts",
+    ],
+    "date": ["date", "dato", "dag", "day", "feedback date"],
+    "time": ["time", "tid", "klokkeslæt", "kl"],
+    "terminal": [
+        "terminal",
+        "terminal id",
+        "smiley",
+        "smiley id",
+        "smiley terminal",
+        "device",
+        "enhed id",
+        "kiosk",
+        "standard",
+    ],
+    "question": ["question", "spørgsmål", "survey", "undersøgelse", "spørgsmålstekst"],
+    "button": ["button", "knap", "svar", "answer", "feedback", "rating", "r", "smiley svar"],
+    "library": ["library", "bibliotek", "group", "gruppe", "folder", "mappe", "kommune"],
+    "branch": [
+        "branch",
+        "filial",
+        "afdeling",
+        "location",
+        "lokation",
+        "experience point",
+        "oplevelsespunkt",
+        "sted",
+        "placering",
+    ],
+    "count": ["n", "antal", "count", "presses", "tryk", "feedbacks", "total", "i alt"],
+}
+
+
+def kiosk_button(label) -> int | None:
+    """The button (1 = unhappiest .. 4 = happiest) a kiosk export's word names, or None."""
+    if label is None:
+        return None
+    norm = normalise_label(label)
+    for button, words in KIOSK_BUTTONS.items():
+        if norm in {normalise_label(w) for w in words}:
+            return button
+    match = re.fullmatch(r"(?:knap|button|smiley)\s*([1-4])", norm)
+    return int(match.group(1)) if match else None
+
+
+def kiosk_header(header) -> str | None:
+    """Which kiosk field a header names (timestamp, date, terminal, button, ...), or None."""
+    norm = normalise_label(header)
+    for field, words in KIOSK_HEADERS.items():
+        if norm in {normalise_label(w) for w in words}:
+            return field
+    return None
+
+
+# --------------------------------------------------------------------------- aggregates template
+# Column headers of the product's Danish results template (etl/templates/), with the English and
+# ASCII spellings Excel users produce. Keys are the canonical names the reader works with.
+TEMPLATE_HEADERS: dict[str, list[str]] = {
+    "unit": ["enhed", "bibliotek", "library", "unit", "afdeling", "filial"],
+    "period": ["periode", "period", "år", "year", "måling"],
+    "item": ["spørgsmål", "sporgsmal", "spoergsmaal", "question", "item", "kode", "spørgsmålskode"],
+    "scale": ["skala", "scale", "svarskala"],
+    "n": ["n", "antal svar", "antal besvarelser", "antal", "respondenter"],
+    "mean": ["gennemsnit", "middelværdi", "mean", "average", "snit"],
+    "sd": ["spredning", "standardafvigelse", "sd", "std", "standard deviation"],
+    "distribution": ["fordeling", "svarfordeling", "distribution"],
+    "response_rate": ["svarprocent", "svarprocent %", "svarprocent (%)", "response rate"],
+    "respondent_type": ["respondenttype", "respondent type", "type", "målgruppe"],
+}
+
+
+def template_header(header) -> str | None:
+    """Which template column a header names (unit, period, item, ...), or None."""
+    norm = normalise_label(header)
+    for field, words in TEMPLATE_HEADERS.items():
+        if norm in {normalise_label(w) for w in words}:
+            return field
+    return None
+
+
+# --------------------------------------------------------------------------- SurveyXact
+# The "Samlet status" (statoverall) variable of a SurveyXact dataset: one 0/1 column per status,
+# stato_1 .. stato_5 = Ny, Distribueret, Nogle svar, Gennemført, Frafaldet (readSX test data,
+# github.com/NIFU-NO/readSX inst/extdata, Norwegian labels). Only "Gennemført" is a response.
+SURVEYXACT_COMPLETED_STATUS = 4
+SURVEYXACT_STATUS_LABELS = {
+    1: ["ny", "new"],
+    2: ["distribueret", "distribuert", "distributed"],
+    3: ["nogle svar", "noen svar", "delvist besvaret", "some answers", "partially completed"],
+    4: ["gennemført", "gjennomført", "completed", "besvaret"],
+    5: ["frafaldet", "frafalt", "dropped out", "bortfald"],
+}

@@ -22,7 +22,8 @@ presses as (
            sum(case when k.button = 4 then k.n else 0 end) * 1.0 / sum(k.n) as happiest_share
     from kiosk_counts k
     join uploads u using (upload_id)
-    where u.status = 'active'
+    -- hour -1 = a daily-count export (no hour known); those days count in kiosk_daily only
+    where u.status = 'active' and k.hour >= 0
     group by all
 )
 select p.library_key, p.weekday, p.hour,

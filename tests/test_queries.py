@@ -53,6 +53,17 @@ PARAMS = {
     "seed": 1,
     "construct": "wellbeing",
     "path": "",
+    # kiosk presses read straight from the file (the test file's columns are a, b)
+    "ts_col": "a",
+    "time_col": "a",
+    "terminal_col": "b",
+    "question_col": "b",
+    "button_col": "b",
+    "library_col": "b",
+    "branch_col": "b",
+    "absent": ["time"],
+    "ts_formats": ["%Y-%m-%d %H:%M:%S"],
+    "bad_buttons": ["x"],
     # projects, targets, personas (issue 9)
     "description": None,
     "end_date": None,

@@ -1,0 +1,428 @@
+"""Smiley kiosks (HappyOrNot-style): one row per button press, or counts per day -> kiosk_counts.
+
+Two exports (docs/formats/kiosk.md names the public documentation imitated):
+
+``kiosk_presses``  one row per press: a timestamp (or a date and a time column), the terminal and
+    its location, the question and the button (1-4, 0-3 as in HappyOrNot's API, or the face's
+    word: "Meget glad", "Very unhappy", ...). Counted per terminal, date, hour and button by DuckDB
+    straight from the file (queries/kiosk_presses_hourly.sql): the presses are streamed through
+    the aggregate and never held whole, so 50 million presses stay far below 2 GB (issue 8).
+``kiosk_daily``    one row per terminal and day with one count column per button ("Meget
+    utilfreds", "Utilfreds", "Tilfreds", "Meget tilfreds", or "Knap 1".."Knap 4"). Stored with
+    ``hour = -1``: the hour is not known.
+
+Double counting (the same terminal and day in both exports) is settled where the counts are read:
+queries/kiosk_daily.sql lets hour-resolved counts win over daily counts for the same library,
+terminal and date, and a newer upload win over an older one of the same kind; hourly views use
+only ``hour >= 0``. Loading never deletes, so ``undo`` restores the other source.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from servicemirror import queries
+from servicemirror.etl import csvio, values, vocab
+from servicemirror.etl.detect import Sniffed, to_utf8
+from servicemirror.etl.readers.base import KIOSK_COLUMNS, Problem, ReadError, ReadResult
+
+# Timestamp shapes seen in kiosk exports: ISO (HappyOrNot's API) and the Danish day-first ones
+# Excel writes; the reader keeps the ones that fit the first rows, best first.
+TS_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H.%M.%S",
+    "%d.%m.%Y %H.%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+]
+MAX_REJECT_LINES = 20
+DAILY_HOUR = -1  # kiosk_counts.hour of a daily count: the whole day, hour unknown
+# DuckDB's own limits for the streamed count: far below issue 8's 2 GB for the whole process
+DUCKDB_CONFIG = {
+    "memory_limit": "1GB",
+    "preserve_insertion_order": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def _header(sniffed: Sniffed) -> list[str]:
+    if sniffed.kind != "csv" or not sniffed.head or sniffed.delimiter is None:
+        return []
+    rows = list(csv.reader(io.StringIO(sniffed.head[0]), delimiter=sniffed.delimiter))
+    return [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
+
+
+def _fields(headers: list[str]) -> tuple[dict[str, str], dict[int, str]]:
+    """(kiosk field -> first header naming it, button -> header of its count column)."""
+    fields: dict[str, str] = {}
+    buttons: dict[int, str] = {}
+    for header in headers:
+        button = vocab.kiosk_button(header)
+        if button is not None and button not in buttons:
+            buttons[button] = header
+            continue
+        field = vocab.kiosk_header(header)
+        if field is not None and field not in fields:
+            fields[field] = header
+    return fields, buttons
+
+
+def detect_presses(sniffed: Sniffed, path: Path) -> float:
+    """0.8 for a CSV with a timestamp (or date + time) and a button column and no counts."""
+    fields, buttons = _fields(_header(sniffed))
+    has_time = "timestamp" in fields or {"date", "time"} <= set(fields)
+    if has_time and "button" in fields and "count" not in fields and len(buttons) < 4:
+        return 0.8
+    return 0.0
+
+
+def detect_daily(sniffed: Sniffed, path: Path) -> float:
+    """0.85 for a CSV with a date column and one count column per button (all four)."""
+    fields, buttons = _fields(_header(sniffed))
+    if ("date" in fields or "timestamp" in fields) and len(buttons) == 4:
+        return 0.85
+    return 0.0
+
+
+# --------------------------------------------------------------------------- presses
+
+
+def read_presses(path: Path, sniffed: Sniffed, options) -> ReadResult:
+    """One row per press -> hourly counts per terminal and button (streamed through DuckDB)."""
+    path = Path(path)
+    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-kiosk-"))
+    try:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        return _read_presses(path, utf8, sniffed)
+    finally:
+        # a converted copy holds the whole export: never leave it behind
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _connect(config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config=config or DUCKDB_CONFIG)
+    queries.execute(con, "session_no_progress_bar")
+    return con
+
+
+def _columns(con, utf8: Path, delimiter: str, name: str) -> list[str]:
+    try:
+        cursor = con.execute(
+            queries.sql("csv_columns"),
+            {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES},
+        )
+    except duckdb.Error as exc:
+        raise ReadError(
+            f"{name}: could not read the file as a table ({str(exc).splitlines()[0]}). "
+            "Check that it is the kiosk's CSV export."
+        ) from None
+    return [d[0] for d in cursor.description]
+
+
+def _press_params(columns: list[str], name: str, sniffed: Sniffed) -> tuple[dict[str, object], str]:
+    """The query parameters naming the file's columns, and the timestamp column's name."""
+    fields, _ = _fields(columns)
+    ts_col = fields.get("timestamp") or fields.get("date")
+    if ts_col is None or "button" not in fields:
+        raise ReadError(
+            f"{name}: a kiosk press export needs a timestamp (or date and time) column and a "
+            f"button column; found {', '.join(columns[:12])}. See docs/formats/kiosk.md."
+        )
+    time_col = fields.get("time") if "timestamp" not in fields else None
+    params: dict[str, object] = {
+        "ts_col": ts_col,
+        "time_col": time_col or ts_col,
+        "button_col": fields["button"],
+    }
+    absent = [] if time_col else ["time"]
+    for field in ("terminal", "question", "library", "branch"):
+        params[f"{field}_col"] = fields.get(field, ts_col)
+        if field not in fields:
+            absent.append(field)
+    params["absent"] = absent
+    params["ts_formats"] = _timestamp_formats(
+        _sample(sniffed, columns.index(ts_col)),
+        _sample(sniffed, columns.index(time_col)) if time_col else None,
+        name,
+        ts_col,
+    )
+    return params, ts_col
+
+
+def _sample(sniffed: Sniffed, index: int) -> list[str]:
+    """The values of one column in the first lines the sniffer decoded."""
+    rows = csv.reader(io.StringIO("\n".join(sniffed.head[1:50])), delimiter=sniffed.delimiter)
+    return [row[index].strip() for row in rows if len(row) > index and row[index].strip()]
+
+
+def _timestamp_formats(
+    stamps: list[str], times: list[str] | None, name: str, column: str
+) -> list[str]:
+    """The strptime formats that read the first timestamps, most successful first.
+
+    Mirrors the query's clean-up: date and time joined by a space, 'T' -> ' ', cut after the
+    seconds.
+    """
+    if times is not None:
+        stamps = [f"{d} {t}" for d, t in zip(stamps, times, strict=False)]
+    cleaned = [s.replace("T", " ")[:19] for s in stamps]
+    hits = []
+    for fmt in TS_FORMATS:
+        fits = 0
+        for value in cleaned:
+            try:
+                datetime.strptime(value, fmt)
+            except ValueError:
+                continue
+            fits += 1
+        if fits:
+            hits.append((fits, fmt))
+    if cleaned and not hits:
+        raise ReadError(
+            f"{name}: column '{column}' holds no timestamps Service Mirror can read (first value "
+            f"{stamps[0]!r}); expected e.g. 2025-01-06 10:15:32 or 06-01-2025 10:15."
+        )
+    ordered = [fmt for _, fmt in sorted(hits, key=lambda h: -h[0])]
+    # formats that fit no sampled row stay as fall-backs for rows further down the file
+    return ordered + [f for f in TS_FORMATS if f not in ordered]
+
+
+def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
+    name = path.name
+    delimiter = sniffed.delimiter or ","
+    result = ReadResult(path=path, format="kiosk_presses", encoding=sniffed.encoding)
+    result.respondent_type = "patron"
+    con = _connect()
+    try:
+        columns = _columns(con, utf8, delimiter, name)
+        params, ts_col = _press_params(columns, name, sniffed)
+        base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
+        try:
+            counts = con.execute(queries.sql("kiosk_presses_hourly"), base | params).df()
+            broken = con.execute(queries.sql("csv_rejects")).df()
+        except duckdb.Error as exc:
+            raise ReadError(
+                f"{name}: could not count the presses ({str(exc).splitlines()[0]}). "
+                "Check that it is the kiosk's CSV export."
+            ) from None
+    finally:
+        con.close()
+    result.rejected = [
+        Problem(name, int(r.line), None, None, f"line could not be read ({r.error_type})")
+        for r in broken.itertuples()
+    ]
+    result.records = int(counts["n"].sum()) + len(broken)
+    if counts.empty:
+        return result
+    button = _buttons(counts["button"])
+    bad = counts["date"].isna() | button.isna()
+    n_bad = int(counts.loc[bad, "n"].sum())
+    if n_bad:
+        bad_texts = sorted({str(b) for b in counts.loc[button.isna(), "button"].dropna()})
+        result.rejected += _press_problems(utf8, name, base | params, bad_texts, ts_col, n_bad)
+    good = counts[~bad].assign(button=button[~bad].astype("int64"))
+    if good.empty:
+        return result
+    # labels and numbers for the same face ("4", "Meget glad") fold into one count
+    keys = ["library", "branch", "terminal", "question", "date", "hour", "button"]
+    hourly = good.groupby(keys, dropna=False, sort=True, as_index=False)["n"].sum()
+    hourly.insert(0, "row", range(1, len(hourly) + 1))
+    hourly["hour"] = hourly["hour"].astype("int64")
+    hourly["n"] = hourly["n"].astype("int64")
+    hourly["date"] = pd.to_datetime(hourly["date"]).dt.date
+    result.kiosk = hourly[KIOSK_COLUMNS].astype({"library": object, "terminal": object})
+    if n_bad:
+        result.warnings.append(
+            f"{n_bad} of {result.records} presses had an unreadable timestamp or button and "
+            "were not counted"
+        )
+    return result
+
+
+def _buttons(texts: pd.Series) -> pd.Series:
+    """Button 1-4 for each distinct text: words via vocab, 1-4 as is, 0-3 (HappyOrNot) + 1."""
+    distinct = [t for t in texts.dropna().unique()]
+    numbers = {t: int(t) for t in distinct if re.fullmatch(r"\d{1,2}", str(t))}
+    # HappyOrNot's API counts from 0 (Very Unhappy) to 3 (Very Happy): a file with a 0 and no 4
+    # uses that numbering (other numbers, e.g. a stray 7, are rejected either way)
+    used = set(numbers.values())
+    shift = 1 if 0 in used and 4 not in used else 0
+    mapping: dict[str, float] = {}
+    for text in distinct:
+        if text in numbers:
+            value = numbers[text] + shift
+            if 1 <= value <= 4:
+                mapping[text] = float(value)
+        else:
+            word = vocab.kiosk_button(text)
+            if word is not None:
+                mapping[text] = float(word)
+    return texts.map(mapping).astype("float64")
+
+
+def _press_problems(
+    utf8: Path, name: str, params: dict, bad_texts: list[str], ts_col: str, n_bad: int
+) -> list[Problem]:
+    """One problem per unusable press for the first 20 (record numbers), then a summary line."""
+    # a default connection: row numbers need the file order kept
+    con = _connect({"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        sql = queries.sql("kiosk_presses_rejects")
+        wanted = params | {"bad_buttons": bad_texts or [""]}
+        # DuckDB refuses parameters a statement does not use
+        rows = con.execute(sql, {k: v for k, v in wanted.items() if f"${k}" in sql}).df()
+    except duckdb.Error as exc:
+        raise ReadError(
+            f"{name}: could not list the unusable presses ({str(exc).splitlines()[0]})."
+        ) from None
+    finally:
+        con.close()
+    formats = params["ts_formats"][:1]
+    problems = []
+    for row in rows.itertuples():
+        if row.button is None or row.button in bad_texts:
+            problems.append(
+                Problem(
+                    name,
+                    int(row.record),
+                    str(params["button_col"]),
+                    row.button,
+                    "not a smiley button: use 1-4 (4 = happiest) or the face's name",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    name,
+                    int(row.record),
+                    ts_col,
+                    row.timestamp,
+                    f"timestamp not readable; write it like {datetime(2025, 1, 6, 10, 15).strftime(formats[0])}",
+                )
+            )
+    if n_bad > len(problems):
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                f"{n_bad - len(problems)} more presses with an unreadable timestamp or button "
+                "were not counted",
+            )
+        )
+    return problems
+
+
+# --------------------------------------------------------------------------- daily counts
+
+
+def read_daily(path: Path, sniffed: Sniffed, options) -> ReadResult:
+    """One row per terminal and day with a count per button -> kiosk_counts with hour = -1."""
+    path = Path(path)
+    name = path.name
+    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-kiosk-"))
+    try:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        frame, problems = csvio.read_text_table(utf8, sniffed.delimiter or ",", display_name=name)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result = ReadResult(
+        path=path, format="kiosk_daily", encoding=sniffed.encoding, rejected=problems
+    )
+    result.respondent_type = "patron"
+    result.records = len(frame) + len(problems)
+    fields, buttons = _fields([c for c in frame.columns if c != "_record"])
+    date_col = fields.get("date") or fields.get("timestamp")
+    if date_col is None or len(buttons) != 4:
+        raise ReadError(
+            f"{name}: a daily kiosk export needs a date column and one count column per button "
+            "(e.g. Meget utilfreds, Utilfreds, Tilfreds, Meget tilfreds). See docs/formats/kiosk.md."
+        )
+    if frame.empty:
+        return result
+    text = frame[date_col].astype("string").str.strip().str.slice(0, 10)
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    danish = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=True)
+    date = iso.fillna(danish)
+    counts = {b: _count(frame[col]) for b, col in buttons.items()}
+    bad_count = pd.DataFrame({b: c.isna() & frame[buttons[b]].notna() for b, c in counts.items()})
+    bad = date.isna() | bad_count.any(axis=1)
+    for rec, raw in zip(
+        frame.loc[date.isna(), "_record"], frame.loc[date.isna(), date_col], strict=True
+    ):
+        result.rejected.append(
+            Problem(
+                name, int(rec), date_col, raw, "not a date; write it like 06-01-2025 or 2025-01-06"
+            )
+        )
+    for b, col in buttons.items():
+        wrong = bad_count[b] & date.notna()
+        for rec, raw in zip(frame.loc[wrong, "_record"], frame.loc[wrong, col], strict=True):
+            result.rejected.append(
+                Problem(name, int(rec), col, raw, "not a count; write a whole number of presses")
+            )
+    keep = ~bad
+
+    def opt(field: str) -> pd.Series:
+        column = fields.get(field)
+        if column is None:
+            return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        return frame[column].str.strip().replace("", None)
+
+    wide = pd.DataFrame(
+        {
+            "row": frame["_record"],
+            "library": opt("library"),
+            "branch": opt("branch"),
+            "terminal": opt("terminal"),
+            "question": opt("question"),
+            "date": date.dt.date,
+            **{str(b): counts[b].fillna(0) for b in buttons},
+        }
+    )[keep]
+    long = wide.melt(
+        id_vars=["row", "library", "branch", "terminal", "question", "date"],
+        var_name="button",
+        value_name="n",
+    )
+    long = long[long["n"] > 0]
+    long = long.assign(
+        button=long["button"].astype("int64"), n=long["n"].astype("int64"), hour=DAILY_HOUR
+    ).sort_values(["row", "button"])
+    result.kiosk = long[KIOSK_COLUMNS].reset_index(drop=True)
+    return result
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.\s]\d{3})+$")
+
+
+def _count(raw: pd.Series) -> pd.Series:
+    """Whole, non-negative counts; Danish thousands separators ("1.234") allowed; NaN if not."""
+    text = raw.astype("string").str.strip()
+    text = text.where(
+        ~text.str.match(_THOUSANDS.pattern, na=False), text.str.replace(r"[.\s]", "", regex=True)
+    )
+    number = values.parse_numbers(text)
+    whole = number.notna() & (number >= 0) & (number == number.round())
+    return number.where(whole)
