@@ -61,8 +61,11 @@ except Exception as exc:  # noqa: BLE001 - the page shows one line, the log keep
     log.exception("the hypothesis battery failed")
     st.error(t("hyp_failed", message=f"{type(exc).__name__}: {exc}"))
     st.stop()
-pub = data.published()
-result = hypothesis.with_display_names(result, pub.grid)
+# the same names as on every other page: pseudonyms unless consented or the viewer asked
+labels = data.library_labels(lang, bool(st.session_state.get("show_names")))
+result = hypothesis.with_display_names(
+    result, labels.rename(columns={"label": "display_name"})[["library_key", "display_name"]]
+)
 
 # ---- 1. the verdict card, in plain words
 verdict = result.get("verdict") or {}

@@ -218,7 +218,13 @@ if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
 st.dataframe(
-    uploading.history_table(history).rename(
+    uploading.history_table(history)
+    .assign(
+        respondent_type=lambda f: f["respondent_type"].map(
+            lambda v: t(TYPE_LABELS[v]) if v in TYPE_LABELS else v
+        )
+    )
+    .rename(
         columns={
             "upload_id": t("col_upload_id"),
             "file_name": t("col_file"),
@@ -238,7 +244,11 @@ if not active.empty:
     labels = dict(zip(active["upload_id"], active["file_name"], strict=True))
     cols = st.columns([3, 1], vertical_alignment="bottom")
     chosen = cols[0].selectbox(
-        t("undo_choose"), list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="undo_id"
+        t("undo_choose"),
+        list(labels),
+        format_func=lambda i: f"{i} · {labels[i]}",
+        # keyed on the data version: after any load or undo the box starts at the newest upload
+        key=f"undo_id_{version}",
     )
     if cols[1].button(t("undo_button")):
         outcome = uploading.undo(path, chosen)

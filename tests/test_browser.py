@@ -1,0 +1,309 @@
+"""Real-browser tests: the served dashboard in Debian's Chromium through Playwright (STACK.md §5).
+
+One Streamlit server per session on a free loopback port, over a private copy of the demo
+database. Every page in app.py is opened in both languages, waited for until its charts are
+drawn, checked for exception boxes and for serious/critical WCAG violations (axe-core, bundled by
+axe-playwright-python), and screenshotted to test-artifacts/. One test uploads a file through the
+browser and finds it in the upload history and on the Overview. With SERVICEMIRROR_SCREENSHOTS=1
+the Overview and Hypothesis tests also write the README screenshots to docs/screenshots/.
+
+Under CI=true a missing Chromium fails the session instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from servicemirror.dashboard import i18n
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 60_000
+
+
+def _missing(reason: str):
+    """Skip locally, fail under CI: a skipped browser test must not pass CI unnoticed."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run)")
+    pytest.skip(reason)
+
+
+def app_pages() -> list[tuple[str, str]]:
+    """(page name, URL path) for every st.Page in app.py, in menu order; "" is the default page.
+
+    Read from app.py's source so pages the other engineers add are tested without editing this file.
+    """
+    source = APP.read_text(encoding="utf-8")
+    pages = []
+    for block in source.split("st.Page(")[1:]:
+        block = block.split("st.Page(")[0]
+        name = re.search(r'"pages"\s*/\s*"(\w+)\.py"', block)
+        if not name:
+            continue
+        url = re.search(r'url_path\s*=\s*"([^"]*)"', block)
+        default = re.search(r"default\s*=\s*True", block)
+        path = "" if default else (url.group(1) if url else name.group(1))
+        pages.append((name.group(1), path))
+    return pages
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served_db(tmp_path_factory, demo_db) -> Path:
+    """A private, writable copy of the demo database for the served app (the upload test writes)."""
+    folder = tmp_path_factory.mktemp("served")
+    for item in demo_db.parent.iterdir():
+        if item.name.startswith(demo_db.name):
+            shutil.copy(item, folder / item.name)
+    return folder / demo_db.name
+
+
+@pytest.fixture(scope="session")
+def app_url(served_db, tmp_path_factory):
+    """Serve dashboard/app.py on a free loopback port until the session ends."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
+    env = dict(os.environ, SERVICEMIRROR_DB=str(served_db))
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with code {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                # not listening yet: keep polling until the deadline
+                if time.monotonic() - started > 60:
+                    pytest.fail(
+                        f"streamlit did not answer /_stcore/health within 60 s; see {log.name}"
+                    )
+                time.sleep(0.2)
+        print(f"\nstreamlit healthy after {time.monotonic() - started:.2f} s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} not found: apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    yield tab
+    context.close()
+
+
+def settle(page) -> None:
+    """Wait until the script run is over and every chart on the page has drawn."""
+    # Streamlit's root element says whether the script is running (initial/running/notRunning)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    page.locator("h1").first.wait_for()
+    # elements whose code is still loading are drawn as skeletons; wait until all have mounted
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=TIMEOUT_MS
+    )
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator("canvas, svg").first.wait_for()
+
+
+def check_accessibility(page, name: str) -> None:
+    """axe-core on the whole page: no serious or critical WCAG violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(", ".join(n["target"]) for n in v["nodes"][:3])
+        for v in blocking
+    )
+    assert not blocking, f"{name}: serious/critical accessibility violations:\n{report}"
+
+
+def shoot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+PAGES = app_pages()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_every_page(page, app_url, name, path, lang):
+    """Open the page, wait for its charts, no exception box, right language, axe-clean, screenshot."""
+    started = time.monotonic()
+    page.goto(f"{app_url}/{path}?lang={lang}")
+    settle(page)
+    elapsed = time.monotonic() - started
+    shoot(page, f"{name}-{lang}")
+    assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: exception shown"
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    for key in ("page_overview", "page_hypothesis", "page_upload", "page_report"):
+        assert i18n.t(key, lang) in nav
+    title = {
+        "overview": "overview_title",
+        "hypothesis": "hyp_title",
+        "upload": "upload_title",
+        "report": "report_title",
+    }.get(name)
+    if title:
+        assert page.locator("h1").first.inner_text().strip() == i18n.t(title, lang)
+    if name in ("overview", "hypothesis"):
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    if os.environ.get("SERVICEMIRROR_SCREENSHOTS") == "1" and lang == "en":
+        if name in ("overview", "hypothesis"):
+            # Streamlit scrolls inside its own container, so full_page captures only the
+            # viewport: a tall viewport shows more of the page for the README
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.set_viewport_size({"width": 1280, "height": 2000})
+            settle(page)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            page.set_viewport_size({"width": 1280, "height": 900})
+    check_accessibility(page, f"{name} ({lang})")
+    print(f"\n{name} ({lang}): ready in {elapsed:.2f} s")
+
+
+def test_language_switch(page, app_url):
+    """The sidebar switch turns the page into English and records the choice in the URL."""
+    page.goto(f"{app_url}/?lang=da")
+    settle(page)
+    assert page.locator("h1").first.inner_text().strip() == i18n.t("overview_title", "da")
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.locator("h1", has_text=i18n.t("overview_title", "en")).wait_for()
+    assert "lang=en" in page.url
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _upload_file(folder: Path, period: str) -> Path:
+    """A long CSV for a new library with enough staff (>= k) and patrons to appear everywhere."""
+    lines = ["library,period,respondent_type,respondent_id,item,value"]
+    for s in range(8):
+        for w in range(1, 6):
+            lines.append(f"Prøvested Bibliotek,{period},staff,s{s},core_w{w},{3 + s % 3}")
+        lines.append(f"Prøvested Bibliotek,{period},staff,s{s},core_enps,{6 + s % 5}")
+    for p in range(30):
+        lines.append(f"Prøvested Bibliotek,{period},patron,p{p},core_sat,{3 + p % 3}")
+        lines.append(f"Prøvested Bibliotek,{period},patron,p{p},core_nps,{5 + p % 6}")
+    path = folder / "browser_upload.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_upload_through_browser(page, app_url, served_db, tmp_path):
+    """Drop a file, see the preview, confirm, then find it in the history and on the Overview."""
+    from servicemirror import publish
+
+    latest = sorted(publish.summary(publish.published(served_db))["period"].unique())[-1]
+    page.goto(f"{app_url}/?lang=en")
+    settle(page)
+    shown_before = int(_metric(page, i18n.t("libraries_shown", "en")))
+
+    page.goto(f"{app_url}/upload?lang=en")
+    settle(page)
+    started = time.monotonic()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        str(_upload_file(tmp_path, latest))
+    )
+    preview = page.locator('[data-testid="stMetric"]', has_text=i18n.t("preview_valid", "en"))
+    preview.wait_for()
+    assert preview.locator('[data-testid="stMetricValue"]').inner_text().strip() == "38"
+    page.get_by_role("button", name=i18n.t("upload_confirm", "en", n=1)).click()
+    page.get_by_text("browser_upload.csv: loaded as upload", exact=False).wait_for()
+    settle(page)
+    print(f"\nupload: preview, confirm and load in {time.monotonic() - started:.2f} s")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shoot(page, "upload-after-load")
+    # the newest upload is the first choice of the undo box, which names its file
+    undo = page.locator('[data-testid="stSelectbox"]', has_text=i18n.t("undo_choose", "en"))
+    shown = undo.evaluate(
+        "e => e.textContent + ' ' + Array.from(e.querySelectorAll('input')).map(i => i.value).join(' ')"
+    )
+    assert re.search(r"\d+ · browser_upload\.csv", shown), shown
+
+    page.goto(f"{app_url}/?lang=en")
+    settle(page)
+    assert int(_metric(page, i18n.t("libraries_shown", "en"))) == shown_before + 1
+    shoot(page, "overview-after-upload")
