@@ -26,25 +26,53 @@ chosen = st.sidebar.radio(
 st.query_params["lang"] = chosen
 st.session_state["language"] = chosen
 st.sidebar.caption(i18n.t("local_mode", chosen))
+# Real names of libraries that did not consent: only on the viewer's request, only in local
+# single-user mode, never from the URL (a shared or bookmarked link opens with pseudonyms).
+st.sidebar.toggle(
+    i18n.t("show_names", chosen), key="show_names", help=i18n.t("show_names_help", chosen)
+)
 
 pages = [
-    st.Page(str(HERE / "pages" / "overview.py"), title=i18n.t("page_overview", chosen), icon="🪞", default=True),
+    st.Page(
+        str(HERE / "pages" / "overview.py"),
+        title=i18n.t("page_overview", chosen),
+        icon="🪞",
+        default=True,
+    ),
+    st.Page(
+        str(HERE / "pages" / "library.py"),
+        title=i18n.t("page_library", chosen),
+        icon=":material/local_library:",
+        url_path="library",
+    ),
+    st.Page(
+        str(HERE / "pages" / "services.py"),
+        title=i18n.t("page_services", chosen),
+        icon=":material/room_service:",
+        url_path="services",
+    ),
+    st.Page(
+        str(HERE / "pages" / "data_quality.py"),
+        title=i18n.t("page_quality", chosen),
+        icon=":material/fact_check:",
+        url_path="data-quality",
+    ),
     st.Page(
         str(HERE / "pages" / "hypothesis.py"),
         title=i18n.t("page_hypothesis", chosen),
-        icon="⚖️",
+        icon=":material/balance:",
         url_path="hypothesis",
     ),
     st.Page(
         str(HERE / "pages" / "upload.py"),
         title=i18n.t("page_upload", chosen),
-        icon="📥",
+        icon=":material/upload_file:",
         url_path="upload",
     ),
     st.Page(
         str(HERE / "pages" / "report.py"),
         title=i18n.t("page_report", chosen),
-        icon="📄",
+        icon=":material/description:",
         url_path="report",
     ),
 ]
