@@ -10,11 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicemirror import safety
 from servicemirror.etl.readers.base import ReadError
 
 CHUNK = 1 << 20
@@ -28,7 +30,7 @@ class Sniffed:
     """What the first bytes and lines of a file say."""
 
     kind: str  # csv | xlsx | zip
-    encoding: str  # utf-8 | utf-8-sig | cp1252 | utf-16
+    encoding: str  # utf-8 | utf-8-sig | utf-8-mixed | cp1252 | utf-16
     delimiter: str | None
     head: list[str]  # the first lines, decoded
 
@@ -36,10 +38,14 @@ class Sniffed:
 def sniff(path: Path) -> Sniffed:
     """Decide the kind of file and, for text, its encoding and delimiter.
 
-    Raises ReadError with one line for empty, binary or unreadable files.
+    Raises ReadError with one line for empty, binary, oversized or unreadable files, and for
+    archives that fail the zip-bomb checks (servicemirror.safety).
     """
     path = Path(path)
-    size = path.stat().st_size
+    try:
+        size = safety.check_size(path)
+    except safety.UnsafeInput as exc:
+        raise ReadError(str(exc)) from None
     if size == 0:
         raise ReadError(
             f"{path.name}: the file is empty. Export the survey again and upload that file."
@@ -62,18 +68,26 @@ def sniff(path: Path) -> Sniffed:
 
 
 def _zip_kind(path: Path) -> str:
+    # the bomb checks run before any reader opens the archive (servicemirror.safety)
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
+        names = safety.check_zip(path)
+        safety.verify_zip_stream(path)
     except zipfile.BadZipFile:
         raise ReadError(f"{path.name}: a damaged zip/xlsx file. Save or export it again.") from None
+    except safety.UnsafeInput as exc:
+        raise ReadError(str(exc)) from None
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx"
     return "zip"
 
 
 def detect_encoding(path: Path, start: bytes | None = None) -> str:
-    """utf-16 (BOM), utf-8-sig (BOM), utf-8 (whole file decodes) or cp1252 (anything else)."""
+    """utf-16 (BOM), utf-8-sig (BOM), utf-8 (whole file decodes), utf-8-mixed or cp1252.
+
+    utf-8-mixed: valid UTF-8 letters next to bytes UTF-8 rejects (a file pasted together from two
+    exports); it is read as UTF-8 with the rejected bytes taken as cp1252, so both halves keep
+    their æøå. cp1252: no valid UTF-8 multi-byte letter at all.
+    """
     if start is None:
         with Path(path).open("rb") as fh:
             start = fh.read(CHUNK)
@@ -96,13 +110,27 @@ def detect_encoding(path: Path, start: bytes | None = None) -> str:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                return "cp1252"
+                return "utf-8-mixed" if _has_utf8_letters(path) else "cp1252"
     return "utf-8"
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _has_utf8_letters(path: Path) -> bool:
+    """True when the file holds UTF-8 multi-byte sequences (cp1252 text almost never does)."""
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if _UTF8_MULTIBYTE.search(chunk):
+                return True
+    return False
 
 
 def _decode_head(start: bytes, encoding: str) -> str:
     if encoding == "cp1252":
         return start.decode("cp1252", errors="replace")
+    if encoding == "utf-8-mixed":
+        return start.decode("utf-8", errors=safety.MIXED_ENCODING)
     return codecs.getincrementaldecoder(encoding)(errors="replace").decode(start)
 
 
@@ -140,10 +168,13 @@ def to_utf8(path: Path, encoding: str, workdir: Path | None = None) -> Path:
     source_encoding = (
         "utf-16" if encoding.startswith("utf-16") and encoding == "utf-16" else encoding
     )
+    errors = "replace"
+    if encoding == "utf-8-mixed":
+        source_encoding, errors = "utf-8", safety.MIXED_ENCODING
     workdir = Path(workdir or tempfile.mkdtemp(prefix="servicemirror-"))
     target = workdir / (path.stem + ".utf8.csv")
     with (
-        path.open("r", encoding=source_encoding, errors="replace", newline="") as src,
+        path.open("r", encoding=source_encoding, errors=errors, newline="") as src,
         target.open("w", encoding="utf-8", newline="") as dst,
     ):
         while chunk := src.read(CHUNK):

@@ -10,8 +10,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 import secrets
+import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,19 @@ from servicemirror.etl.registry import READERS
 
 RESPONDENT_TYPES = ("staff", "patron")
 NEAR_MISS_CUTOFF = 0.88
+PAUSE_ENV = "SERVICEMIRROR_TEST_PAUSE"
+
+
+def _test_pause(stage: str) -> None:
+    """Fault-test hook (tests/test_faults.py): inert unless ``$SERVICEMIRROR_TEST_PAUSE == stage``.
+
+    Then the process prints ``PAUSE <stage>`` on stderr and sleeps, so a test can SIGKILL it at
+    exactly that point (stages: parsing, locked, mid-insert, before-commit, committed). The one
+    environment read in ``etl``, kept here because the kill points are inside the writer.
+    """
+    if os.environ.get(PAUSE_ENV) == stage:
+        print(f"PAUSE {stage}", file=sys.stderr, flush=True)
+        time.sleep(120)
 
 
 class LoadRefused(Exception):
@@ -110,6 +126,7 @@ def load_file(
         report.status = "dry_run"
         return report
     with db.writing(db_path, create=True) as con:
+        _test_pause("locked")
         existing = queries.scalar(con, "upload_by_sha256", sha256=prepared.sha256)
         if existing is not None:
             report.status = "duplicate"
@@ -118,6 +135,7 @@ def load_file(
             return report
         report.upload_id = _write(con, prepared, loaded_by)
         report.status = "loaded"
+    _test_pause("committed")
     return report
 
 
@@ -139,6 +157,7 @@ def prepare(
         raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
     try:
         sniffed = sniff(path)
+        _test_pause("parsing")
         reader = _choose_reader(path, sniffed, format)
         result = reader.read(path, sniffed, None)
     except ReadError as exc:
@@ -955,6 +974,7 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
             "new_answers",
             prepared.answers.assign(value=prepared.answers["value"].astype("float64")),
         )
+        _test_pause("mid-insert")  # responses are in, answers not yet
         queries.execute(con, "insert_answers", upload_id=upload_id)
         con.unregister("new_answers")
         if not prepared.comments.empty:
@@ -994,6 +1014,7 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         loaded_by=loaded_by,
         report_json=json.dumps(report.to_json(), ensure_ascii=False, default=str),
     )
+    _test_pause("before-commit")
     return upload_id
 
 

@@ -289,6 +289,57 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from servicemirror import backup
+
+    try:
+        done = backup.export(_db(args), Path(args.out))
+    except backup.BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"Exported {len(done.rows)} tables ({done.total_rows} rows, data version "
+        f"{done.data_version}) to {done.folder}: Parquet, csv/ for Excel, manifest.json."
+    )
+    print("The folder holds all survey data and the hash salt: keep it as safe as the database.")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from servicemirror import backup
+
+    try:
+        done = backup.restore(Path(args.folder), _db(args))
+    except backup.BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"Restored {len(done.rows)} tables ({done.total_rows} rows) from {done.folder} "
+        f"into {done.db_path} (data version {done.data_version})."
+    )
+    return 0
+
+
+def cmd_purge(args) -> int:
+    from servicemirror import purge
+
+    db_path = _db(args)
+    try:
+        result = purge.purge(db_path, purge.parse_date(args.before), dry_run=args.dry_run)
+    except purge.PurgeRefused as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    verb = "would remove" if result.dry_run else "removed"
+    counts = ", ".join(f"{n} {table}" for table, n in result.removed.items())
+    print(f"Uploads loaded before {result.before}: {verb} {counts}.")
+    if not result.dry_run:
+        print(
+            f"Data version is now {result.data_version}; {result.temp_removed} leftover temporary "
+            "upload copies removed. Backups made with `export` still hold the old rows."
+        )
+    return 0
+
+
 def cmd_serve(args) -> int:
     db_path = _db(args)
     db.require(db_path)
@@ -474,6 +525,54 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", cmd_report, "Write a self-contained HTML report for a forum meeting.")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
     p.add_argument("--lang", choices=["da", "en"], default="da", help="language (default da)")
+
+    p = add("project", cmd_project, "Record a service project (add).")
+    p.add_argument("action", choices=["add"], help="add: record a new project")
+    p.add_argument("--library", required=True, help="library key, name or alias")
+    p.add_argument("--touchpoint", required=True, help="e.g. counter, self_service, 'Bogen Kommer'")
+    p.add_argument("--start", required=True, metavar="DATE", help="start date, YYYY-MM-DD")
+    p.add_argument("--title", required=True, metavar="TEXT")
+    p.add_argument("--description")
+    p.add_argument("--end", metavar="DATE", help="end date, if any")
+    p.add_argument("--owner")
+    p.add_argument("--expected-effect", dest="expected_effect")
+    p.add_argument(
+        "--status", default="active", choices=["planned", "active", "completed", "stopped"]
+    )
+    p.add_argument("--notes", help="notes from the forum meetings")
+
+    p = add(
+        "projects", cmd_projects, "Service projects and what they did (difference-in-differences)."
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per project")
+
+    p = add(
+        "targets",
+        cmd_targets,
+        "Service-declaration targets: list them with their gaps, or load a CSV.",
+    )
+    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+    p.add_argument("file", nargs="?", metavar="FILE", help="with load: the targets CSV")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "export",
+        cmd_export,
+        "Back up every table to a folder: Parquet, CSV for Excel, manifest with checksums.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+
+    p = add("restore", cmd_restore, "Restore an `export` folder into a new, empty database.")
+    p.add_argument("folder", metavar="DIR", help="the folder `export` wrote")
+
+    p = add(
+        "purge",
+        cmd_purge,
+        "Delete every upload loaded before DATE with all its rows (GDPR storage limitation).",
+    )
+    p.add_argument("--before", required=True, metavar="DATE", help="YYYY-MM-DD")
+    p.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
+    p.add_argument("--json", action="store_true")
 
     p = add("project", cmd_project, "Record a service project (add).")
     p.add_argument("action", choices=["add"], help="add: record a new project")

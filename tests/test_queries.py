@@ -53,6 +53,8 @@ PARAMS = {
     "seed": 1,
     "construct": "wellbeing",
     "path": "",
+    "sequence": "upload_ids",
+    "steps": 2,
     # kiosk presses read straight from the file (the test file's columns are a, b)
     "ts_col": "a",
     "time_col": "a",

@@ -9,6 +9,7 @@ Kiosk:      library, branch, terminal, date, hour, question, button, n
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -53,7 +54,14 @@ def detect_kiosk(sniffed: Sniffed, path: Path) -> float:
 
 def _table(path: Path, sniffed: Sniffed) -> tuple[pd.DataFrame, list[Problem]]:
     utf8 = to_utf8(path, sniffed.encoding)
-    frame, problems = csvio.read_text_table(utf8, sniffed.delimiter or ",", display_name=path.name)
+    try:
+        frame, problems = csvio.read_text_table(
+            utf8, sniffed.delimiter or ",", display_name=path.name
+        )
+    finally:
+        if utf8 != path:
+            # the converted copy holds the whole export: never leave it behind in /tmp
+            shutil.rmtree(utf8.parent, ignore_errors=True)
     frame.columns = [c if c == "_record" else str(c).strip().lower() for c in frame.columns]
     return frame, problems
 

@@ -1,0 +1,299 @@
+"""Export every table to a folder and restore it into an empty database (a round trip that loses nothing).
+
+``export`` writes, under the shared read lock (one consistent snapshot, no load can interleave):
+
+    DIR/<table>.parquet      every table, exact types (the restore source)
+    DIR/csv/<table>.csv      the same rows for Excel users: UTF-8 with BOM, ``;`` and decimal comma
+                             (what Danish Excel opens with a double click), formula-injection protected
+    DIR/manifest.json        written last: schema and data version, row counts, sha256 of every file,
+                             the next value of every sequence, and whether the hash salt is included
+
+The folder is built next to DIR under a temporary name and renamed into place at the end, so a
+crash never leaves a half backup that looks complete. ``restore`` verifies the manifest (format,
+schema version, the exact set of tables, every checksum and row count) before it creates anything,
+then fills a new or empty database in ONE transaction (``db.writing``): it lands whole or not at
+all. Sequences continue after the backup's values, so the next upload gets a fresh id.
+
+The backup carries the ``hash_salt`` setting (docs/decisions.md, "Backups carry the hash salt"):
+without it, a re-export loaded after a restore would hash its respondent ids differently and no
+longer supersede the rows it repeats. So a backup folder is as sensitive as the database itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from servicemirror import db, queries, safety
+
+FORMAT = "servicemirror-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CSV_DIALECT = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
+
+
+class BackupError(Exception):
+    """An export or restore refused or failed; the message is one line saying what to do."""
+
+
+@dataclass
+class BackupSummary:
+    """What export or restore did: the folder, the database, rows per table, data version."""
+
+    folder: Path
+    db_path: Path
+    rows: dict[str, int]
+    data_version: int
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export(db_path: Path, out: Path) -> BackupSummary:
+    """Write every table of ``db_path`` to the new or empty folder ``out``; returns a summary.
+
+    Raises BackupError when ``out`` holds files already (nothing is overwritten) or cannot be written.
+    """
+    db_path, out = Path(db_path), Path(out)
+    db.require(db_path)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise BackupError(
+            f"{out}: the folder is not empty; export into a new or empty folder "
+            "(nothing was overwritten)."
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:
+        raise BackupError(f"{out}: cannot write there ({exc.strerror}).") from None
+    try:
+        manifest = _write_tables(db_path, staging)
+        _write_json(staging / MANIFEST, manifest)
+        if out.exists():
+            out.rmdir()  # empty (checked above); rename cannot replace it on every platform
+        os.replace(staging, out)
+    except OSError as exc:
+        raise BackupError(f"{out}: cannot write the backup ({exc.strerror}).") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    rows = {name: t["rows"] for name, t in manifest["tables"].items()}
+    return BackupSummary(out, db_path, rows, manifest["data_version"])
+
+
+def _write_tables(db_path: Path, folder: Path) -> dict:
+    (folder / "csv").mkdir()
+    tables: dict[str, dict] = {}
+    with db.reading(db_path) as con:
+        data_version = int(queries.scalar(con, "meta_get", key="data_version") or 0)
+        schema_version = int(queries.scalar(con, "meta_get", key="schema_version"))
+        salt = queries.scalar(con, "setting_get", key="hash_salt")
+        sequences = {
+            str(r.sequence_name): int(r.next_value)
+            for r in queries.run(con, "backup_sequences").itertuples()
+        }
+        for name in _tables(con):
+            parquet = folder / f"{name}.parquet"
+            queries.execute(con, "backup_table_parquet", name=name, path=str(parquet))
+            frame = queries.run(con, "backup_table", name=name)
+            csv = folder / "csv" / f"{name}.csv"
+            _csv_frame(frame).to_csv(csv, index=False, **CSV_DIALECT)
+            tables[name] = {
+                "rows": int(queries.scalar(con, "backup_table_count", name=name)),
+                "parquet": parquet.name,
+                "parquet_sha256": _sha256(parquet),
+                "csv": f"csv/{csv.name}",
+                "csv_sha256": _sha256(csv),
+            }
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": schema_version,
+        "data_version": data_version,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": safety.display_name(db_path),
+        "contains_hash_salt": bool(salt),
+        "csv_dialect": CSV_DIALECT,
+        "sequences": sequences,
+        "tables": tables,
+    }
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists as JSON text (Excel has no list cells), then formula-injection protection."""
+    out = frame.copy()
+    for column in out.columns:
+        if (
+            out[column].dtype == object
+            and out[column].map(lambda v: isinstance(v, list | tuple) or hasattr(v, "tolist")).any()
+        ):
+            out[column] = out[column].map(
+                lambda v: json.dumps(list(v), ensure_ascii=False) if v is not None else None
+            )
+    return safety.protect_frame(out)
+
+
+# --------------------------------------------------------------------------- restore
+
+
+def restore(folder: Path, db_path: Path) -> BackupSummary:
+    """Restore the backup in ``folder`` into ``db_path``, which must be new or empty.
+
+    Every check (manifest, schema version, tables, checksums, row counts) runs before anything is
+    created; the rows then land in one transaction. Raises BackupError with one line.
+    """
+    folder, db_path = Path(folder), Path(db_path)
+    manifest = verify(folder)
+    created = not db.exists(db_path)
+    if not created:
+        with db.reading(db_path):
+            pass  # refuses, in one line, a file that is not a Service Mirror database
+    try:
+        with db.writing(db_path, create=True) as con:
+            present = _tables(con)
+            if set(present) != set(manifest["tables"]):
+                missing = sorted(set(present) - set(manifest["tables"]))
+                extra = sorted(set(manifest["tables"]) - set(present))
+                raise BackupError(
+                    f"{folder}: the backup's tables do not match this Service Mirror "
+                    f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(extra) or 'none'})."
+                )
+            _require_empty(con, db_path, present)
+            for name in present:
+                if name != "meta":
+                    _insert_parquet(con, name, folder / f"{name}.parquet")
+            for key, value in con.read_parquet(str(folder / "meta.parquet")).fetchall():
+                if key not in ("schema_version", "data_version"):
+                    queries.execute(con, "meta_set", key=key, value=value)
+            # meta: migrate() wrote schema_version (checked equal) and data_version; the restored
+            # version never goes below one this path has had, so version-keyed caches cannot
+            # mistake the restored data for an older state they cached
+            version = max(int(manifest["data_version"]), db.data_version(db_path))
+            queries.execute(con, "meta_set", key="data_version", value=str(version))
+            for sequence, next_value in manifest["sequences"].items():
+                # a fresh sequence hands out 1 next; draw next_value - 1 values to continue
+                queries.scalar(
+                    con, "restore_sequence", sequence=sequence, steps=max(int(next_value) - 1, 0)
+                )
+    except BaseException:
+        if created:
+            # a failed restore into a new path leaves no empty database file behind
+            for suffix in ("", ".wal", ".version"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        raise
+    rows = {name: t["rows"] for name, t in manifest["tables"].items()}
+    return BackupSummary(folder, db_path, rows, db.data_version(db_path))
+
+
+def verify(folder: Path) -> dict:
+    """The backup's manifest after checking format, schema version, checksums and row counts.
+
+    Table names come from the manifest but only ever name files WE derive (``<table>.parquet``)
+    after they matched ``[a-z_]+``; a manifest cannot point restore at another path.
+    """
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise BackupError(
+            f"{folder}: no {MANIFEST} here; this is not a Service Mirror backup folder."
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"{path}: the manifest is damaged ({exc}).") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{path}: not a Service Mirror backup manifest.")
+    if manifest.get("schema_version") != db.SCHEMA_VERSION:
+        raise BackupError(
+            f"{folder}: the backup has schema version {manifest.get('schema_version')}, this "
+            f"Service Mirror uses {db.SCHEMA_VERSION}; restore it with the version that made it."
+        )
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or not tables:
+        raise BackupError(f"{path}: the manifest lists no tables.")
+    for name, entry in tables.items():
+        if not (isinstance(name, str) and name.replace("_", "").isalpha() and name.islower()):
+            raise BackupError(f"{path}: the manifest names an invalid table {name!r}.")
+        for kind, relative in (("parquet", f"{name}.parquet"), ("csv", f"csv/{name}.csv")):
+            file = folder / relative
+            if not file.is_file():
+                raise BackupError(f"{folder}: {relative} is missing; the backup is incomplete.")
+            if _sha256(file) != entry.get(f"{kind}_sha256"):
+                raise BackupError(
+                    f"{folder}: {relative} does not match its checksum in the manifest "
+                    "(changed or damaged after the export); nothing was restored."
+                )
+        rows = _parquet_rows(folder / f"{name}.parquet")
+        if rows != entry.get("rows"):
+            raise BackupError(
+                f"{folder}: {name}.parquet holds {rows} rows, the manifest says {entry.get('rows')}."
+            )
+    if not isinstance(manifest.get("sequences"), dict):
+        raise BackupError(f"{path}: the manifest lists no sequences.")
+    return manifest
+
+
+def _require_empty(con, db_path: Path, tables: list[str]) -> None:
+    filled = [
+        name
+        for name in tables
+        if name != "meta" and int(queries.scalar(con, "backup_table_count", name=name))
+    ]
+    if filled:
+        raise BackupError(
+            f"{db_path}: the database is not empty ({', '.join(filled[:4])}"
+            f"{' ...' if len(filled) > 4 else ''} hold rows); restore only into a new database, "
+            "e.g. --db data/restored.duckdb. Nothing was changed."
+        )
+
+
+def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """Insert a Parquet file into ``table`` column by column name, inside the open transaction."""
+    # the relation API names the table and columns as values: no SQL is built from strings
+    columns = con.table(table).columns
+    source = con.read_parquet(str(path))
+    missing = [c for c in columns if c not in source.columns]
+    if missing:
+        raise BackupError(f"{path.name}: columns {', '.join(missing)} are missing in the backup.")
+    source.select(*[duckdb.ColumnExpression(c) for c in columns]).insert_into(table)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _tables(con) -> list[str]:
+    return [str(n) for n in queries.run(con, "backup_tables")["table_name"]]
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{path}: not a readable Parquet file ({exc}).") from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, value: dict) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")

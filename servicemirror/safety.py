@@ -1,0 +1,176 @@
+"""Hostile-input guards in one place: upload size, zip bombs, unsafe names, formula injection.
+
+Every limit is a documented constant (docs/privacy.md, "Data protection"), checked before a
+reader or parser touches the bytes, and every refusal is one line that says what to do:
+
+- ``MAX_UPLOAD_BYTES``: the largest file ``load`` accepts. Real exports are 10^3-10^5 rows (a few
+  MB); 256 MiB is a 3.5M-row long CSV (STACK.md: 1M rows = 69 MB) and keeps a load within memory.
+- ``.xlsx`` and ``.zip`` files are zip archives: ``check_zip`` reads only the central directory
+  (milliseconds, nothing is decompressed) and refuses more than ``MAX_ZIP_MEMBERS`` members, more
+  than ``MAX_ZIP_UNCOMPRESSED`` bytes unpacked, a member that expands more than
+  ``MAX_ZIP_RATIO`` times, nested archives, and member names that would be paths outside the
+  archive. A bomb that lies about its sizes is caught by ``verify_zip_stream``, which inflates each
+  member at most to the size it declares (Python's zipfile never returns more) and checks the CRC.
+- File names are labels, never locations: ``display_name`` turns any name into a one-line base
+  name for messages and lineage; no code here or in ``etl`` joins a user-given name to a folder.
+- ``protect_cell``/``protect_frame``: text written to CSV or Excel that starts with ``=``, ``+``,
+  ``-``, ``@``, tab or carriage return gets a leading apostrophe, so a spreadsheet shows it as
+  text instead of running it as a formula (OWASP "CSV injection"). Every CSV/Excel writer of the
+  product calls ``protect_frame`` (today: ``servicemirror.backup``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2_000  # an .xlsx has 10-40 parts; a workbook with 500 sheets has ~1,100
+MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024  # all members together, unpacked
+MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb does 1,000x and more
+RATIO_FLOOR = 1024 * 1024  # small members may compress very well without harm
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MIXED_ENCODING = "servicemirror-cp1252-fallback"
+
+
+class UnsafeInput(ValueError):
+    """A file refused for safety (too big, a zip bomb, unsafe member names); one line."""
+
+
+def display_name(name: str | Path) -> str:
+    """A one-line base name for messages and lineage; never a path.
+
+    >>> display_name("../../etc/passwd.csv")
+    'passwd.csv'
+    >>> display_name("a\\nb.csv")
+    'a b.csv'
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    # control characters (newline, NUL, escape sequences) would break "one line on stderr"
+    base = re.sub(r"[\x00-\x1f\x7f]+", " ", base).strip()
+    return base[:200] or "upload"
+
+
+def check_size(path: Path, limit: int = MAX_UPLOAD_BYTES) -> int:
+    """The file's size in bytes; UnsafeInput when it is larger than ``limit``."""
+    size = Path(path).stat().st_size
+    if size > limit:
+        raise UnsafeInput(
+            f"{display_name(path)}: the file is {size / 2**20:.0f} MB; Service Mirror accepts "
+            f"uploads up to {limit / 2**20:.0f} MB. Export a single survey or period at a time."
+        )
+    return size
+
+
+def _unsafe_member(name: str) -> bool:
+    """True for member names that would point outside an extraction folder (we never extract)."""
+    if "\x00" in name or "\\" in name or re.match(r"^[A-Za-z]:", name):
+        return True
+    pure = PurePosixPath(name)
+    return pure.is_absolute() or ".." in pure.parts
+
+
+def check_zip(
+    path: Path,
+    *,
+    max_members: int = MAX_ZIP_MEMBERS,
+    max_total: int = MAX_ZIP_UNCOMPRESSED,
+    max_ratio: float = MAX_ZIP_RATIO,
+) -> list[str]:
+    """Check a zip/xlsx archive from its central directory only; returns the member names.
+
+    Raises UnsafeInput (one line) for too many members, too much unpacked data, a member with a
+    bomb-like compression ratio, a nested archive or an unsafe member name; ``zipfile.BadZipFile``
+    for a damaged archive (the caller words that one).
+    """
+    name = display_name(path)
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+    if len(infos) > max_members:
+        raise UnsafeInput(
+            f"{name}: the archive holds {len(infos):,} files (limit {max_members:,}); "
+            "this is not a survey export. Save the sheet again as .xlsx or CSV."
+        )
+    total = 0
+    for info in infos:
+        if _unsafe_member(info.filename):
+            raise UnsafeInput(
+                f"{name}: the archive contains a file with an unsafe name "
+                f"({display_name(info.filename)!r} points outside the archive); refused."
+            )
+        total += info.file_size
+        if total > max_total:
+            raise UnsafeInput(
+                f"{name}: the archive would unpack to more than {max_total / 2**20:.0f} MB "
+                "(a zip bomb or not a survey export); refused."
+            )
+        if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise UnsafeInput(
+                f"{name}: a file inside the archive expands {info.file_size / max(info.compress_size, 1):,.0f} "
+                f"times (limit {max_ratio:g}); this looks like a zip bomb and was refused."
+            )
+        if info.filename.lower().endswith((".zip", ".xlsx", ".gz", ".7z", ".rar")):
+            raise UnsafeInput(
+                f"{name}: the archive contains another archive ({display_name(info.filename)}); "
+                "upload the inner file itself."
+            )
+    return [info.filename for info in infos]
+
+
+def verify_zip_stream(path: Path, chunk: int = 1 << 20) -> None:
+    """Inflate every member at most to its declared size and check its CRC.
+
+    Catches archives whose central directory lies about sizes (the declared sizes were already
+    checked by ``check_zip``); zipfile stops at the declared size, so this never inflates more
+    than ``MAX_ZIP_UNCOMPRESSED``. Raises UnsafeInput for a damaged or lying archive.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                with zf.open(info) as member:
+                    while member.read(chunk):
+                        continue
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise UnsafeInput(
+            f"{display_name(path)}: the archive is damaged or inconsistent ({exc}); refused. "
+            "Save or export it again."
+        ) from None
+
+
+def protect_cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; else unchanged.
+
+    >>> protect_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> protect_cell(-3.5)
+    -3.5
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def protect_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with ``protect_cell`` applied to every text cell (numbers and dates stay numbers)."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out[column] = series.map(protect_cell, na_action="ignore").astype(object)
+    # a formula-looking header is as dangerous as a cell
+    out.columns = [protect_cell(str(c)) for c in out.columns]
+    return out
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 rejected as cp1252 (latin-1 where cp1252 has no character)."""
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+# registered once at import: ``codecs`` keeps handlers by name for the whole process
+codecs.register_error(MIXED_ENCODING, _cp1252_fallback)
