@@ -75,5 +75,11 @@ pages = [
         icon=":material/description:",
         url_path="report",
     ),
+    st.Page(
+        str(HERE / "pages" / "forum_package.py"),
+        title=i18n.t("page_forum_package", chosen),
+        icon=":material/outbox:",
+        url_path="forum-package",
+    ),
 ]
 st.navigation(pages).run()

@@ -603,6 +603,79 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Lavet med Servicespejlet. Sammenhæng, ikke årsag.",
         "en": "Made with Service Mirror. Association, not causation.",
     },
+    # --- Forum package page (pages/forum_package.py) ---
+    "page_forum_package": {"da": "Forumpakke", "en": "Forum package"},
+    "fp_title": {
+        "da": "Forumpakke: det her forlader biblioteket",
+        "en": "Forum package: this is what leaves the library",
+    },
+    "fp_intro": {
+        "da": "Forummet får kun opsummerede tal: antal, gennemsnit, spredning og summer, som "
+        "analysen skal bruge. Se præcis hvad pakken indeholder, før du henter filen og sender den.",
+        "en": "The forum gets summary figures only: counts, means, spreads and sums the analysis "
+        "needs. See exactly what the package holds before you download the file and send it.",
+    },
+    "fp_library": {"da": "Bibliotek", "en": "Library"},
+    "fp_periods": {"da": "Perioder", "en": "Periods"},
+    "fp_named_yes": {
+        "da": "Biblioteket har sagt ja til at blive vist med navn i forummet.",
+        "en": "The library has agreed to be shown by name in the forum.",
+    },
+    "fp_named_no": {
+        "da": "Biblioteket vises under et pseudonym i forummet (intet samtykke til navn).",
+        "en": "The library is shown under a pseudonym in the forum (no consent to be named).",
+    },
+    "fp_k": {
+        "da": "Medarbejdertal kun for grupper med mindst {k} svar; mindre grupper sendes kun med antal.",
+        "en": "Staff figures only for groups of at least {k}; smaller groups travel with their count only.",
+    },
+    "fp_contains": {"da": "Pakken indeholder", "en": "The package contains"},
+    "fp_never": {"da": "Pakken indeholder aldrig", "en": "The package never contains"},
+    "fp_never_list": {
+        "da": "enkeltsvar eller rækker, fritekstkommentarer, respondent-id'er eller deres hashværdier, "
+        "filial- og terminaldetaljer, baggrundsspørgsmål (alder, brugertype), medarbejdertal for "
+        "grupper under k.",
+        "en": "individual answers or rows, free-text comments, respondent ids or their hashes, "
+        "branch and terminal detail, segment questions (age, user type), staff figures of groups "
+        "below k.",
+    },
+    "fp_table_cells": {
+        "da": "Celler: antal, gennemsnit (0-100), spredning, kvadratsum, NPS-tællinger",
+        "en": "Cells: count, mean (0-100), sd, within sum of squares, NPS counts",
+    },
+    "fp_table_items": {
+        "da": "Spørgsmål: antal, gennemsnit, spredning pr. spørgsmål",
+        "en": "Items: count, mean, sd per question",
+    },
+    "fp_table_item_covariances": {
+        "da": "Kovarianser mellem trivselsspørgsmål (til Cronbachs alfa)",
+        "en": "Covariances between wellbeing items (for Cronbach's alpha)",
+    },
+    "fp_table_kiosk_days": {
+        "da": "Smiley-tryk pr. dag og knap",
+        "en": "Smiley presses per day and button",
+    },
+    "fp_table_facts": {
+        "da": "Nøgletal (besøg, årsværk ...)",
+        "en": "Library facts (visits, FTE ...)",
+    },
+    "fp_rows": {"da": "{n} rækker", "en": "{n} rows"},
+    "fp_hidden_cells": {
+        "da": "{n} medarbejderceller er skjult (under {k} svar) og sendes uden tal.",
+        "en": "{n} staff cells are hidden (under {k} answers) and travel without figures.",
+    },
+    "fp_download": {"da": "Hent forumpakken", "en": "Download the forum package"},
+    "fp_send": {
+        "da": "Send filen til forummets koordinator. Den indlæses med `servicemirror load` eller på "
+        "siden Indlæs.",
+        "en": "Send the file to the forum coordinator, who loads it with `servicemirror load` or on "
+        "the Upload page.",
+    },
+    "fp_no_data": {
+        "da": "Der er ingen data at pakke endnu. Indlæs bibliotekets undersøgelser først.",
+        "en": "There is no data to package yet. Load the library's surveys first.",
+    },
+    "fp_received": {"da": "Modtagne forumpakker", "en": "Forum packages received"},
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from servicemirror.etl.readers import generic, kiosk_presses
+from servicemirror.etl.readers import aggregates_template, generic, kiosk_presses
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ READERS: dict[str, Reader] = {
             kiosk_presses.detect_daily,
             kiosk_presses.read_daily,
             "Smiley-kiosk counts per terminal and day, one column per button",
+        ),
+        Reader(
+            aggregates_template.FORMAT,
+            aggregates_template.detect,
+            aggregates_template.read,
+            "Unit-level results in the Danish template (enhed, periode, spørgsmål, n, gennemsnit)",
         ),
     ]
 }

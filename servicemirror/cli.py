@@ -166,6 +166,57 @@ def cmd_undo(args) -> int:
     return 0
 
 
+def cmd_forum_package(args) -> int:
+    from servicemirror import forum
+
+    try:
+        package = forum.build_package(
+            _db(args), Path(args.out), library=args.library, periods=args.periods
+        )
+    except forum.ForumError as exc:
+        raise CommandError(str(exc)) from None
+    manifest = package.manifest
+    if args.json:
+        print_json({"file": str(args.out), **manifest})
+        return 0
+    lib = manifest["library"]
+    named = "may be named" if lib["consent_named"] else "shown under a pseudonym"
+    print(f"Forum package written to {args.out}")
+    print(f"  library {lib['display_name']} ({lib['library_key']}, {named} in the forum)")
+    print(
+        f"  periods {', '.join(manifest['periods'])}; "
+        f"staff figures only for groups of >= {manifest['k']}"
+    )
+    for name, spec in manifest["tables"].items():
+        print(f"  {name}: {spec['rows']} rows")
+    print(f"  never contains: {manifest['never_contains']}")
+    return 0
+
+
+def cmd_forum(args) -> int:
+    from servicemirror import forum
+
+    frame = forum.received(_db(args))
+    if args.json:
+        print_json(frame.to_dict(orient="records"))
+        return 0
+    if frame.empty:
+        print("No forum packages received yet. Load them with `servicemirror load FILE.zip`.")
+        return 0
+    grouped = frame.groupby(["upload_id", "library_key"], sort=False)
+    for (upload_id, _), part in grouped:
+        row = part.iloc[0]
+        periods = ", ".join(
+            f"{p}" if s == "active" else f"{p} ({s})"
+            for p, s in zip(part["period"], part["status"], strict=True)
+        )
+        print(
+            f"{upload_id:>5}  {row.display_name}  built {str(row.created_at)[:19]}  "
+            f"loaded {str(row.loaded_at)[:19]}  {row.file_name}: {periods}"
+        )
+    return 0
+
+
 def cmd_summary(args) -> int:
     pub = publish.published(_db(args))
     frame = publish.summary(pub)
@@ -496,6 +547,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("undo", cmd_undo, "Remove one upload completely (restores what it replaced).")
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+
+    p = add(
+        "forum-package",
+        cmd_forum_package,
+        "Write this library's aggregate-only forum package (k-checked, no rows, no comments).",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write the package (.zip)")
+    p.add_argument(
+        "--periods", nargs="+", metavar="PERIOD", help="only these periods (default all)"
+    )
+    p.add_argument("--library", help="the library, when the database holds more than one")
+    p.add_argument("--json", action="store_true", help="print the manifest as JSON")
+
+    p = add("forum", cmd_forum, "List the forum packages received: which library sent what, when.")
+    p.add_argument("--json", action="store_true")
 
     p = add(
         "summary",

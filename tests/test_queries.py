@@ -157,6 +157,80 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
                 "n": [3],
             }
         ),
+        **_forum_frames(),
+    }
+
+
+def _forum_frames() -> dict[str, pd.DataFrame]:
+    """Minimal frames for the forum package inserts (etl.load._write_package)."""
+    key = {"library_key": ["alfa"], "period": ["2023"]}
+    return {
+        "new_forum_packages": pd.DataFrame(
+            {
+                **key,
+                "package_version": [1],
+                "product_version": ["0.1.0"],
+                "created_at": [pd.Timestamp("2023-06-01")],
+                "instruments": ["forum-core-v1"],
+                "consent_named": [False],
+                "k": [5],
+            }
+        ),
+        "new_forum_library": pd.DataFrame({"library_key": ["alfa"], "consent_named": [True]}),
+        "new_forum_cells": pd.DataFrame(
+            {
+                **key,
+                "side": ["staff"],
+                "measure": ["wellbeing"],
+                "touchpoint": [""],
+                "n": [8],
+                "mean": [70.0],
+                "sd": [10.0],
+                "ss_within": [700.0],
+                "promoters": [None],
+                "detractors": [None],
+                "source": ["rows"],
+                "instrument": ["forum-core-v1"],
+            }
+        ),
+        "new_forum_items": pd.DataFrame(
+            {
+                **key,
+                "side": ["staff"],
+                "touchpoint": [""],
+                "item_code": ["core_w1"],
+                "n": [8],
+                "mean": [3.5],
+                "sd": [0.5],
+                "ss_within": [1.75],
+                "source": ["rows"],
+            }
+        ),
+        "new_forum_covariances": pd.DataFrame(
+            {
+                **key,
+                "scale": ["wellbeing"],
+                "n": [8],
+                "n_incomplete": [0],
+                "item_i": ["core_w1"],
+                "item_j": ["core_w1"],
+                "mean_i": [3.5],
+                "mean_j": [3.5],
+                "cov": [0.25],
+            }
+        ),
+        "new_forum_kiosk_days": pd.DataFrame(
+            {
+                **key,
+                "date": [pd.Timestamp("2023-05-01").date()],
+                "question": ["q"],
+                "button": [4],
+                "n": [3],
+            }
+        ),
+        "new_forum_facts": pd.DataFrame(
+            {**key, "name": ["visits"], "value": [1000.0], "source": ["package"]}
+        ),
     }
 
 

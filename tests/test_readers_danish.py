@@ -121,3 +121,95 @@ def test_kiosk_reexport_replaces_older_export(tmp_path):
     load.load_file(path, again)
     # the newer upload supplies every day it covers: 3 + 2 + 2 = 7, not 6 + 7
     assert int(_rows(path, "kiosk_daily")["n"].sum()) == 7
+
+
+# --------------------------------------------------------------------------- aggregates template
+
+AGGREGATES = FIXTURES / "aggregates"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "encoding", "bad_row"),
+    [("resultater_udfyldt.xlsx", "binary", 15), ("resultater_excel_cp1252.csv", "cp1252", 15)],
+)
+def test_aggregates_template(tmp_path, fixture, encoding, bad_row):
+    path = tmp_path / "a.duckdb"
+    report = load.load_file(path, AGGREGATES / fixture)
+    assert (report.format, report.encoding) == ("aggregates_template", encoding)
+    # 15 data rows: 12 pre-filled core rows (4 filled in, 8 skipped) + 3 Furesø rows, one of
+    # them (data row 15) with n "tolv"
+    assert report.records == 7
+    assert report.warnings[0] == "8 template rows without figures were skipped"
+    assert [(r["row"], r["column"], r["value"]) for r in report.rejected] == [
+        (bad_row, "n", "tolv")
+    ]
+    items = {i["item"]: i for i in report.items}
+    # core_w1: Egedal n 12 mean 3.9; Furesø n 8 mean 2.0 on "1-5 (1 = bedst)" -> 1 + 5 - 2 = 4.0;
+    # pooled (12 * 3.9 + 8 * 4.0) / 20 = 78.8 / 20 = 3.94
+    assert (items["core_w1"]["n"], items["core_w1"]["mean"]) == (20, pytest.approx(3.94))
+    # core_w2 from the distribution 1:0 2:1 3:3 4:5 5:3: n 12, mean (2 + 9 + 20 + 15) / 12 = 46/12
+    assert (items["core_w2"]["n"], items["core_w2"]["mean"]) == (12, pytest.approx(46 / 12))
+    assert (items["core_enps"]["n"], items["core_enps"]["mean"]) == (12, pytest.approx(7.5))
+    assert (items["core_sat"]["n"], items["core_sat"]["mean"]) == (150, pytest.approx(4.4))
+    own = items["jeg-er-stolt-af-mit-bibliotek"]
+    assert (own["construct"], own["n"], own["mean"]) == ("other", 8, pytest.approx(4.25))
+    # valid_responses of an aggregates upload = the sum of n: 12 + 12 + 12 + 150 + 8 + 8 = 202
+    assert report.valid_responses == 202
+    assert report.libraries == {"Egedal Bibliotekerne": 150, "Furesø Bibliotek": 8}
+    with db.reading(path) as con:
+        rows = con.execute(
+            "select item_code, respondent_type, sd, response_rate, distribution from aggregates "
+            "where library_key = 'egedal-bibliotekerne' order by item_code"
+        ).df()
+    by_item = rows.set_index("item_code")
+    # sd of the distribution: squared deviations from 46/12 sum to 9.6667, / 11 -> sd 0.93744
+    assert by_item.loc["core_w2", "sd"] == pytest.approx(0.937437, abs=1e-6)
+    assert by_item.loc["core_w2", "distribution"] == '{"1": 0, "2": 1, "3": 3, "4": 5, "5": 3}'
+    assert by_item.loc["core_w1", "response_rate"] == pytest.approx(0.8)  # "80%" / 0.8 in Excel
+    assert by_item.loc["core_sat", "respondent_type"] == "patron"  # pre-filled "borgere"
+    assert by_item.loc["core_w1", "respondent_type"] == "staff"
+
+
+def test_template_is_current_and_carries_core_items(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from servicemirror.etl import vocab
+    from servicemirror.etl.templates import make_template
+
+    shipped = make_template.TEMPLATE
+    rebuilt = make_template.build(tmp_path / "t.xlsx")
+    for workbook in (shipped, rebuilt):
+        book = CalamineWorkbook.from_path(str(workbook))
+        assert book.sheet_names == ["Resultater", "Kernespørgsmål", "Vejledning"]
+        results = book.get_sheet_by_name("Resultater").to_python()
+        assert results[0][:9] == [
+            "enhed",
+            "periode",
+            "spørgsmål",
+            "skala",
+            "n",
+            "gennemsnit",
+            "spredning",
+            "fordeling",
+            "svarprocent",
+        ]
+        core = book.get_sheet_by_name("Kernespørgsmål").to_python()
+        assert [row[0] for row in core[1:]] == [code for code, *_ in vocab.CORE_ITEMS]
+    # the committed file matches the script: same sheets and cells
+    shipped_cells = {
+        name: CalamineWorkbook.from_path(str(shipped)).get_sheet_by_name(name).to_python()
+        for name in ("Resultater", "Kernespørgsmål", "Vejledning")
+    }
+    rebuilt_cells = {
+        name: CalamineWorkbook.from_path(str(rebuilt)).get_sheet_by_name(name).to_python()
+        for name in ("Resultater", "Kernespørgsmål", "Vejledning")
+    }
+    assert shipped_cells == rebuilt_cells
+
+
+def test_empty_template_is_refused(tmp_path):
+    from servicemirror.etl.templates import make_template
+
+    blank = make_template.build(tmp_path / "tom.xlsx")
+    with pytest.raises(load.LoadRefused, match="no valid responses"):
+        load.load_file(tmp_path / "a.duckdb", blank)
