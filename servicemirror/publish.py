@@ -1,17 +1,32 @@
 """The one privacy layer: the table of cells that may be shown, built once per data version.
 
 Every output (pages, CLI, reports, exports, forum packages) reads cells from here and never from
-the raw tables, so the anonymity rule is applied in one place (ARCHITECTURE.md, Privacy rules):
-- a staff cell with fewer than k respondents shows no figure (k from settings, default 5, never
-  below 3); its count is shown so the manager knows why;
-- a hidden cell is left out of every statistic computed from the published table (library means
-  over periods, forum totals, correlations, slopes), so it cannot be solved for.
+the raw tables, so the anonymity rule is applied in one place (ARCHITECTURE.md, Privacy rules;
+the rules in plain words are in docs/privacy.md):
+
+1. **Threshold.** A staff cell (library or branch level) with fewer than k respondents shows no
+   figure (k from settings ``k_staff``, default 5, never below 3); its count stays so a manager
+   knows why. Patron comments have their own, higher threshold (``k_comments``).
+2. **Complementary suppression, solved once.** Where published cells add up to a published
+   total, a hidden part must not be recoverable by subtraction. Two such hierarchies exist:
+   the branches of a library (parent = the library cell, children = its branch cells) and the
+   services a staff measure is broken down by (parent = the overall cell, children = the
+   touchpoint cells). Within one library x period x measure, if any child is hidden, the part of
+   the parent not covered by visible children must hold at least k respondents AND consist of at
+   least two groups (two hidden children, or one hidden child plus the staff with no branch);
+   otherwise the next smallest visible child is hidden too, and if none is left the parent is
+   hidden. A hidden parent hides all its children, so it cannot be rebuilt from them either.
+3. **Derived figures only from visible cells.** Every figure over several cells (all periods of
+   a library, the forum across libraries, r, slopes, medians) is computed from the visible cells
+   only (:func:`all_periods`, :func:`forum_totals`, :func:`analysis_cells`); subtracting the
+   visible parts from such a figure gives nothing. A library-period whose staff cell is hidden is
+   therefore left out of every published statistic, and :func:`excluded` says which and why.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +36,45 @@ from servicemirror import db, queries
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 
 FIGURES = ["mean", "sd", "ss_within", "promoters", "detractors"]
+STAFF_OVERALL_MEASURES = ("wellbeing", "engagement", "enps")
+
+# why a staff cell is hidden: the rule (machine-readable) and the sentence shown to people
+RULE_K = "k"
+RULE_COMPLEMENTARY = "complementary"
+RULE_PARENT = "parent_hidden"
+
+
+def _reason(rule: str, k: int, level: str) -> str:
+    if rule == RULE_K:
+        return f"fewer than {k} staff respondents"
+    if rule == RULE_COMPLEMENTARY:
+        other = "branch" if level == "branch" else "service"
+        return (
+            f"hidden together with a smaller {other} so that it cannot be worked out by "
+            "subtraction from the total"
+        )
+    return "the total it belongs to is hidden"
 
 
 @dataclass(frozen=True)
 class Published:
-    """The publishable view of one data version."""
+    """The publishable view of one data version.
+
+    ``cells``: cells.sql columns + suppressed (bool), suppressed_reason (text or None),
+    suppressed_rule ('k' | 'complementary' | 'parent_hidden' | None).
+    ``branches``: staff_branch_cells.sql columns + the same three columns.
+    ``excluded``: library_key, period, measure, touchpoint, rule, reason: every library-level
+    staff cell that is hidden, i.e. every library-period left out of the published statistics.
+    """
 
     data_version: int
     k: int
-    cells: pd.DataFrame  # cells.sql columns + suppressed (bool) + suppressed_reason
+    cells: pd.DataFrame
     grid: pd.DataFrame  # library_key, display_name, consent_named, period
     settings: dict[str, str]
+    branches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    k_comments: int = 10
 
 
 def k_from_settings(settings: dict[str, str]) -> int:
@@ -40,30 +83,154 @@ def k_from_settings(settings: dict[str, str]) -> int:
     return max(K_MINIMUM, int(value)) if str(value).isdigit() else int(SETTING_DEFAULTS["k_staff"])
 
 
-def suppress(cells: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Blank every staff figure of a cell with fewer than k respondents and say why.
+def _blank(out: pd.DataFrame, hidden: pd.Series, rule: str, k: int, level: str) -> None:
+    """Mark ``hidden`` rows (not yet marked) with ``rule`` and blank their figures, in place."""
+    new = hidden & ~out["suppressed"]
+    if not new.any():
+        return
+    out.loc[new, "suppressed"] = True
+    out.loc[new, "suppressed_rule"] = rule
+    out.loc[new, "suppressed_reason"] = _reason(rule, k, level)
+    for col in FIGURES:
+        if col in out.columns:
+            out[col] = out[col].astype("float64").where(~new, np.nan)
+
+
+def suppress(cells: pd.DataFrame, k: int, level: str = "library") -> pd.DataFrame:
+    """Primary suppression only: blank every staff figure of a cell with fewer than k respondents.
 
     Patron cells are not suppressed by k (patrons are anonymous survey respondents, not a small
-    identifiable team); their comments have their own threshold elsewhere.
+    identifiable team); their comments have their own threshold (``k_comments``).
+    Adds suppressed (bool), suppressed_reason and suppressed_rule. :func:`protect` adds the
+    complementary suppression on top; :func:`build` uses that.
     """
     out = cells.copy()
-    hidden = (out["side"] == "staff") & (out["n"] < k)
-    out["suppressed"] = hidden
-    out["suppressed_reason"] = np.where(hidden, f"fewer than {k} staff respondents", None)
-    for col in FIGURES:
-        out[col] = out[col].astype("float64").where(~hidden, np.nan)
+    if "side" not in out.columns:
+        out["side"] = "staff"
+    out["suppressed"] = False
+    out["suppressed_reason"] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    out["suppressed_rule"] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    _blank(out, (out["side"] == "staff") & (out["n"] < k), RULE_K, k, level)
     return out
 
 
+def complete_group(parent_n: float, children_n: pd.Series, hidden: pd.Series, k: int):
+    """Complementary suppression for one total and its parts.
+
+    ``children_n`` and ``hidden`` are indexed alike. The unpublished part of the total is the
+    hidden children plus the rest no child covers (``parent_n`` minus all children, e.g. staff
+    with no branch). It must hold at least k respondents and at least two groups, else one group
+    could be read off as total minus visible parts. Hides the next smallest visible child until
+    that holds; when no visible child is left, the parent must be hidden.
+
+    Returns (set of child indices to hide in addition, whether to hide the parent).
+    """
+    hidden = hidden.astype(bool).copy()
+    rest = max(0.0, float(parent_n) - float(children_n.sum()))
+    added: set = set()
+    while hidden.any():
+        unpublished = float(children_n[hidden].sum()) + rest
+        groups = int(hidden.sum()) + (1 if rest > 0 else 0)
+        if unpublished >= k and groups >= 2:
+            return added, False
+        visible = children_n[~hidden]
+        if visible.empty:
+            return added, True
+        # the smallest visible child costs the least information; ties by order (stable)
+        nxt = visible.sort_values(kind="stable").index[0]
+        hidden[nxt] = True
+        added.add(nxt)
+    return added, False
+
+
+def protect(
+    cells: pd.DataFrame, branches: pd.DataFrame, k: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Primary and complementary suppression of library cells and branch cells together.
+
+    Solves rule 2 of the module docstring to a fixed point over both hierarchies (branches of a
+    library; services of a staff measure). Returns (cells, branches), each with suppressed,
+    suppressed_reason and suppressed_rule.
+    """
+    cells = suppress(cells, k, "library")
+    branches = suppress(branches, k, "branch")
+    staff = cells["side"] == "staff"
+    for _ in range(50):  # each pass only hides more; a handful of passes reach the fixed point
+        changed = False
+        # services (touchpoint cells) under a staff measure's overall cell
+        tp = cells[staff & (cells["touchpoint"] != "")]
+        for (lib, per, measure), children in tp.groupby(["library_key", "period", "measure"]):
+            parent = cells.index[
+                staff
+                & (cells["library_key"] == lib)
+                & (cells["period"] == per)
+                & (cells["measure"] == measure)
+                & (cells["touchpoint"] == "")
+            ]
+            if parent.empty:
+                continue  # no total to subtract from
+            changed |= _resolve(cells, parent[0], cells, children.index, k, "service")
+        # branches under the library's overall cell
+        for (lib, per, measure), children in branches.groupby(["library_key", "period", "measure"]):
+            parent = cells.index[
+                staff
+                & (cells["library_key"] == lib)
+                & (cells["period"] == per)
+                & (cells["measure"] == measure)
+                & (cells["touchpoint"] == "")
+            ]
+            if parent.empty:
+                continue
+            changed |= _resolve(cells, parent[0], branches, children.index, k, "branch")
+        if not changed:
+            break
+    return cells, branches
+
+
+def _resolve(parents: pd.DataFrame, p_idx, kids: pd.DataFrame, k_idx, k: int, level: str) -> bool:
+    """Apply complete_group to one total and its parts in place; True when anything was hidden."""
+    before = int(parents["suppressed"].sum()) + int(kids["suppressed"].sum())
+    if bool(parents.at[p_idx, "suppressed"]):
+        mask = kids.index.isin(k_idx)
+        _blank(kids, pd.Series(mask, index=kids.index), RULE_PARENT, k, level)
+    else:
+        add, hide_parent = complete_group(
+            parents.at[p_idx, "n"], kids.loc[k_idx, "n"], kids.loc[k_idx, "suppressed"], k
+        )
+        if add:
+            mask = kids.index.isin(list(add))
+            _blank(kids, pd.Series(mask, index=kids.index), RULE_COMPLEMENTARY, k, level)
+        if hide_parent:
+            mask = parents.index == p_idx
+            _blank(parents, pd.Series(mask, index=parents.index), RULE_COMPLEMENTARY, k, "library")
+    return int(parents["suppressed"].sum()) + int(kids["suppressed"].sum()) != before
+
+
+def _excluded_table(cells: pd.DataFrame) -> pd.DataFrame:
+    hidden = cells[(cells["side"] == "staff") & cells["suppressed"]]
+    cols = ["library_key", "period", "measure", "touchpoint", "rule", "reason"]
+    out = hidden.rename(columns={"suppressed_rule": "rule", "suppressed_reason": "reason"})
+    return out[cols].reset_index(drop=True)
+
+
 def build(con, settings: dict[str, str] | None = None) -> Published:
-    """Read the cells and settings through ``con`` and apply suppression."""
+    """Read the cells and settings through ``con`` and apply all suppression (rules 1 and 2)."""
     stored = dict(queries.run(con, "settings_all").itertuples(index=False))
     settings = dict(SETTING_DEFAULTS) | stored | (settings or {})
     k = k_from_settings(settings)
-    cells = suppress(queries.run(con, "cells"), k)
+    cells, branches = protect(queries.run(con, "cells"), queries.run(con, "staff_branch_cells"), k)
     grid = queries.run(con, "library_periods")
     version = int(queries.scalar(con, "meta_get", key="data_version") or 0)
-    return Published(version, k, cells, grid, settings)
+    return Published(
+        data_version=version,
+        k=k,
+        cells=cells,
+        grid=grid,
+        settings=settings,
+        branches=branches,
+        excluded=_excluded_table(cells),
+        k_comments=k_comments_from_settings(settings),
+    )
 
 
 _CACHE: dict[tuple[str, int], Published] = {}
@@ -149,21 +316,170 @@ def k_comments_from_settings(settings: dict[str, str]) -> int:
 def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
     """Keep only item answer counts that may be shown (``item_distribution.sql`` rows).
 
-    A staff distribution is kept only when the library x period staff group is published (some
-    staff cell of it is not suppressed) and at least k staff answered that very item, so a
-    distribution never describes fewer than k people. Patron rows are kept as they are.
+    A staff item's distribution is kept only when the library x period cell of the item's own
+    measure is published (so items cannot rebuild a cell hidden by the threshold or by
+    complementary suppression; items of a construct without a cell need the wellbeing cell) and
+    at least k staff answered that very item. Patron rows are kept as they are.
     """
-    staff = pub.cells[(pub.cells["side"] == "staff") & ~pub.cells["suppressed"]]
-    shown = set(zip(staff["library_key"], staff["period"], strict=True))
+    staff = pub.cells[(pub.cells["side"] == "staff") & (pub.cells["touchpoint"] == "")]
+    status = {
+        (r.library_key, r.period, r.measure): not bool(r.suppressed)
+        for r in staff[["library_key", "period", "measure", "suppressed"]].itertuples()
+    }
     is_staff = distribution["side"] == "staff"
-    group_ok = [
-        (lib, per) in shown
-        for lib, per in zip(distribution["library_key"], distribution["period"], strict=True)
-    ]
+    group_ok = []
+    for lib, per, construct in zip(
+        distribution["library_key"],
+        distribution["period"],
+        distribution.get("construct", pd.Series("wellbeing", index=distribution.index)),
+        strict=True,
+    ):
+        measure = "satisfaction" if construct == "touchpoint" else construct
+        shown = status.get((lib, per, measure))
+        if shown is None:
+            shown = status.get((lib, per, "wellbeing"), False)
+        group_ok.append(shown)
     keep = ~is_staff | (
-        pd.Series(group_ok, index=distribution.index) & (distribution["n_item"] >= pub.k)
+        pd.Series(group_ok, index=distribution.index, dtype=bool)
+        & (distribution["n_item"] >= pub.k)
     )
     return distribution[keep].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- derived figures
+
+
+def branch_cells(pub: Published, library_key: str | None = None) -> pd.DataFrame:
+    """Published staff branch cells (hidden ones keep their row, without figures).
+
+    Columns: library_key, branch_key, branch_name, period, measure, n, mean, sd, ss_within,
+    promoters, detractors, source, suppressed, suppressed_reason, suppressed_rule.
+    """
+    frame = pub.branches
+    if frame.empty:
+        return frame
+    if library_key is not None:
+        frame = frame[frame["library_key"] == library_key]
+    return frame.drop(columns=["side"], errors="ignore").reset_index(drop=True)
+
+
+def all_periods(
+    pub: Published, side: str = "staff", measure: str = "wellbeing", touchpoint: str = ""
+) -> pd.DataFrame:
+    """One figure per library over all its periods, from VISIBLE cells only (rule 3).
+
+    A period whose cell is hidden contributes nothing (neither n nor mean), so "all periods"
+    minus the visible periods leaves nothing to read. The mean is weighted by n.
+    Columns: library_key, n, mean, periods_used, periods_left_out.
+    """
+    cells = pub.cells[
+        (pub.cells["side"] == side)
+        & (pub.cells["measure"] == measure)
+        & (pub.cells["touchpoint"] == touchpoint)
+    ]
+    rows = []
+    for lib, part in cells.groupby("library_key"):
+        shown = part[~part["suppressed"] & part["mean"].notna()]
+        n = int(shown["n"].sum())
+        rows.append(
+            {
+                "library_key": lib,
+                "n": n,
+                "mean": float((shown["mean"] * shown["n"]).sum() / n) if n else np.nan,
+                "periods_used": len(shown),
+                "periods_left_out": len(part) - len(shown),
+            }
+        )
+    cols = ["library_key", "n", "mean", "periods_used", "periods_left_out"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def forum_totals(
+    pub: Published, side: str = "staff", measure: str = "wellbeing", touchpoint: str = ""
+) -> pd.DataFrame:
+    """The forum's figure per period across libraries, from VISIBLE library cells only (rule 3).
+
+    A hidden library is not in n, mean, median or quartiles, so the forum total minus the other
+    libraries gives nothing about it. ``mean`` is weighted by n (all respondents), ``median``,
+    ``q1``, ``q3`` are over libraries. Columns: period, n_libraries, n, mean, median, q1, q3,
+    libraries_left_out.
+    """
+    cells = pub.cells[
+        (pub.cells["side"] == side)
+        & (pub.cells["measure"] == measure)
+        & (pub.cells["touchpoint"] == touchpoint)
+    ]
+    rows = []
+    for per, part in cells.groupby("period"):
+        shown = part[~part["suppressed"] & part["mean"].notna()]
+        n = int(shown["n"].sum())
+        values = shown["mean"].astype(float)
+        rows.append(
+            {
+                "period": per,
+                "n_libraries": len(shown),
+                "n": n,
+                "mean": float((values * shown["n"]).sum() / n) if n else np.nan,
+                "median": float(values.median()) if len(shown) else np.nan,
+                "q1": float(values.quantile(0.25)) if len(shown) else np.nan,
+                "q3": float(values.quantile(0.75)) if len(shown) else np.nan,
+                "libraries_left_out": len(part) - len(shown),
+            }
+        )
+    cols = ["period", "n_libraries", "n", "mean", "median", "q1", "q3", "libraries_left_out"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def analysis_cells(
+    pub: Published, staff_measure: str = "wellbeing", patron_measure: str = "satisfaction"
+) -> pd.DataFrame:
+    """The only cells a published statistic (r, slopes, forum medians, ICC) may use (rule 3).
+
+    Staff: visible overall cells of ``staff_measure``; a library-period whose staff cell is
+    hidden is simply absent (see :func:`excluded` for which and why). Patron: every cell of
+    ``patron_measure`` (patron cells carry no staff information). Library keys, never names.
+
+    Columns: library, period, side, n, mean, ss_within, touchpoint (None = overall), source,
+    instrument.
+    """
+    c = pub.cells
+    staff = c[
+        (c["side"] == "staff")
+        & (c["measure"] == staff_measure)
+        & (c["touchpoint"] == "")
+        & ~c["suppressed"]
+    ]
+    patron = c[(c["side"] == "patron") & (c["measure"] == patron_measure)]
+    both = pd.concat([staff, patron], ignore_index=True)
+    both = both[both["mean"].notna()]
+    instrument = both["instrument"] if "instrument" in both.columns else None
+    return pd.DataFrame(
+        {
+            "library": both["library_key"].astype(str),
+            "period": both["period"].astype(str),
+            "side": both["side"],
+            "n": both["n"].astype(int),
+            "mean": both["mean"].astype(float),
+            "ss_within": both["ss_within"].astype(float),
+            "touchpoint": both["touchpoint"].where(both["touchpoint"] != "", None),
+            "source": both["source"],
+            "instrument": instrument,
+        }
+    ).reset_index(drop=True)
+
+
+def excluded(pub: Published, measure: str | None = "wellbeing") -> pd.DataFrame:
+    """Library-periods left out of the published statistics because a staff cell is hidden.
+
+    ``measure`` None lists every hidden library-level staff cell (all measures and services).
+    Columns: library_key, period, measure, touchpoint, rule ('k' | 'complementary' |
+    'parent_hidden'), reason (a sentence).
+    """
+    frame = pub.excluded
+    if frame.empty or measure is None:
+        return frame.reset_index(drop=True)
+    keep = (frame["measure"] == measure) & (frame["touchpoint"] == "")
+    return frame[keep].reset_index(drop=True)
 
 
 def pseudonym_letters(grid: pd.DataFrame, seed: int) -> dict[str, str]:
