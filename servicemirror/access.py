@@ -1,0 +1,219 @@
+"""Who is looking, and what they may see and do: everything asks :func:`current_principal`.
+
+Two ways to run (ARCHITECTURE.md):
+- **local** (default): one person on their own machine, no log-in, no network. They act as admin
+  and the dashboard says so in the sidebar.
+- **server** (``SERVICEMIRROR_MODE=server``): people sign in through Streamlit's built-in OpenID
+  Connect (``st.login``, configured by the host in ``.streamlit/secrets.toml``; the only outbound
+  call) or with a name and password from the local user file (:mod:`servicemirror.users`). The
+  user file gives the role either way; a signed-in identity that is not in it has no role.
+
+Roles: **admin** (uploads for any library, undo, users, settings, may switch real names on),
+**manager** of one library (the own library by name and in detail, e.g. patron comments; other
+libraries under pseudonyms unless they consented; uploads only for the own library), **forum**
+viewer (the anonymised view for meetings: consenting libraries by name, the rest under
+pseudonyms, no comments, no uploads).
+
+Naming happens after the cache, per viewer: cached results hold library keys only, and
+:func:`may_see_name` decides per request. This module never imports Streamlit (only dashboard/
+may): the dashboard registers how to read its browser session (``dashboard/signin.py`` calls
+:func:`read_sessions_with`), and the command line and the load path use the same rules.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from servicemirror import users
+
+MODE_ENV = "SERVICEMIRROR_MODE"
+MODES = ("local", "server")
+SESSION_KEY = "servicemirror_user"  # session state: the name signed in through the user file
+MAX_FAILURES = 5  # wrong passwords per user name before a pause
+LOCKOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person behind a request: display name, role, their library (managers only)."""
+
+    name: str
+    role: str
+    library_key: str | None = None
+    local: bool = False  # local single-user mode (no log-in)
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins upload for any library, undo, manage users and settings."""
+        return self.role == "admin"
+
+    @property
+    def is_manager(self) -> bool:
+        """A manager of ``library_key``."""
+        return self.role == "manager"
+
+
+LOCAL_ADMIN = Principal("local", "admin", None, local=True)
+
+
+@dataclass(frozen=True)
+class SessionIdentity:
+    """What a browser session says about its user, before any role is looked up.
+
+    ``sso_identity``: the e-mail (or preferred user name) when signed in through single
+    sign-on, else None. ``form_user``: the user-file name signed in with a password, else None.
+    """
+
+    sso_identity: str | None = None
+    form_user: str | None = None
+
+
+_override: Principal | None = None
+_session_reader: Callable[[], SessionIdentity] | None = None
+_failures: dict[str, list[float]] = {}
+_failures_lock = threading.Lock()
+
+
+def mode(environ: Mapping[str, str] | None = None) -> str:
+    """``local`` (default) or ``server``, from ``$SERVICEMIRROR_MODE``.
+
+    Any other value is refused rather than guessed: a typo must not open a server in local mode,
+    where everyone would be admin.
+    """
+    environ = os.environ if environ is None else environ
+    value = (environ.get(MODE_ENV) or "local").strip().lower()
+    if value not in MODES:
+        raise ValueError(f"{MODE_ENV}={value!r}: use 'local' or 'server'.")
+    return value
+
+
+@contextmanager
+def acting_as(principal: Principal | None) -> Iterator[None]:
+    """Test seam: make :func:`current_principal` return ``principal`` inside the block.
+
+    For unit tests of the per-viewer functions only; the dashboard tests use AppTest's
+    ``at.user`` stand-in for single sign-on and the user file for passwords.
+    """
+    global _override
+    before = _override
+    _override = principal
+    try:
+        yield
+    finally:
+        _override = before
+
+
+def read_sessions_with(reader: Callable[[], SessionIdentity] | None) -> None:
+    """Register how to read the current browser session (the dashboard does, at import)."""
+    global _session_reader
+    _session_reader = reader
+
+
+def _principal_of(user: users.User) -> Principal:
+    return Principal(user.username, user.role, user.library_key)
+
+
+def current_principal(environ: Mapping[str, str] | None = None) -> Principal | None:
+    """Who is asking: the local admin, the signed-in user with their role, or None.
+
+    In server mode the role always comes from the user file, read on every call so that
+    ``servicemirror users remove`` takes effect on the next click.
+    """
+    if _override is not None:
+        return _override
+    if mode(environ) == "local":
+        return LOCAL_ADMIN
+    if _session_reader is None:
+        return None  # server mode outside a browser session: nobody is signed in
+    session = _session_reader()
+    known = users.read(users.users_path(environ))
+    if session.sso_identity is not None:
+        user = known.get(users.normalise(session.sso_identity))
+        return _principal_of(user) if user is not None else None
+    user = known.get(users.normalise(session.form_user)) if session.form_user else None
+    # a password session ends when the user's password was taken away (sign-on only now)
+    return _principal_of(user) if user is not None and user.password_hash else None
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def may_upload(principal: Principal | None, library_key: str | None = None) -> bool:
+    """Whether ``principal`` may upload data for ``library_key``.
+
+    ``library_key`` None asks whether they may upload at all (show the upload page): admins and
+    managers. For a named library: admins any, a manager only the own library.
+    """
+    if principal is None or principal.role not in ("admin", "manager"):
+        return False
+    if principal.is_admin or library_key is None:
+        return True
+    return principal.library_key == library_key
+
+
+def may_administer(principal: Principal | None) -> bool:
+    """Undo uploads, manage users, change settings: admins only."""
+    return principal is not None and principal.is_admin
+
+
+def may_see_name(
+    principal: Principal | None, library_key: str, consent_named: bool, show_names: bool = False
+) -> bool:
+    """Whether this viewer sees ``library_key`` by its real name.
+
+    Consenting libraries: everyone. A manager: also the own library. An admin: all libraries
+    when they switched names on (``show_names``); nobody else can switch them on.
+    """
+    if consent_named:
+        return True
+    if principal is None:
+        return False
+    if principal.is_admin:
+        return bool(show_names)
+    return principal.is_manager and principal.library_key == library_key
+
+
+def may_see_detail(principal: Principal | None, library_key: str, show_names: bool = True) -> bool:
+    """Patron comments and other library-only detail: the library's own manager, or an admin.
+
+    For an admin the page passes its names switch as ``show_names``: an admin showing the
+    dashboard to a meeting (names off) shows no comments either. Forum viewers: never.
+    """
+    if principal is None:
+        return False
+    if principal.is_admin:
+        return bool(show_names)
+    return principal.is_manager and principal.library_key == library_key
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+def _locked(username: str) -> bool:
+    now = time.monotonic()
+    with _failures_lock:
+        recent = [t for t in _failures.get(username, []) if now - t < LOCKOUT_SECONDS]
+        _failures[username] = recent
+        return len(recent) >= MAX_FAILURES
+
+
+def check_password(username: str, password: str, environ: Mapping[str, str] | None = None):
+    """The user if the password is right and the name is not paused after repeated failures.
+
+    Failures are counted per user name across sessions (a new browser tab does not reset them):
+    after MAX_FAILURES wrong passwords in LOCKOUT_SECONDS the name is refused for that long.
+    Returns (user or None, paused: bool).
+    """
+    name = users.normalise(username)
+    if _locked(name):
+        return None, True
+    user = users.verify(users.users_path(environ), name, password)
+    if user is None:
+        with _failures_lock:
+            _failures.setdefault(name, []).append(time.monotonic())
+    return user, False
