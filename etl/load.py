@@ -26,6 +26,7 @@ from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
+from servicemirror.etl.readers.forum_package import PackageResult
 from servicemirror.etl.registry import READERS
 
 RESPONDENT_TYPES = ("staff", "patron")
@@ -89,6 +90,7 @@ class _Prepared:
     new_libraries: pd.DataFrame
     new_branches: pd.DataFrame
     new_items: pd.DataFrame
+    package: PackageResult | None = None  # a forum package: stored by _write_package
 
 
 # --------------------------------------------------------------------------- public API
@@ -162,6 +164,8 @@ def prepare(
         result = reader.read(path, sniffed, None)
     except ReadError as exc:
         raise LoadRefused(str(exc)) from None
+    if isinstance(result, PackageResult):
+        return _prepare_package(result, path, (respondent_type, library, period))
     state = _database_state(db_path)
     return _resolve(result, state, path, respondent_type, library, period, include_staff_text)
 
@@ -425,6 +429,61 @@ def _resolve(
         new_libraries=libraries.new_libraries(),
         new_branches=libraries.new_branches(),
         new_items=new_items,
+    )
+
+
+def _prepare_package(result: PackageResult, path: Path, forced: tuple) -> _Prepared:
+    """A verified forum package ready to store: it names its own library, periods and items."""
+    if any(forced):
+        raise LoadRefused(
+            f"{path.name}: a forum package names its own library, periods and respondent types; "
+            "load it without --as, --library or --period."
+        )
+    library = result.manifest["library"]
+    rows = sum(len(t) for t in result.tables.values())
+    report = LoadReport(
+        file=path.name,
+        format=result.format,
+        encoding=None,
+        records=rows,
+        valid_responses=rows,
+        libraries={str(library.get("display_name") or library["library_key"]): rows},
+        warnings=list(result.warnings),
+        message=(
+            f"forum package from {library.get('display_name') or library['library_key']}, "
+            f"periods {', '.join(map(str, result.manifest['periods']))}, built "
+            f"{result.manifest['created_at']}"
+        ),
+    )
+    items = result.tables["items"].drop_duplicates("item_code")
+    new_items = pd.DataFrame(
+        {
+            "item_code": items["item_code"],
+            "construct": items["construct"],
+            "text_da": None,
+            "text_en": None,
+            "scale_min": items["scale_min"],
+            "scale_max": items["scale_max"],
+            "touchpoint": items["touchpoint"].where(items["construct"] == "touchpoint", None),
+            "core": items["instrument_id"] == "forum-core-v1",
+            "instrument_id": items["instrument_id"],
+        }
+    )
+    empty = pd.DataFrame()
+    return _Prepared(
+        report=report,
+        sha256=_sha256(path),
+        kind="forum_package",
+        instrument=result.instrument,
+        responses=empty,
+        answers=empty,
+        comments=empty,
+        aggregates=empty,
+        kiosk=empty,
+        new_libraries=empty,
+        new_branches=empty,
+        new_items=new_items,
+        package=result,
     )
 
 
@@ -990,6 +1049,13 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         con.register("new_kiosk", prepared.kiosk)
         queries.execute(con, "insert_kiosk", upload_id=upload_id)
         con.unregister("new_kiosk")
+    if prepared.package is not None:
+        replaced = _write_package(con, prepared.package, upload_id)
+        if replaced:
+            report.warnings.append(
+                f"{replaced} library-period part(s) of earlier forum packages are replaced "
+                "(undo this upload to bring them back)"
+            )
     report.superseded = superseded
     if superseded:
         report.warnings.append(
@@ -1016,6 +1082,51 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     )
     _test_pause("before-commit")
     return upload_id
+
+
+# package table -> (registered frame name, insert query)
+_PACKAGE_INSERTS = {
+    "cells": ("new_forum_cells", "insert_forum_cells"),
+    "items": ("new_forum_items", "insert_forum_items"),
+    "item_covariances": ("new_forum_covariances", "insert_forum_covariances"),
+    "kiosk_days": ("new_forum_kiosk_days", "insert_forum_kiosk_days"),
+    "facts": ("new_forum_facts", "insert_forum_facts"),
+}
+
+
+def _write_package(con, package: PackageResult, upload_id: int) -> int:
+    """Store a forum package: its library and consent, then every table, superseding older parts.
+
+    Older packages' rows for the same library x period are marked ``superseded_by`` (undo brings
+    them back); the newest package decides the library's consent to be named. Returns how many
+    library x period parts of earlier packages were replaced.
+    """
+    library = package.manifest["library"]
+    frame = pd.DataFrame(
+        {
+            "library_key": [library["library_key"]],
+            "display_name": [library.get("display_name") or library["library_key"]],
+            "municipality": [library.get("municipality")],
+            "aliases": [[library.get("display_name") or library["library_key"]]],
+            "consent_named": [bool(library.get("consent_named", False))],
+        }
+    )
+    con.register("new_libraries", frame)
+    queries.execute(con, "insert_new_libraries")
+    con.unregister("new_libraries")
+    con.register("new_forum_library", frame[["library_key", "consent_named"]])
+    queries.execute(con, "update_library_consent")
+    con.unregister("new_forum_library")
+    con.register("new_forum_packages", package.parts())
+    replaced = int(queries.scalar(con, "count_superseded_packages") or 0)
+    queries.script(con, "supersede_forum_package", upload_id=upload_id)
+    queries.execute(con, "insert_forum_packages", upload_id=upload_id)
+    con.unregister("new_forum_packages")
+    for table, (frame_name, query) in _PACKAGE_INSERTS.items():
+        con.register(frame_name, package.tables[table])
+        queries.execute(con, query, upload_id=upload_id)
+        con.unregister(frame_name)
+    return replaced
 
 
 def _seed_core_items(con) -> None:

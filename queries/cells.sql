@@ -8,6 +8,10 @@
 -- `instrument` names the questionnaire(s) behind a cell: 'forum-core-v1' when only forum core items
 -- were used, else the instrument ids joined by '+' ('unknown' for items without one); libraries
 -- are compared with each other only on a shared instrument (STATISTICS.md §1b).
+-- Forum packages (schema version 2): a package carries the cells its library published, so on a
+-- forum installation they are taken as they are (same n, mean, sd, ss_within and NPS counts as the
+-- library computed; `source` stays the library's). Precedence per cell: rows, then a package, then
+-- aggregates; superseded package parts and undone uploads never count.
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
 with current_responses as (
@@ -38,20 +42,34 @@ person as (
     from scored
     group by library_key, period, side, measure, touchpoint, response_id
 ),
+-- Cell sums are exact: person scores are rounded to 12 decimals and summed as DECIMAL, so a
+-- cell's n, mean and ss_within are the same bits whatever order its rows arrive in (this database
+-- or another, e.g. the library's own installation behind a forum package). Floating-point
+-- avg/var_samp depend on that order in the last bit, and the multilevel optimiser magnifies a
+-- last-bit difference to ~1e-6 (docs/forum.md). ss_within = sum((x - m)^2) around the cell mean m
+-- rounded to 12 decimals: exact up to n * (m - mean)^2 < n * 1e-24.
+person_x as (
+    select *,
+           score::decimal(18, 12) as x,
+           (sum(score::decimal(18, 12)) over cell / count(*) over cell)::decimal(18, 12) as m
+    from person
+    window cell as (partition by library_key, period, side, measure, touchpoint)
+),
 from_rows as (
     select library_key, period, side, measure, touchpoint,
            count(*) as n,
            case when measure in ('nps', 'enps')
                 then (sum(promoter) - sum(detractor)) * 100.0 / count(*)
-                else avg(score) end as mean,
-           case when measure in ('nps', 'enps') then null else stddev_samp(score) end as sd,
+                else sum(x)::double / count(*) end as mean,
+           case when measure in ('nps', 'enps') or count(*) < 2 then null
+                else sqrt(sum((x - m) * (x - m))::double / (count(*) - 1)) end as sd,
            case when measure in ('nps', 'enps') then null
-                else coalesce(var_samp(score) * (count(*) - 1), 0) end as ss_within,
+                else sum((x - m) * (x - m))::double end as ss_within,
            case when measure in ('nps', 'enps') then sum(promoter) end as promoters,
            case when measure in ('nps', 'enps') then sum(detractor) end as detractors,
            'rows' as source,
            string_agg(distinct instrument, '+' order by instrument) as instrument
-    from person
+    from person_x
     group by library_key, period, side, measure, touchpoint
 ),
 agg_items as (
@@ -85,13 +103,32 @@ from_aggregates as (
     -- a vendor's eNPS arrives as a mean on 0-10, which is not an NPS: keep it out
     where measure not in ('nps', 'enps')
     group by library_key, period, side, measure, touchpoint
+),
+from_packages as (
+    select f.library_key, f.period, f.side, f.measure, f.touchpoint, f.n, f.mean, f.sd, f.ss_within,
+           f.promoters, f.detractors, f.source, f.instrument
+    from forum_cells f
+    join uploads u using (upload_id)
+    where f.superseded_by is null and u.status = 'active'
 )
 select * from from_rows
+union all
+select p.* from from_packages p
+where not exists (
+    select 1 from from_rows r
+    where r.library_key = p.library_key and r.period = p.period and r.side = p.side
+      and r.measure = p.measure and r.touchpoint = p.touchpoint
+)
 union all
 select a.* from from_aggregates a
 where not exists (
     select 1 from from_rows r
     where r.library_key = a.library_key and r.period = a.period and r.side = a.side
       and r.measure = a.measure and r.touchpoint = a.touchpoint
+)
+and not exists (
+    select 1 from from_packages p
+    where p.library_key = a.library_key and p.period = a.period and p.side = a.side
+      and p.measure = a.measure and p.touchpoint = a.touchpoint
 )
 order by library_key, period, side, measure, touchpoint

@@ -3,6 +3,7 @@
 with periods as (
     select distinct period from responses
     union select distinct period from aggregates
+    union select distinct period from forum_cells
 )
 select l.library_key, l.display_name, l.consent_named, p.period
 from libraries l cross join periods p

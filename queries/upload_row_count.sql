@@ -6,3 +6,7 @@ select
     + (select count(*) from aggregates where upload_id = $upload_id)
     + (select count(*) from kiosk_counts where upload_id = $upload_id)
     + (select count(*) from library_facts where upload_id = $upload_id)
+    + (select count(*) from forum_cells where upload_id = $upload_id)
+    + (select count(*) from forum_items where upload_id = $upload_id)
+    + (select count(*) from forum_item_covariances where upload_id = $upload_id)
+    + (select count(*) from forum_kiosk_days where upload_id = $upload_id)

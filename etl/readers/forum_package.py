@@ -1,0 +1,335 @@
+"""Reader for the forum package: one library's aggregate-only export for the forum (issue 7).
+
+A package is ONE zip file holding ``manifest.json`` and one Parquet file per table (see
+:data:`TABLES`; docs/forum.md explains every column). This module defines the format and reads
+and checks a package; it never writes to a database (``etl.load`` does) and never builds one
+(``servicemirror.forum`` does). A package is recognised by its content, not its file name.
+
+Checks before anything is loaded, each refusing the whole file with one line:
+- the zip holds ``manifest.json`` with our format marker and nothing but the listed tables;
+- the package version is one this Service Mirror reads (older and newer ones say so);
+- every table's sha256 and row count match the manifest, and its columns are the expected ones;
+- every row belongs to the manifest's library and periods;
+- no staff cell below the package's k (or below 3, whatever the package says) carries a figure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from servicemirror.etl.readers.base import ReadError, ReadResult
+
+FORMAT = "forum_package"
+MARKER = "servicemirror-forum-package"
+MANIFEST = "manifest.json"
+PACKAGE_VERSION = 1
+# Package versions this Service Mirror reads. Version 0 was the pre-release layout without
+# checksums: it cannot be verified, so it is refused with a request to export again.
+READABLE_VERSIONS = frozenset({1})
+K_FLOOR = 3  # never accept a package that claims a threshold below the product's minimum
+
+_STR = pa.string()
+_F64 = pa.float64()
+_I64 = pa.int64()
+
+# table name -> Arrow schema. Only what the analysis needs; no rows, comments or respondent ids.
+TABLES: dict[str, pa.Schema] = {
+    # the cells the library's publication layer shows (cells.sql columns); suppressed staff cells
+    # carry n only. passives = n - promoters - detractors (NPS/eNPS cells only).
+    "cells": pa.schema(
+        [
+            ("library_key", _STR),
+            ("period", _STR),
+            ("side", _STR),
+            ("measure", _STR),
+            ("touchpoint", _STR),
+            ("n", _I64),
+            ("mean", _F64),
+            ("sd", _F64),
+            ("ss_within", _F64),
+            ("promoters", _I64),
+            ("passives", _I64),
+            ("detractors", _I64),
+            ("source", _STR),
+            ("instrument", _STR),
+            ("suppressed", pa.bool_()),
+            ("suppressed_reason", _STR),
+        ]
+    ),
+    # item-level sufficient statistics on the item's own scale
+    "items": pa.schema(
+        [
+            ("library_key", _STR),
+            ("period", _STR),
+            ("side", _STR),
+            ("touchpoint", _STR),
+            ("item_code", _STR),
+            ("construct", _STR),
+            ("scale_min", _F64),
+            ("scale_max", _F64),
+            ("instrument_id", _STR),
+            ("n", _I64),
+            ("mean", _F64),
+            ("sd", _F64),
+            ("ss_within", _F64),
+            ("source", _STR),
+        ]
+    ),
+    # complete-respondent item means and covariances per staff scale (Cronbach's alpha), n >= k
+    "item_covariances": pa.schema(
+        [
+            ("library_key", _STR),
+            ("period", _STR),
+            ("scale", _STR),
+            ("n", _I64),
+            ("n_incomplete", _I64),
+            ("item_i", _STR),
+            ("item_j", _STR),
+            ("mean_i", _F64),
+            ("mean_j", _F64),
+            ("cov", _F64),
+        ]
+    ),
+    "kiosk_days": pa.schema(
+        [
+            ("library_key", _STR),
+            ("period", _STR),
+            ("date", pa.date32()),
+            ("question", _STR),
+            ("button", _I64),
+            ("n", _I64),
+        ]
+    ),
+    "facts": pa.schema(
+        [
+            ("library_key", _STR),
+            ("period", _STR),
+            ("name", _STR),
+            ("value", _F64),
+            ("source", _STR),
+        ]
+    ),
+}
+STAFF_FIGURES = ["mean", "sd", "ss_within", "promoters", "passives", "detractors"]
+
+
+@dataclass
+class PackageResult(ReadResult):
+    """A read and verified package: the manifest and one DataFrame per table of :data:`TABLES`."""
+
+    manifest: dict = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def parts(self) -> pd.DataFrame:
+        """One registry row per library x period the package covers (forum_packages columns)."""
+        m = self.manifest
+        created = pd.Timestamp(m["created_at"]).tz_localize(None) if m.get("created_at") else None
+        return pd.DataFrame(
+            {
+                "library_key": m["library"]["library_key"],
+                "period": [str(p) for p in m["periods"]],
+                "package_version": int(m["package_version"]),
+                "product_version": str(m.get("product_version") or ""),
+                "created_at": created,
+                "instruments": "+".join(m.get("instruments") or []),
+                "consent_named": bool(m["library"].get("consent_named", False)),
+                "k": int(m["k"]),
+            }
+        )
+
+
+def table_bytes(frame: pd.DataFrame, name: str) -> bytes:
+    """One table as Parquet bytes with the fixed schema of :data:`TABLES` (columns in order)."""
+    schema = TABLES[name]
+    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of a table's bytes (the manifest's checksum)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _zip_names(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.namelist()
+    except zipfile.BadZipFile:
+        return []
+
+
+def detect(sniffed, path: Path) -> float:
+    """1.0 for a zip whose manifest carries the forum-package marker, else 0."""
+    if sniffed.kind != "zip" or MANIFEST not in _zip_names(path):
+        return 0.0
+    with zipfile.ZipFile(path) as zf:
+        head = zf.read(MANIFEST)[:4096]
+    return 1.0 if MARKER.encode() in head else 0.0
+
+
+def read(path: Path, sniffed=None, options=None) -> PackageResult:
+    """Read and verify a package; ReadError (one line) when anything does not match."""
+    path = Path(path)
+    manifest, tables = read_package(path)
+    rows = sum(len(t) for t in tables.values())
+    result = PackageResult(
+        path=path,
+        format=FORMAT,
+        encoding="binary",
+        instrument="+".join(manifest.get("instruments") or []) or None,
+        records=rows,
+        manifest=manifest,
+        tables=tables,
+    )
+    return result
+
+
+def read_package(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The manifest and tables of a package file, after every check in the module docstring."""
+    path = Path(path)
+    name = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ReadError(f"{name}: not a forum package (not a readable zip file).") from None
+    with zf:
+        names = zf.namelist()
+        if MANIFEST not in names:
+            raise ReadError(f"{name}: not a forum package (no {MANIFEST} inside).")
+        manifest = _manifest(zf.read(MANIFEST), name)
+        listed = {spec["file"]: table for table, spec in manifest["tables"].items()}
+        extra = sorted(set(names) - set(listed) - {MANIFEST})
+        if extra:
+            raise ReadError(
+                f"{name}: the package holds files its manifest does not list ({', '.join(extra)}); "
+                "refused. Ask the library to build the package again with `servicemirror forum-package`."
+            )
+        tables = {}
+        for table, spec in manifest["tables"].items():
+            if spec["file"] not in names:
+                raise ReadError(
+                    f"{name}: table {table} ({spec['file']}) is missing; the file is incomplete. "
+                    "Ask the library to send it again."
+                )
+            data = zf.read(spec["file"])
+            if sha256(data) != spec.get("sha256"):
+                raise ReadError(
+                    f"{name}: checksum mismatch in table {table}; the file was changed or damaged "
+                    "after the library built it. Ask the library to send it again."
+                )
+            tables[table] = _table(data, table, spec, name)
+    _check_content(manifest, tables, name)
+    return manifest, tables
+
+
+def _manifest(raw: bytes, name: str) -> dict:
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ReadError(f"{name}: the package manifest is not valid JSON; refused.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MARKER:
+        raise ReadError(f"{name}: not a Service Mirror forum package (unknown manifest).")
+    version = manifest.get("package_version")
+    if not isinstance(version, int):
+        raise ReadError(f"{name}: the manifest has no package version; refused.")
+    if version > PACKAGE_VERSION:
+        raise ReadError(
+            f"{name}: package version {version} is newer than this Service Mirror reads "
+            f"({PACKAGE_VERSION}); update Service Mirror on the forum installation."
+        )
+    if version not in READABLE_VERSIONS:
+        made_by = manifest.get("product_version") or "an older Service Mirror"
+        raise ReadError(
+            f"{name}: package version {version} (made by {made_by}) is too old to be verified "
+            f"(this Service Mirror reads version {min(READABLE_VERSIONS)}-{PACKAGE_VERSION}); "
+            "ask the library to update and run `servicemirror forum-package` again."
+        )
+    missing = [
+        key for key in ("library", "periods", "k", "tables", "created_at") if key not in manifest
+    ]
+    if missing or not isinstance(manifest.get("tables"), dict):
+        raise ReadError(f"{name}: the manifest lacks {', '.join(missing) or 'tables'}; refused.")
+    unknown = sorted(set(manifest["tables"]) - set(TABLES))
+    absent = sorted(set(TABLES) - set(manifest["tables"]))
+    if unknown or absent:
+        raise ReadError(
+            f"{name}: the manifest lists tables {', '.join(unknown) or '-'} this Service Mirror "
+            f"does not know and lacks {', '.join(absent) or '-'}; refused."
+        )
+    if not isinstance(manifest["library"], dict) or not manifest["library"].get("library_key"):
+        raise ReadError(f"{name}: the manifest names no library; refused.")
+    return manifest
+
+
+def _table(data: bytes, table: str, spec: dict, name: str) -> pd.DataFrame:
+    try:
+        arrow = pq.read_table(pa.BufferReader(data))
+    except pa.ArrowException as exc:
+        raise ReadError(f"{name}: table {table} cannot be read ({exc}); refused.") from None
+    expected = TABLES[table]
+    if arrow.schema.names != expected.names:
+        raise ReadError(
+            f"{name}: table {table} has columns {', '.join(arrow.schema.names)}, expected "
+            f"{', '.join(expected.names)}; refused."
+        )
+    if arrow.num_rows != spec.get("rows"):
+        raise ReadError(
+            f"{name}: table {table} has {arrow.num_rows} rows, the manifest says {spec.get('rows')}; refused."
+        )
+    # the fixed schema again, so an all-null column still has its type (int64 stays nullable)
+    frame = arrow.cast(expected).to_pandas(types_mapper=_nullable)
+    return frame
+
+
+def _nullable(arrow_type: pa.DataType):
+    """Arrow -> pandas dtypes that keep nulls in integer columns (no float round trip)."""
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    return None
+
+
+def _check_content(manifest: dict, tables: dict[str, pd.DataFrame], name: str) -> None:
+    library = manifest["library"]["library_key"]
+    periods = {str(p) for p in manifest["periods"]}
+    for table, frame in tables.items():
+        if frame.empty:
+            continue
+        others = set(frame["library_key"]) - {library}
+        if others:
+            raise ReadError(
+                f"{name}: table {table} holds rows of other libraries ({', '.join(sorted(others))}); "
+                "a package is one library's. Refused."
+            )
+        outside = set(frame["period"]) - periods
+        if outside:
+            raise ReadError(
+                f"{name}: table {table} holds periods the manifest does not list "
+                f"({', '.join(sorted(outside))}); refused."
+            )
+    k = max(K_FLOOR, int(manifest["k"]))
+    cells = tables["cells"]
+    staff_small = cells[(cells["side"] == "staff") & (cells["n"] < k)]
+    if staff_small[STAFF_FIGURES].notna().any().any():
+        raise ReadError(
+            f"{name}: the package shows staff figures for a group of fewer than {k} respondents; "
+            "it breaks the anonymity rule and is refused. Tell the library."
+        )
+    for table in ("items", "item_covariances"):
+        frame = tables[table]
+        side = frame["side"] if "side" in frame.columns else pd.Series("staff", index=frame.index)
+        if ((side == "staff") & (frame["n"] < k)).any():
+            raise ReadError(
+                f"{name}: table {table} describes a staff group of fewer than {k} respondents; "
+                "it breaks the anonymity rule and is refused. Tell the library."
+            )
