@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from servicemirror.etl.readers import aggregates_template, generic, kiosk_presses
+from servicemirror.etl.readers import aggregates_template, forum_package, generic, kiosk_presses
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,12 @@ READERS: dict[str, Reader] = {
             aggregates_template.detect,
             aggregates_template.read,
             "Unit-level results in the Danish template (enhed, periode, spørgsmål, n, gennemsnit)",
+        ),
+        Reader(
+            forum_package.FORMAT,
+            forum_package.detect,
+            forum_package.read,
+            "Forum package (one library's aggregate-only export for the forum)",
         ),
     ]
 }
