@@ -24,6 +24,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls
 DELIMITERS = [",", ";", "\t", "|"]
 
+# the delimiter sniff parses the first CHUNK with the csv module, whose default field limit
+# (131,072 characters) made a 300,000-character comment crash the load; the sample can never
+# hold a longer field than the chunk itself, so that is the limit (raised only, never lowered)
+csv.field_size_limit(max(csv.field_size_limit(), 2 * CHUNK))
+
 
 @dataclass
 class Sniffed:

@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +25,11 @@ EXPECTED_ERRORS = (LoadRefused, ReadError, db.DatabaseError, FileNotFoundError)
 
 class CommandError(Exception):
     """A problem a command reports in one line (exit 1)."""
+
+
+def one_line(message) -> str:
+    """The message on one line: a file name may carry a newline or control characters."""
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", str(message))
 
 
 def _db(args) -> Path:
@@ -106,7 +112,7 @@ def cmd_load(args) -> int:
                 "items": [],
                 "warnings": [],
             }
-            print(str(exc), file=sys.stderr)
+            print(one_line(exc), file=sys.stderr)
         reports.append(report)
         if not args.json and report["status"] != "refused":
             _print_load_report(report)
@@ -681,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (CommandError, *EXPECTED_ERRORS) as exc:
-        print(f"servicemirror {args.command}: {exc}", file=sys.stderr)
+        print(one_line(f"servicemirror {args.command}: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
