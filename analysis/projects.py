@@ -96,7 +96,7 @@ class DidResult:
     ci_high: float | None = None
     p: float | None = None
     se: float | None = None
-    df: int | None = None
+    df: float | None = None
     p_min: float | None = None
     method: str = METHOD
     periods_before: int = 0
@@ -209,30 +209,25 @@ def panel_from_cells(cells: pd.DataFrame, side: str, measure: str, touchpoint: s
     )
 
 
-def _twfe(panel: pd.DataFrame, treated: str, post: set[str]) -> tuple[float, float]:
-    """TWFE delta and its patron-sampling variance sum(w^2 var) for one (pseudo-)treated library.
+def _twfe(lib: np.ndarray, per: np.ndarray, y: np.ndarray, var: np.ndarray, d: np.ndarray):
+    """TWFE delta and its patron-sampling variance sum(w^2 var), from integer-coded cells.
 
-    delta is linear in the cell means, delta = w . y, with w the D row of the design's
-    pseudo-inverse; that gives the sampling variance exactly from the known cell variances.
+    ``lib``, ``per``: 0-based codes (any gaps allowed); ``d``: the treatment dummy. delta is
+    linear in the cell means, delta = w . y, with w the D row of the design's pseudo-inverse;
+    that gives the sampling variance exactly from the known cell variances.
     """
-    libs = sorted(panel["library_key"].unique())
-    pers = sorted(panel["period"].unique())
-    lib_idx = panel["library_key"].map({k: i for i, k in enumerate(libs)}).to_numpy()
-    per_idx = panel["period"].map({p: i for i, p in enumerate(pers)}).to_numpy()
-    n = len(panel)
-    X = np.zeros((n, len(libs) + len(pers)))
-    X[np.arange(n), lib_idx] = 1.0
+    _, lib = np.unique(lib, return_inverse=True)
+    _, per = np.unique(per, return_inverse=True)
+    n_lib, n_per = lib.max() + 1, per.max() + 1
+    rows = np.arange(len(y))
+    X = np.zeros((len(y), n_lib + n_per))
+    X[rows, lib] = 1.0
     # period dummies without the first period (it is absorbed by the library intercepts)
-    rows = per_idx > 0
-    X[np.arange(n)[rows], len(libs) + per_idx[rows] - 1] = 1.0
-    X[:, -1] = (
-        (panel["library_key"].to_numpy() == treated) & panel["period"].isin(post).to_numpy()
-    ).astype(float)
+    later = per > 0
+    X[rows[later], n_lib + per[later] - 1] = 1.0
+    X[:, -1] = d
     w = np.linalg.pinv(X)[-1]
-    delta = float(w @ panel["value"].to_numpy())
-    var = panel["var"].to_numpy()
-    v = float(np.sum(w**2 * np.where(np.isfinite(var), var, 0.0)))
-    return delta, v
+    return float(w @ y), float(np.sum(w**2 * var))
 
 
 def did(
@@ -290,29 +285,77 @@ def did(
         return result
 
     used = window[window["library_key"].isin([treated, *comparison])]
-    delta, v_treated = _twfe(used, treated, post)
-    controls = used[used["library_key"] != treated]
-    placebo = [(c, *_twfe(controls, c, post)) for c in comparison]
-    plac = pd.DataFrame(placebo, columns=["library_key", "effect", "var_sampling"])
+    codes = {k: i for i, k in enumerate([treated, *comparison])}
+    lib = used["library_key"].map(codes).to_numpy()
+    per = pd.factorize(used["period"], sort=True)[0]
+    y = used["value"].to_numpy(dtype=float)
+    var = np.nan_to_num(used["var"].to_numpy(dtype=float), nan=0.0)
+    is_post = used["period"].isin(post).to_numpy()
+    delta, v_treated = _twfe(lib, per, y, var, ((lib == 0) & is_post).astype(float))
+    ctrl = lib != 0
+    placebo = [
+        _twfe(
+            lib[ctrl],
+            per[ctrl],
+            y[ctrl],
+            var[ctrl],
+            ((lib[ctrl] == codes[c]) & is_post[ctrl]) * 1.0,
+        )
+        for c in comparison
+    ]
+    effects = np.array([e for e, _ in placebo])
+    v_plac = np.array([v for _, v in placebo])
     j = len(comparison)
-    tau2 = max(0.0, float((plac["effect"] ** 2).mean() - plac["var_sampling"].mean()))
+    tau2, tau2_var = _shock_variance(effects, v_plac)
     # a placebo's own contrast averages over J_c - 1 others, the real one over J_c
-    tau2_treated = tau2 * (1 + 1 / j) / (1 + 1 / (j - 1))
-    se = math.sqrt(tau2_treated + v_treated)
-    df = j - 1
+    factor = (1 + 1 / j) / (1 + 1 / (j - 1))
+    se = math.sqrt(tau2 * factor + v_treated)
+    df = _satterthwaite_df(tau2_var * factor**2, se**2, j)
     q = float(stats.t.ppf(0.5 + CONFIDENCE / 2, df))
     t_obs = delta / se if se > 0 else math.inf
-    t_plac = plac["effect"] / np.sqrt(tau2 + plac["var_sampling"]).replace(0, np.nan)
-    exceed = int((t_plac.abs() >= abs(t_obs) - 1e-12).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_plac = effects / np.sqrt(tau2 + v_plac)
+    exceed = int(np.sum(np.abs(t_plac) >= abs(t_obs) - 1e-12))
     result.effect = delta
     result.se = se
     result.df = df
     result.ci_low, result.ci_high = delta - q * se, delta + q * se
     result.p = (1 + exceed) / (j + 1)
     result.p_min = 1 / (j + 1)
-    plac["se_sampling"] = np.sqrt(plac["var_sampling"])
-    result.placebo = plac[["library_key", "effect", "se_sampling"]]
+    result.placebo = pd.DataFrame(
+        {"library_key": comparison, "effect": effects, "se_sampling": np.sqrt(v_plac)}
+    )
     return result
+
+
+def _shock_variance(effects: np.ndarray, v: np.ndarray, steps: int = 25) -> tuple[float, float]:
+    """tau^2 from the placebo estimates, and the variance of that estimate.
+
+    delta_c^2 - v_c is unbiased for tau^2 whatever the library's size, but a small library's
+    placebo is much noisier (Var(delta_c^2) = 2 (tau^2 + v_c)^2 for normal errors), so the
+    placebos are weighted by 1 / (tau^2 + v_c)^2 (iterated from the unweighted mean; a
+    method-of-moments estimator as in random-effects meta-analysis). Floored at 0.
+    Returns (tau2, Var(tau2) = 2 / sum of the weights).
+    """
+    excess = effects**2 - v
+    tau2 = max(0.0, float(np.mean(excess)))
+    for _ in range(steps):
+        w = 1.0 / (tau2 + v) ** 2
+        tau2 = max(0.0, float(np.sum(w * excess) / np.sum(w)))
+    w = 1.0 / (tau2 + v) ** 2
+    return tau2, float(2.0 / np.sum(w))
+
+
+def _satterthwaite_df(var_of_se2: float, se2: float, j: int) -> float:
+    """Degrees of freedom of the CI: Satterthwaite's rule, capped at J_c - 1.
+
+    The estimated part of se^2 is worth fewer than J_c - 1 degrees of freedom when the libraries
+    differ much in size; the project library's known sampling variance adds none (Satterthwaite
+    1946, Biometrics Bulletin 2(6), https://doi.org/10.2307/3002019 ).
+    """
+    if var_of_se2 <= 0 or se2 <= 0:
+        return float(j - 1)
+    return float(min(j - 1, max(1.0, 2 * se2**2 / var_of_se2)))
 
 
 # --------------------------------------------------------------------------- one project
@@ -523,3 +566,59 @@ def describe(
     else:
         parts.append(f"The staff side cannot be assessed ({staff.reason}).")
     return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def simulate_panel(
+    rng: np.random.Generator,
+    *,
+    libraries: int = 15,
+    periods: int = 6,
+    effect: float = 0.0,
+    sd_library: float = 3.0,
+    sd_period: float = 1.5,
+    sd_shock: float = 1.5,
+    rho: float = 0.5,
+    sd_person: float = 15.0,
+    n_range: tuple[int, int] = (15, 400),
+) -> tuple[pd.DataFrame, str, dict[str, str]]:
+    """One simulated forum of library x period touchpoint cells, for coverage checks.
+
+    y_jt = 85 + a_j + g_t + s_jt + m_jt + effect * D_jt on the 0-100 index, with library effects
+    a_j ~ N(0, sd_library), period effects g_t ~ N(0, sd_period), library-period shocks s_jt that
+    are AR(1) over periods (rho; stationary sd sd_shock: the serial correlation that makes naive
+    DiD standard errors too small, Bertrand et al. 2004) and patron sampling error
+    m_jt ~ N(0, sd_person^2 / n_j) with a library size n_j drawn log-uniformly from ``n_range``
+    (heteroskedastic, as home delivery with 15 ratings next to the counter with 400). One library
+    at random is treated from a random start between periods 2 and T-1.
+    Returns (panel with library_key, period, value, var; treated key; timing dict).
+    """
+    keys = [f"L{j:02d}" for j in range(libraries)]
+    labels = [str(2020 + t) for t in range(periods)]
+    a = rng.normal(0, sd_library, libraries)
+    g = rng.normal(0, sd_period, periods)
+    s = np.empty((libraries, periods))
+    s[:, 0] = rng.normal(0, sd_shock, libraries)
+    innov = sd_shock * math.sqrt(1 - rho * rho)
+    for t in range(1, periods):
+        s[:, t] = rho * s[:, t - 1] + rng.normal(0, innov, libraries)
+    n = np.exp(rng.uniform(math.log(n_range[0]), math.log(n_range[1]), libraries)).round()
+    var = (sd_person**2 / n)[:, None] * np.ones((1, periods))
+    m = rng.normal(0, 1, (libraries, periods)) * np.sqrt(var)
+    treated = int(rng.integers(libraries))
+    first_after = int(rng.integers(2, periods))
+    d = np.zeros((libraries, periods))
+    d[treated, first_after:] = 1.0
+    y = 85 + a[:, None] + g[None, :] + s + m + effect * d
+    panel = pd.DataFrame(
+        {
+            "library_key": np.repeat(keys, periods),
+            "period": np.tile(labels, libraries),
+            "value": y.ravel(),
+            "var": var.ravel(),
+        }
+    )
+    timing = {p: ("after" if t >= first_after else "before") for t, p in enumerate(labels)}
+    return panel, keys[treated], timing
