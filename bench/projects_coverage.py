@@ -136,15 +136,19 @@ serial correlation of the shocks and that a single library is treated (Bertrand,
 Mullainathan 2004, QJE 119(1), https://doi.org/10.1162/003355304772839588 ).
 
 How to read it:
-- A project **without an effect** gets a CI containing 0 at about the nominal rate; where the
-  shocks are tiny next to the sampling error the floor tau^2 >= 0 makes the interval somewhat
-  conservative (coverage above .95), never anti-conservative by more than Monte Carlo error in
-  these scenarios.
+- A project **without an effect** gets a CI containing 0 at about the nominal rate in the default
+  forum and with equal library sizes (within about one Monte Carlo error of .95). The interval is
+  conservative (coverage .97-.99) where the shocks are tiny next to the sampling error (the floor
+  tau^2 >= 0), where the shocks are strongly serially correlated (the placebo spread then
+  over-states the treated library's noise) and with 8 libraries (few degrees of freedom). In none
+  of these scenarios is it anti-conservative by more than Monte Carlo error; the naive i.i.d.
+  interval is.
 - A project **with an effect** is recovered within its CI at the same rate, and the mean estimate
   is unbiased. "CI excludes 0" in the effect rows is the power: with 15 libraries a +5 point
   change on a touchpoint is found in only some forums, a +10 point change in most.
-- The placebo p can never be below 1/(J_c + 1) (1/15 = .067 with 14 comparison libraries), so
-  "p <= .10" is the strictest placebo threshold a forum of this size can reach.
+- The placebo p can never be below 1/(J_c + 1) (1/15 = .067 with 14 comparison libraries, 1/8 =
+  .125 with 7), so "p <= .10" is the strictest placebo threshold a forum of 15 can reach and one
+  of 8 never reaches it.
 - With 8 libraries the intervals are much wider: the forum's size, not the patrons' number,
   limits what can be shown (STATISTICS.md §0).
 """

@@ -395,9 +395,7 @@ def test_demo_records_its_projects_and_targets(demo_db, capsys):
     and most true effects lie within their CIs (seed 2011: all 15; data/demo/README.md)."""
     from servicemirror import demo
 
-    truth = {
-        p["library"]: p for p in demo.generate(2011, demo_db.parent / "truth").truth["projects"]
-    }
+    truth = {p["library"]: p for p in demo.simulate_world(2011).truth["projects"]}
     records = _cli_json(capsys, "projects", "--db", str(demo_db))
     assert len(records) == 15
     covered = sum(
