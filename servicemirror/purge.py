@@ -72,12 +72,12 @@ def purge(db_path: Path, before: date, *, dry_run: bool = False) -> PurgeResult:
     result = PurgeResult(before=before.isoformat(), dry_run=dry_run)
     if dry_run:
         with db.reading(db_path) as con:
-            result.removed = _counts(con, before)
+            result.removed = _counts(con, before, _tables(con))
         result.data_version = db.data_version(db_path)
         return result
     with db.writing(db_path) as con:
         tables = _require_covered(con, db_path)
-        result.removed = _counts(con, before)
+        result.removed = _counts(con, before, tables)
         for script in SCRIPTS:
             if _deletes(script) <= tables:  # the forum tables exist only in a forum installation
                 queries.script(con, script, before=before.isoformat())
@@ -92,7 +92,7 @@ def _deletes(script: str) -> set[str]:
 
 def _require_covered(con, db_path: Path) -> set[str]:
     """Every table an upload writes to is purged: refuse (delete nothing) when one is not."""
-    tables = {str(t) for t in queries.run(con, "purge_tables")["table_name"]} | {"uploads"}
+    tables = _tables(con)
     covered = set().union(*(_deletes(s) for s in SCRIPTS))
     missing = sorted(tables - covered)
     if missing:
@@ -103,9 +103,19 @@ def _require_covered(con, db_path: Path) -> set[str]:
     return tables
 
 
-def _counts(con, before: date) -> dict[str, int]:
-    row = queries.run(con, "purge_counts", before=before.isoformat()).iloc[0]
-    return {str(k): int(v) for k, v in row.items()}
+def _tables(con) -> set[str]:
+    return {str(t) for t in queries.run(con, "purge_tables")["table_name"]} | {"uploads"}
+
+
+def _counts(con, before: date, tables: set[str]) -> dict[str, int]:
+    counts = {}
+    for name in ("purge_counts", "purge_counts_forum"):
+        # the forum counts only where the forum tables exist (as for the forum delete script)
+        if name == "purge_counts_forum" and not _deletes("purge_before_forum") <= tables:
+            continue
+        row = queries.run(con, name, before=before.isoformat()).iloc[0]
+        counts |= {str(k): int(v) for k, v in row.items()}
+    return counts
 
 
 def sweep_temp_copies(

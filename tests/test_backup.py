@@ -280,6 +280,11 @@ def test_purge_removes_old_uploads_everywhere(small_db, tmp_path):
         "aggregates": 0,
         "kiosk_counts": 0,
         "library_facts": 0,
+        "forum_packages": 0,
+        "forum_cells": 0,
+        "forum_items": 0,
+        "forum_item_covariances": 0,
+        "forum_kiosk_days": 0,
     }
     assert result["data_version"] == version + 1 == db.data_version(small_db)
     after = table_rows(small_db)
@@ -299,6 +304,22 @@ def test_purge_removes_old_uploads_everywhere(small_db, tmp_path):
             ).fetchall()[0][0]
             == 0
         )
+
+
+def test_purge_removes_forum_packages_too(small_db, tmp_path):
+    from servicemirror import forum
+
+    package = tmp_path / "alfa.zip"
+    forum.build_package(small_db, package, library="Alfa")
+    hub = tmp_path / "forum.duckdb"
+    assert load.load_file(hub, package).status == "loaded"
+    _age_upload(hub, 1, "2020-06-01 10:00:00")
+    result = purge.purge(hub, purge.parse_date("2021-01-01"))
+    assert result.removed["uploads"] == 1
+    assert result.removed["forum_packages"] >= 1 and result.removed["forum_cells"] > 0
+    for name, rows in table_rows(hub).items():
+        if name.startswith("forum_") or name == "uploads":
+            assert rows == [], name
 
 
 def test_purge_refuses_a_bad_date_and_an_unknown_table(small_db, tmp_path):
