@@ -96,7 +96,7 @@ def small_multiples(
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:O", title=period_title),
+            x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
             color=alt.Color("measure:N", title=measure_title, scale=alt.Scale(range=OKABE_ITO[:2])),
             strokeDash=alt.StrokeDash("measure:N", title=measure_title),
@@ -115,7 +115,9 @@ def versus_forum(
 
     ``frame`` columns: period, value, ci_low, ci_high, median, q1, q3 (one measure).
     """
-    base = alt.Chart(frame).encode(x=alt.X("period:O", title=period_title))
+    base = alt.Chart(frame).encode(
+        x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0))
+    )
     band = base.mark_area(opacity=0.25, color="#999999").encode(
         y=alt.Y("q1:Q", title=value_title, scale=alt.Scale(zero=False)),
         y2="q3:Q",
@@ -155,7 +157,7 @@ def touchpoint_lines(
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:O", title=period_title),
+            x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "touchpoint:N", title=touchpoint_title, scale=alt.Scale(range=OKABE_ITO)
@@ -177,7 +179,12 @@ def likert_bars(layout: pd.DataFrame, share_title: str, answer_title: str) -> al
         alt.Chart(layout)
         .mark_bar()
         .encode(
-            x=alt.X("start:Q", title=share_title, axis=alt.Axis(format="%")),
+            # shares left of the midpoint are drawn negative but labelled as plain shares
+            x=alt.X(
+                "start:Q",
+                title=share_title,
+                axis=alt.Axis(labelExpr="format(abs(datum.value), '.0%')"),
+            ),
             x2="end:Q",
             y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
@@ -188,7 +195,8 @@ def likert_bars(layout: pd.DataFrame, share_title: str, answer_title: str) -> al
             ),
             tooltip=["item:N", "value:O", "n:Q", alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(height=max(80, 36 * layout["item"].nunique()))
+        # a fixed step per item: the chart grows with the number of items instead of squeezing
+        .properties(height=alt.Step(34))
     )
 
 
@@ -207,8 +215,8 @@ def heatmap(
     Used for touchpoint x library satisfaction and kiosk weekday x hour.
     """
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{x}:O", title=x_title, sort=None),
-        y=alt.Y(f"{y}:O", title=y_title, sort=None),
+        x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:O", title=y_title, sort=None, axis=alt.Axis(labelLimit=240)),
     )
     rect = base.mark_rect().encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme=SEQUENTIAL)),
@@ -226,7 +234,8 @@ def heatmap(
                 ),
             )
         )
-    return alt.layer(*layers).properties(height=max(120, 24 * frame[y].nunique()))
+    # a fixed step per row so 15 libraries or 7 weekdays stay readable
+    return alt.layer(*layers).properties(height=alt.Step(24))
 
 
 def coverage_matrix(
@@ -240,8 +249,8 @@ def coverage_matrix(
     data = cov.assign(status_text=cov["status"].map(statuses))
     order = [statuses[s] for s in STATUS_COLOURS]
     base = alt.Chart(data).encode(
-        x=alt.X("period:O", title=period_title),
-        y=alt.Y("label:N", title=library_title, sort=None),
+        x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("label:N", title=library_title, sort=None, axis=alt.Axis(labelLimit=240)),
     )
     rect = base.mark_rect(stroke="#FFFFFF").encode(
         color=alt.Color(
@@ -255,4 +264,81 @@ def coverage_matrix(
         text="shown:N",
         color=alt.condition(alt.datum.status == "ok", alt.value("#FFFFFF"), alt.value("#000000")),
     )
-    return alt.layer(rect, text).properties(height=max(120, 22 * data["label"].nunique()))
+    return alt.layer(rect, text).properties(height=alt.Step(22))
+
+
+# --------------------------------------------------------------------------- targets, projects, segments
+# Issue 9. Layers for the time charts (x = period:O, y = index) and the segment bars.
+
+
+def target_rules(frame: pd.DataFrame, colour_title: str | None = None) -> alt.Chart:
+    """Dashed horizontal lines at service-declaration targets, labelled with the gap.
+
+    ``frame`` columns: touchpoint (display name), target_value, label (e.g. "Mål 88: 86,1
+    (95 % 84,0-88,2), gap −1,9"). With ``colour_title`` the line takes its touchpoint's colour
+    (the same scale as :func:`touchpoint_lines`), else the Okabe-Ito vermillion.
+    """
+    colour = (
+        alt.Color("touchpoint:N", title=colour_title, scale=alt.Scale(range=OKABE_ITO))
+        if colour_title
+        else alt.value(OKABE_ITO[3])
+    )
+    base = alt.Chart(frame).encode(y=alt.Y("target_value:Q"), color=colour)
+    rule = base.mark_rule(strokeDash=[6, 3], strokeWidth=1.5).encode(
+        tooltip=["touchpoint:N", alt.Tooltip("label:N")]
+    )
+    text = base.mark_text(align="left", dx=4, dy=-6, fontSize=11).encode(
+        x=alt.value(0), text="label:N"
+    )
+    return alt.layer(rule, text)
+
+
+def project_rules(frame: pd.DataFrame) -> alt.Chart:
+    """Vertical markers at the first period measured after a project started.
+
+    ``frame`` columns: period, label (project title and start date).
+    """
+    base = alt.Chart(frame).encode(x=alt.X("period:O"))
+    rule = base.mark_rule(color=OKABE_ITO[7], strokeDash=[2, 2], strokeWidth=1.5).encode(
+        tooltip=[alt.Tooltip("label:N")]
+    )
+    text = base.mark_text(
+        align="left", dx=3, baseline="top", fontSize=10, color=OKABE_ITO[7]
+    ).encode(y=alt.value(2), text="label:N")
+    return alt.layer(rule, text)
+
+
+def with_targets_and_projects(
+    chart,
+    targets: pd.DataFrame | None = None,
+    markers: pd.DataFrame | None = None,
+    colour_title: str | None = None,
+):
+    """``chart`` (a time chart on period:O x index) with target lines and project markers added;
+    empty frames add nothing, so the chart is unchanged for a library without either."""
+    layers = [chart]
+    if targets is not None and not targets.empty:
+        layers.append(target_rules(targets, colour_title))
+    if markers is not None and not markers.empty:
+        layers.append(project_rules(markers))
+    return chart if len(layers) == 1 else alt.layer(*layers)
+
+
+def segment_bars(frame: pd.DataFrame, value_title: str, segment_title: str) -> alt.LayerChart:
+    """Satisfaction per patron segment with its 95 % interval; hidden cells are not drawn.
+
+    ``frame`` columns: segment, mean, ci_low, ci_high, n (published rows only).
+    """
+    base = alt.Chart(frame).encode(y=alt.Y("segment:N", title=segment_title, sort=None))
+    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X("mean:Q", title=value_title, scale=alt.Scale(domain=[0, 100])),
+        tooltip=[
+            "segment:N",
+            alt.Tooltip("mean:Q", format=".1f"),
+            alt.Tooltip("ci_low:Q", format=".1f"),
+            alt.Tooltip("ci_high:Q", format=".1f"),
+            "n:Q",
+        ],
+    )
+    whiskers = base.mark_rule(color=OKABE_ITO[7]).encode(x="ci_low:Q", x2="ci_high:Q")
+    return alt.layer(bars, whiskers).properties(height=alt.Step(22))
