@@ -27,6 +27,10 @@ try:
 except db.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()
+except db.DatabaseError as exc:
+    # one clear line (e.g. a database from a newer version), never a traceback
+    st.error(str(exc))
+    st.stop()
 if not periods:
     st.info(t("empty_state"))
     st.stop()
