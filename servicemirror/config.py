@@ -55,7 +55,9 @@ SETTINGS = (
         "Comma-separated first names (e.g. staff) removed from patron comments when they are loaded.",
     ),
     Setting(
-        "hash_salt", "", "Salt for respondent-id hashes; generated on first use, never exported."
+        "hash_salt",
+        "",
+        "Salt for respondent-id hashes; generated on first use; kept in `export` backups, never in forum packages or reports.",
     ),
 )
 SETTING_DEFAULTS = {s.name: s.default for s in SETTINGS}
