@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from servicemirror.etl.readers import aggregates_template, forum_package, generic, kiosk_presses
+from servicemirror.etl.readers import (
+    aggregates_template,
+    forum_package,
+    generic,
+    kiosk_presses,
+    surveyxact,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,12 @@ READERS: dict[str, Reader] = {
             aggregates_template.detect,
             aggregates_template.read,
             "Unit-level results in the Danish template (enhed, periode, spørgsmål, n, gennemsnit)",
+        ),
+        Reader(
+            surveyxact.FORMAT,
+            surveyxact.detect,
+            surveyxact.read,
+            "Rambøll SurveyXact export (dataset + labels + structure, CSV, zip or Excel)",
         ),
         Reader(
             forum_package.FORMAT,

@@ -213,3 +213,119 @@ def test_empty_template_is_refused(tmp_path):
     blank = make_template.build(tmp_path / "tom.xlsx")
     with pytest.raises(load.LoadRefused, match="no valid responses"):
         load.load_file(tmp_path / "a.duckdb", blank)
+
+
+# --------------------------------------------------------------------------- SurveyXact
+
+SX = FIXTURES / "surveyxact"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "encoding"),
+    [
+        ("trivsel_semikolon_cp1252/dataset.csv", "cp1252"),
+        ("trivsel_semikolon_utf8bom/dataset.csv", "utf-8-sig"),
+        ("trivsel_tab_utf16.zip", "utf-16"),
+    ],
+)
+def test_surveyxact_staff_survey(tmp_path, fixture, encoding):
+    path = tmp_path / "sx.duckdb"
+    report = load.load_file(path, SX / fixture)
+    assert (report.format, report.encoding, report.respondent_type) == (
+        "surveyxact",
+        encoding,
+        "staff",
+    )
+    # 8 rows; row 4 "Nogle svar" (stato_3) and row 7 "Distribueret" (stato_2) are not completed
+    assert (report.records, report.valid_responses, report.rejected) == (8, 6, [])
+    assert report.libraries == {"Egedal Bibliotekerne": 3, "Furesø Bibliotek": 3}
+    items = {i["item"]: i for i in report.items}
+    # s_1 "Jeg trives ..." coded 1 = Helt enig .. 5 = Helt uenig, 6 = Ved ikke: turned 6 - code.
+    # completed rows 1,2,3,5,6,8: codes 1,2,6,3,1,5 -> 5,4,missing,3,5,1: n 5, mean 18/5 = 3.6
+    assert (items["core_w1"]["n"], items["core_w1"]["mean"]) == (5, pytest.approx(3.6))
+    # s_2 "Mit arbejde giver mig energi" 1 = I meget høj grad: codes 2,6,1,2,1,4 ->
+    # 4,missing,5,4,5,2: n 5, mean 20/5 = 4.0
+    assert (items["core_w2"]["n"], items["core_w2"]["mean"]) == (5, pytest.approx(4.0))
+    # s_3 eNPS coded 1..11 with labels "0 - Slet ikke ..", "1" .. "10 - Meget ..": codes
+    # 11,9,10,8,1,11 -> 10,8,9,7,0,10: mean 44/6; promoters 3 (10, 9, 10), detractors 1 (0):
+    # NPS (3 - 1) / 6 * 100 = 33.33
+    enps = items["core_enps"]
+    assert (enps["construct"], enps["n"], enps["mean"]) == ("enps", 6, pytest.approx(44 / 6))
+    assert enps["nps"] == pytest.approx(100 / 3)
+    # staff free text (rows 1 and 6) is not imported by default
+    assert "2 staff free-text answers were not imported" in " ".join(report.warnings)
+    # dates 03-03-2025 and 04.03.2025 (day first, dashes and dots) give the period 2025
+    periods = _rows(path, "library_periods")
+    assert set(periods["period"]) == {"2025"}
+
+
+def test_surveyxact_staff_text_on_request(tmp_path):
+    report = load.load_file(
+        tmp_path / "sx.duckdb",
+        SX / "trivsel_semikolon_cp1252" / "dataset.csv",
+        include_staff_text=True,
+    )
+    assert not any("free-text" in w for w in report.warnings)
+    with db.reading(tmp_path / "sx.duckdb") as con:
+        texts = sorted(t for (t,) in con.execute("select text from comments").fetchall())
+    # the semicolon inside the quoted answer survives
+    assert texts == ["Godt sted at være", "Travlt; men godt"]
+
+
+def test_surveyxact_dataset_alone_warns(tmp_path):
+    folder = tmp_path / "kun_data"
+    folder.mkdir()
+    (folder / "dataset.csv").write_bytes(
+        (SX / "trivsel_semikolon_cp1252" / "dataset.csv").read_bytes()
+    )
+    report = load.load_file(
+        tmp_path / "sx.duckdb",
+        folder / "dataset.csv",
+        respondent_type="staff",
+        library="Egedal Bibliotekerne",
+    )
+    # without labels nothing says which code is best: the codes are loaded as they are
+    assert (report.format, report.valid_responses) == ("surveyxact", 6)
+    assert any("no labels file" in w for w in report.warnings)
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_surveyxact_zip_member_names_are_never_paths(tmp_path):
+    source = SX / "trivsel_semikolon_cp1252"
+    evil = _zip(
+        tmp_path / "evil.zip",
+        {
+            "../../dataset.csv": (source / "dataset.csv").read_bytes(),
+            "/abs/labels.csv": (source / "labels.csv").read_bytes(),
+            "x/../structure.csv": (source / "structure.csv").read_bytes(),
+        },
+    )
+    # the archive is refused by the upload safety checks, or read with fixed names: never
+    # does a member land outside the temporary folder
+    try:
+        report = load.load_file(tmp_path / "sx.duckdb", evil, dry_run=True)
+        assert report.valid_responses == 6
+    except load.LoadRefused as exc:
+        assert "\n" not in str(exc)
+    assert not (tmp_path.parent / "dataset.csv").exists()
+
+
+def test_surveyxact_zip_with_too_many_members_is_refused(tmp_path):
+    from servicemirror.etl.readers import surveyxact
+
+    crowded = _zip(
+        tmp_path / "crowded.zip",
+        {f"part{i}.csv": b"a;b\n1;2\n" for i in range(surveyxact.MAX_MEMBERS + 1)}
+        | {"dataset.csv": b"a;stato_4\n1;1\n"},
+    )
+    with pytest.raises(load.LoadRefused) as refused:
+        load.load_file(tmp_path / "sx.duckdb", crowded, format="surveyxact")
+    assert "\n" not in str(refused.value)
