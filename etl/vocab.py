@@ -539,3 +539,268 @@ SURVEYXACT_STATUS_LABELS = {
     4: ["gennemført", "gjennomført", "completed", "besvaret"],
     5: ["frafaldet", "frafalt", "dropped out", "bortfald"],
 }
+
+
+# --------------------------------------------------------------------------- wide exports
+# Extra label sets and non-answers seen in survey-tool exports (Qualtrics' 7-point satisfaction
+# set; "have not used" on patron service questions is a non-answer, not a low score).
+LIKERT_SETS["satisfied7"] = [
+    ["extremely dissatisfied", "meget utilfreds"],
+    ["moderately dissatisfied", "utilfreds"],
+    ["slightly dissatisfied", "lidt utilfreds"],
+    ["neither satisfied nor dissatisfied", "hverken tilfreds eller utilfreds"],
+    ["slightly satisfied", "lidt tilfreds"],
+    ["moderately satisfied", "tilfreds"],
+    ["extremely satisfied", "meget tilfreds"],
+]
+LABEL_INDEX["satisfied7"] = {
+    normalise_label(label): pos + 1
+    for pos, labels in enumerate(LIKERT_SETS["satisfied7"])
+    for label in labels
+}
+NON_ANSWERS.update(
+    {
+        "don’t know",
+        "ved ikke/ønsker ikke at svare",
+        "kan ikke svare",
+        "ikke aktuelt",
+        "ikke relevant for mig",
+        "har ikke brugt",
+        "har ikke benyttet",
+        "har ikke brugt det",
+        "not used",
+        "have not used",
+        "i have not used it",
+        "does not apply",
+    }
+)
+_NON_ANSWERS_NORMALISED.update(normalise_label(x) for x in NON_ANSWERS)
+
+# Header words of the non-question columns of a wide export (one row per respondent), da/en,
+# compared after normalise_label. "Enhed" is the staff survey's unit: read as the library and
+# mapped through unit_map by the loader. A header may also be a question naming the role
+# ("Hvilket bibliotek besøgte du?"): WIDE_HEADER_QUESTIONS.
+WIDE_HEADERS: dict[str, list[str]] = {
+    "library": [
+        "bibliotek",
+        "biblioteket",
+        "library",
+        "library name",
+        "biblioteksnavn",
+        "enhed",
+        "unit",
+        "arbejdssted",
+        "workplace",
+        "kommune",
+    ],
+    "branch": [
+        "filial",
+        "afdeling",
+        "branch",
+        "location",
+        "lokation",
+        "sted",
+        "department",
+        "site",
+    ],
+    "date": [
+        "tidsstempel",
+        "timestamp",
+        "dato",
+        "date",
+        "submitdate",
+        "submit date",
+        "submitted",
+        "submitted at",
+        "completion time",
+        "afslutningstidspunkt",
+        "end date",
+        "enddate",
+        "recordeddate",
+        "recorded date",
+        "besvaret",
+        "besvarelsesdato",
+        "indsendt",
+        "afsluttet",
+        "svardato",
+    ],
+    "respondent_id": [
+        "respondent id",
+        "respondentid",
+        "respondent",
+        "response id",
+        "responseid",
+        "id",
+        "svar id",
+        "besvarelses id",
+        "respondent nr",
+        "løbenummer",
+    ],
+    "period": ["periode", "period", "år", "year", "måling", "wave", "runde", "survey period"],
+    "touchpoint": ["touchpoint", "kontaktpunkt", "service", "ydelse", "tilbud"],
+    "age_band": ["alder", "age", "aldersgruppe", "age group", "age band"],
+    "visit_frequency": ["besøgshyppighed", "visit frequency", "hvor ofte"],
+    "user_type": ["brugertype", "user type", "lånertype"],
+    "channel": ["kanal", "channel"],
+    "n": [
+        "n",
+        "antal",
+        "antal svar",
+        "antal besvarelser",
+        "respondenter",
+        "responses",
+        "count",
+    ],
+}
+WIDE_HEADER_QUESTIONS: dict[str, list[str]] = {
+    "library": ["hvilket bibliotek", "which library", "hvilken kommune"],
+    "branch": ["hvilken filial", "which branch", "hvilken afdeling"],
+    "age_band": ["hvor gammel er du", "how old are you"],
+    "visit_frequency": ["hvor ofte besøger du", "how often do you visit", "hvor ofte bruger du"],
+}
+# Columns never stored: identity (any survey) and staff demographics (issue 3, privacy rules).
+IDENTITY_HEADERS = [
+    "email",
+    "e mail",
+    "e mail address",
+    "email address",
+    "e mailadresse",
+    "emailadresse",
+    "name",
+    "navn",
+    "fulde navn",
+    "full name",
+    "first name",
+    "last name",
+    "fornavn",
+    "efternavn",
+    "ip",
+    "ip address",
+    "ipaddress",
+    "ip adresse",
+    "telefon",
+    "telefonnummer",
+    "phone",
+    "mobil",
+    "cpr",
+    "cpr nummer",
+    "recipientemail",
+    "recipientfirstname",
+    "recipientlastname",
+    "locationlatitude",
+    "locationlongitude",
+    "ipaddr",
+    "adresse",
+    "address",
+]
+DEMOGRAPHIC_HEADERS = [
+    "køn",
+    "gender",
+    "sex",
+    "alder",
+    "age",
+    "aldersgruppe",
+    "anciennitet",
+    "tenure",
+    "years of service",
+    "ansættelsestid",
+    "stilling",
+    "stillingsbetegnelse",
+    "job title",
+    "jobfunktion",
+    "faggruppe",
+    "uddannelse",
+    "education",
+    "ansættelsesforhold",
+    "timer om ugen",
+    "arbejdstid",
+    "leder",
+    "er du leder",
+    "nationalitet",
+    "etnicitet",
+]
+# Header words of free-text questions (their answers become comments, not scores).
+COMMENT_HEADER_WORDS = [
+    "kommentar",
+    "kommentarer",
+    "comment",
+    "comments",
+    "bemærkning",
+    "bemærkninger",
+    "forslag",
+    "suggestion",
+    "suggestions",
+    "please specify",
+    "angiv venligst",
+    "uddyb",
+    "fritekst",
+    "free text",
+    "andet, nemlig",
+    "hvad kan vi gøre bedre",
+    "what could we do better",
+    "feedback",
+    "ris og ros",
+]
+# Words that make a question a staff question or a patron question (respondent type guess).
+STAFF_WORDS = [
+    "arbejdsplads",
+    "kolleg",
+    "nærmeste leder",
+    "min leder",
+    "arbejdsopgaver",
+    "mit arbejde",
+    "workplace",
+    "colleague",
+    "my manager",
+    "my work",
+    "workload",
+    "trives",
+    "enps",
+]
+PATRON_WORDS = [
+    "biblioteket",
+    "besøg",
+    "lån",
+    "the library",
+    "your visit",
+    "personalet",
+    "the staff",
+    "selvbetjening",
+    "bogen kommer",
+]
+RECOMMEND_WORDS = ["anbefal", "recommend", "nps"]
+WORKPLACE_WORDS = ["arbejdsplads", "arbejdsgiver", "workplace", "employer", "place to work", "enps"]
+SATISFACTION_WORDS = ["tilfreds", "satisf"]
+TOTAL_ROW_WORDS = ["i alt", "total", "totalt", "sum", "samlet", "alle", "gennemsnit", "average"]
+
+
+def wide_header(header) -> str | None:
+    """Which non-question role a wide export's header names (library, date, ...), or None."""
+    norm = normalise_label(header)
+    for role, words in WIDE_HEADERS.items():
+        if norm in {normalise_label(w) for w in words}:
+            return role
+    for role, starts in WIDE_HEADER_QUESTIONS.items():
+        if any(norm.startswith(normalise_label(s)) for s in starts):
+            return role
+    return None
+
+
+def private_header(header, respondent_type: str | None) -> str | None:
+    """'identity' or 'demographic' when a column must not be stored, else None.
+
+    Demographic columns are dropped for staff (and when the type is not known yet); for patrons
+    the age band is a segment (wide_header) and the rest is dropped too.
+    """
+    norm = normalise_label(header)
+    if norm in {normalise_label(w) for w in IDENTITY_HEADERS}:
+        return "identity"
+    if norm in {normalise_label(w) for w in DEMOGRAPHIC_HEADERS}:
+        return "demographic"
+    return None
+
+
+def has_word(text, words: list[str]) -> bool:
+    """True when the normalised text contains one of the (normalised) words."""
+    norm = normalise_label(text or "")
+    return any(normalise_label(w) in norm for w in words)
