@@ -107,6 +107,7 @@ def run_battery(
     cells: pd.DataFrame,
     *,
     staff_rows: pd.DataFrame | None = None,
+    item_covariances: pd.DataFrame | None = None,
     facts: pd.DataFrame | None = None,
     options: BatteryOptions | None = None,
 ) -> dict:
@@ -119,6 +120,9 @@ def run_battery(
     staff_rows : DataFrame, optional
         Individual staff answers of visible groups (library_key, period, response_id, item,
         value) for Cronbach's alpha; None when only aggregates exist.
+    item_covariances : DataFrame, optional
+        Per-library item means and covariances from forum packages (a forum installation has no
+        staff rows); alpha is then pooled exactly from them.
     facts : DataFrame, optional
         Library facts (library_key, period, name, value) for optional controls.
     options : BatteryOptions
@@ -175,7 +179,7 @@ def run_battery(
         lag_out = lag
 
     touchpoints = _touchpoint_family(data, options)
-    rel = _reliability(data, staff_rows, options.k)
+    rel = _reliability(data, staff_rows, item_covariances, options.k)
     pw = power.power_summary(
         int(corr["n"] or 0) if corr.get("n") else len(points),
         lambda_x=rel.get("lambda_x"),
@@ -336,7 +340,12 @@ def _touchpoint_family(data: pd.DataFrame, options: BatteryOptions) -> list[dict
     return out
 
 
-def _reliability(data: pd.DataFrame, staff_rows: pd.DataFrame | None, k: int) -> dict:
+def _reliability(
+    data: pd.DataFrame,
+    staff_rows: pd.DataFrame | None,
+    item_covariances: pd.DataFrame | None,
+    k: int,
+) -> dict:
     """ICC/lambda of the staff library means and alpha of the staff scale (visible groups only)."""
     staff = data[data["side"] == "staff"]
     icc = None
@@ -358,6 +367,9 @@ def _reliability(data: pd.DataFrame, staff_rows: pd.DataFrame | None, k: int) ->
         rows = staff_rows[keep].assign(scale=STAFF_MEASURE)
         if not rows.empty:
             alpha_table = reliability.cronbach_alpha(rows, by=("scale", "period"), k=k)
+    if alpha_table is None and item_covariances is not None and not item_covariances.empty:
+        visible = set(zip(staff["library"], staff["period"], strict=True))
+        alpha_table = reliability.pooled_alpha(item_covariances, visible, k=k)
     staff_n = staff.groupby("library")["n"].mean()
     patron = data[(data["side"] == "patron") & data["touchpoint"].isna()]
     patron_n = patron.groupby("library")["n"].mean()

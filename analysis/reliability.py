@@ -648,3 +648,80 @@ def reliability_summary(
     else:
         out["lambda_y"] = 1.0
     return out
+
+
+def pooled_alpha(
+    covariances: pd.DataFrame, visible: set[tuple[str, str]] | None = None, *, k: int = 5
+) -> pd.DataFrame:
+    """Cronbach's alpha per scale x period over all libraries, from per-library covariances.
+
+    The pooled covariance is exact: with per-library complete-respondent counts n_g, item mean
+    vectors m_g and covariances C_g, the pooled cross-product matrix is
+    sum((n_g - 1) C_g + n_g (m_g - m)(m_g - m)'), m the n-weighted mean (the one-way MANOVA
+    decomposition), divided by N - 1. Pooled listwise deletion keeps only respondents with every
+    item of the scale x period, so a library that lacks one of those items counts as incomplete.
+
+    Parameters
+    ----------
+    covariances : DataFrame
+        ``item_covariances`` rows (library_key, period, scale, n, n_incomplete, item_i, item_j,
+        mean_i, mean_j, cov).
+    visible : set of (library_key, period), optional
+        The staff groups the analysis uses (hidden or incomparable ones are left out).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`cronbach_alpha_from_stats` with
+        ``by=("scale", "period")``: the same table the battery builds from pooled rows.
+    """
+    cov = covariances
+    if visible is not None:
+        keep = [
+            (lib, per) in visible
+            for lib, per in zip(cov["library_key"], cov["period"], strict=True)
+        ]
+        cov = cov[keep]
+    pooled = []
+    for (scale, period), group in cov.groupby(["scale", "period"], sort=True):
+        items = sorted(set(group["item_i"]) | set(group["item_j"]))
+        idx = {item: i for i, item in enumerate(items)}
+        total_n, incomplete, parts = 0, 0, []
+        for _, lib in group.groupby("library_key", sort=True):
+            n = int(lib["n"].iloc[0])
+            incomplete += int(lib["n_incomplete"].iloc[0])
+            own = sorted(set(lib["item_i"]) | set(lib["item_j"]))
+            if own != items:
+                incomplete += n  # pooled listwise deletion drops all of them
+                continue
+            c = np.zeros((len(items), len(items)))
+            m = np.zeros(len(items))
+            for r in lib.itertuples(index=False):
+                i, j = idx[r.item_i], idx[r.item_j]
+                c[i, j] = c[j, i] = r.cov
+                m[i], m[j] = r.mean_i, r.mean_j
+            parts.append((n, m, c))
+            total_n += n
+        if total_n:
+            grand = sum(n * m for n, m, _ in parts) / total_n
+            cross = sum((n - 1) * c + n * np.outer(m - grand, m - grand) for n, m, c in parts)
+            matrix = cross / (total_n - 1) if total_n > 1 else cross * np.nan
+        else:
+            matrix = np.full((len(items), len(items)), np.nan)
+        for a, ia in enumerate(items):
+            for ib in items[a:]:
+                pooled.append(
+                    {
+                        "scale": scale,
+                        "period": period,
+                        "n": total_n,
+                        "n_incomplete": incomplete,
+                        "item_i": ia,
+                        "item_j": ib,
+                        "cov": float(matrix[idx[ia], idx[ib]]),
+                    }
+                )
+    frame = pd.DataFrame(
+        pooled, columns=["scale", "period", "n", "n_incomplete", "item_i", "item_j", "cov"]
+    )
+    return cronbach_alpha_from_stats(frame, by=("scale", "period"), k=k)

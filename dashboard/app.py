@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from servicemirror.dashboard import i18n
+from servicemirror import access
+from servicemirror.dashboard import i18n, signin
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,12 +26,19 @@ chosen = st.sidebar.radio(
 )
 st.query_params["lang"] = chosen
 st.session_state["language"] = chosen
-st.sidebar.caption(i18n.t("local_mode", chosen))
-# Real names of libraries that did not consent: only on the viewer's request, only in local
-# single-user mode, never from the URL (a shared or bookmarked link opens with pseudonyms).
-st.sidebar.toggle(
-    i18n.t("show_names", chosen), key="show_names", help=i18n.t("show_names_help", chosen)
-)
+# server mode: nobody gets past this line without a role (local mode: the local admin)
+principal = signin.gate(chosen)
+st.sidebar.caption(signin.describe(principal, chosen, None))
+if not principal.local:
+    st.sidebar.button(i18n.t("sign_out", chosen), on_click=signin.sign_out)
+# Real names of libraries that did not consent: only on an admin's request, never from the URL
+# (a shared or bookmarked link opens with pseudonyms). data.py enforces it again per viewer.
+if principal.is_admin:
+    st.sidebar.toggle(
+        i18n.t("show_names", chosen), key="show_names", help=i18n.t("show_names_help", chosen)
+    )
+else:
+    st.session_state["show_names"] = False
 
 pages = [
     st.Page(
@@ -63,11 +71,18 @@ pages = [
         icon=":material/balance:",
         url_path="hypothesis",
     ),
-    st.Page(
-        str(HERE / "pages" / "upload.py"),
-        title=i18n.t("page_upload", chosen),
-        icon=":material/upload_file:",
-        url_path="upload",
+    # only admins and managers may upload; a page left out of the navigation cannot be opened
+    *(
+        [
+            st.Page(
+                str(HERE / "pages" / "upload.py"),
+                title=i18n.t("page_upload", chosen),
+                icon=":material/upload_file:",
+                url_path="upload",
+            )
+        ]
+        if access.may_upload(principal)
+        else []
     ),
     st.Page(
         str(HERE / "pages" / "report.py"),

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from servicemirror import config, db, findings, publish, queries, uploading
+from servicemirror import access, config, db, findings, publish, queries, uploading
 from servicemirror.analysis import descriptive
 from servicemirror.analysis.nps import nps_from_counts
-from servicemirror.dashboard import i18n
+from servicemirror.dashboard import i18n, signin
 
 OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
@@ -69,6 +69,22 @@ def summary() -> pd.DataFrame:
 # --------------------------------------------------------------------------- naming, per viewer
 
 
+def principal() -> access.Principal | None:
+    """Who is looking (``access.current_principal``): every per-viewer decision starts here.
+
+    ``signin`` is imported above for its side effect: it tells ``access`` how to read this
+    browser session, also when a page runs without the router (AppTest.switch_page).
+    """
+    assert signin.session_identity is not None
+    return access.current_principal()
+
+
+def may_see_detail(library_key: str, show_names: bool) -> bool:
+    """Whether this viewer may see the library's own detail (patron comments): its own manager,
+    or an admin who switched names on (``access.may_see_detail``)."""
+    return access.may_see_detail(principal(), library_key, show_names)
+
+
 @st.cache_resource(show_spinner=False)
 def _pseudonym_seed() -> int:
     """One secret seed per dashboard process: new pseudonyms each time the dashboard starts.
@@ -81,20 +97,22 @@ def _pseudonym_seed() -> int:
 
 
 def library_labels(lang: str, show_names: bool) -> pd.DataFrame:
-    """How each library is shown to this viewer.
+    """How each library is shown to this viewer (``access.may_see_name``).
 
-    Columns: library_key, label (real name if the library consented or ``show_names``, else
-    "Bibliotek C" / "Library C"), token (what the URL holds: the pseudonym letter of a hidden
-    library, else the library key), named (bool). Sorted by label, never by a score.
+    Columns: library_key, label (real name if the library consented, is the viewing manager's
+    own, or an admin switched ``show_names`` on; else "Bibliotek C" / "Library C"), token (what
+    the URL holds: the pseudonym letter of a hidden library, else the library key), named
+    (bool). Sorted by label, never by a score. Not cached: it depends on the viewer.
     """
     pub = published()
     if pub is None:
         return pd.DataFrame(columns=["library_key", "label", "token", "named"])
     grid = pub.grid.drop_duplicates("library_key")
     letters = publish.pseudonym_letters(grid, _pseudonym_seed())
+    viewer = principal()
     rows = []
     for r in grid.itertuples():
-        named = bool(r.consent_named) or show_names
+        named = access.may_see_name(viewer, r.library_key, bool(r.consent_named), show_names)
         letter = letters.get(r.library_key)
         rows.append(
             {
@@ -116,14 +134,16 @@ def library_labels(lang: str, show_names: bool) -> pd.DataFrame:
 def key_for_token(labels: pd.DataFrame, token: str | None, show_names: bool) -> str | None:
     """The library key a URL token points to, or None.
 
-    A pseudonym letter resolves for everyone; a library key resolves only when it is shown by
-    name (consent, or names switched on), so a link cannot unmask a pseudonymised library.
+    A pseudonym letter resolves for everyone; a library key resolves only when this viewer sees
+    that library by name (``labels.named``: consent, the manager's own library, or an admin's
+    names switch), so a link cannot unmask a pseudonymised library. ``show_names`` is kept for
+    the callers; ``labels`` already carries the decision.
     """
     if not token:
         return None
     match = labels[labels["token"] == token]
-    if match.empty and show_names:
-        match = labels[labels["library_key"] == token]
+    if match.empty:
+        match = labels[(labels["library_key"] == token) & labels["named"].astype(bool)]
     return None if match.empty else str(match["library_key"].iloc[0])
 
 
@@ -349,9 +369,13 @@ def comments(library_key: str, period: str) -> tuple[pd.DataFrame | None, int, i
     """Scrubbed patron comments of one library and period, if the group is large enough.
 
     Returns (comments or None when the patron group is below the comments threshold, the group
-    size, the threshold). Comments columns: text, touchpoint.
+    size, the threshold). Comments columns: text, touchpoint. Only an admin or the library's own
+    manager gets comments; anyone else gets (None, 0, threshold) without a query being run.
     """
     pub = published()
+    # the role check; the page adds the admin's names switch (data.may_see_detail)
+    if not access.may_see_detail(principal(), library_key):
+        return None, 0, publish.k_comments_from_settings(pub.settings) if pub is not None else 10
     k_comments = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
     frame = query("patron_comments", library_key=library_key, period=period)
     n_group = int(frame["n_group"].iloc[0]) if not frame.empty else 0

@@ -18,6 +18,37 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Lokal tilstand: én bruger, intet login, ingen netværk.",
         "en": "Local mode: single user, no log-in, no network.",
     },
+    "server_mode": {
+        "da": "Logget ind som {name} ({role}).",
+        "en": "Signed in as {name} ({role}).",
+    },
+    "role_admin": {"da": "administrator", "en": "administrator"},
+    "role_manager": {"da": "leder af {library}", "en": "manager of {library}"},
+    "role_forum": {"da": "forumvisning", "en": "forum view"},
+    "sign_in_title": {"da": "Log ind på Servicespejlet", "en": "Sign in to Service Mirror"},
+    "sign_in_sso": {"da": "Log ind med kommunens login", "en": "Sign in with the municipal log-in"},
+    "username": {"da": "Brugernavn", "en": "User name"},
+    "password": {"da": "Adgangskode", "en": "Password"},
+    "sign_in_button": {"da": "Log ind", "en": "Sign in"},
+    "sign_out": {"da": "Log ud", "en": "Sign out"},
+    "sign_in_failed": {
+        "da": "Forkert brugernavn eller adgangskode.",
+        "en": "Wrong user name or password.",
+    },
+    "sign_in_paused": {
+        "da": "For mange forkerte forsøg. Vent fem minutter, og prøv igen.",
+        "en": "Too many wrong attempts. Wait five minutes and try again.",
+    },
+    "sign_in_no_role": {
+        "da": "{who} er logget ind, men har ingen adgang til Servicespejlet. Bed en administrator "
+        "om at oprette dig (servicemirror users add).",
+        "en": "{who} is signed in but has no access to Service Mirror. Ask an administrator to add "
+        "you (servicemirror users add).",
+    },
+    "sign_in_not_set_up": {
+        "da": "Serveren har hverken kommunalt login eller en brugerfil. Se docs/privacy.md.",
+        "en": "This server has neither a municipal log-in nor a user file. See docs/privacy.md.",
+    },
     "page_overview": {"da": "Overblik", "en": "Overview"},
     "overview_title": {
         "da": "Medarbejdertrivsel og borgertilfredshed",

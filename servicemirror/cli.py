@@ -330,6 +330,78 @@ def cmd_settings(args) -> int:
         for s in config.SETTINGS:
             if s.name != "hash_salt":
                 print(f"{s.name} = {values[s.name]}    # {s.help}")
+        k_staff = publish.k_from_settings(values)
+        if publish.k_comments_from_settings(values) > int(values["k_comments"]):
+            print(f"note: comments are never shown below k_staff, so k_comments acts as {k_staff}.")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    """One password: from standard input (scripts), or typed twice at a terminal (not echoed)."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CommandError("not at a terminal: give --password-stdin, or --sso for single sign-on.")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise CommandError("the two passwords differ; nothing was changed.")
+    return first
+
+
+def cmd_users(args) -> int:
+    from servicemirror import users
+
+    path = Path(args.users) if args.users else users.users_path()
+    try:
+        if args.action == "add":
+            if args.library:
+                db_path = _db(args)
+                if db.exists(db_path):
+                    with db.reading(db_path) as con:
+                        known = set(queries.run(con, "libraries_all")["library_key"])
+                    if args.library not in known:
+                        raise CommandError(
+                            f"no library with key {args.library!r} in {db_path}; known: "
+                            f"{', '.join(sorted(known)) or 'none yet'}."
+                        )
+            password = None if args.sso else _read_password(args.password_stdin)
+            user = users.add(
+                path,
+                args.username,
+                args.role,
+                library_key=args.library,
+                password=password,
+                replace=args.replace,
+            )
+            how = "single sign-on" if user.password_hash is None else "a password (argon2)"
+            of = f" of {user.library_key}" if user.library_key else ""
+            print(f"{user.username}: {user.role}{of}, signs in with {how}. Saved in {path}.")
+        elif args.action == "remove":
+            if not users.remove(path, args.username):
+                raise CommandError(f"no user {args.username!r} in {path}.")
+            print(f"{users.normalise(args.username)} removed from {path}.")
+        else:
+            rows = [
+                {
+                    "username": u.username,
+                    "role": u.role,
+                    "library_key": u.library_key,
+                    "sign_in": "password" if u.password_hash else "sso",
+                }
+                for u in users.read(path).values()
+            ]
+            if args.json:
+                print_json(rows)
+            else:
+                for r in rows:
+                    print(
+                        f"{r['username']:<32} {r['role']:<8} {r['library_key'] or '':<16} {r['sign_in']}"
+                    )
+                print(f"{len(rows)} users in {path}.")
+    except users.UserError as exc:
+        raise CommandError(str(exc)) from None
     return 0
 
 
@@ -593,6 +665,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("settings", cmd_settings, "Show settings, or change one with --set KEY=VALUE.")
     p.add_argument("--set", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
+
+    p = add("users", cmd_users, "Server-mode users: add, list or remove (local user file, argon2).")
+    p.add_argument("--users", metavar="FILE", help="user file (default: $SERVICEMIRROR_USERS)")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("add", help="add a user (a password, or --sso for single sign-on)")
+    a.add_argument("username", help="user name, or the e-mail address single sign-on reports")
+    a.add_argument("--role", required=True, choices=["admin", "manager", "forum"])
+    a.add_argument("--library", metavar="KEY", help="the library a manager manages")
+    a.add_argument("--sso", action="store_true", help="no password: signs in through st.login")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a.add_argument("--replace", action="store_true", help="change an existing user")
+    # --db also after the action; SUPPRESS keeps a missing one from blanking `users --db X add`
+    a.add_argument("--db", default=argparse.SUPPRESS, help="database to check --library against")
+    a = actions.add_parser("list", help="list users (never their password hashes)")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("remove", help="remove a user; their sessions end at the next click")
+    a.add_argument("username")
 
     p = add("report", cmd_report, "Write a self-contained HTML report for a forum meeting.")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")

@@ -41,8 +41,15 @@ def analyze(
         with db.reading(db_path) as con:
             staff_rows = queries.run(con, "staff_item_rows", construct="wellbeing")
             facts = queries.run(con, "library_facts_all")
+            covariances = queries.run(con, "forum_item_covariances_all")
         _CACHE.clear()
-        _CACHE[key] = run_battery(pub.cells, staff_rows=staff_rows, facts=facts, options=options)
+        _CACHE[key] = run_battery(
+            pub.cells,
+            staff_rows=staff_rows,
+            item_covariances=covariances,
+            facts=facts,
+            options=options,
+        )
     return _CACHE[key]
 
 

@@ -228,7 +228,7 @@ else:
 
 # ---- patron comments: only the library's own manager, only above the comments threshold
 st.header(t("library_comments"))
-if not names:
+if not data.may_see_detail(library_key, names):
     st.caption(t("comments_manager_only"))
 else:
     found, n_group, k_comments = data.comments(library_key, period)
