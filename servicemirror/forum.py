@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from servicemirror import db, publish, queries
