@@ -71,6 +71,12 @@ pages = [
         icon=":material/balance:",
         url_path="hypothesis",
     ),
+    st.Page(
+        str(HERE / "pages" / "projects.py"),
+        title=i18n.t("page_projects", chosen),
+        icon=":material/flag:",
+        url_path="projects",
+    ),
     # only admins and managers may upload; a page left out of the navigation cannot be opened
     *(
         [

@@ -555,3 +555,149 @@ def alpha_table(rel: dict) -> pd.DataFrame:
 def upload_history() -> pd.DataFrame:
     """The upload history as the Upload page shows it (uploading.history_table)."""
     return uploading.history_table(uploading.history(db_path()))
+
+
+# --------------------------------------------------------------------------- projects, targets, segments
+# Issue 9. Results come from servicemirror.service_projects (cached per data version, keyed by
+# library key); names or pseudonyms are put in here, per viewer.
+
+
+def _service_projects():
+    # imported on first use: the Overview and Upload pages never need the DiD machinery
+    from servicemirror import service_projects
+
+    return service_projects
+
+
+def _target_label(row, lang: str) -> str:
+    """'Mål 88: 86,1 (95 % 84,0–88,2), gap −1,9' for the latest measured period of a target."""
+    head = i18n.t("target_short", lang, value=i18n.number(row.target_value, lang, 0))
+    if row.period is None or pd.isna(row.value):
+        return f"{head}: {i18n.t('target_no_data', lang)}"
+    return i18n.t(
+        "target_label",
+        lang,
+        head=head,
+        period=row.period,
+        value=i18n.number(row.value, lang),
+        low=i18n.number(row.ci_low, lang),
+        high=i18n.number(row.ci_high, lang),
+        gap=i18n.number(row.gap, lang),
+    )
+
+
+def targets_latest(lang: str) -> pd.DataFrame:
+    """Every target with its latest measurement: target_series columns plus touchpoint_label and
+    label (the gap sentence). Empty without a database."""
+    path = db_path()
+    if not db.exists(path):
+        return pd.DataFrame()
+    sp = _service_projects()
+    latest = sp.tgt.latest_status(sp.targets(path))
+    if latest.empty:
+        return latest
+    latest["touchpoint_label"] = latest["touchpoint"].map(
+        lambda tp: touchpoint_label(tp, lang) if tp else i18n.t("overall", lang)
+    )
+    latest["label"] = [_target_label(r, lang) for r in latest.itertuples()]
+    return latest
+
+
+def target_lines(library_key: str, touchpoint: str | None, lang: str) -> pd.DataFrame:
+    """The library's index targets to draw on its time charts (``charts.target_rules``).
+
+    ``touchpoint``: '' = the overall patron index, None = every touchpoint (not overall).
+    Columns: touchpoint (display name, as in ``touchpoint_series``), target_value, label, status.
+    Only ``index`` targets: top-2 and NPS targets are on another scale than the chart's y axis.
+    """
+    latest = targets_latest(lang)
+    cols = ["touchpoint", "target_value", "label", "status"]
+    if latest.empty:
+        return pd.DataFrame(columns=cols)
+    mine = latest[(latest["library_key"] == library_key) & (latest["measure"] == "index")]
+    mine = (
+        mine[mine["touchpoint"] != ""]
+        if touchpoint is None
+        else mine[mine["touchpoint"] == touchpoint]
+    )
+    return mine.assign(touchpoint=mine["touchpoint_label"])[cols].reset_index(drop=True)
+
+
+def project_markers(library_key: str, touchpoint: str | None, lang: str) -> pd.DataFrame:
+    """The library's projects to mark on its time charts (``charts.project_rules``).
+
+    ``touchpoint``: only projects on it (None = all of the library's projects). Projects with
+    no period measured after their start yet are left out. Columns: period, label, touchpoint.
+    """
+    path = db_path()
+    cols = ["period", "label", "touchpoint"]
+    if not db.exists(path):
+        return pd.DataFrame(columns=cols)
+    m = _service_projects().markers(path)
+    m = m[(m["library_key"] == library_key) & m["period"].notna()]
+    if touchpoint:
+        m = m[m["touchpoint"] == touchpoint]
+    label = [
+        i18n.t("project_marker", lang, title=r.title, start=r.start_date.isoformat())
+        for r in m.itertuples()
+    ]
+    return pd.DataFrame(
+        {
+            "period": m["period"].to_numpy(),
+            "label": label,
+            "touchpoint": [touchpoint_label(tp, lang) for tp in m["touchpoint"]],
+        },
+        columns=cols,
+    )
+
+
+def project_results(lang: str, show_names: bool) -> list[dict]:
+    """One `projects --json` object per project, with the library shown as this viewer may see it
+    (``library``) and the text in every language rewritten with that label."""
+    path = db_path()
+    if not db.exists(path):
+        return []
+    labels = library_labels(lang, show_names)
+    names = dict(zip(labels["library_key"], labels["label"], strict=True))
+    return _service_projects().projects_json(path, names)
+
+
+def segment_cells(library_key: str | None, touchpoint: str, dimension: str) -> pd.DataFrame:
+    """Published patron segment cells of one library (None = the forum, visible cells pooled) for
+    one touchpoint ('' = overall) and segment column, every period.
+
+    Columns: period, segment, n, mean, ci_low, ci_high, suppressed, suppressed_reason
+    (forum rows: n_libraries instead of the interval and suppression columns).
+    """
+    path = db_path()
+    if not db.exists(path):
+        return pd.DataFrame()
+    sp = _service_projects()
+    cells = sp.segments(path)
+    cells = cells[(cells["touchpoint"] == touchpoint) & (cells["dimension"] == dimension)]
+    if library_key is None:
+        return sp.seg.forum_segments(cells).reset_index(drop=True)
+    mine = cells[cells["library_key"] == library_key]
+    return mine[
+        ["period", "segment", "n", "mean", "ci_low", "ci_high", "suppressed", "suppressed_reason"]
+    ].reset_index(drop=True)
+
+
+def segment_min_n() -> int:
+    """The smallest patron segment shown (analysis.segments: 10, never below the staff k)."""
+    pub = published()
+    return _service_projects().seg.min_segment_n(pub.k if pub is not None else 5)
+
+
+def personas() -> pd.DataFrame:
+    """The defined personas (personas_all.sql columns); empty without a database."""
+    path = db_path()
+    return _service_projects().personas(path) if db.exists(path) else pd.DataFrame()
+
+
+def persona_series(persona: dict, library_key: str) -> pd.DataFrame:
+    """One persona's published satisfaction in one library over time: period, touchpoint, n,
+    mean, ci_low, ci_high, suppressed, suppressed_reason."""
+    cells = _service_projects().persona_cells(db_path(), persona)
+    mine = cells[cells["library_key"] == library_key]
+    return mine.drop(columns=["library_key"]).reset_index(drop=True)

@@ -707,6 +707,93 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "There is no data to package yet. Load the library's surveys first.",
     },
     "fp_received": {"da": "Modtagne forumpakker", "en": "Forum packages received"},
+    # --- Projects page and the target/project layers (issue 9; pages/projects.py, data.py) ---
+    "page_projects": {"da": "Projekter", "en": "Projects"},
+    "projects_title": {
+        "da": "Projekter og servicedeklarationer",
+        "en": "Projects and service declarations",
+    },
+    "projects_intro": {
+        "da": "Hvert biblioteks forumprojekt, og hvad det gjorde: ændringen i tjenestens borgertilfredshed "
+        "efter starten sammenlignet med de samme tjenester i de andre biblioteker over de samme perioder.",
+        "en": "Each library's forum project and what it did: the change in the service's patron "
+        "satisfaction after the start, compared with the same service in the other libraries over "
+        "the same periods.",
+    },
+    "projects_none": {
+        "da": "Der er endnu ingen projekter. Tilføj et nedenfor eller med `servicemirror project add`.",
+        "en": "No projects yet. Add one below or with `servicemirror project add`.",
+    },
+    "projects_effect": {"da": "Virkning (indekspoint)", "en": "Effect (index points)"},
+    "projects_no_estimate": {"da": "Intet estimat", "en": "No estimate"},
+    "projects_method_note": {
+        "da": "Forskel-i-forskelle med biblioteks- og periodeeffekter; usikkerheden er lært af de andre "
+        "biblioteker (placebo). Se docs/projects.md.",
+        "en": "Difference-in-differences with library and period effects; the uncertainty is learned "
+        "from the other libraries (placebo). See docs/projects.md.",
+    },
+    "project_add": {"da": "Tilføj et projekt", "en": "Add a project"},
+    "project_title_field": {"da": "Titel", "en": "Title"},
+    "project_start": {"da": "Startdato", "en": "Start date"},
+    "project_end": {"da": "Slutdato (valgfri)", "en": "End date (optional)"},
+    "project_owner": {"da": "Ansvarlig", "en": "Owner"},
+    "project_description": {"da": "Beskrivelse", "en": "Description"},
+    "project_expected": {"da": "Forventet virkning", "en": "Expected effect"},
+    "project_notes": {"da": "Noter fra forummøderne", "en": "Notes from the forum meetings"},
+    "project_saved": {"da": "Projekt {id} er gemt.", "en": "Project {id} saved."},
+    "project_marker": {"da": "{title} (fra {start})", "en": "{title} (from {start})"},
+    "save": {"da": "Gem", "en": "Save"},
+    "targets_header": {"da": "Servicedeklarationens mål", "en": "Service-declaration targets"},
+    "targets_none": {
+        "da": "Ingen mål endnu. Tilføj et nedenfor eller indlæs en CSV med `servicemirror targets load`.",
+        "en": "No targets yet. Add one below or load a CSV with `servicemirror targets load`.",
+    },
+    "target_add": {"da": "Sæt et mål", "en": "Set a target"},
+    "target_measure": {"da": "Mål for", "en": "Measure"},
+    "target_value": {"da": "Målværdi", "en": "Target value"},
+    "target_source": {
+        "da": "Kilde (fx servicedeklaration 2024)",
+        "en": "Source (e.g. service declaration 2024)",
+    },
+    "target_saved": {"da": "Målet er gemt.", "en": "Target saved."},
+    "target_short": {"da": "Mål {value}", "en": "Target {value}"},
+    "target_no_data": {"da": "ingen måling endnu", "en": "no measurement yet"},
+    "target_label": {
+        "da": "{head}: {value} i {period} (95 % {low}–{high}), afstand {gap}",
+        "en": "{head}: {value} in {period} (95 % {low}–{high}), gap {gap}",
+    },
+    "target_status": {"da": "Status", "en": "Status"},
+    "status_met": {"da": "nået", "en": "met"},
+    "status_missed": {"da": "ikke nået", "en": "missed"},
+    "status_unclear": {"da": "kan ikke afgøres", "en": "unclear"},
+    "status_no data": {"da": "ingen data", "en": "no data"},
+    "measure_index": {"da": "Tilfredshedsindeks (0-100)", "en": "Satisfaction index (0-100)"},
+    "measure_top2": {"da": "Andel tilfredse (%)", "en": "Share satisfied (%)"},
+    "overall": {"da": "Samlet", "en": "Overall"},
+    "segments_header": {"da": "Brugergrupper", "en": "Patron segments"},
+    "segments_intro": {
+        "da": "Tilfredshed efter brugergruppe. Grupper med færre end {n} svar vises ikke (og en nabogruppe "
+        "skjules, hvis den ellers kunne regnes ud).",
+        "en": "Satisfaction by patron segment. Segments with fewer than {n} answers are not shown (and a "
+        "neighbouring segment is hidden when it could otherwise be worked out).",
+    },
+    "segment_dimension": {"da": "Opdel efter", "en": "Split by"},
+    "segment": {"da": "Gruppe", "en": "Segment"},
+    "dim_age_band": {"da": "Alder", "en": "Age band"},
+    "dim_visit_frequency": {"da": "Besøgshyppighed", "en": "Visit frequency"},
+    "dim_user_type": {"da": "Brugertype", "en": "User type"},
+    "dim_channel": {"da": "Kanal", "en": "Channel"},
+    "segments_none": {
+        "da": "Ingen brugergrupper i data for dette valg.",
+        "en": "No patron segments in the data for this choice.",
+    },
+    "segments_hidden": {"da": "Skjult: {segments}.", "en": "Hidden: {segments}."},
+    "personas_header": {"da": "Personas", "en": "Personas"},
+    "personas_none": {"da": "Ingen personas defineret endnu.", "en": "No personas defined yet."},
+    "persona_add": {"da": "Definér en persona", "en": "Define a persona"},
+    "persona_name": {"da": "Navn", "en": "Name"},
+    "persona_saved": {"da": "Personaen er gemt.", "en": "Persona saved."},
+    "any_value": {"da": "(alle)", "en": "(any)"},
 }
 
 

@@ -404,3 +404,53 @@ def test_demo_records_its_projects_and_targets(demo_db, capsys):
     assert covered >= 13
     targets = _cli_json(capsys, "targets", "--db", str(demo_db))
     assert len(targets) == len(demo.DEMO_TARGETS)
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def _page(page: str, monkeypatch, db_path: Path, lang: str = "da", **params: str):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=120
+    )
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.session_state["show_names"] = False
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    import pyarrow as pa
+
+    charts = at.get("vega_lite_chart")
+    frames = [
+        pa.ipc.open_stream(d.data.data).read_all().to_pandas().to_json(force_ascii=False)
+        for c in charts
+        for d in c.proto.datasets
+    ]
+    return at, json.dumps([json.loads(c.proto.spec) for c in charts]) + " ".join(frames)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_library_page_draws_targets_and_project_markers(demo_db, monkeypatch, lang):
+    at, specs = _page(
+        "library", monkeypatch, demo_db, lang, library="gentofte", touchpoint="counter"
+    )
+    assert specs.count("[6, 3]") == 1  # Gentofte's counter target (index 88) as a dashed line
+    assert specs.count("[2, 2]") == 3  # its project on the staff, patron and counter charts
+    assert "Skranken som mødested" in specs
+
+
+def test_services_and_projects_pages(demo_db, monkeypatch):
+    at, specs = _page(
+        "services", monkeypatch, demo_db, "en", library="gentofte", touchpoint="counter"
+    )
+    assert "Target 88" in " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert '"bar"' in specs  # segment bars
+    at, _ = _page("projects", monkeypatch, demo_db, "en")
+    assert len(at.expander) >= 15
+    texts = " ".join(m.value for m in at.markdown)
+    assert "regression to the mean" in texts or "index points" in texts

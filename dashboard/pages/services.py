@@ -205,3 +205,53 @@ else:
             ),
             hide_index=True,
         )
+
+
+# ---- issue 9: targets of the service declaration and patron segments for this choice
+st.header(t("targets_header"))
+targets = data.targets_latest(lang)
+if not targets.empty:
+    if library_key is not None:
+        targets = targets[targets["library_key"] == library_key]
+    if touchpoint:
+        targets = targets[targets["touchpoint"] == touchpoint]
+if targets.empty:
+    st.caption(t("targets_none"))
+else:
+    st.dataframe(
+        i18n.table(
+            targets.assign(
+                library=targets["library_key"].map(
+                    dict(zip(labels["library_key"], labels["label"], strict=True))
+                ),
+                status=targets["status"].map(lambda s: t(f"status_{s}")),
+            )[["library", "touchpoint_label", "label", "status"]],
+            lang,
+            {
+                "library": t("library"),
+                "touchpoint_label": t("touchpoint"),
+                "label": t("targets_header"),
+                "status": t("target_status"),
+            },
+        ),
+        hide_index=True,
+    )
+st.header(t("segments_header"))
+st.caption(t("segments_intro", n=data.segment_min_n()))
+segments = data.segment_cells(library_key, touchpoint or "", "age_band")
+if segments.empty:
+    st.caption(t("segments_none"))
+else:
+    latest_segments = segments[segments["period"] == segments["period"].max()]
+    if "suppressed" in latest_segments:
+        hidden = latest_segments[latest_segments["suppressed"]]
+        latest_segments = latest_segments[~latest_segments["suppressed"]]
+        if not hidden.empty:
+            st.caption(t("segments_hidden", segments=", ".join(hidden["segment"])))
+    st.markdown(f"**{t('dim_age_band')} · {segments['period'].max()}**")
+    if "ci_low" not in latest_segments:  # forum rows: pooled visible cells, no interval
+        latest_segments = latest_segments.assign(ci_low=float("nan"), ci_high=float("nan"))
+    st.altair_chart(
+        charts.localized(charts.segment_bars(latest_segments, t("index_axis"), t("segment")), lang),
+        width="stretch",
+    )

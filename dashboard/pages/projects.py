@@ -1,0 +1,243 @@
+"""Projekter / Projects: each library's forum project and what it did, the service declaration's
+targets with their gaps, and satisfaction by patron segment and persona (issue 9).
+
+Thin: results come from data.py (service_projects underneath); the two forms write through the
+ordinary writers in etl.load (one transaction each, which bumps the data version).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from servicemirror import db
+from servicemirror.dashboard import charts, data, filters, i18n
+from servicemirror.etl import load, vocab
+
+lang = filters.language()
+names = filters.show_names()
+
+
+def t(key: str, **values) -> str:
+    """Shorthand for the page's language."""
+    return i18n.t(key, lang, **values)
+
+
+st.title(t("projects_title"))
+st.caption(t("projects_intro"))
+
+try:
+    periods = data.periods()
+    results = data.project_results(lang, names)
+except db.DatabaseBusy:
+    st.warning(t("busy"))
+    st.stop()
+except db.DatabaseError as exc:
+    st.error(str(exc))
+    st.stop()
+if not periods:
+    st.info(t("empty_state"))
+    st.stop()
+
+labels = data.library_labels(lang, names)
+label_of = dict(zip(labels["library_key"], labels["label"], strict=True))
+
+# ---- what did each project do?
+if not results:
+    st.info(t("projects_none"))
+else:
+    table = pd.DataFrame(
+        [
+            {
+                "library": r["library"],
+                "touchpoint": data.touchpoint_label(r["touchpoint"], lang),
+                "title": r["title"],
+                "start": r["start"],
+                "effect": r["effect"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "p": r["p"],
+                "reason": r.get("reason") or "",
+            }
+            for r in results
+        ]
+    )
+    st.dataframe(
+        i18n.table(
+            table,
+            lang,
+            {
+                "library": t("library"),
+                "touchpoint": t("touchpoint"),
+                "title": t("project_title_field"),
+                "start": t("project_start"),
+                "effect": t("projects_effect"),
+                "ci_low": t("ci_low"),
+                "ci_high": t("ci_high"),
+                "p": "p",
+                "reason": t("projects_no_estimate"),
+            },
+            digits={"effect": 1, "ci_low": 1, "ci_high": 1, "p": 2},
+        ),
+        hide_index=True,
+    )
+    st.caption(t("projects_method_note"))
+    for r in results:
+        with st.expander(f"{r['library']} · {r['title']}"):
+            st.write(r["text"][lang])
+
+# ---- service-declaration targets and their gaps
+st.header(t("targets_header"))
+latest = data.targets_latest(lang)
+if latest.empty:
+    st.info(t("targets_none"))
+else:
+    shown = latest.assign(
+        library=latest["library_key"].map(label_of),
+        measure=latest["measure"].map(lambda m: t(f"measure_{m}")),
+        status=latest["status"].map(lambda s: t(f"status_{s}")),
+    )
+    st.dataframe(
+        i18n.table(
+            shown[["library", "touchpoint_label", "measure", "label", "status"]],
+            lang,
+            {
+                "library": t("library"),
+                "touchpoint_label": t("touchpoint"),
+                "measure": t("target_measure"),
+                "label": t("targets_header"),
+                "status": t("target_status"),
+            },
+        ),
+        hide_index=True,
+    )
+
+# ---- patron segments (differentiated service)
+st.header(t("segments_header"))
+min_n = data.segment_min_n()
+st.caption(t("segments_intro", n=min_n))
+col_lib, col_tp, col_dim = st.columns(3)
+with col_lib:
+    seg_library = st.selectbox(
+        t("library"), list(labels["library_key"]), format_func=label_of.get, key="seg_library"
+    )
+with col_tp:
+    seg_tp = st.selectbox(
+        t("touchpoint"),
+        ["", *data.touchpoints()],
+        format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("overall"),
+        key="seg_tp",
+    )
+with col_dim:
+    dimension = st.selectbox(
+        t("segment_dimension"),
+        list(load.SEGMENT_DIMENSIONS),
+        format_func=lambda d: t(f"dim_{d}"),
+        key="seg_dim",
+    )
+cells = data.segment_cells(seg_library, seg_tp, dimension)
+if cells.empty:
+    st.info(t("segments_none"))
+else:
+    latest_period = cells["period"].max()
+    now = cells[cells["period"] == latest_period]
+    st.markdown(f"**{label_of.get(seg_library)} · {latest_period}**")
+    visible = now[~now["suppressed"]]
+    if not visible.empty:
+        st.altair_chart(
+            charts.localized(charts.segment_bars(visible, t("index_axis"), t("segment")), lang),
+            width="stretch",
+        )
+    hidden = now[now["suppressed"]]
+    if not hidden.empty:
+        st.caption(t("segments_hidden", segments=", ".join(hidden["segment"])))
+
+# ---- personas
+st.subheader(t("personas_header"))
+defined = data.personas()
+if defined.empty:
+    st.caption(t("personas_none"))
+else:
+    st.dataframe(defined.drop(columns=["persona_id"]), hide_index=True)
+
+# ---- forms: add a project, set a target, define a persona
+with st.expander(t("project_add")):
+    with st.form("add_project"):
+        f_lib = st.selectbox(t("library"), list(labels["library_key"]), format_func=label_of.get)
+        f_tp = st.selectbox(
+            t("touchpoint"),
+            list(vocab.TOUCHPOINTS),
+            format_func=lambda tp: data.touchpoint_label(tp, lang),
+        )
+        f_title = st.text_input(t("project_title_field"))
+        f_start = st.date_input(t("project_start"), value=None)
+        f_end = st.date_input(t("project_end"), value=None)
+        f_owner = st.text_input(t("project_owner"))
+        f_desc = st.text_area(t("project_description"))
+        f_expected = st.text_input(t("project_expected"))
+        f_notes = st.text_area(t("project_notes"))
+        if st.form_submit_button(t("save")):
+            try:
+                new_id = load.add_project(
+                    data.db_path(),
+                    library=f_lib,
+                    touchpoint=f_tp,
+                    title=f_title,
+                    start=f_start,
+                    end=f_end,
+                    owner=f_owner or None,
+                    description=f_desc or None,
+                    expected_effect=f_expected or None,
+                    notes=f_notes or None,
+                )
+                st.success(t("project_saved", id=new_id))
+            except (load.LoadRefused, db.DatabaseError) as exc:
+                st.error(str(exc))
+
+with st.expander(t("target_add")):
+    with st.form("set_target"):
+        g_lib = st.selectbox(t("library"), list(labels["library_key"]), format_func=label_of.get)
+        g_tp = st.selectbox(
+            t("touchpoint"),
+            ["", *vocab.TOUCHPOINTS],
+            format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("overall"),
+        )
+        g_measure = st.selectbox(
+            t("target_measure"), list(load.TARGET_MEASURES), format_func=lambda m: t(f"measure_{m}")
+        )
+        g_value = st.number_input(t("target_value"), min_value=-100.0, max_value=100.0, value=90.0)
+        g_source = st.text_input(t("target_source"))
+        if st.form_submit_button(t("save")):
+            try:
+                load.set_target(
+                    data.db_path(),
+                    library=g_lib,
+                    touchpoint=g_tp,
+                    measure=g_measure,
+                    value=g_value,
+                    source=g_source or None,
+                )
+                st.success(t("target_saved"))
+            except (load.LoadRefused, db.DatabaseError) as exc:
+                st.error(str(exc))
+
+with st.expander(t("persona_add")):
+    with st.form("define_persona"):
+        p_name = st.text_input(t("persona_name"))
+        p_desc = st.text_area(t("project_description"))
+        choices = {}
+        for dim in load.SEGMENT_DIMENSIONS:
+            choices[dim] = st.text_input(
+                f"{t(f'dim_{dim}')} {t('any_value')}", key=f"persona_{dim}"
+            )
+        if st.form_submit_button(t("save")):
+            try:
+                load.define_persona(
+                    data.db_path(),
+                    name=p_name,
+                    description=p_desc or None,
+                    **{d: v.strip() or None for d, v in choices.items()},
+                )
+                st.success(t("persona_saved"))
+            except (load.LoadRefused, db.DatabaseError) as exc:
+                st.error(str(exc))
