@@ -44,7 +44,7 @@ pages = [
     st.Page(
         str(HERE / "pages" / "overview.py"),
         title=i18n.t("page_overview", chosen),
-        icon="🪞",
+        icon=":material/scatter_plot:",
         default=True,
     ),
     st.Page(

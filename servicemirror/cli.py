@@ -687,35 +687,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
     p.add_argument("--lang", choices=["da", "en"], default="da", help="language (default da)")
 
-    p = add("project", cmd_project, "Record a service project (add).")
-    p.add_argument("action", choices=["add"], help="add: record a new project")
-    p.add_argument("--library", required=True, help="library key, name or alias")
-    p.add_argument("--touchpoint", required=True, help="e.g. counter, self_service, 'Bogen Kommer'")
-    p.add_argument("--start", required=True, metavar="DATE", help="start date, YYYY-MM-DD")
-    p.add_argument("--title", required=True, metavar="TEXT")
-    p.add_argument("--description")
-    p.add_argument("--end", metavar="DATE", help="end date, if any")
-    p.add_argument("--owner")
-    p.add_argument("--expected-effect", dest="expected_effect")
-    p.add_argument(
-        "--status", default="active", choices=["planned", "active", "completed", "stopped"]
-    )
-    p.add_argument("--notes", help="notes from the forum meetings")
-
-    p = add(
-        "projects", cmd_projects, "Service projects and what they did (difference-in-differences)."
-    )
-    p.add_argument("--json", action="store_true", help="one JSON object per project")
-
-    p = add(
-        "targets",
-        cmd_targets,
-        "Service-declaration targets: list them with their gaps, or load a CSV.",
-    )
-    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
-    p.add_argument("file", nargs="?", metavar="FILE", help="with load: the targets CSV")
-    p.add_argument("--json", action="store_true")
-
     p = add(
         "export",
         cmd_export,
