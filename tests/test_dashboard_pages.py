@@ -299,13 +299,16 @@ def test_library_page_content(demo_db, monkeypatch):
     headers = [h.value for h in at.header]
     assert i18n.t("library_items", "en", period="2024") in headers
     specs = chart_specs(at)
-    # over time vs the forum: band, median, interval rules, own line
-    assert [layer["mark"]["type"] for layer in specs[0]["layer"]] == [
-        "area",
-        "line",
-        "rule",
-        "line",
-    ]
+
+    def marks(spec: dict) -> list[str]:
+        """Mark types of a (possibly nested) layered spec, in drawing order."""
+        if "layer" in spec:
+            return [m for layer in spec["layer"] for m in marks(layer)]
+        mark = spec.get("mark")
+        return [mark["type"] if isinstance(mark, dict) else mark] if mark else []
+
+    # over time vs the forum: band, median, interval rules, own line (then targets/projects)
+    assert marks(specs[0])[:4] == ["area", "line", "rule", "line"]
     items = [f for f in chart_frames(at) if "start" in f.columns]
     assert items, "diverging item bars are drawn"
     for frame in items:
