@@ -87,7 +87,8 @@ def purge(db_path: Path, before: date, *, dry_run: bool = False) -> PurgeResult:
 
 
 def _deletes(script: str) -> set[str]:
-    return set(re.findall(r"delete from (\w+)", queries.sql(script)))
+    # which tables a purge script empties (a regex over its text, not SQL)
+    return set(re.findall(r"delete\s+from\s+(\w+)", queries.sql(script), flags=re.IGNORECASE))
 
 
 def _require_covered(con, db_path: Path) -> set[str]:
