@@ -23,9 +23,10 @@ import pandas as pd
 
 from servicemirror import db, queries
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
+from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.detect import sniff
-from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
+from servicemirror.etl.readers.base import Problem, ReadError, ReadOptions, ReadResult
 from servicemirror.etl.readers.forum_package import PackageResult
 from servicemirror.etl.registry import READERS
 
@@ -150,8 +151,13 @@ def prepare(
     period: str | None = None,
     format: str | None = None,
     include_staff_text: bool = False,
+    mapping: dict | None = None,
 ) -> _Prepared:
-    """Everything up to the write: read, resolve libraries/periods/items, validate, scrub."""
+    """Everything up to the write: read, resolve libraries/periods/items, validate, scrub.
+
+    ``mapping``: a column mapping confirmed for this file (etl.mapping); without one, a saved
+    mapping profile whose header signature matches is used by the wide readers.
+    """
     path = Path(path)
     if not path.is_file():
         raise LoadRefused(f"{path}: no such file.")
@@ -161,7 +167,14 @@ def prepare(
         sniffed = sniff(path)
         _test_pause("parsing")
         reader = _choose_reader(path, sniffed, format)
-        result = reader.read(path, sniffed, None)
+        options = ReadOptions(
+            respondent_type=respondent_type,
+            library=library,
+            period=period,
+            mapping=mapping,
+            profiles=mapping_profiles.stored_profiles(db_path),
+        )
+        result = reader.read(path, sniffed, options)
     except ReadError as exc:
         raise LoadRefused(str(exc)) from None
     if isinstance(result, PackageResult):

@@ -13,7 +13,13 @@ from servicemirror.etl.readers import (
     aggregates_template,
     forum_package,
     generic,
+    generic_wide,
+    google_forms,
     kiosk_presses,
+    limesurvey,
+    ms_forms,
+    qualtrics,
+    surveymonkey,
     surveyxact,
 )
 
@@ -76,6 +82,37 @@ READERS: dict[str, Reader] = {
             forum_package.detect,
             forum_package.read,
             "Forum package (one library's aggregate-only export for the forum)",
+        ),
+        Reader(qualtrics.FORMAT, qualtrics.detect, qualtrics.read, "Qualtrics CSV (3 header rows)"),
+        Reader(
+            surveymonkey.FORMAT,
+            surveymonkey.detect,
+            surveymonkey.read,
+            "SurveyMonkey export (2 header rows, matrix sub-answers)",
+        ),
+        Reader(
+            limesurvey.FORMAT,
+            limesurvey.detect,
+            limesurvey.read,
+            "LimeSurvey response export (codes or full answers)",
+        ),
+        Reader(
+            google_forms.FORMAT,
+            google_forms.detect,
+            google_forms.read,
+            "Google Forms / Sheets responses (Timestamp / Tidsstempel first)",
+        ),
+        Reader(
+            ms_forms.FORMAT,
+            ms_forms.detect,
+            ms_forms.read,
+            "Microsoft Forms results (.xlsx or Danish-Excel CSV)",
+        ),
+        Reader(
+            generic_wide.FORMAT,
+            generic_wide.detect,
+            generic_wide.read,
+            "Generic wide sheet: one row per respondent (or per library with n and means)",
         ),
     ]
 }

@@ -34,15 +34,21 @@ Example (what the SurveyXact reader does with a dataset and its label file)::
 
 from __future__ import annotations
 
+import csv
+import datetime
 import hashlib
+import io
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import vocab
+from servicemirror.etl import csvio, vocab
+from servicemirror.etl.detect import to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
     ANSWER_COLUMNS,
@@ -51,12 +57,14 @@ from servicemirror.etl.readers.base import (
     RESPONSE_COLUMNS,
     SEGMENT_COLUMNS,
     Problem,
+    ReadError,
     ReadResult,
     empty,
 )
 
 # Standard numeric scales, smallest first: an item's scale is the first that holds its answers.
-STANDARD_SCALES = [(1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (0, 10), (1, 10)]
+# 3- and 4-point scales are never guessed: answers 2-4 on a 5-point item are far more common.
+STANDARD_SCALES = [(1, 5), (0, 5), (1, 7), (1, 10), (0, 10)]
 NPS_SCALE = (0.0, 10.0)
 # More than this share of distinct long answers makes a text column free text, not a category.
 FREE_TEXT_UNIQUE_SHARE = 0.6
@@ -72,8 +80,11 @@ _NUMBER = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*$")
 _RANGE_HINT = re.compile(r"(?<![\d.,])([01])\s*[-–]\s*(\d{1,2})(?![\d.,])")
 _EQUALS_HINT = re.compile(r"(\d{1,2})\s*=\s*([^,;)/\]]+)")
 _TZ_SUFFIX = re.compile(
-    r"\s*(?:(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?|[A-Z]{2,5}T|Z|[+-]\d{2}:?\d{2})\s*$"
+    # an offset only after a time ("10:01:13+01:00"): "05-03-2024" must keep its "-2024"
+    r"\s*(?:(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?|[A-Z]{2,5}T|(?<=\d)Z"
+    r"|(?<=:\d\d)[+-]\d{2}:?\d{2})\s*$"
 )
+_HINT_IN_PARENS = re.compile(r"\s*\([^()]*\d[^()]*\)")
 _DOTTED_TIME = re.compile(r"(\s\d{1,2})\.(\d{2})(?:\.(\d{2}))?$")
 
 
@@ -186,7 +197,11 @@ def classify(
             spec.comments.append(column)
         elif kind == "empty":
             spec.dropped[column] = "no answers"
-        elif spec.touchpoint is None and _is_touchpoint_column(frame[column]):
+        elif (
+            spec.touchpoint is None
+            and spec.respondent_type != "staff"
+            and _is_touchpoint_column(frame[column])
+        ):
             spec.touchpoint = column
         else:
             spec.dropped[column] = "not a scale question (categories or several choices)"
@@ -196,7 +211,10 @@ def classify(
 def _header_role(column: str, text: str | None, spec: WideSpec) -> str | None:
     """A role from the header alone (None = look at the cells)."""
     header = str(column)
-    private = vocab.private_header(header, spec.respondent_type)
+    # the id may be "Q4" and the text "Køn": either one makes the column private
+    private = vocab.private_header(header, spec.respondent_type) or (
+        vocab.private_header(text, spec.respondent_type) if text else None
+    )
     role = vocab.wide_header(header) or (vocab.wide_header(text) if text else None)
     if private == "identity":
         return "identity"
@@ -273,7 +291,9 @@ def _is_multi_select(cells: pd.Series) -> bool:
 
 def _is_touchpoint_column(raw: pd.Series) -> bool:
     cells = pd.Series(raw.dropna().astype(str).unique())
-    return bool(len(cells)) and cells.map(vocab.touchpoint_of).notna().mean() >= 0.8
+    if cells.str.contains(";", regex=False).any():
+        return False  # several choices in one cell: not the one service this response is about
+    return bool(len(cells)) and cells.map(touchpoint_of).notna().mean() >= 0.8
 
 
 def guess_respondent_type(texts: list[str]) -> str | None:
@@ -503,7 +523,12 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series:
     text = text.str.replace(_TZ_SUFFIX, "", regex=True)
     text = text.str.replace(_DOTTED_TIME, _colon_time, regex=True)
     text = text.where(text != "", pd.NA)
-    out = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    # pandas' ISO8601 parser also takes "07.03.2024" (month first): only real ISO text goes there
+    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    if iso.any():
+        parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
+        out[iso] = parsed.dt.tz_localize(None).astype("datetime64[ns]")
     rest = out.isna() & text.notna()
     if rest.any():
         if dayfirst is None:
@@ -546,11 +571,31 @@ def item_code(text: str, respondent_type: str | None = None) -> str:
     for code, _construct, _lo, _hi, _tp, da, en in vocab.CORE_ITEMS:
         if vocab.normalise_label(da) in norm or vocab.normalise_label(en) in norm:
             return code
-    slug = vocab.slug(text)
+    # a scale hint in the header ("(1-5)", "(1 = Helt enig)") is not part of the question
+    slug = vocab.slug(_HINT_IN_PARENS.sub(" ", text)) if _HINT_IN_PARENS.search(text) else None
+    slug = slug if slug and slug != "unknown" else vocab.slug(text)
     if len(slug) > MAX_ITEM_CODE:
         digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
         slug = f"{slug[: MAX_ITEM_CODE - 9].rstrip('-')}-{digest}"
     return slug
+
+
+def touchpoint_of(text: str | None) -> str | None:
+    """The touchpoint a header names; the longest matching word wins.
+
+    vocab.touchpoint_of takes the first touchpoint in table order, so "Selvbetjeningen" would be
+    the counter ("betjening"); here "selvbetjening" wins because it is longer.
+    """
+    if not text:
+        return None
+    norm = vocab.normalise_label(text)
+    best, length = None, 0
+    for key, words in vocab.TOUCHPOINTS.items():
+        for word in words:
+            w = vocab.normalise_label(word)
+            if w in norm and len(w) > length:
+                best, length = key, len(w)
+    return best
 
 
 def guess_construct(text: str, nps: bool, respondent_type: str | None) -> str:
@@ -560,7 +605,7 @@ def guess_construct(text: str, nps: bool, respondent_type: str | None) -> str:
         return "enps" if staff else "nps"
     if respondent_type == "staff":
         return "wellbeing"
-    if vocab.touchpoint_of(text) is not None and respondent_type == "patron":
+    if touchpoint_of(text) is not None and respondent_type == "patron":
         return "touchpoint"
     if respondent_type == "patron" or vocab.has_word(text, vocab.SATISFACTION_WORDS):
         return "satisfaction"
@@ -615,7 +660,7 @@ def to_result(
     else:
         responses["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     touch = _text_column(frame, spec.touchpoint)
-    responses["touchpoint"] = touch.map(lambda t: vocab.touchpoint_of(t) if t else None)
+    responses["touchpoint"] = touch.map(lambda t: touchpoint_of(t) if t else None)
     for segment, column in spec.segments.items():
         responses[segment] = _text_column(frame, column)
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
@@ -630,9 +675,7 @@ def to_result(
         code = item.item or item_code(text, spec.respondent_type)
         code = _unique(code, codes)
         construct = item.construct or guess_construct(text, read.nps, spec.respondent_type)
-        touchpoint = item.touchpoint or (
-            vocab.touchpoint_of(text) if construct == "touchpoint" else None
-        )
+        touchpoint = item.touchpoint or (touchpoint_of(text) if construct == "touchpoint" else None)
         if read.how == "answers" and item.scale_min is None:
             result.warnings.append(
                 f"column '{item.column}': scale {read.scale_min:g}-{read.scale_max:g} guessed "
@@ -668,10 +711,22 @@ def to_result(
     if items:
         result.items = pd.DataFrame(items, columns=ITEM_COLUMNS)
     result.comments = _comments(frame, spec, rows)
+    _drop_unanswered(result)
     for column, why in spec.dropped.items():
         if why.startswith("not a scale"):
             result.warnings.append(f"column '{column}' not imported: {why}")
     return result
+
+
+def _drop_unanswered(result: ReadResult) -> None:
+    """Respondents with no answer and no comment (SurveyMonkey keeps them) are not responses."""
+    answered = set(result.answers["row"]) | set(result.comments["row"])
+    nothing = ~result.responses["row"].isin(answered)
+    if nothing.any():
+        result.responses = result.responses[~nothing].reset_index(drop=True)
+        result.warnings.append(
+            f"{int(nothing.sum())} respondents answered no question and are not counted"
+        )
 
 
 def _text_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
@@ -891,3 +946,178 @@ def _numbers(raw: pd.Series) -> pd.Series:
     out = pd.Series(np.nan, index=raw.index, dtype="float64")
     out[numeric] = text[numeric].str.replace(",", ".", regex=False).astype("float64")
     return out
+
+
+# --------------------------------------------------------------------------- reading tables
+# Readers share these: header rows are read as data (header=False) so each tool can take as many
+# header rows as it has (Qualtrics 3, SurveyMonkey 2) and name the columns itself.
+
+
+def read_csv_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every record of a delimited export as text (None for blank), header rows included.
+
+    cp1252 / UTF-16 / BOM files are converted to UTF-8 first (in chunks, removed afterwards).
+    Columns are numbered 0..n-1; ``_record`` counts records from 1 (header records included).
+    Lines DuckDB cannot split become problems. An .xlsx renamed .csv never gets here: the
+    sniffer decides by content.
+    """
+    path = Path(path)
+    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-wide-"))
+    try:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        frame, problems = csvio.read_text_table(
+            utf8, sniffed.delimiter or ",", header=False, display_name=path.name
+        )
+    finally:
+        # the converted copy holds the whole export: never leave it behind
+        shutil.rmtree(workdir, ignore_errors=True)
+    data = [c for c in frame.columns if c != "_record"]
+    frame = frame.rename(columns={c: i for i, c in enumerate(data)})
+    if len(frame.columns) > 1 and 0 in frame.columns:
+        first = frame[0].astype("string").str.lstrip("\ufeff")
+        frame[0] = first.astype("object").where(first.notna(), None)
+    return frame, problems
+
+
+def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
+    """Every row of one sheet of an .xlsx as text cells, like :func:`read_csv_rows`.
+
+    pandas + calamine (DuckDB's excel extension is not reachable). Whole numbers lose Excel's
+    ".0", dates become ISO text; cells are converted once per distinct value per column.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise ReadError(
+            f"{path.name}: the Excel file could not be read ({str(exc).splitlines()[0]}). "
+            "Open it in Excel, save it again as .xlsx and upload that."
+        ) from None
+    out = pd.DataFrame(index=raw.index)
+    for i, column in enumerate(raw.columns):
+        cells = raw[column]
+        distinct = pd.unique(cells[cells.notna()])
+        lookup = {v: _cell_text(v) for v in distinct}
+        out[i] = cells.map(lookup).astype("object").where(cells.notna(), None)
+    out.insert(0, "_record", np.arange(1, len(out) + 1))
+    return out.reset_index(drop=True)
+
+
+def _cell_text(value) -> str | None:
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, pd.Timestamp | datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def xlsx_head(path: Path, rows: int = 6) -> list[list[str]]:
+    """The first rows of the first sheet as text (for detection); [] when it cannot be read."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        head = sheet.to_python(nrows=rows)
+    except (ValueError, OSError, RuntimeError, IndexError):
+        # not a workbook calamine can open: no reader of ours claims it
+        return []
+    return [[_cell_text(c) or "" for c in row] for row in head]
+
+
+def csv_head(sniffed, rows: int = 6) -> list[list[str]]:
+    """The first records of a sniffed text file, split on its delimiter (quotes respected)."""
+    if sniffed.kind != "csv" or not sniffed.head:
+        return []
+    reader = csv.reader(io.StringIO("\n".join(sniffed.head)), delimiter=sniffed.delimiter or ",")
+    out = []
+    for record in reader:
+        out.append([c.strip().lstrip("\ufeff") for c in record])
+        if len(out) >= rows:
+            break
+    return out
+
+
+def head_rows(sniffed, path: Path, rows: int = 6) -> list[list[str]]:
+    """First records of a CSV or the first sheet of an .xlsx, as text."""
+    if sniffed.kind == "xlsx":
+        return xlsx_head(path, rows)
+    return csv_head(sniffed, rows)
+
+
+def table_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
+    """All records of a CSV or the first sheet of an .xlsx (see :func:`read_csv_rows`)."""
+    if sniffed.kind == "xlsx":
+        return read_xlsx_rows(path), []
+    if sniffed.kind != "csv":
+        raise ReadError(f"{Path(path).name}: not a CSV or .xlsx file.")
+    return read_csv_rows(path, sniffed)
+
+
+def with_header(
+    rows: pd.DataFrame, header_rows: int, names: list[str] | None = None
+) -> pd.DataFrame:
+    """Data records under ``header_rows`` header records, columns named (unique), ``_record`` 1..n.
+
+    ``names`` default to the last header record; blank names become "column N"; repeats get
+    " (2)", " (3)". Completely empty trailing columns (Excel's leftovers) are dropped.
+    """
+    data = rows.iloc[header_rows:].copy()
+    columns = [c for c in rows.columns if c != "_record"]
+    if names is None:
+        last = rows.iloc[header_rows - 1] if header_rows else pd.Series(dtype=object)
+        names = [last.get(c) for c in columns]
+    named = unique_names(names, len(columns))
+    data = data[columns]
+    data.columns = named
+    # trailing columns with neither a header nor a value: Excel's leftovers, not questions
+    while len(data.columns) and named[len(data.columns) - 1].startswith("column "):
+        last = data.columns[-1]
+        if data[last].notna().any():
+            break
+        data = data.drop(columns=[last])
+    data.insert(0, "_record", np.arange(1, len(data) + 1))
+    return data.reset_index(drop=True)
+
+
+def unique_names(names: list, count: int) -> list[str]:
+    """Header texts made unique and non-empty ("column 7", "Q1 (2)")."""
+    out, seen = [], {}
+    for i in range(count):
+        name = names[i] if i < len(names) else None
+        text = "" if name is None else str(name).strip().lstrip("\ufeff")
+        text = text or f"column {i + 1}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        else:
+            seen[text] = 1
+        out.append(text)
+    return out
+
+
+def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with no cell at all (blank lines in hand-made sheets) are not records."""
+    cells = frame.drop(columns=["_record"])
+    return frame[cells.notna().any(axis=1)]
+
+
+def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:
+    """ReadError (one line) when an export holds only its header: nothing to load."""
+    if frame.empty:
+        raise ReadError(
+            f"{Path(path).name}: the {tool} export holds no responses (only the header). Export "
+            "again once responses have come in, or check the export's response filter."
+        )
+
+
+def exclude_rows(frame: pd.DataFrame, mask: pd.Series, path: Path, column: str | None, why: str):
+    """Drop the rows in ``mask``; each becomes a Problem naming its row and the reason."""
+    problems = [
+        Problem(Path(path).name, int(row), column, None, why) for row in frame.loc[mask, "_record"]
+    ]
+    return frame[~mask], problems

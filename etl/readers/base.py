@@ -102,6 +102,24 @@ class Problem:
         return f"{', '.join(where)}: {self.reason}{value}"
 
 
+@dataclass
+class ReadOptions:
+    """What the user told the loader (CLI flags, upload page), passed to every reader.
+
+    Readers may use it to interpret better (a known respondent type decides whether an "Alder"
+    column is a patron segment or a staff demographic); the loader still applies library, period
+    and type itself. ``mapping``: a column mapping confirmed for this file (``etl.mapping``);
+    ``profiles``: saved mappings by header signature, so the next export of a survey loads in one
+    step.
+    """
+
+    respondent_type: str | None = None
+    library: str | None = None
+    period: str | None = None
+    mapping: dict | None = None
+    profiles: dict[str, dict] = field(default_factory=dict)
+
+
 class ReadError(Exception):
     """The whole file cannot be read: one clear line saying what and what to do."""
 

@@ -1,0 +1,99 @@
+"""Generic wide CSV/Excel: any tool we do not know, and hand-made sheets (docs/formats/generic.md).
+
+One row per respondent, one column per question, plus library / branch / date / period /
+respondent-id columns found by their header (da/en synonyms) or named with --library/--period or
+a mapping. Hand-made sheets are tolerated: title rows above the header, blank rows, a totals row
+("I alt", "Total", "Gennemsnit"), trailing empty columns, mixed date formats.
+
+A sheet with one row per library, an n column ("n", "Antal svar") and means in the question
+columns ("4,2") is read as unit-level results (aggregates), not as respondents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl.detect import Sniffed
+from servicemirror.etl.readers.base import ReadOptions, ReadResult
+
+FORMAT = "generic_wide"
+HEADER_SEARCH_ROWS = 15
+KEY_ROLES = {"library", "branch", "date", "respondent_id", "period", "n"}
+
+
+def _header_index(head: list[list[str]]) -> int | None:
+    """The first row that names a library/date/id column and holds most of the sheet's columns."""
+    width = max((sum(1 for c in row if str(c).strip()) for row in head), default=0)
+    for index, row in enumerate(head):
+        filled = [c for c in row if str(c).strip()]
+        if len(filled) < max(2, width // 2):
+            continue
+        if any(vocab.wide_header(c) in KEY_ROLES for c in filled):
+            return index
+    return None
+
+
+def detect(sniffed: Sniffed, path: Path) -> float:
+    """0.3 (a fallback below every named format) for a table with a library/date/id column."""
+    head = wide.head_rows(sniffed, path, HEADER_SEARCH_ROWS)
+    return 0.3 if head and _header_index(head) is not None else 0.0
+
+
+def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
+    """A wide sheet -> responses (one row per respondent) or aggregates (one row per library)."""
+    path = Path(path)
+    rows, problems = wide.table_rows(path, sniffed)
+    head = [
+        [str(c) if c is not None else "" for c in r[1:]]
+        for r in rows.head(HEADER_SEARCH_ROWS).itertuples(index=False)
+    ]
+    index = _header_index(head)
+    if index is None:
+        index = 0  # --format generic_wide on a sheet without known headers: the first row
+    frame = wide.drop_blank_rows(wide.with_header(rows, index + 1))
+    wide.require_records(frame, path, "spreadsheet")
+    records = len(frame)
+    columns = [c for c in frame.columns if c != "_record"]
+    rtype = options.respondent_type if options else None
+    spec = wide.classify(frame, format=FORMAT, respondent_type=rtype)
+    spec, note = mapping.resolve(spec, columns, options)
+    warnings = [note] if note else []
+    frame, dropped = _drop_totals(frame, spec)
+    if dropped:
+        warnings.append(f"{dropped} totals row(s) ('I alt', 'Total', ...) left out")
+    spec.instrument = f"generic_wide:{mapping.signature(FORMAT, columns)}"
+    if spec.n is not None and spec.library is not None:
+        return wide.to_aggregates(
+            frame,
+            spec,
+            path=path,
+            encoding=sniffed.encoding,
+            problems=problems,
+            warnings=warnings,
+            records=records,
+        )
+    return wide.to_result(
+        frame,
+        spec,
+        path=path,
+        encoding=sniffed.encoding,
+        problems=problems,
+        warnings=warnings,
+        records=records,
+    )
+
+
+def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame, int]:
+    """Rows whose library (else first) cell says "I alt"/"Total"/"Gennemsnit" are sums, not data."""
+    column = spec.library or spec.branch or next(c for c in frame.columns if c != "_record")
+    words = {vocab.normalise_label(w) for w in vocab.TOTAL_ROW_WORDS}
+    label = (
+        frame[column]
+        .astype("string")
+        .map(lambda t: vocab.normalise_label(t) if isinstance(t, str) else "")
+    )
+    total = label.isin(words).fillna(False).astype(bool)
+    return frame[~total], int(total.sum())

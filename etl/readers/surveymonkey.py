@@ -1,0 +1,88 @@
+"""SurveyMonkey "All responses data" CSV/XLSX export (docs/formats/surveymonkey.md).
+
+Two header rows: the question (written once above all its columns, blank above the rest), then
+the sub-answer: "Response" / "Open-Ended Response" for a single answer, the row text for each
+matrix row, an option text for each checkbox option, "Other (please specify)" for the other box.
+Metadata: Respondent ID, Collector ID, Start Date, End Date, IP Address, Email Address, First Name,
+Last Name, Custom Data 1. Dates are US month-first ("03/05/2024 10:22:13 AM"). Respondents who
+answered nothing stay rows of blanks: the loader does not count them (and says so).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl.detect import Sniffed
+from servicemirror.etl.readers.base import ReadOptions, ReadResult
+
+FORMAT = "surveymonkey"
+METADATA = {
+    "respondent id": "respondent_id",
+    "collector id": "metadata",
+    "start date": "metadata",
+    "end date": "date",
+    "ip address": "identity",
+    "email address": "identity",
+    "first name": "identity",
+    "last name": "identity",
+    "custom data 1": "metadata",
+}
+SINGLE = {"response", "open ended response", "svar", "åbent svar"}
+OTHER = {"other (please specify)", "andet (angiv venligst)", "other", "andet"}
+
+
+def detect(sniffed: Sniffed, path: Path) -> float:
+    """0.98 when the first header row has Respondent ID and Collector ID."""
+    head = wide.head_rows(sniffed, path, 2)
+    keys = {vocab.normalise_label(h) for h in head[0]} if head else set()
+    return 0.98 if {"respondent id", "collector id"} <= keys else 0.0
+
+
+def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
+    """A SurveyMonkey export -> ReadResult; matrix rows become items "Question [Row]"."""
+    path = Path(path)
+    rows, problems = wide.table_rows(path, sniffed)
+    columns = [c for c in rows.columns if c != "_record"]
+    top = pd.Series([rows.iloc[0].get(c) for c in columns], dtype="object")
+    questions = top.where(top.notna() & (top.astype(str).str.strip() != "")).ffill()
+    subs = [rows.iloc[1].get(c) if len(rows) > 1 else None for c in columns]
+    names, roles = [], []
+    for question, sub in zip(questions, subs, strict=True):
+        q = str(question).strip() if isinstance(question, str) else ""
+        s = str(sub).strip() if sub is not None else ""
+        key = vocab.normalise_label(q)
+        if key in METADATA and not s:
+            names.append(q)
+            roles.append(METADATA[key])
+        elif not s or vocab.normalise_label(s) in SINGLE:
+            names.append(q)
+            roles.append(None)
+        else:
+            names.append(f"{q} [{s}]")
+            other = vocab.normalise_label(s) in {vocab.normalise_label(o) for o in OTHER}
+            roles.append(
+                "comment" if other or vocab.has_word(s, vocab.COMMENT_HEADER_WORDS) else None
+            )
+    names = wide.unique_names(names, len(names))
+    fixed = {name: role for name, role in zip(names, roles, strict=True) if role}
+    frame = wide.with_header(rows, 2, names)
+    frame = wide.drop_blank_rows(frame)
+    wide.require_records(frame, path, "SurveyMonkey")
+    header = [c for c in frame.columns if c != "_record"]
+    rtype = options.respondent_type if options else None
+    spec = wide.classify(frame, format=FORMAT, fixed=fixed, respondent_type=rtype)
+    spec.dayfirst = False  # SurveyMonkey writes US dates
+    spec.instrument = f"surveymonkey:{mapping.signature(FORMAT, header)}"
+    spec, note = mapping.resolve(spec, header, options)
+    return wide.to_result(
+        frame,
+        spec,
+        path=path,
+        encoding=sniffed.encoding,
+        problems=problems,
+        warnings=[note] if note else [],
+        records=len(frame),
+    )
