@@ -13,7 +13,8 @@ HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Servicespejlet / Service Mirror", layout="wide")
 
-lang = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+# the URL wins (a shared link opens in its language), then this session's choice, then Danish
+lang = st.query_params.get("lang") or st.session_state.get("language") or i18n.DEFAULT_LANGUAGE
 if lang not in i18n.LANGUAGES:
     lang = i18n.DEFAULT_LANGUAGE
 chosen = st.sidebar.radio(
@@ -42,37 +43,37 @@ else:
 
 pages = [
     st.Page(
-        str(HERE / "pages" / "overview.py"),
+        str(HERE / "views" / "overview.py"),
         title=i18n.t("page_overview", chosen),
         icon=":material/scatter_plot:",
         default=True,
     ),
     st.Page(
-        str(HERE / "pages" / "library.py"),
+        str(HERE / "views" / "library.py"),
         title=i18n.t("page_library", chosen),
         icon=":material/local_library:",
         url_path="library",
     ),
     st.Page(
-        str(HERE / "pages" / "services.py"),
+        str(HERE / "views" / "services.py"),
         title=i18n.t("page_services", chosen),
         icon=":material/room_service:",
         url_path="services",
     ),
     st.Page(
-        str(HERE / "pages" / "data_quality.py"),
+        str(HERE / "views" / "data_quality.py"),
         title=i18n.t("page_quality", chosen),
         icon=":material/fact_check:",
-        url_path="data-quality",
+        url_path="data_quality",
     ),
     st.Page(
-        str(HERE / "pages" / "hypothesis.py"),
+        str(HERE / "views" / "hypothesis.py"),
         title=i18n.t("page_hypothesis", chosen),
         icon=":material/balance:",
         url_path="hypothesis",
     ),
     st.Page(
-        str(HERE / "pages" / "projects.py"),
+        str(HERE / "views" / "projects.py"),
         title=i18n.t("page_projects", chosen),
         icon=":material/flag:",
         url_path="projects",
@@ -81,7 +82,7 @@ pages = [
     *(
         [
             st.Page(
-                str(HERE / "pages" / "upload.py"),
+                str(HERE / "views" / "upload.py"),
                 title=i18n.t("page_upload", chosen),
                 icon=":material/upload_file:",
                 url_path="upload",
@@ -91,16 +92,16 @@ pages = [
         else []
     ),
     st.Page(
-        str(HERE / "pages" / "report.py"),
+        str(HERE / "views" / "report.py"),
         title=i18n.t("page_report", chosen),
         icon=":material/description:",
         url_path="report",
     ),
     st.Page(
-        str(HERE / "pages" / "forum_package.py"),
+        str(HERE / "views" / "forum_package.py"),
         title=i18n.t("page_forum_package", chosen),
         icon=":material/outbox:",
-        url_path="forum-package",
+        url_path="forum_package",
     ),
 ]
 st.navigation(pages).run()

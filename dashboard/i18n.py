@@ -84,7 +84,7 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "En sammenhæng, ikke bevis for årsag.",
         "en": "An association, not proof of cause.",
     },
-    # --- Overview, Library, Services and Data quality pages (pages/overview.py, library.py,
+    # --- Overview, Library, Services and Data quality pages (views/overview.py, library.py,
     # services.py, data_quality.py) and the shared frame ---
     "page_library": {"da": "Bibliotek", "en": "Library"},
     "page_services": {"da": "Tjenester", "en": "Services"},
@@ -332,7 +332,7 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Filnavne er skjult, fordi de ofte indeholder bibliotekets navn; slå navne til for at se dem.",
         "en": "File names are hidden because they often contain a library's name; switch names on to see them.",
     },
-    # --- Upload, Hypothesis and Report pages (pages/upload.py, hypothesis.py, report.py) ---
+    # --- Upload, Hypothesis and Report pages (views/upload.py, hypothesis.py, report.py) ---
     "page_upload": {"da": "Indlæs", "en": "Upload"},
     "page_hypothesis": {"da": "Hypotese", "en": "Hypothesis"},
     "page_report": {"da": "Rapport", "en": "Report"},
@@ -634,7 +634,7 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Lavet med Servicespejlet. Sammenhæng, ikke årsag.",
         "en": "Made with Service Mirror. Association, not causation.",
     },
-    # --- Forum package page (pages/forum_package.py) ---
+    # --- Forum package page (views/forum_package.py) ---
     "page_forum_package": {"da": "Forumpakke", "en": "Forum package"},
     "fp_title": {
         "da": "Forumpakke: det her forlader biblioteket",
@@ -707,7 +707,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "There is no data to package yet. Load the library's surveys first.",
     },
     "fp_received": {"da": "Modtagne forumpakker", "en": "Forum packages received"},
-    # --- Projects page and the target/project layers (issue 9; pages/projects.py, data.py) ---
+    # --- Projects page and the target/project layers (issue 9; views/projects.py, data.py) ---
     "page_projects": {"da": "Projekter", "en": "Projects"},
     "projects_title": {
         "da": "Projekter og servicedeklarationer",

@@ -205,7 +205,7 @@ def run_app(monkeypatch, db_path, page="overview", user=None, **params) -> AppTe
         at.user = user
     at.run()
     if page != "overview" and not at.text_input:  # not stopped at the sign-in form
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -301,7 +301,7 @@ def test_forum_session_after_a_manager_finds_no_forbidden_name(
         assert any("forum view" in c.value for c in at.sidebar.caption)
         assert not at.sidebar.toggle
         if page != "overview":
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"views/{page}.py").run()
         assert not at.exception
         shown = _texts(at)
         assert "Library " in shown or page == "data_quality"
@@ -316,12 +316,12 @@ def test_upload_page_only_for_admins_and_managers(user_file, small_db_shared, mo
     ):
         at = run_app(monkeypatch, small_db_shared, user=sso(who))
         if allowed:
-            at.switch_page("pages/upload.py").run()
+            at.switch_page("views/upload.py").run()
             assert not at.exception and at.get("file_uploader"), who
         else:
             # a page left out of the navigation cannot be opened at all
             with pytest.raises(ValueError, match="Could not find a navigation page"):
-                at.switch_page("pages/upload.py")
+                at.switch_page("views/upload.py")
 
 
 def test_admin_may_switch_names_on_in_server_mode(user_file, small_db_shared, monkeypatch):

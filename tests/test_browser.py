@@ -63,7 +63,7 @@ def app_pages() -> list[tuple[str, str]]:
     pages = []
     for block in source.split("st.Page(")[1:]:
         block = block.split("st.Page(")[0]
-        name = re.search(r'"pages"\s*/\s*"(\w+)\.py"', block)
+        name = re.search(r'"views"\s*/\s*"(\w+)\.py"', block)
         if not name:
             continue
         url = re.search(r'url_path\s*=\s*"([^"]*)"', block)

@@ -44,7 +44,7 @@ def run_page(
     for key, value in params.items():
         at.query_params[key] = value
     at.session_state["show_names"] = names
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

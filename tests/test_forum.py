@@ -382,7 +382,7 @@ def test_preview_page_shows_the_package_and_a_download(federation, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("SERVICEMIRROR_DB", str(federation["installations"]["glostrup"]))
-    page = Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "forum_package.py"
+    page = Path(__file__).resolve().parent.parent / "dashboard" / "views" / "forum_package.py"
     for lang, word in (("da", "Pakken indeholder aldrig"), ("en", "The package never contains")):
         at = AppTest.from_file(str(page), default_timeout=120)
         at.session_state["language"] = lang

@@ -420,7 +420,7 @@ def _page(page: str, monkeypatch, db_path: Path, lang: str = "da", **params: str
     for key, value in params.items():
         at.query_params[key] = value
     at.session_state["show_names"] = False
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     import pyarrow as pa

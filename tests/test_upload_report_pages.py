@@ -29,7 +29,7 @@ def run_page(monkeypatch, db_path: Path, page: str, lang: str) -> AppTest:
     monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
     at = AppTest.from_file(str(APP), default_timeout=180)
     at.session_state["language"] = lang
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     return at.run()
 
 
