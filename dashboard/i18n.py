@@ -50,6 +50,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This server has neither a municipal log-in nor a user file. See docs/privacy.md.",
     },
     "page_overview": {"da": "Overblik", "en": "Overview"},
+    "upload_not_allowed": {
+        "da": "Kun administratorer og bibliotekets ledere kan indlæse data.",
+        "en": "Only administrators and library managers can load data.",
+    },
     "overview_title": {
         "da": "Medarbejdertrivsel og borgertilfredshed",
         "en": "Staff wellbeing vs patron satisfaction",

@@ -91,6 +91,17 @@ class _Prepared:
     new_libraries: pd.DataFrame
     new_branches: pd.DataFrame
     new_items: pd.DataFrame
+
+    def library_keys(self) -> set[str]:
+        """Every library key this upload would write data for."""
+        keys: set[str] = set()
+        for frame in (self.responses, self.aggregates, self.kiosk):
+            if "library_key" in frame.columns:
+                keys |= set(frame["library_key"].dropna())
+        if self.package is not None:
+            keys |= set(self.package.parts()["library_key"])
+        return keys
+
     package: PackageResult | None = None  # a forum package: stored by _write_package
 
 
@@ -108,11 +119,15 @@ def load_file(
     dry_run: bool = False,
     loaded_by: str = "cli",
     include_staff_text: bool = False,
+    mapping: dict | None = None,
+    allowed_libraries: set[str] | None = None,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
 
     Raises LoadRefused (one line) when the file as a whole cannot be loaded; the database is then
     unchanged. Rows that are individually invalid are listed in ``report.rejected``.
+    ``allowed_libraries``: the library keys this uploader may load for (a manager: the own
+    library); None = any (admin, local mode). A file with data for any other library is refused.
     """
     db_path, path = Path(db_path), Path(path)
     prepared = prepare(
@@ -123,7 +138,15 @@ def load_file(
         period=period,
         format=format,
         include_staff_text=include_staff_text,
+        mapping=mapping,
     )
+    if allowed_libraries is not None:
+        others = sorted(prepared.library_keys() - set(allowed_libraries))
+        if others:
+            raise LoadRefused(
+                f"{path.name}: holds data for {', '.join(others)}; you may only upload for "
+                f"{', '.join(sorted(allowed_libraries)) or 'no library'}. Nothing was loaded."
+            )
     report = prepared.report
     if dry_run:
         report.status = "dry_run"
@@ -403,11 +426,14 @@ def _resolve(
             aggregates, period, state.settings["period_length"], problems, path.name
         )
         aggregates = _validate_aggregates(aggregates, items, problems, path.name)
-        report.valid_responses = (
-            int(aggregates["n"].sum()) if not has_rows else report.valid_responses
-        )
+        # respondents, not answers: every item of a unit repeats the same people, so count the
+        # largest item n per unit x period x type and add those up
+        unit = ["display_name", "branch_key", "period", "respondent_type"]
+        per_unit = aggregates.groupby(unit, dropna=False)["n"].max().reset_index()
+        if not has_rows:
+            report.valid_responses = int(per_unit["n"].sum())
         report.respondent_type = report.respondent_type or _single(aggregates["respondent_type"])
-        for name, n in aggregates.groupby("display_name")["n"].max().items():
+        for name, n in per_unit.groupby("display_name")["n"].sum().items():
             report.libraries[str(name)] = report.libraries.get(str(name), 0) + int(n)
         report.items += _aggregate_item_summary(aggregates, items)
 

@@ -141,11 +141,14 @@ def commit(
     content: bytes,
     options: Options = Options(),
     loaded_by: str = "dashboard",
+    allowed_libraries: set[str] | None = None,
 ) -> Outcome:
     """Load one file: all of its valid rows in one transaction, or nothing (database unchanged).
 
     The file is interpreted again at this point rather than reusing the preview, because another
     upload may have changed what the database knows (libraries, items) since the preview.
+    ``allowed_libraries``: the libraries the uploader may load for (a manager: the own one);
+    None = any. A file with data for another library is refused whole.
     """
     if not content:
         return _refused(
@@ -154,7 +157,11 @@ def commit(
     try:
         with staged(name, content) as path:
             report = load.load_file(
-                Path(db_path), path, loaded_by=loaded_by, **options.kwargs()
+                Path(db_path),
+                path,
+                loaded_by=loaded_by,
+                allowed_libraries=allowed_libraries,
+                **options.kwargs(),
             ).to_json()
     except EXPECTED as exc:
         return _refused(name, str(exc))

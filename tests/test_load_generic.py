@@ -194,3 +194,22 @@ def test_copy_of_database_is_independent(tmp_path, small_db):
     copy = tmp_path / "copy.duckdb"
     shutil.copy(small_db, copy)
     assert _table_counts(copy) == _table_counts(small_db)
+
+
+def test_a_manager_may_only_load_for_the_own_library(tmp_path):
+    path = _write(tmp_path, "long.csv", LONG)  # Gentofte and Ishøj
+    dbp = tmp_path / "t.duckdb"
+    with pytest.raises(load.LoadRefused, match="you may only upload for gentofte"):
+        load.load_file(dbp, path, allowed_libraries={"gentofte"})
+    assert not dbp.exists()
+    report = load.load_file(dbp, path, allowed_libraries={"gentofte", "ishoej"})
+    assert report.status == "loaded"
+
+
+def test_upload_page_path_refuses_another_librarys_file(tmp_path):
+    from servicemirror import uploading
+
+    dbp = tmp_path / "t.duckdb"
+    outcome = uploading.commit(dbp, "long.csv", LONG.encode(), allowed_libraries={"ishoej"})
+    assert outcome.status == "refused" and "you may only upload for ishoej" in outcome.message
+    assert not dbp.exists()

@@ -153,9 +153,10 @@ def test_aggregates_template(tmp_path, fixture, encoding, bad_row):
     assert (items["core_sat"]["n"], items["core_sat"]["mean"]) == (150, pytest.approx(4.4))
     own = items["jeg-er-stolt-af-mit-bibliotek"]
     assert (own["construct"], own["n"], own["mean"]) == ("other", 8, pytest.approx(4.25))
-    # valid_responses of an aggregates upload = the sum of n: 12 + 12 + 12 + 150 + 8 + 8 = 202
-    assert report.valid_responses == 202
-    assert report.libraries == {"Egedal Bibliotekerne": 150, "Furesø Bibliotek": 8}
+    # valid_responses of an aggregates upload counts respondents, not answers: the largest item n
+    # per unit x period x type, added up: Egedal staff 12 + Egedal patrons 150 + Furesø staff 8
+    assert report.valid_responses == 170
+    assert report.libraries == {"Egedal Bibliotekerne": 162, "Furesø Bibliotek": 8}
     with db.reading(path) as con:
         rows = con.execute(
             "select item_code, respondent_type, sd, response_rate, distribution from aggregates "

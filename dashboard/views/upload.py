@@ -9,11 +9,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from servicemirror import db, uploading
+from servicemirror import access, db, uploading
 from servicemirror.dashboard import data, i18n
 
 lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
 path = data.db_path()
+viewer = data.principal()
+# the navigation hides this page from forum viewers; this check also holds for a direct link
+if not access.may_upload(viewer):
+    st.warning(i18n.t("upload_not_allowed", lang))
+    st.stop()
+# an admin (and the single user of local mode) may load for any library, a manager only their own
+allowed = None if viewer.is_admin else {viewer.library_key}
 
 
 def t(key: str, **values) -> str:
@@ -148,7 +155,14 @@ def load_files(ready: list) -> None:
                 "upload_progress", name=uploading.safe_name(upload.name), i=number, n=len(ready)
             ),
         )
-        outcome = uploading.commit(path, upload.name, upload.getvalue(), options)
+        outcome = uploading.commit(
+            path,
+            upload.name,
+            upload.getvalue(),
+            options,
+            loaded_by=viewer.name if viewer else "dashboard",
+            allowed_libraries=allowed,
+        )
         if outcome.status == "loaded":
             text = t(
                 "upload_loaded",
@@ -240,7 +254,7 @@ st.dataframe(
     hide_index=True,
 )
 active = history[history["status"] == "active"]
-if not active.empty:
+if not active.empty and access.may_administer(viewer):
     labels = dict(zip(active["upload_id"], active["file_name"], strict=True))
     cols = st.columns([3, 1], vertical_alignment="bottom")
     chosen = cols[0].selectbox(
