@@ -351,15 +351,21 @@ def label_value(label: str, scale: str) -> float | None:
 
 
 def touchpoint_of(text: str | None) -> str | None:
-    """The canonical touchpoint named in a header or value, or None."""
+    """The canonical touchpoint named in a header or value, or None.
+
+    The longest matching word wins, so "Selvbetjeningen" is self-service although it also
+    contains "betjening" (counter).
+    """
     if not text:
         return None
     norm = normalise_label(text)
+    best: tuple[int, str] | None = None
     for key, words in TOUCHPOINTS.items():
         for word in words:
-            if normalise_label(word) in norm:
-                return key
-    return None
+            w = normalise_label(word)
+            if w in norm and (best is None or len(w) > best[0]):
+                best = (len(w), key)
+    return best[1] if best else None
 
 
 def slug(text: str) -> str:
