@@ -491,7 +491,9 @@ def cmd_serve(args) -> int:
     print(
         f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it."
     )
-    return subprocess.call(command, env=env)
+    # run from the dashboard folder so Streamlit reads dashboard/.streamlit/config.toml (theme with
+    # AA contrast, minimal toolbar); the database path is absolute, so the folder does not matter
+    return subprocess.call(command, env=env, cwd=app.parent)
 
 
 def cmd_project(args) -> int:

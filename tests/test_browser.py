@@ -110,7 +110,7 @@ def app_url(served_db, tmp_path_factory):
             "--server.fileWatcherType=none",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=APP.parent,  # as `servicemirror serve` does: dashboard/.streamlit/config.toml applies
         stdout=log,
         stderr=subprocess.STDOUT,
     )
