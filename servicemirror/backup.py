@@ -14,6 +14,13 @@ schema version, the exact set of tables, every checksum and row count) before it
 then fills a new or empty database in ONE transaction (``db.writing``): it lands whole or not at
 all. Sequences continue after the backup's values, so the next upload gets a fresh id.
 
+A backup made under an older schema version restores too: its tables are checked against the
+schema AT THE BACKUP'S VERSION (schema.sql plus migrate_2 .. migrate_<version>, built in memory),
+its rows land in the current tables, a column a later migration added is filled NULL, a table a
+later migration created stays empty, and the later migrate_<n>.sql files then run again over the
+restored rows in the same transaction, so the result is what migrating the old database would give.
+A backup from a newer Service Mirror is refused.
+
 The backup carries the ``hash_salt`` setting (docs/decisions.md, "Backups carry the hash salt"):
 without it, a re-export loaded after a restore would hash its respondent ids differently and no
 longer supersede the rows it repeats. So a backup folder is as sensitive as the database itself.
@@ -164,17 +171,27 @@ def restore(folder: Path, db_path: Path) -> BackupSummary:
     try:
         with db.writing(db_path, create=True) as con:
             present = _tables(con)
-            if set(present) != set(manifest["tables"]):
-                missing = sorted(set(present) - set(manifest["tables"]))
-                extra = sorted(set(manifest["tables"]) - set(present))
+            version = int(manifest["schema_version"])
+            # the tables and columns the backup must have: those of ITS schema version
+            shape = _schema_shape(version) if version < db.SCHEMA_VERSION else None
+            expected = list(shape) if shape is not None else present
+            if set(expected) != set(manifest["tables"]):
+                missing = sorted(set(expected) - set(manifest["tables"]))
+                extra = sorted(set(manifest["tables"]) - set(expected))
                 raise BackupError(
-                    f"{folder}: the backup's tables do not match this Service Mirror "
+                    f"{folder}: the backup's tables do not match schema version {version} "
                     f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(extra) or 'none'})."
                 )
             _require_empty(con, db_path, present)
-            for name in present:
+            for name in expected:
                 if name != "meta":
-                    _insert_parquet(con, name, folder / f"{name}.parquet")
+                    # columns a later migration added are not in an older backup: NULL
+                    added = set(con.table(name).columns) - set(shape[name]) if shape else set()
+                    _insert_parquet(con, name, folder / f"{name}.parquet", added)
+            for later in range(version + 1, db.SCHEMA_VERSION + 1):
+                # the migrations are idempotent; run again, any step that fills or converts
+                # existing rows now applies to the restored ones, as on an upgraded database
+                con.execute(queries.sql(f"migrate_{later}"))
             for key, value in con.read_parquet(str(folder / "meta.parquet")).fetchall():
                 if key not in ("schema_version", "data_version"):
                     queries.execute(con, "meta_set", key=key, value=value)
@@ -216,10 +233,13 @@ def verify(folder: Path) -> dict:
         raise BackupError(f"{path}: the manifest is damaged ({exc}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path}: not a Service Mirror backup manifest.")
-    if manifest.get("schema_version") != db.SCHEMA_VERSION:
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BackupError(f"{path}: the manifest has no valid schema version ({version!r}).")
+    if version > db.SCHEMA_VERSION:
         raise BackupError(
-            f"{folder}: the backup has schema version {manifest.get('schema_version')}, this "
-            f"Service Mirror uses {db.SCHEMA_VERSION}; restore it with the version that made it."
+            f"{folder}: the backup has schema version {version}, newer than this Service Mirror "
+            f"({db.SCHEMA_VERSION}); update Service Mirror to restore it."
         )
     tables = manifest.get("tables")
     if not isinstance(tables, dict) or not tables:
@@ -260,15 +280,44 @@ def _require_empty(con, db_path: Path, tables: list[str]) -> None:
         )
 
 
-def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    """Insert a Parquet file into ``table`` column by column name, inside the open transaction."""
+def _insert_parquet(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    added: set[str] | frozenset = frozenset(),
+) -> None:
+    """Insert a Parquet file into ``table`` column by column name, inside the open transaction.
+
+    ``added``: columns a migration newer than the backup created; they are NULL in the restored
+    rows. Any other column the file lacks means an incomplete backup.
+    """
     # the relation API names the table and columns as values: no SQL is built from strings
     columns = con.table(table).columns
     source = con.read_parquet(str(path))
-    missing = [c for c in columns if c not in source.columns]
+    missing = [c for c in columns if c not in source.columns and c not in added]
     if missing:
         raise BackupError(f"{path.name}: columns {', '.join(missing)} are missing in the backup.")
-    source.select(*[duckdb.ColumnExpression(c) for c in columns]).insert_into(table)
+    source.select(
+        *[
+            duckdb.ColumnExpression(c)
+            if c in source.columns
+            else duckdb.ConstantExpression(None).alias(c)
+            for c in columns
+        ]
+    ).insert_into(table)
+
+
+def _schema_shape(version: int) -> dict[str, list[str]]:
+    """Table -> columns of a database at schema ``version``: schema.sql, then migrate_2 ..
+    migrate_<version>, built in an in-memory database (the same files that built the real one)."""
+    scratch = duckdb.connect(":memory:")
+    try:
+        scratch.execute(queries.sql("schema"))
+        for step in range(2, version + 1):
+            scratch.execute(queries.sql(f"migrate_{step}"))
+        return {name: scratch.table(name).columns for name in _tables(scratch)}
+    finally:
+        scratch.close()
 
 
 # --------------------------------------------------------------------------- helpers
