@@ -1474,6 +1474,60 @@ def observed_cells(world: _World, k: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def published_cells(world: _World, k: int = 5) -> pd.DataFrame:
+    """The analysis cells the product would publish for ``world``, computed without a database.
+
+    The exact equivalent of ``queries/cells.sql`` -> ``publish.suppress`` ->
+    ``battery.analysis_cells`` for the two pre-declared analyses (staff wellbeing and the overall
+    patron satisfaction; touchpoint cells are not built). Used by ``bench/demo_coverage.py`` to
+    run hundreds of demo seeds without loading files; ``tests/test_demo_coverage.py`` checks it
+    against a real :func:`build_demo` database to 1e-9.
+
+    - Staff from rows: a person's score is the mean of their answered wellbeing items on 0-100;
+      the cell mean is the unweighted mean over persons with at least one answer (not the mean of
+      item means: the two differ when answers are missing), ``ss_within`` = sum of squared
+      deviations of the person scores.
+    - Staff from vendor aggregates: each item mean as written in the file (2 decimals), rescaled,
+      averaged over the five items; n = the largest item n; ``ss_within`` unknown (NaN), because a
+      multi-item aggregate has no person-level spread.
+    - Staff cells with n < k are left out (the anonymity rule; no complementary suppression is
+      needed because demo staff files have no branches or touchpoints).
+    - Patrons: ``core_sat`` on 0-100 over non-missing answers ("Ved ikke" is missing).
+
+    Returns the ``cells`` input contract: library, period, side, n, mean, ss_within,
+    touchpoint (None), sorted like the product's.
+    """
+    rows = []
+    for c in world.staff:
+        if c.aggregate:
+            means, ns = [], []
+            for col in range(c.items.shape[1]):
+                vals = c.items[:, col]
+                vals = vals[~np.isnan(vals)]
+                # the vendor report carries the mean rounded to 2 decimals (see _aggregates)
+                means.append(float(to_index(float(f"{vals.mean():.2f}"), 1, 5)))
+                ns.append(len(vals))
+            n, mean, ss = max(ns), float(np.mean(means)), np.nan
+        else:
+            answered = ~np.isnan(c.items)
+            has = answered.any(axis=1)
+            score = to_index(np.nanmean(c.items[has], axis=1), 1, 5)
+            n, mean = int(has.sum()), float(score.mean())
+            ss = float(((score - mean) ** 2).sum())
+        if n >= k:
+            rows.append(("staff", c.library, c.period, n, mean, ss))
+    for c in world.patrons:
+        score = to_index(c.sat[~np.isnan(c.sat)], 1, 5)
+        mean = float(score.mean())
+        rows.append(
+            ("patron", c.library, c.period, len(score), mean, float(((score - mean) ** 2).sum()))
+        )
+    out = pd.DataFrame(rows, columns=["side", "library", "period", "n", "mean", "ss_within"])
+    out["touchpoint"] = None
+    out = out.sort_values(["side", "library", "period"], ignore_index=True)
+    return out[["library", "period", "side", "n", "mean", "ss_within", "touchpoint"]]
+
+
 def _within_slope(x: pd.Series, y: pd.Series, groups: pd.Series) -> float:
     d = pd.DataFrame({"x": x, "y": y, "g": groups}).dropna()
     d = d[d.groupby("g")["x"].transform("size") >= 2]
@@ -1514,9 +1568,14 @@ def expected_estimates(seeds: range | list[int]) -> pd.DataFrame:
     return pd.DataFrame([{"seed": s, **estimates(_simulate(s, with_text=False))} for s in seeds])
 
 
-def simulate_world(seed: int) -> _World:
-    """The full in-memory simulation behind :func:`generate` (for tests and README figures)."""
-    return _simulate(seed)
+def simulate_world(seed: int, *, with_text: bool = True) -> _World:
+    """The full in-memory simulation behind :func:`generate` (for tests and README figures).
+
+    ``with_text=False`` skips timestamps, segments, branches, comments and kiosk counts (every
+    number an analysis uses is identical: those draws come last in each cell's own generator),
+    which makes a seed several times cheaper for simulation studies.
+    """
+    return _simulate(seed, with_text=with_text)
 
 
 def truth_markdown(truth: dict[str, Any]) -> str:
