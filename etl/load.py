@@ -15,6 +15,7 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from servicemirror.etl.readers.forum_package import PackageResult
 from servicemirror.etl.registry import READERS
 
 RESPONDENT_TYPES = ("staff", "patron")
+# what a ``progress`` callback of prepare/load_file is told, in this order (CLI bar, upload page)
+STAGES = ("reading", "checking", "writing", "done")
 NEAR_MISS_CUTOFF = 0.88
 PAUSE_ENV = "SERVICEMIRROR_TEST_PAUSE"
 
@@ -121,6 +124,7 @@ def load_file(
     include_staff_text: bool = False,
     mapping: dict | None = None,
     allowed_libraries: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
 
@@ -128,6 +132,8 @@ def load_file(
     unchanged. Rows that are individually invalid are listed in ``report.rejected``.
     ``allowed_libraries``: the library keys this uploader may load for (a manager: the own
     library); None = any (admin, local mode). A file with data for any other library is refused.
+    ``progress``: called with each of :data:`STAGES` as it begins ("done" also after a dry run
+    or a duplicate; never after a refusal, which raises).
     """
     db_path, path = Path(db_path), Path(path)
     prepared = prepare(
@@ -139,6 +145,7 @@ def load_file(
         format=format,
         include_staff_text=include_staff_text,
         mapping=mapping,
+        progress=progress,
     )
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
@@ -150,7 +157,9 @@ def load_file(
     report = prepared.report
     if dry_run:
         report.status = "dry_run"
+        _stage(progress, "done")
         return report
+    _stage(progress, "writing")
     with db.writing(db_path, create=True) as con:
         _test_pause("locked")
         existing = queries.scalar(con, "upload_by_sha256", sha256=prepared.sha256)
@@ -158,11 +167,19 @@ def load_file(
             report.status = "duplicate"
             report.upload_id = None
             report.message = f"{path.name}: already loaded as upload {existing}; nothing changed."
+            _stage(progress, "done")
             return report
         report.upload_id = _write(con, prepared, loaded_by)
         report.status = "loaded"
     _test_pause("committed")
+    _stage(progress, "done")
     return report
+
+
+def _stage(progress: Callable[[str], None] | None, stage: str) -> None:
+    """Tell the caller's progress display which stage begins (no-op without a callback)."""
+    if progress is not None:
+        progress(stage)
 
 
 def prepare(
@@ -175,17 +192,24 @@ def prepare(
     format: str | None = None,
     include_staff_text: bool = False,
     mapping: dict | None = None,
+    progress: Callable[[str], None] | None = None,
+    interpretation: dict | None = None,
 ) -> _Prepared:
     """Everything up to the write: read, resolve libraries/periods/items, validate, scrub.
 
     ``mapping``: a column mapping confirmed for this file (etl.mapping); without one, a saved
     mapping profile whose header signature matches is used by the wide readers.
+    ``progress``: called with "reading" and "checking" as they begin (see :data:`STAGES`).
+    ``interpretation``: a dict the wide readers fill with the headers and column roles they used
+    (``etl.mapping.resolve``): filled even when the file is refused afterwards, so the upload
+    page's mapping editor can show what was understood.
     """
     path = Path(path)
     if not path.is_file():
         raise LoadRefused(f"{path}: no such file.")
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
         raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
+    _stage(progress, "reading")
     try:
         sniffed = sniff(path)
         _test_pause("parsing")
@@ -196,10 +220,12 @@ def prepare(
             period=period,
             mapping=mapping,
             profiles=mapping_profiles.stored_profiles(db_path),
+            seen=interpretation if interpretation is not None else {},
         )
         result = reader.read(path, sniffed, options)
     except ReadError as exc:
         raise LoadRefused(str(exc)) from None
+    _stage(progress, "checking")
     if isinstance(result, PackageResult):
         return _prepare_package(result, path, (respondent_type, library, period))
     state = _database_state(db_path)
@@ -251,6 +277,18 @@ def undo(db_path: Path, upload_id: int) -> dict:
         removed = int(queries.scalar(con, "upload_row_count", upload_id=upload_id) or 0)
         queries.script(con, "undo_upload", upload_id=upload_id)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
+
+
+def save_mapping_profile(db_path: Path, name: str, mapping: dict, headers: list[str]) -> str:
+    """Save a confirmed column mapping under ``name`` for exports with these headers.
+
+    Returns the header signature it is stored under (``etl.mapping.signature``); the next export
+    with the same format and headers is read with it. ValueError without a name.
+    """
+    name, key, value = mapping_profiles.profile_row(name, mapping, headers)
+    with db.writing(db_path, create=True) as con:
+        queries.execute(con, "mapping_profile_upsert", name=name, key=key, value=value)
+    return key
 
 
 def set_setting(db_path: Path, key: str, value: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from servicemirror import config, db, publish, queries
 from servicemirror.etl.load import LoadRefused
 from servicemirror.etl.readers.base import ReadError
+from servicemirror.progress import LoadProgress
 
 EXPECTED_ERRORS = (LoadRefused, ReadError, db.DatabaseError, FileNotFoundError)
 
@@ -84,9 +85,10 @@ def cmd_load(args) -> int:
     db_path = _db(args)
     reports, failed = [], False
     total = len(args.paths)
+    column_mapping = _mapping_file(args)
+    # the bar goes to stderr; with --json it is left out so scripts get clean output
+    bar = None if args.json else LoadProgress(total)
     for number, path in enumerate(args.paths, start=1):
-        if not args.json:
-            print(f"[{number}/{total}] {Path(path).name} ...", file=sys.stderr, flush=True)
         try:
             report = load_file(
                 db_path,
@@ -97,8 +99,14 @@ def cmd_load(args) -> int:
                 format=args.format,
                 dry_run=args.dry_run,
                 loaded_by=os.environ.get("USER", "cli"),
+                mapping=column_mapping,
+                progress=bar.for_file(number, Path(path).name) if bar else None,
             ).to_json()
+            if args.save_profile and report["status"] == "loaded":
+                _save_profile(db_path, args.save_profile, column_mapping, path, args)
         except (LoadRefused, ReadError) as exc:
+            if bar:
+                bar.refused(number, Path(path).name)
             failed = True
             report = {
                 "file": Path(path).name,
@@ -119,6 +127,38 @@ def cmd_load(args) -> int:
     if args.json:
         print_json(reports)
     return 1 if failed else 0
+
+
+def _mapping_file(args) -> dict | None:
+    """The mapping of ``--mapping FILE.json`` (None without it); a bad file stops the command."""
+    from servicemirror.etl.mapping import read_mapping
+
+    if args.save_profile and not args.mapping:
+        raise SystemExit("--save-profile needs --mapping FILE.json (the mapping to save).")
+    if not args.mapping:
+        return None
+    try:
+        return read_mapping(Path(args.mapping).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"--mapping {args.mapping}: {one_line(exc)}") from None
+
+
+def _save_profile(db_path: Path, name: str, column_mapping: dict, path, args) -> None:
+    """Save ``--mapping`` as profile ``name`` under the headers the reader saw in ``path``."""
+    from servicemirror.etl.load import prepare, save_mapping_profile
+
+    seen: dict = {}
+    prepare(db_path, Path(path), format=args.format, mapping=column_mapping, interpretation=seen)
+    if not seen.get("headers"):
+        print(
+            f"{Path(path).name}: not a one-row-per-respondent export; no profile saved.",
+            file=sys.stderr,
+        )
+        return
+    save_mapping_profile(
+        db_path, name, {**column_mapping, "format": seen["format"]}, seen["headers"]
+    )
+    print(f"mapping profile '{name}' saved for exports like {Path(path).name}", file=sys.stderr)
 
 
 def _print_load_report(report: dict) -> None:
@@ -618,9 +658,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="period label for every row (e.g. 2024)")
     p.add_argument("--format", help="reader to use instead of detection")
     p.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        help="column mapping to use (roles, items, scales; docs/mapping.md)",
+    )
+    p.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help="after a load, save --mapping as a profile: the next export with the same headers "
+        "is read with it",
+    )
+    p.add_argument(
         "--dry-run", action="store_true", help="interpret and validate only; write nothing"
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per file (no progress bar on stderr)",
+    )
 
     p = add("uploads", cmd_uploads, "List uploads, newest first.")
     p.add_argument("--json", action="store_true")

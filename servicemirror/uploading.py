@@ -12,11 +12,12 @@ Nothing here imports streamlit; the Upload page and tests call these functions.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import db, queries
-from servicemirror.etl import load
+from servicemirror.etl import load, mapping
 from servicemirror.etl.readers.base import ReadError
 from servicemirror.etl.registry import READERS
 
@@ -42,14 +43,16 @@ class Options:
     """What the user told us about a file that detection could not settle (the mapping hook).
 
     Every field maps 1:1 to a keyword of ``etl.load.prepare``/``load_file`` and to a CLI flag
-    (``--as``, ``--library``, ``--period``, ``--format``). A richer column-mapping editor from the
-    import engineers would add fields here (e.g. a saved mapping profile) and nothing else changes.
+    (``--as``, ``--library``, ``--period``, ``--format``, ``--mapping``). ``mapping`` is the
+    column mapping from the page's editor as JSON text (text keeps Options hashable, so the page
+    can cache previews by it).
     """
 
     respondent_type: str | None = None
     library: str | None = None
     period: str | None = None
     format: str | None = None
+    mapping: str | None = None
 
     def kwargs(self) -> dict:
         """Keyword arguments for ``etl.load``; blank text counts as "not given"."""
@@ -58,6 +61,7 @@ class Options:
             "library": (self.library or "").strip() or None,
             "period": (self.period or "").strip() or None,
             "format": self.format or None,
+            "mapping": json.loads(self.mapping) if self.mapping else None,
         }
 
 
@@ -69,6 +73,9 @@ class Outcome:
     status: str  # preview | loaded | duplicate | refused
     report: dict = field(default_factory=dict)  # LoadReport.to_json() when read
     message: str | None = None
+    # what a wide reader understood (format, headers, spec, profile): the mapping editor's input,
+    # kept also for a refused preview, since that is when the editor is needed most
+    interpretation: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -125,14 +132,17 @@ def preview(db_path: Path, name: str, content: bytes, options: Options = Options
         return _refused(
             name, f"{safe_name(name)}: the file is empty. Export the survey again and upload that."
         )
+    seen: dict = {}
     try:
         with staged(name, content) as path:
-            prepared = load.prepare(Path(db_path), path, **options.kwargs())
+            prepared = load.prepare(Path(db_path), path, interpretation=seen, **options.kwargs())
     except EXPECTED as exc:
-        return _refused(name, str(exc))
+        outcome = _refused(name, str(exc))
+        outcome.interpretation = seen
+        return outcome
     except Exception as exc:  # noqa: BLE001 - one clear line on the page, full detail in the log
         return _unexpected(name, exc)
-    return Outcome(safe_name(name), "preview", prepared.report.to_json())
+    return Outcome(safe_name(name), "preview", prepared.report.to_json(), interpretation=seen)
 
 
 def commit(
@@ -142,13 +152,18 @@ def commit(
     options: Options = Options(),
     loaded_by: str = "dashboard",
     allowed_libraries: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    profile: tuple[str, list[str]] | None = None,
 ) -> Outcome:
     """Load one file: all of its valid rows in one transaction, or nothing (database unchanged).
 
     The file is interpreted again at this point rather than reusing the preview, because another
     upload may have changed what the database knows (libraries, items) since the preview.
     ``allowed_libraries``: the libraries the uploader may load for (a manager: the own one);
-    None = any. A file with data for another library is refused whole.
+    None = any. A file with data for another library is refused whole. ``progress``: called with
+    each stage of ``etl.load.STAGES``. ``profile``: (name, headers) to save ``options.mapping``
+    as a mapping profile once the file has loaded, so the next export with these headers loads
+    in one step (a refused file saves nothing).
     """
     if not content:
         return _refused(
@@ -161,13 +176,68 @@ def commit(
                 path,
                 loaded_by=loaded_by,
                 allowed_libraries=allowed_libraries,
+                progress=progress,
                 **options.kwargs(),
             ).to_json()
     except EXPECTED as exc:
         return _refused(name, str(exc))
     except Exception as exc:  # noqa: BLE001 - the write rolled back; say so in one line
         return _unexpected(name, exc)
+    if profile is not None and options.mapping and report["status"] in ("loaded", "duplicate"):
+        load.save_mapping_profile(
+            Path(db_path), profile[0], json.loads(options.mapping), profile[1]
+        )
     return Outcome(safe_name(name), report["status"], report, report.get("message"))
+
+
+# --------------------------------------------------------------------------- mapping editor
+
+
+def mapping_gaps(outcome: Outcome, options: Options = Options()) -> list[tuple[str, str | None]]:
+    """What the reader could not settle for this file (``etl.mapping.gaps``); [] when all is known.
+
+    A refused file that a wide reader did read but could not load (e.g. no library column) has
+    gaps too; one that no reader understood has none (the format override is the way there).
+    """
+    spec = outcome.interpretation.get("spec")
+    kwargs = options.kwargs()
+    return mapping.gaps(
+        spec,
+        outcome.report,
+        library=kwargs["library"],
+        period=kwargs["period"],
+        respondent_type=kwargs["respondent_type"],
+    )
+
+
+def editor_table(outcome: Outcome) -> pd.DataFrame | None:
+    """The mapping editor's table for a file (``etl.mapping.editor_table``); None for non-wide files."""
+    seen = outcome.interpretation
+    if not seen.get("spec"):
+        return None
+    return mapping.editor_table(seen["spec"], seen["headers"], outcome.report.get("items"))
+
+
+def editor_roles(outcome: Outcome) -> list[str]:
+    """The roles the editor offers for this file."""
+    return mapping.editor_roles(outcome.interpretation["spec"])
+
+
+def edited_mapping(outcome: Outcome, table: pd.DataFrame, respondent_type: str | None) -> str:
+    """The edited table as a mapping in JSON text (for ``Options.mapping``); ValueError if invalid.
+
+    ``respondent_type``: the type chosen on the page, saved in the profile so the next export
+    does not have to be told again.
+    """
+    result = mapping.from_editor(table, outcome.interpretation["spec"])
+    if respondent_type:
+        result["respondent_type"] = respondent_type
+    return json.dumps(result, ensure_ascii=False, sort_keys=True)
+
+
+def profile_headers(outcome: Outcome) -> list[str]:
+    """The headers a mapping profile for this file is keyed by (its header signature)."""
+    return list(outcome.interpretation.get("headers") or [])
 
 
 def items_table(report: dict) -> pd.DataFrame:

@@ -423,7 +423,7 @@ def test_mapping_profile_makes_the_next_export_load_in_one_step(tmp_path):
     # without a profile nothing says where the library is
     with pytest.raises(load.LoadRefused):
         load.load_file(db_path, path, format="generic_wide", respondent_type="patron")
-    mapping.save_profile(db_path, "Brugerundersøgelse 2024", confirmed, headers)
+    load.save_mapping_profile(db_path, "Brugerundersøgelse 2024", confirmed, headers)
     report = load.load_file(db_path, path, format="generic_wide", dry_run=True)
     assert any("Brugerundersøgelse 2024" in w for w in report.warnings)
     assert report.libraries == {"Gentofte": 2, "Lyngby": 1}

@@ -110,7 +110,8 @@ class ReadOptions:
     column is a patron segment or a staff demographic); the loader still applies library, period
     and type itself. ``mapping``: a column mapping confirmed for this file (``etl.mapping``);
     ``profiles``: saved mappings by header signature, so the next export of a survey loads in one
-    step.
+    step. ``seen``: filled by ``etl.mapping.resolve`` with what a wide reader understood (format,
+    headers, column roles), so the upload page's mapping editor can show it; readers never read it.
     """
 
     respondent_type: str | None = None
@@ -118,6 +119,7 @@ class ReadOptions:
     period: str | None = None
     mapping: dict | None = None
     profiles: dict[str, dict] = field(default_factory=dict)
+    seen: dict = field(default_factory=dict)
 
 
 class ReadError(Exception):
