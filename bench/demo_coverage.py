@@ -568,7 +568,7 @@ def _discussion(table: pd.DataFrame, targets: dict[str, float]) -> list[str]:
         f"({ok('r', 'documented')} 3 SE, {over}): it is the realised r of the same 15 libraries",
         "the estimate comes from, so it shares their draw, whereas the Fisher interval is as wide",
         "as drawing 15 new libraries requires. For the population correlation the interval is",
-        "exact; for the realised value it is conservative. The multilevel",
+        "at the nominal rate; for the realised value it is conservative. The multilevel",
         f"slope targets {_f(targets['attenuated_ml'])} index points per point; the documented",
         f"beta_B_index ({_f(get('ml', 'documented', 'value'))}) is covered "
         f"{_f(get('ml', 'documented'))} ({ok('ml', 'documented')} 3 SE): the library-level",
