@@ -1,0 +1,187 @@
+"""Benchmark 3: every query a dashboard page runs, through ``dashboard/data.py`` vs bare SQL.
+
+The product side calls the data.py function a page calls (outside Streamlit: ``st.cache_data``
+falls back to an in-memory cache without a running server) with its caches cleared before each
+call, so each sample is a first, uncached call (the publication layer, which every page shares,
+is measured as its own case and kept warm for the others): connection through ``servicemirror.db`` (lock
+file, read-only open), the query, the DataFrame, and what data.py adds (the publication layer's
+suppression, reshaping). A cached call is timed too and reported apart. The ceiling runs the same
+``queries/*.sql`` text with the same parameters on one open read-only DuckDB connection
+(``.df()``). Target: product / ceiling <= 1.3 at p50 and at p95.
+
+The hypothesis battery (Hypothesis page, Services page's staff link, Data quality's reliability)
+is benchmark 4; the Upload, Report and Forum package pages run no query of their own beyond
+these (upload history is measured here).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import Result, percentile
+
+TARGET = 1.3
+
+
+@dataclass
+class Case:
+    """One page query: the data.py call and the SQL files (with parameters) it runs."""
+
+    name: str
+    pages: str
+    product: Callable[[], object]
+    sql: list[tuple[str, dict]]
+
+
+def _clear_caches(published: bool) -> None:
+    """Forget cached results, so the next call is a first call.
+
+    ``published=False`` keeps the publication layer (built once per data version and shared by
+    every page): a page's own query is then measured without rebuilding it, as on a live server
+    where the Overview already built it.
+    """
+    from servicemirror import hypothesis, publish, service_projects
+    from servicemirror.dashboard import data
+
+    if published:
+        data._published.clear()
+        publish._CACHE.clear()
+    data._query.clear()
+    service_projects._CACHE.clear()
+    hypothesis._CACHE.clear()
+
+
+def cases(db_path: Path) -> list[Case]:
+    """The page queries, with a real library and the latest period of the database."""
+    from servicemirror import db, queries
+    from servicemirror.dashboard import data
+
+    with db.reading(db_path) as con:
+        grid = queries.run(con, "library_periods")
+    library = str(grid["library_key"].iloc[0])
+    period = str(sorted(grid["period"].unique())[-1])
+    published_sql = [
+        ("settings_all", {}),
+        ("cells", {}),
+        ("staff_branch_cells", {}),
+        ("library_periods", {}),
+        ("meta_get", {"key": "data_version"}),
+    ]
+    return [
+        Case(
+            "published cells (+ suppression)",
+            "all pages",
+            data.published,
+            published_sql,
+        ),
+        Case(
+            "item_distribution",
+            "Library",
+            lambda: data.item_bars(library, period, "patron", "da"),
+            [("item_distribution", {"library_key": library})],
+        ),
+        Case(
+            "patron_comments",
+            "Library",
+            lambda: data.comments(library, period),
+            [("patron_comments", {"library_key": library, "period": period})],
+        ),
+        Case("kiosk_by_hour", "Services", lambda: data.kiosk(None, "da"), [("kiosk_by_hour", {})]),
+        Case(
+            "segment_cells",
+            "Services, Projects",
+            lambda: data.segment_cells(library, "", "age_band"),
+            [("segment_cells", {})],
+        ),
+        Case(
+            "projects/targets inputs",
+            "Library, Services, Projects",
+            lambda: data.targets_latest("da"),
+            [
+                ("projects_all", {}),
+                ("targets_all", {}),
+                ("survey_windows", {}),
+                ("patron_top2", {}),
+            ],
+        ),
+        Case("personas_all", "Services, Projects", data.personas, [("personas_all", {})]),
+        Case("uploads_list", "Upload", data.upload_history, [("uploads_list", {})]),
+    ]
+
+
+def run(db_path: Path, runs: int = 5) -> Result:
+    """Time every case ``runs`` times each way; the ratio is the worst case's p50/p95 ratio."""
+    import duckdb
+
+    from servicemirror import queries
+
+    os.environ["SERVICEMIRROR_DB"] = str(db_path)
+    from servicemirror.dashboard import data
+
+    # "No runtime found" warnings from st.cache_data outside a server: expected here
+    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    rows, worst = [], 0.0
+    all_cases = cases(db_path)
+    for case in all_cases:
+        product, cached = [], []
+        own_published = case.product is data.published
+        for _ in range(runs):
+            _clear_caches(published=own_published)
+            if not own_published:
+                data.published()  # shared by every page: built before the clock starts
+            t = time.perf_counter()
+            case.product()
+            product.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        case.product()
+        cached.append(time.perf_counter() - t)
+        ceiling = []
+        con = duckdb.connect(str(db_path), read_only=True)
+        try:
+            for _ in range(runs):
+                t = time.perf_counter()
+                for name, params in case.sql:
+                    con.execute(queries.sql(name), params).df()
+                ceiling.append(time.perf_counter() - t)
+        finally:
+            con.close()
+        p50 = percentile(product, 50) / percentile(ceiling, 50)
+        p95 = percentile(product, 95) / percentile(ceiling, 95)
+        worst = max(worst, p50, p95)
+        rows.append(
+            {
+                "case": case.name,
+                "pages": case.pages,
+                "product_p50": percentile(product, 50),
+                "product_p95": percentile(product, 95),
+                "cached": cached[0],
+                "sql_p50": percentile(ceiling, 50),
+                "sql_p95": percentile(ceiling, 95),
+                "ratio_p50": p50,
+                "ratio_p95": p95,
+            }
+        )
+    misses = [r for r in rows if max(r["ratio_p50"], r["ratio_p95"]) > TARGET]
+    return Result(
+        key="3",
+        title="dashboard queries through data.py (uncached) vs the same SQL",
+        ratio=worst,
+        target=f"<= {TARGET} at p50 and p95 (worst query)",
+        ok=not misses,
+        figures={
+            r["case"]: f"{r['ratio_p50']:.2f}/{r['ratio_p95']:.2f} "
+            f"({r['product_p50'] * 1000:.0f} vs {r['sql_p50'] * 1000:.0f} ms)"
+            for r in rows
+        }
+        | {"runs": runs},
+        notes=[
+            "query figures: ratio p50/p95 (product p50 vs SQL p50); every product call uncached"
+        ],
+        extra={"rows": rows},
+    )

@@ -1,0 +1,70 @@
+"""The benchmarks of bench/ run end to end on tiny data, so they cannot rot (issue 8).
+
+Not a timed test: it asserts that every benchmark produces its figures and a ratio, never how
+fast anything is. The browser benchmark needs Debian's Chromium: it is skipped locally without
+it and must run under CI=true (like tests/test_browser.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    # bench/ is the repository's folder of scripts, not part of the installed package
+    sys.path.insert(0, str(ROOT))
+run_all = importlib.import_module("bench.run_all")
+generate_module = importlib.import_module("bench.generate")
+SCALES, generate = generate_module.SCALES, generate_module.generate
+
+# the browser part starts Streamlit servers and Chromium: keep it beside the other browser tests
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def test_generator_is_deterministic_and_reused(tmp_path):
+    first = generate(SCALES["tiny"], tmp_path / "a")
+    again = generate(SCALES["tiny"], tmp_path / "a")
+    other = generate(SCALES["tiny"], tmp_path / "b")
+    assert again == first  # the manifest says the files are there: nothing rewritten
+    for name, path in first["files"].items():
+        assert Path(path).read_bytes() == Path(other["files"][name]).read_bytes(), name
+    kiosk = sum(1 for n in first["files"] if n.startswith("kiosk_presses_"))
+    assert kiosk == SCALES["tiny"].kiosk_months
+    lines = sum(
+        Path(p).read_text().count("\n") - 1
+        for n, p in first["files"].items()
+        if n.startswith("kiosk_presses_")
+    )
+    assert lines == SCALES["tiny"].kiosk_presses
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["rows"]["qualtrics_wide"] == (
+        SCALES["tiny"].wide_respondents
+    )
+
+
+def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
+    chromium = Path("/usr/bin/chromium").exists()
+    if not chromium and os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true: the browser benchmark needs /usr/bin/chromium")
+    record = Path(run_all.__file__).parent / "RESULTS.md"
+    before = record.read_text() if record.exists() else None
+    argv = ["--scale", "tiny", "--work", str(tmp_path), "--no-record"]
+    results = {r.key: r for r in run_all.main(argv)}
+    assert sorted(results) == ["1", "2", "3", "4", "5"]
+    for key in "1234":
+        assert results[key].ratio is not None and results[key].ratio > 0, key
+    assert results["1"].figures["answers"] > 0
+    assert results["2"].figures["presses"] == SCALES["tiny"].kiosk_presses
+    assert {r["case"] for r in results["3"].extra["rows"]} >= {"published cells (+ suppression)"}
+    # the battery fits models on cells, never on patron rows
+    assert results["4"].extra["row_fit"] is False
+    assert results["4"].extra["profile"]
+    if chromium:
+        assert results["5"].ratio is not None and results["5"].ratio > 0
+    # --no-record: a test run never writes to the results table
+    assert (record.read_text() if record.exists() else None) == before
