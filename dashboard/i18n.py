@@ -413,6 +413,65 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Indlæser {name} ({i} af {n}) …",
         "en": "Loading {name} ({i} of {n}) …",
     },
+    "upload_stage": {
+        "da": "{name} ({i} af {n}): {stage}",
+        "en": "{name} ({i} of {n}): {stage}",
+    },
+    "stage_reading": {"da": "læser", "en": "reading"},
+    "stage_checking": {"da": "kontrollerer", "en": "checking"},
+    "stage_writing": {"da": "skriver", "en": "writing"},
+    "stage_done": {"da": "færdig", "en": "done"},
+    "map_title": {"da": "Kolonnetilknytning", "en": "Column mapping"},
+    "map_help": {
+        "da": "Sådan er kolonnerne forstået. Ret rollen (spørgsmål, bibliotek, filial, dato, "
+        "respondent-id, kommentar, ignorér), spørgsmålets kode, begreb, skala og retning "
+        "(omvendt: 1 er det bedste svar), og forhåndsvis igen. Tomme felter afgøres automatisk.",
+        "en": "How the columns were understood. Correct the role (item, library, branch, date, "
+        "respondent id, comment, ignore), the item code, construct, scale and direction "
+        "(reversed: 1 is the best answer), then preview again. Blank cells are detected.",
+    },
+    "map_apply": {"da": "Forhåndsvis med denne tilknytning", "en": "Preview with this mapping"},
+    "map_reset": {"da": "Glem min tilknytning", "en": "Discard my mapping"},
+    "map_in_use": {
+        "da": "Din tilknytning bruges for denne fil. Den gemmes som profil, når filen indlæses, "
+        "så næste eksport fra samme undersøgelse indlæses i ét trin.",
+        "en": "Your mapping is used for this file. It is saved as a profile when the file is "
+        "loaded, so the next export from the same survey loads in one step.",
+    },
+    "map_profile_name": {"da": "Profilens navn", "en": "Profile name"},
+    "map_invalid": {
+        "da": "Tilknytningen kan ikke bruges: {message}",
+        "en": "The mapping cannot be used: {message}",
+    },
+    "map_gap_library": {
+        "da": "Ingen kolonne med biblioteket: vælg rollen »library« for den, eller angiv biblioteket ovenfor.",
+        "en": "No library column: give a column the role 'library', or name the library above.",
+    },
+    "map_gap_date": {
+        "da": "Ingen dato- eller periodekolonne: vælg rollen »date«, eller angiv perioden ovenfor.",
+        "en": "No date or period column: give a column the role 'date', or set the period above.",
+    },
+    "map_gap_type": {
+        "da": "Det fremgår ikke, om det er medarbejdere eller brugere: vælg respondenttype ovenfor.",
+        "en": "Staff or patrons cannot be told: choose the respondent type above.",
+    },
+    "map_gap_role": {
+        "da": "Kolonnen »{column}« er ikke forstået (ikke en skala): vælg dens rolle.",
+        "en": "Column '{column}' is not understood (not a scale): choose its role.",
+    },
+    "map_gap_item": {
+        "da": "Spørgsmålet »{column}« er ukendt: angiv kode og begreb.",
+        "en": "Question '{column}' is unknown: give its code and construct.",
+    },
+    "map_gap_scale": {
+        "da": "Skalaen for »{column}« er gættet ud fra svarene: angiv min og max.",
+        "en": "The scale of '{column}' was guessed from the answers: give its min and max.",
+    },
+    "map_col_role": {"da": "Rolle", "en": "Role"},
+    "map_col_scale_min": {"da": "Skala min", "en": "Scale min"},
+    "map_col_scale_max": {"da": "Skala max", "en": "Scale max"},
+    "map_col_reversed": {"da": "Omvendt", "en": "Reversed"},
+    "map_col_note": {"da": "Note", "en": "Note"},
     "upload_loaded": {
         "da": "{name}: indlæst som indlæsning {id} ({n} gyldige besvarelser).",
         "en": "{name}: loaded as upload {id} ({n} valid responses).",

@@ -184,9 +184,10 @@ def commit(
     except Exception as exc:  # noqa: BLE001 - the write rolled back; say so in one line
         return _unexpected(name, exc)
     if profile is not None and options.mapping and report["status"] in ("loaded", "duplicate"):
-        load.save_mapping_profile(
-            Path(db_path), profile[0], json.loads(options.mapping), profile[1]
-        )
+        saved = json.loads(options.mapping)
+        # a type chosen with the override belongs to the survey, so the profile keeps it too
+        saved["respondent_type"] = options.respondent_type or saved.get("respondent_type")
+        load.save_mapping_profile(Path(db_path), profile[0], saved, profile[1])
     return Outcome(safe_name(name), report["status"], report, report.get("message"))
 
 
@@ -233,6 +234,12 @@ def edited_mapping(outcome: Outcome, table: pd.DataFrame, respondent_type: str |
     if respondent_type:
         result["respondent_type"] = respondent_type
     return json.dumps(result, ensure_ascii=False, sort_keys=True)
+
+
+def stage_fraction(number: int, total: int, stage: str) -> float:
+    """Share of an upload of ``total`` files done when ``stage`` of file ``number`` begins."""
+    step = load.STAGES.index(stage) / (len(load.STAGES) - 1)
+    return min(((number - 1) + step) / max(total, 1), 1.0)
 
 
 def profile_headers(outcome: Outcome) -> list[str]:

@@ -194,3 +194,74 @@ def test_bad_mapping_file_is_one_line(tmp_path):
     done = run("load", tmp_path / "x.csv", "--mapping", bad, "--db", tmp_path / "d.duckdb")
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "not JSON" in done.stderr
+
+
+# --------------------------------------------------------------------------- the Upload page
+
+
+def test_upload_page_mapping_editor_fixes_an_unknown_export(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    db_path = tmp_path / "page.duckdb"
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=180)
+    at.session_state["language"] = "en"
+    at.switch_page("views/upload.py")
+    at.run()
+    at.get("file_uploader")[0].set_value(("ukendt.csv", UNKNOWN.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    # the unknown export: refused, with what is missing said and the editor open
+    assert any("cannot tell whether" in e.value for e in at.error)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "No library column" in warnings and "No date or period column" in warnings
+    # the type first: it re-reads the file, and the editor starts from that interpretation
+    at.selectbox[0].set_value("patron")
+    at.run()
+    editor = at.data_editor[0]
+    table = editor.value
+    assert list(table["column"]) == ["Tidspunkt", "Sted", "Hvordan var det (1 = bedst)", "Kanal"]
+    rows = {c: i for i, c in enumerate(table["column"])}
+    at.session_state[editor.key] = {
+        "edited_rows": {
+            rows["Tidspunkt"]: {"role": "date"},
+            rows["Sted"]: {"role": "library"},
+            rows["Hvordan var det (1 = bedst)"]: {
+                "item": "core_sat",
+                "scale_min": 1,
+                "scale_max": 5,
+                "reversed": True,
+            },
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.text_input(key=next(k for k in at.session_state if str(k).startswith("profile_"))).set_value(
+        "Ukendt 2024"
+    )
+    at.button(key=next(k for k in at.session_state if str(k).startswith("map_apply_"))).click()
+    at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert not at.warning, [w.value for w in at.warning]
+    libraries = at.dataframe[0].value
+    assert dict(zip(libraries.iloc[:, 0], libraries.iloc[:, 1], strict=True)) == {
+        "Gentofte": 2,
+        "Lyngby": 2,
+    }
+    confirm = next(b for b in at.button if b.label.startswith("Load "))
+    confirm.click().run()
+    assert not at.exception
+    assert any("loaded as upload" in s.value for s in at.success)
+    # the next export of the same survey: no edits, loaded in one step through the profile
+    second = UNKNOWN.replace("05-03-2024;Gentofte;1", "09-03-2025;Gentofte;2")
+    at.get("file_uploader")[0].set_value(("ukendt-2025.csv", second.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert not at.error and not at.warning
+    assert any("mapping profile 'Ukendt 2024' was used" in c.value for c in at.caption)
+    next(b for b in at.button if b.label.startswith("Load ")).click().run()
+    assert not at.exception
+    assert any("loaded as upload" in s.value for s in at.success)
+    assert len(uploading.history(db_path)) == 2

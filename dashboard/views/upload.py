@@ -1,10 +1,12 @@
-"""Upload / Indlæs: drop files -> preview of how each is read -> confirm -> progress -> history.
+"""Upload / Indlæs: drop files -> preview -> mapping editor -> confirm -> progress -> history.
 
 Nothing is written before the confirm button; each file then loads in one transaction or not at
 all (servicemirror.uploading -> etl.load). Bad input gives one message per file, never a traceback.
 """
 
 from __future__ import annotations
+
+import zlib
 
 import pandas as pd
 import streamlit as st
@@ -56,15 +58,15 @@ def current_options(file_id: str) -> uploading.Options:
         library=state.get(f"library_{file_id}"),
         period=state.get(f"period_{file_id}"),
         format=state.get(f"format_{file_id}"),
+        mapping=state.get(f"mapping_{file_id}"),
     )
 
 
 def overrides(file_id: str, expanded: bool) -> None:
-    """HOOK for the mapping editor: widgets for what detection could not settle.
+    """Widgets for what detection could not settle: the CLI's --as, --library, --period, --format.
 
-    Today these are the CLI's --as, --library, --period and --format. A column-by-column mapping
-    editor (and saved mapping profiles) from the import engineers belongs here: it sets more
-    fields of ``uploading.Options`` under keys ending in ``_{file_id}``, read by current_options.
+    The column-by-column part is :func:`mapping_editor`; both set fields of ``uploading.Options``
+    under keys ending in ``_{file_id}``, read by current_options.
     """
     with st.expander(t("upload_overrides"), expanded=expanded):
         st.caption(t("upload_overrides_help"))
@@ -83,7 +85,70 @@ def overrides(file_id: str, expanded: bool) -> None:
             format_func=lambda v: t("upload_auto") if v is None else v,
             key=f"format_{file_id}",
         )
-        st.caption(t("upload_mapping_later"))
+
+
+def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list) -> None:
+    """The column roles as an editable table; "preview" re-reads the file with the edited mapping.
+
+    The applied mapping (JSON text) lives in ``mapping_{file_id}``; on confirm it is loaded with
+    and saved as a profile under the name typed here.
+    """
+    table = uploading.editor_table(outcome)
+    if table is None:
+        return
+    for problem, column in gaps:
+        st.warning(t(f"map_gap_{problem}", column=column))
+    with st.expander(t("map_title"), expanded=bool(gaps) or bool(options.mapping)):
+        st.caption(t("map_help"))
+        # a new key per applied mapping: the editor starts from the new interpretation
+        version = zlib.crc32((options.mapping or "").encode())
+        edited = st.data_editor(
+            table,
+            key=f"editor_{file_id}_{version}",
+            hide_index=True,
+            num_rows="fixed",
+            disabled=["column", "note"],
+            column_config={
+                "column": st.column_config.TextColumn(t("col_column")),
+                "role": st.column_config.SelectboxColumn(
+                    t("map_col_role"), options=uploading.editor_roles(outcome), required=True
+                ),
+                "item": st.column_config.TextColumn(t("col_item")),
+                "construct": st.column_config.TextColumn(t("col_construct")),
+                "scale_min": st.column_config.NumberColumn(t("map_col_scale_min")),
+                "scale_max": st.column_config.NumberColumn(t("map_col_scale_max")),
+                "reversed": st.column_config.CheckboxColumn(t("map_col_reversed")),
+                "note": st.column_config.TextColumn(t("map_col_note")),
+            },
+        )
+        cols = st.columns([2, 2, 1], vertical_alignment="bottom")
+        cols[0].text_input(
+            t("map_profile_name"),
+            value=outcome.name.rsplit(".", 1)[0],
+            key=f"profile_{file_id}",
+        )
+        if cols[1].button(t("map_apply"), key=f"map_apply_{file_id}"):
+            try:
+                st.session_state[f"mapping_{file_id}"] = uploading.edited_mapping(
+                    outcome, edited, options.respondent_type
+                )
+            except ValueError as exc:
+                st.error(t("map_invalid", message=exc))
+            else:
+                st.rerun()
+        if options.mapping:
+            if cols[2].button(t("map_reset"), key=f"map_reset_{file_id}"):
+                st.session_state.pop(f"mapping_{file_id}", None)
+                st.rerun()
+            st.info(t("map_in_use"))
+
+
+def profile_for(file_id: str, outcome: uploading.Outcome, options) -> tuple | None:
+    """(name, headers) to save the file's applied mapping under; None without one."""
+    name = (st.session_state.get(f"profile_{file_id}") or "").strip()
+    if not options.mapping or not name:
+        return None
+    return name, uploading.profile_headers(outcome)
 
 
 def show_preview(report: dict) -> None:
@@ -148,13 +213,22 @@ def load_files(ready: list) -> None:
     """Load the confirmed files one by one with a progress bar; messages survive the rerun."""
     bar = st.progress(0.0)
     messages = []
-    for number, (upload, options) in enumerate(ready, start=1):
+    for number, (upload, options, profile) in enumerate(ready, start=1):
+        name = uploading.safe_name(upload.name)
         bar.progress(
             (number - 1) / len(ready),
-            text=t(
-                "upload_progress", name=uploading.safe_name(upload.name), i=number, n=len(ready)
-            ),
+            text=t("upload_progress", name=name, i=number, n=len(ready)),
         )
+
+        def show(stage: str, number=number, name=name) -> None:
+            # the same stages as the CLI's bar: reading, checking, writing, done
+            bar.progress(
+                uploading.stage_fraction(number, len(ready), stage),
+                text=t(
+                    "upload_stage", name=name, i=number, n=len(ready), stage=t(f"stage_{stage}")
+                ),
+            )
+
         outcome = uploading.commit(
             path,
             upload.name,
@@ -162,6 +236,8 @@ def load_files(ready: list) -> None:
             options,
             loaded_by=viewer.name if viewer else "dashboard",
             allowed_libraries=allowed,
+            progress=show,
+            profile=profile,
         )
         if outcome.status == "loaded":
             text = t(
@@ -204,17 +280,24 @@ for upload in files or []:
         upload.file_id,
         upload.name,
         upload.getvalue(),
-        (options.respondent_type, options.library, options.period, options.format),
+        (
+            options.respondent_type,
+            options.library,
+            options.period,
+            options.format,
+            options.mapping,
+        ),
         version,
     )
     with st.container(border=True):
         st.subheader(outcome.name)
         if outcome.ok:
             show_preview(outcome.report)
-            ready.append((upload, options))
+            ready.append((upload, options, profile_for(upload.file_id, outcome, options)))
         else:
             st.error(t("upload_refused", message=outcome.message))
         overrides(upload.file_id, expanded=not outcome.ok)
+        mapping_editor(upload.file_id, outcome, options, uploading.mapping_gaps(outcome, options))
 if files:
     if ready:
         if st.button(t("upload_confirm", n=len(ready)), type="primary"):
