@@ -315,7 +315,7 @@ def _choose_reader(path: Path, sniffed, format: str | None):
     scores = sorted(((r.detect(sniffed, path), r.name) for r in READERS.values()), reverse=True)
     if not scores or scores[0][0] <= 0:
         raise LoadRefused(
-            f"{path.name}: not a survey export Service Mirror recognises. Check docs/formats.md, "
+            f"{path.name}: not a survey export Service Mirror recognises. Check docs/formats/README.md, "
             "or name the format with --format."
         )
     return READERS[scores[0][1]]

@@ -122,7 +122,7 @@ def _unexpected(name: str, exc: Exception) -> Outcome:
     return _refused(
         name,
         f"{safe_name(name)}: could not be read ({type(exc).__name__}). Nothing was changed. "
-        "Check that it is a survey export (docs/formats.md), or report the file to the administrator.",
+        "Check that it is a survey export (docs/formats/README.md), or report the file to the administrator.",
     )
 
 

@@ -230,3 +230,15 @@ def test_readme_commands_are_makefile_targets():
     for target in commands:
         assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no target {target}"
     assert "make run" in readme and "make test" in readme
+
+
+def test_docs_paths_named_in_code_exist():
+    """Error messages and docstrings that send a user to ``docs/...`` name a file that exists."""
+    for folder in ("servicemirror", "etl", "analysis", "dashboard"):
+        for source in sorted((ROOT / folder).rglob("*.py")):
+            text = source.read_text(encoding="utf-8")
+            # a web address such as happyornot.github.io/docs/... is not ours
+            for ref in re.findall(r"(?<![\w./])docs/[\w./-]*\w", text):
+                assert (ROOT / ref).exists(), (
+                    f"{source.relative_to(ROOT)} names {ref}, which does not exist"
+                )

@@ -1,4 +1,4 @@
-"""The product's own generic formats (docs/formats.md): long responses, unit aggregates, kiosk counts.
+"""The product's own generic formats (docs/formats/generic.md): long responses, unit aggregates, kiosk counts.
 
 Long:       library, period, respondent_type, respondent_id, item, value
             [branch, touchpoint, submitted_at, scale_min, scale_max, construct, comment]
@@ -274,4 +274,6 @@ def require_columns(frame: pd.DataFrame, required: list[str], name: str) -> None
     """ReadError naming the missing columns."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ReadError(f"{name}: missing column(s) {', '.join(missing)}; see docs/formats.md.")
+        raise ReadError(
+            f"{name}: missing column(s) {', '.join(missing)}; see docs/formats/generic.md."
+        )
