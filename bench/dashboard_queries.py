@@ -118,7 +118,7 @@ def run(db_path: Path, runs: int = 5) -> Result:
     """Time every case ``runs`` times each way; the ratio is the worst case's p50/p95 ratio."""
     import duckdb
 
-    from servicemirror import queries
+    from servicemirror import publish, queries
 
     os.environ["SERVICEMIRROR_DB"] = str(db_path)
     from servicemirror.dashboard import data
@@ -134,7 +134,10 @@ def run(db_path: Path, runs: int = 5) -> Result:
         for _ in range(runs):
             _clear_caches(published=own_published)
             if not own_published:
-                data.published()  # shared by every page: built before the clock starts
+                # shared by every page (data.py's cache and the one service_projects and
+                # hypothesis use): built before the clock starts
+                data.published()
+                publish.published(db_path)
             t = time.perf_counter()
             case.product()
             product.append(time.perf_counter() - t)
