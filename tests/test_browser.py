@@ -142,7 +142,7 @@ def app_url(served_db, tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one Playwright per module: two at once clash
 def browser():
     """Debian's Chromium through Playwright (never `playwright install`)."""
     if not CHROMIUM.exists():

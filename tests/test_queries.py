@@ -53,8 +53,6 @@ PARAMS = {
     "seed": 1,
     "construct": "wellbeing",
     "path": "",
-    "sequence": "upload_ids",
-    "steps": 2,
     # kiosk presses read straight from the file (the test file's columns are a, b)
     "ts_col": "a",
     "time_col": "a",
@@ -66,6 +64,8 @@ PARAMS = {
     "absent": ["time"],
     "ts_formats": ["%Y-%m-%d %H:%M:%S"],
     "bad_buttons": ["x"],
+    "sequence": "upload_ids",
+    "steps": 2,
     # projects, targets, personas (issue 9)
     "description": None,
     "end_date": None,
