@@ -7,10 +7,14 @@ the URL is the source of truth when a page opens.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import streamlit as st
 
-from servicemirror.dashboard import i18n
+from servicemirror import db
+from servicemirror.dashboard import data, i18n
+
+T = TypeVar("T")
 
 
 def choose(
@@ -56,3 +60,28 @@ def language() -> str:
     """
     lang = st.session_state.get("language") or st.query_params.get("lang")
     return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def guarded(lang: str, loader: Callable[[], T]) -> T:
+    """``loader()``, or one clear message and ``st.stop()`` when the database is busy or unreadable.
+
+    Busy: a write holds the lock longer than the bounded wait. Unreadable: e.g. a database from a
+    newer version. Either way one line on the page, never a traceback.
+    """
+    try:
+        return loader()
+    except db.DatabaseBusy:
+        st.warning(i18n.t("busy", lang))
+        st.stop()
+    except db.DatabaseError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def periods_or_stop(lang: str) -> list[str]:
+    """The periods with data (see :func:`guarded`); the "what to upload" state when there are none."""
+    periods = guarded(lang, data.periods)
+    if not periods:
+        st.info(i18n.t("empty_state", lang))
+        st.stop()
+    return periods

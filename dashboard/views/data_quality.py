@@ -24,19 +24,8 @@ def t(key: str, **values) -> str:
 
 st.title(t("quality_title"))
 
-try:
-    periods = data.periods()
-    pub = data.published()
-except db.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
-except db.DatabaseError as exc:
-    # one clear line (e.g. a database from a newer version), never a traceback
-    st.error(str(exc))
-    st.stop()
-if not periods:
-    st.info(t("empty_state"))
-    st.stop()
+periods = filters.periods_or_stop(lang)
+pub = filters.guarded(lang, data.published)
 
 labels = data.library_labels(lang, names)
 by_token = {"": t("all_libraries"), **dict(zip(labels["token"], labels["label"], strict=True))}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror import db
 from servicemirror.dashboard import charts, data, filters, i18n
 
 lang = filters.language()
@@ -23,19 +22,8 @@ def t(key: str, **values) -> str:
 st.title(t("overview_title"))
 st.caption(t("tagline"))
 
-try:
-    periods = data.periods()
-    pub = data.published()
-except db.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
-except db.DatabaseError as exc:
-    # one clear line (e.g. a database from a newer version), never a traceback
-    st.error(str(exc))
-    st.stop()
-if not periods:
-    st.info(t("empty_state"))
-    st.stop()
+periods = filters.periods_or_stop(lang)
+pub = filters.guarded(lang, data.published)
 
 period = filters.choose(t("period"), periods, "period")
 points = data.scatter_points(period, lang, names)

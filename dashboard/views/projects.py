@@ -26,18 +26,8 @@ def t(key: str, **values) -> str:
 st.title(t("projects_title"))
 st.caption(t("projects_intro"))
 
-try:
-    periods = data.periods()
-    results = data.project_results(lang, names)
-except db.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
-except db.DatabaseError as exc:
-    st.error(str(exc))
-    st.stop()
-if not periods:
-    st.info(t("empty_state"))
-    st.stop()
+periods = filters.periods_or_stop(lang)
+results = filters.guarded(lang, lambda: data.project_results(lang, names))
 
 labels = data.library_labels(lang, names)
 label_of = dict(zip(labels["library_key"], labels["label"], strict=True))
