@@ -607,6 +607,20 @@ def coefficient_table(
     )
 
 
+def result_dict(result) -> dict:
+    """A result dataclass as a JSON-serialisable dict: DataFrames become lists of records and
+    ``pairs`` (tuples) become lists."""
+    out = {}
+    for k, v in result.__dict__.items():
+        if isinstance(v, pd.DataFrame):
+            out[k] = v.to_dict(orient="records")
+        elif k == "pairs":
+            out[k] = [list(p) for p in v]
+        else:
+            out[k] = v
+    return out
+
+
 @dataclass
 class MultilevelResult:
     """Means-as-outcomes model result (see :func:`multilevel_means_as_outcomes`)."""
@@ -642,15 +656,7 @@ class MultilevelResult:
 
     def as_dict(self) -> dict:
         """JSON-serialisable dict; DataFrames become lists of records."""
-        out = {}
-        for k, v in self.__dict__.items():
-            if isinstance(v, pd.DataFrame):
-                out[k] = v.to_dict(orient="records")
-            elif k == "pairs":
-                out[k] = [list(p) for p in v]
-            else:
-                out[k] = v
-        return out
+        return result_dict(self)
 
 
 def _library_design(

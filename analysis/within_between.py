@@ -32,6 +32,7 @@ from servicemirror.analysis.multilevel import (
     DEFAULT_OPTIMIZERS,
     coefficient_table,
     fit_cell_model,
+    result_dict,
     t_inference,
 )
 
@@ -166,15 +167,7 @@ class WithinBetweenResult:
 
     def as_dict(self) -> dict:
         """JSON-serialisable dict; DataFrames become lists of records."""
-        out = {}
-        for k, v in self.__dict__.items():
-            if isinstance(v, pd.DataFrame):
-                out[k] = v.to_dict(orient="records")
-            elif k == "pairs":
-                out[k] = [list(p) for p in v]
-            else:
-                out[k] = v
-        return out
+        return result_dict(self)
 
 
 def within_between(
