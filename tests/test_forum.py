@@ -326,7 +326,7 @@ def test_version_1_database_is_migrated(tmp_path):
     with db.writing(path):
         pass
     with db.reading(path) as con:
-        assert queries.scalar(con, "meta_get", key="schema_version") == "2"
+        assert queries.scalar(con, "meta_get", key="schema_version") == str(db.SCHEMA_VERSION)
         assert queries.run(con, "forum_packages_list").empty
         assert queries.run(con, "cells").empty
         assert queries.run(con, "library_facts_all").empty

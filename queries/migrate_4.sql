@@ -1,0 +1,2 @@
+-- migrate_4: schema version 4, reserved for "Real exports as they come". Idempotent; runs after schema.sql on a
+-- new database and upgrades an older one. No change yet.

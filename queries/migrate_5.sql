@@ -1,0 +1,2 @@
+-- migrate_5: schema version 5, reserved for "What patrons and staff say (comment themes and tone)". Idempotent; runs after schema.sql on a
+-- new database and upgrades an older one. No change yet.
