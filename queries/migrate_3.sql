@@ -1,2 +1,2 @@
--- migrate_3: schema version 3, reserved for "Privacy and access hold at every door (audit log, signing keys)". Idempotent; runs after schema.sql on a
+-- migrate_3: schema version 3, reserved for "Privacy and access hold at every door (audit log)". Idempotent; runs after schema.sql on a
 -- new database and upgrades an older one. No change yet.

@@ -1,0 +1,2 @@
+-- migrate_6: schema version 6, reserved for "Privacy and access hold at every door" (forum signing keys).
+-- Idempotent; runs after schema.sql on a new database and upgrades an older one. No change yet.
