@@ -99,16 +99,18 @@ def collect(
         libraries = queries.run(con, "libraries_all")
         items = queries.run(con, "forum_item_stats", library_key=library)
         staff_rows = queries.run(con, "staff_item_rows", construct=SCALE)
+        answers = queries.run(con, "forum_staff_answers", library_key=library)
         kiosk = queries.run(con, "forum_kiosk_days", library_key=library)
         facts = queries.run(con, "library_facts_all")
     cells = _cells(own[own["period"].isin(periods)])
-    published_groups = set(cells.loc[(cells["side"] == "staff") & ~cells["suppressed"], "period"])
+    answers = answers[answers["period"].isin(periods)]
+    released = released_staff_groups(answers, cells, pub.k)
     tables = {
         "cells": cells,
-        "items": _items(items[items["period"].isin(periods)], published_groups, pub.k),
+        "items": _items(items[items["period"].isin(periods)], answers, released, cells, pub.k),
         "item_covariances": _covariances(
             staff_rows[(staff_rows["library_key"] == library) & staff_rows["period"].isin(periods)],
-            cells,
+            released,
             pub.k,
         ),
         "kiosk_days": _kiosk(kiosk, periods, pub.settings.get("period_length", "year")),
@@ -217,36 +219,107 @@ def _cells(cells: pd.DataFrame) -> pd.DataFrame:
     return out[fmt.TABLES["cells"].names].reset_index(drop=True)
 
 
-def _items(items: pd.DataFrame, published_groups: set[str], k: int) -> pd.DataFrame:
-    """Item statistics that may leave: patron items as they are; staff items of published groups
-    only, and a staff construct only when every one of its items has at least k answers.
+GROUP = ["period", "measure", "touchpoint"]  # one staff cell of the package's library
 
-    The whole construct goes when one item is short, because the construct's cell mean and the
-    other items' means would otherwise pin the short item down (complementary suppression).
+
+def released_staff_groups(answers: pd.DataFrame, cells: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The staff cells whose item statistics may leave, with their complete respondents.
+
+    The package's cell for a staff measure covers every respondent who answered any of its items
+    (set R); item statistics cover only the respondents who answered EVERY item of the cell (set
+    C, complete cases), and so do the item covariances. Released side by side, ``n * mean`` of the
+    cell (or of an item over all its answerers) minus the same over C is the sum of the incomplete
+    respondents' answers, so whenever R minus C holds 1..k-1 people it pins them down. Hence item
+    statistics leave only for a published cell with at least k complete respondents and with
+    either no incomplete respondent or at least k of them; every item of the cell is computed over
+    the same set C, so items and covariances can never be differenced against each other either.
+
+    ``answers``: forum_staff_answers.sql rows. Returns one row per released cell: period,
+    measure, touchpoint, n (complete respondents), n_incomplete, response_ids (frozenset of C).
     """
-    staff = items["side"] == "staff"
-    short = (
-        items[staff]
-        .assign(short=lambda d: d["n"] < k)
-        .groupby(["period", "construct"])["short"]
-        .transform("any")
+    columns = [*GROUP, "n", "n_incomplete", "response_ids"]
+    if answers.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    shown = cells[(cells["side"] == "staff") & ~cells["suppressed"].astype(bool)]
+    shown_keys = set(zip(shown["period"], shown["measure"], shown["touchpoint"], strict=True))
+    out = []
+    for key, group in answers.groupby(GROUP, sort=True):
+        if key not in shown_keys:
+            continue
+        items_per_person = group.groupby("response_id")["item_code"].nunique()
+        n_items = group["item_code"].nunique()
+        complete = frozenset(items_per_person.index[items_per_person == n_items])
+        n_incomplete = len(items_per_person) - len(complete)
+        if len(complete) < k or 0 < n_incomplete < k:
+            continue
+        out.append((*key, len(complete), n_incomplete, complete))
+    return pd.DataFrame(out, columns=columns)
+
+
+def _items(
+    items: pd.DataFrame,
+    answers: pd.DataFrame,
+    released: pd.DataFrame,
+    cells: pd.DataFrame,
+    k: int,
+) -> pd.DataFrame:
+    """Item statistics that may leave: patron items as they are; staff items from rows only for a
+    released cell (:func:`released_staff_groups`) and computed over its complete respondents;
+    staff items from vendor aggregates only for a published cell whose every item has k answers.
+
+    For aggregates the cell is the average of its item means, so the items add nothing that could
+    be subtracted; a whole construct goes when one item is short, because the construct's cell
+    mean and the other items' means would otherwise pin the short item down.
+    """
+    columns = fmt.TABLES["items"].names
+    items = items.assign(
+        measure=items["construct"].where(items["construct"] != "touchpoint", "satisfaction")
     )
-    keep = ~staff.copy()
-    keep.loc[staff] = ~short & items.loc[staff, "period"].isin(published_groups)
-    out = items[keep].copy()
-    out["n"] = out["n"].astype("int64")
-    return out[fmt.TABLES["items"].names].reset_index(drop=True)
-
-
-def _covariances(staff_rows: pd.DataFrame, cells: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Complete-respondent item means and covariances of the staff scale, per published period."""
-    shown = cells[
-        (cells["side"] == "staff")
-        & (cells["measure"] == SCALE)
-        & (cells["touchpoint"] == "")
-        & ~cells["suppressed"]
+    patron = items[items["side"] != "staff"]
+    staff = items[items["side"] == "staff"]
+    # staff items from vendor aggregates: no rows to recompute, the old whole-construct rule
+    agg = staff[staff["source"] != "rows"]
+    shown = cells[(cells["side"] == "staff") & ~cells["suppressed"].astype(bool)]
+    shown_keys = set(zip(shown["period"], shown["measure"], shown["touchpoint"], strict=True))
+    short = agg.assign(short=agg["n"] < k).groupby(GROUP)["short"].transform("any")
+    in_shown = [
+        key in shown_keys
+        for key in zip(agg["period"], agg["measure"], agg["touchpoint"], strict=True)
     ]
-    rows = staff_rows[staff_rows["period"].isin(set(shown["period"]))]
+    agg = agg[~short & pd.Series(in_shown, index=agg.index, dtype=bool)]
+    # staff items from rows: complete-case statistics of released cells only
+    meta = staff[staff["source"] == "rows"].drop(columns=["n", "mean", "sd", "ss_within"])
+    complete = _complete_case_stats(answers, released)
+    rows = meta.merge(complete, on=[*GROUP, "item_code"], how="inner")
+    out = pd.concat([patron, rows, agg], ignore_index=True)
+    out = out.sort_values(["period", "side", "touchpoint", "item_code"], kind="stable")
+    out["n"] = out["n"].astype("int64")
+    return out[columns].reset_index(drop=True)
+
+
+def _complete_case_stats(answers: pd.DataFrame, released: pd.DataFrame) -> pd.DataFrame:
+    """n, mean, sd and within sum of squares of each item over its cell's complete respondents."""
+    columns = [*GROUP, "item_code", "n", "mean", "sd", "ss_within"]
+    if released.empty or answers.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    members = released[[*GROUP, "response_ids"]].explode("response_ids")
+    members = members.rename(columns={"response_ids": "response_id"})
+    members["response_id"] = members["response_id"].astype(answers["response_id"].dtype)
+    kept = answers.merge(members, on=[*GROUP, "response_id"], how="inner")
+    stats = (
+        kept.groupby([*GROUP, "item_code"], sort=True)["value"]
+        .agg(n="count", mean="mean", sd=lambda v: v.std(ddof=1))
+        .reset_index()
+    )
+    stats["ss_within"] = (stats["sd"] ** 2 * (stats["n"] - 1)).fillna(0.0)
+    return stats[columns]
+
+
+def _covariances(staff_rows: pd.DataFrame, released: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Complete-respondent item means and covariances of the staff scale, per released cell
+    (:func:`released_staff_groups`): the same complete respondents as the items table."""
+    scale = released[(released["measure"] == SCALE) & (released["touchpoint"] == "")]
+    rows = staff_rows[staff_rows["period"].isin(set(scale["period"]))]
     columns = fmt.TABLES["item_covariances"].names
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
