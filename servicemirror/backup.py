@@ -33,6 +33,7 @@ import json
 import os
 import shutil
 import tempfile
+from csv import QUOTE_NONNUMERIC
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,7 +118,8 @@ def _write_tables(db_path: Path, folder: Path) -> dict:
             queries.execute(con, "backup_table_parquet", name=name, path=str(parquet))
             frame = queries.run(con, "backup_table", name=name)
             csv = folder / "csv" / f"{name}.csv"
-            _csv_frame(frame).to_csv(csv, index=False, **CSV_DIALECT)
+            # every text field quoted, so a line break inside a comment never ends the row
+            _csv_frame(frame).to_csv(csv, index=False, quoting=QUOTE_NONNUMERIC, **CSV_DIALECT)
             tables[name] = {
                 "rows": int(queries.scalar(con, "backup_table_count", name=name)),
                 "parquet": parquet.name,

@@ -15,8 +15,10 @@ reader or parser touches the bytes, and every refusal is one line that says what
   name for messages and lineage; no code here or in ``etl`` joins a user-given name to a folder.
 - ``protect_cell``/``protect_frame``: text written to CSV or Excel that starts with ``=``, ``+``,
   ``-``, ``@``, tab or carriage return gets a leading apostrophe, so a spreadsheet shows it as
-  text instead of running it as a formula (OWASP "CSV injection"). Every CSV/Excel writer of the
-  product calls ``protect_frame`` (today: ``servicemirror.backup``).
+  text instead of running it as a formula (OWASP "CSV injection"); so does every LINE inside the
+  text that starts like that (after a newline or a bare CR), because a reader that breaks rows on
+  CR would otherwise start a new row with a live formula. Every CSV/Excel writer of the product
+  calls ``protect_frame`` and quotes every text field (today: ``servicemirror.backup``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024  # all members together, unpacked
 MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb does 1,000x and more
 RATIO_FLOOR = 1024 * 1024  # small members may compress very well without harm
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# a line break (CRLF, bare CR or LF) followed by a formula start: the later lines of a cell
+_LINE_FORMULA = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
 MIXED_ENCODING = "servicemirror-cp1252-fallback"
 
 
@@ -149,8 +153,12 @@ def protect_cell(value):
     >>> protect_cell(-3.5)
     -3.5
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    if "\r" in value or "\n" in value:
+        value = _LINE_FORMULA.sub(r"\1'", value)
     return value
 
 
