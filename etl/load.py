@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import db, queries
+from servicemirror import db, queries, safety
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import scrub, vocab
@@ -240,7 +240,10 @@ def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
     frame = pd.DataFrame(
         {
             "library_key": libraries["library"].map(vocab.slug),
-            "display_name": libraries.get("display_name", libraries["library"]),
+            # names are printed and shown: no terminal control characters (issue 12)
+            "display_name": libraries.get("display_name", libraries["library"]).map(
+                safety.strip_controls
+            ),
             "municipality": libraries.get("municipality", pd.Series([None] * len(libraries))),
             "aliases": libraries.get("aliases", pd.Series([[] for _ in range(len(libraries))])).map(
                 lambda a: list(a) if isinstance(a, list | tuple | np.ndarray) else []
@@ -252,7 +255,7 @@ def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
     )
     # the short name itself is always an alias, so "Gentofte" finds "Gentofte Centralbibliotek"
     frame["aliases"] = [
-        sorted({*a, str(name)})
+        sorted({*map(safety.strip_controls, a), safety.strip_controls(str(name))})
         for a, name in zip(frame["aliases"], libraries["library"], strict=True)
     ]
     with db.writing(db_path, create=True) as con:
@@ -616,10 +619,11 @@ class _LibraryResolver:
         key = vocab.slug(raw)
         if key in {k for k, _ in self.lookup.values()}:
             return next(v for v in self.lookup.values() if v[0] == key)
-        self._new_libraries[key] = raw.strip()
-        self.lookup[norm] = (key, raw.strip())
-        self.warnings.append(f"new library '{raw.strip()}' added")
-        return key, raw.strip()
+        name = safety.strip_controls(raw).strip()
+        self._new_libraries[key] = name
+        self.lookup[norm] = (key, name)
+        self.warnings.append(f"new library '{name}' added")
+        return key, name
 
     def apply(self, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         """Add library_key, display_name and branch_key; rows without a known library go.
@@ -721,7 +725,7 @@ class _LibraryResolver:
             return key
         key = f"{library_key}/{vocab.slug(str(raw))}"
         self.branch_lookup[(library_key, norm)] = key
-        self._new_branches[key] = (library_key, str(raw).strip())
+        self._new_branches[key] = (library_key, safety.strip_controls(str(raw)).strip())
         return key
 
     def new_libraries(self) -> pd.DataFrame:
@@ -1225,9 +1229,13 @@ def _write_package(con, package: PackageResult, upload_id: int) -> int:
     frame = pd.DataFrame(
         {
             "library_key": [library["library_key"]],
-            "display_name": [library.get("display_name") or library["library_key"]],
-            "municipality": [library.get("municipality")],
-            "aliases": [[library.get("display_name") or library["library_key"]]],
+            "display_name": [
+                safety.strip_controls(library.get("display_name") or library["library_key"])
+            ],
+            "municipality": [safety.strip_controls(library.get("municipality"))],
+            "aliases": [
+                [safety.strip_controls(library.get("display_name") or library["library_key"])]
+            ],
             "consent_named": [bool(library.get("consent_named", False))],
         }
     )

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from servicemirror import config, db, publish, queries
+from servicemirror import config, db, publish, queries, safety
 from servicemirror.etl.load import LoadRefused
 from servicemirror.etl.readers.base import ReadError
 from servicemirror.progress import LoadProgress
@@ -801,6 +801,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # one output path: whatever a command prints (names, comments, errors) reaches the terminal
+    # without control characters
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = safety.TerminalSafe(out), safety.TerminalSafe(err)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(args) -> int:
+    """Run the parsed command; every expected failure becomes one line on stderr."""
     try:
         return int(args.func(args) or 0)
     except (CommandError, *EXPECTED_ERRORS) as exc:

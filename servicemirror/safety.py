@@ -45,6 +45,42 @@ class UnsafeInput(ValueError):
     """A file refused for safety (too big, a zip bomb, unsafe member names); one line."""
 
 
+# C0 and C1 control characters (and DEL) except newline and tab: a terminal runs ESC sequences
+# (colours, cursor moves, window titles, on some terminals pasted commands), CR overwrites a line
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text):
+    """The text without C0/C1 control characters other than newline and tab; non-text unchanged.
+
+    >>> strip_controls("Alfa\x1b[2J Bibliotek\u009b")
+    'Alfa[2J Bibliotek'
+    """
+    if not isinstance(text, str):
+        return text
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+class TerminalSafe:
+    """A text stream wrapper that strips control characters from everything written to it.
+
+    The CLI writes all its output through it (``servicemirror.cli.main``), so a library name or
+    comment holding escape sequences is printed as plain text, whichever command prints it.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` without control characters; returns the length given (as print expects)."""
+        self._stream.write(strip_controls(text))
+        return len(text)
+
+    def __getattr__(self, name):
+        # flush, fileno, isatty, encoding, ... come from the wrapped stream
+        return getattr(self._stream, name)
+
+
 def display_name(name: str | Path) -> str:
     """A one-line base name for messages and lineage; never a path.
 

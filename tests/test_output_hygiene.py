@@ -67,3 +67,59 @@ def test_export_quotes_text_and_protects_a_formula_after_a_bare_cr(tmp_path):
         parsed = list(csv.reader(fh, delimiter=";"))
     texts = [cell for row in parsed[1:] for cell in row]
     assert "God service\r'=cmd|' /C calc'!A0" in texts
+
+
+# --------------------------------------------------------------------------- control characters
+
+HOSTILE = "Alfa\x1b]0;owned\x07 Bibliotek\x1b[2J\r\x9b31m"
+
+
+def test_strip_controls_keeps_newline_tab_and_danish():
+    assert safety.strip_controls("a\x00b\x1b[1mc\x7fd\x85e\x9ff\nnæste\tøå") == "ab[1mcdef\nnæste\tøå"
+    assert safety.strip_controls(None) is None and safety.strip_controls(3) == 3
+
+
+def _long_rows(library: str, branch: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "library": library,
+            "period": "2024",
+            "respondent_type": "staff",
+            "respondent_id": [f"s{i}" for i in range(6)],
+            "item": "core_w1",
+            "value": 4,
+            "branch": branch,
+            "scale_min": 1,
+            "scale_max": 5,
+        }
+    )
+
+
+def test_names_lose_control_characters_at_load(tmp_path):
+    path = tmp_path / "c.duckdb"
+    source = tmp_path / "staff.csv"
+    _long_rows(HOSTILE.replace("\r", ""), "Nord\x1b[31m").to_csv(source, index=False)
+    assert load.load_file(path, source).status == "loaded"
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [r[0] for r in con.execute("select display_name from libraries").fetchall()]
+        names += [r[0] for r in con.execute("select display_name from branches").fetchall()]
+    assert names and not [n for n in names if safety.CONTROL_CHARACTERS.search(n)]
+    assert "Alfa]0;owned Bibliotek[2J31m" in names
+
+
+def test_the_cli_prints_no_control_character(tmp_path, capsys):
+    """Failure 10 (part): a library name with terminal escapes was printed raw by the CLI. A name
+    stored before this release (or by any other way in) is cleaned on the CLI's output path."""
+    from servicemirror import cli
+
+    path = tmp_path / "c.duckdb"
+    source = tmp_path / "staff.csv"
+    _long_rows("Alfa", "").to_csv(source, index=False)
+    assert load.load_file(path, source).status == "loaded"
+    with duckdb.connect(str(path)) as con:
+        con.execute("update libraries set display_name = ?", [HOSTILE])
+    assert cli.main(["summary", "--db", str(path)]) == 0
+    assert cli.main(["uploads", "--db", str(path)]) == 0
+    out = capsys.readouterr()
+    assert "Alfa]0;owned Bibliotek" in out.out
+    assert not safety.CONTROL_CHARACTERS.search(out.out + out.err)
