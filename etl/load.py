@@ -450,6 +450,7 @@ def _resolve(
         responses = responses[~only_missing]
         answers = answers[answers["row"].isin(responses["row"])]
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
+        responses = _scrub_segments(responses, state)
         report.valid_responses = len(responses)
         types = sorted(set(responses["respondent_type"]))
         report.respondent_type = types[0] if len(types) == 1 else ("mixed" if types else None)
@@ -1032,6 +1033,21 @@ def _scrub_comments(
     names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
     kept = kept.assign(text=scrub.scrub_series(kept["text"], names))
     return kept[["row", "item", "text"]]
+
+
+def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
+    """The segment columns are free text in many survey tools ("Andet: ..."), so they go through
+    the same scrubber as comments before they are stored; each distinct value is scrubbed once."""
+    present = [c for c in SEGMENT_DIMENSIONS if c in responses.columns]
+    if not present or responses.empty:
+        return responses
+    names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
+    out = responses.copy()
+    for column in present:
+        values = out[column].dropna().unique()
+        cleaned = scrub.scrub_series(pd.Series(values, dtype=object).astype(str), names)
+        out[column] = out[column].map(dict(zip(values, cleaned, strict=True)))
+    return out
 
 
 def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
