@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import db, queries, safety
+from servicemirror import db, queries, safety, signing
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.detect import sniff
+from servicemirror.etl.readers import forum_package
 from servicemirror.etl.readers.base import Problem, ReadError, ReadOptions, ReadResult
 from servicemirror.etl.readers.forum_package import PackageResult
 from servicemirror.etl.registry import READERS
@@ -1123,6 +1124,8 @@ def _aggregate_item_summary(aggregates: pd.DataFrame, items: pd.DataFrame) -> li
 
 def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     """Insert everything of one upload inside the caller's transaction; returns the upload id."""
+    if prepared.package is not None:
+        _check_package_key(con, prepared.package, loaded_by)
     if not queries.scalar(con, "setting_get", key="hash_salt"):
         # the salt is made inside the first write, so every upload of a database hashes alike
         queries.execute(con, "setting_set", key="hash_salt", value=secrets.token_hex(16))
@@ -1232,6 +1235,18 @@ _PACKAGE_INSERTS = {
     "kiosk_days": ("new_forum_kiosk_days", "insert_forum_kiosk_days"),
     "facts": ("new_forum_facts", "insert_forum_facts"),
 }
+
+
+def _check_package_key(con, package: PackageResult, loaded_by: str) -> None:
+    """A forum package must be signed with its library's registered key (servicemirror.signing)."""
+    name = package.path.name
+    try:
+        public = forum_package.signature_key(package.manifest, name)
+        signing.check_package_key(
+            con, package.manifest["library"]["library_key"], public, name, loaded_by
+        )
+    except (ReadError, signing.SigningError) as exc:
+        raise LoadRefused(str(exc)) from None
 
 
 def _write_package(con, package: PackageResult, upload_id: int) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, publish, queries
+from servicemirror import db, publish, queries, signing
 from servicemirror.analysis import battery, reliability
 from servicemirror.etl.load import period_of
 from servicemirror.etl.readers import forum_package as fmt
@@ -154,8 +154,10 @@ def build_package(
 ) -> Package:
     """Write the package file ``out`` (a zip) and return what it holds (manifest with checksums)."""
     package = collect(db_path, library=library, periods=periods, now=now)
+    # signed with this installation's key (made with its first package), so the forum can tell
+    # that the package comes from this installation and was not changed on the way
     out = Path(out)
-    data = to_bytes(package)
+    data = signed_bytes(db_path, package)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(data)
@@ -163,8 +165,16 @@ def build_package(
     return package
 
 
-def to_bytes(package: Package) -> bytes:
-    """The package file's bytes; fills ``package.manifest['tables']`` with files, rows, sha256."""
+def signed_bytes(db_path: Path, package: Package) -> bytes:
+    """The package file's bytes, signed with this installation's key (made if it has none yet)."""
+    return to_bytes(package, signing.own_key(Path(db_path), create=True))
+
+
+def to_bytes(package: Package, key=None) -> bytes:
+    """The package file's bytes; fills ``package.manifest['tables']`` with files, rows, sha256.
+
+    With ``key`` (an Ed25519 private key) the manifest is signed after the checksums are in, so
+    the signature covers every table."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
         # the Parquet tables are zstd-compressed already: deflating them again gains nothing
@@ -177,6 +187,8 @@ def to_bytes(package: Package) -> bytes:
                 "sha256": fmt.sha256(data),
             }
             zf.writestr(file_name, data)
+        if key is not None:
+            signing.sign(package.manifest, key)
         zf.writestr(fmt.MANIFEST, json.dumps(package.manifest, ensure_ascii=False, indent=1) + "\n")
     return buffer.getvalue()
 

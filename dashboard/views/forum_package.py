@@ -27,7 +27,7 @@ def t(key: str, **values) -> str:
 def package_for(db_file: str, version: int, library: str, periods: tuple[str, ...]):
     """The package content and file bytes, rebuilt only when the data or the choice changes."""
     package = forum.collect(Path(db_file), library=library, periods=list(periods))
-    return package, forum.to_bytes(package)
+    return package, forum.signed_bytes(Path(db_file), package)
 
 
 st.title(t("fp_title"))

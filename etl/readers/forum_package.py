@@ -10,11 +10,16 @@ Checks before anything is loaded, each refusing the whole file with one line:
 - the package version is one this Service Mirror reads (older and newer ones say so);
 - every table's sha256 and row count match the manifest, and its columns are the expected ones;
 - every row belongs to the manifest's library and periods;
-- no staff cell below the package's k (or below 3, whatever the package says) carries a figure.
+- no staff cell below the package's k (or below 3, whatever the package says) carries a figure;
+- a signed package's Ed25519 signature (``manifest["signature"]``) matches its manifest. The
+  manifest lists every table's sha256, so the signature covers the whole package. Whether the
+  key is the one registered for the library is the forum database's question (``etl.load``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import json
@@ -25,6 +30,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from servicemirror.etl.readers.base import ReadError, ReadResult
 
@@ -161,6 +168,43 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+SIGNATURE_ALGORITHM = "ed25519"
+
+
+def signed_bytes(manifest: dict) -> bytes:
+    """The bytes a package signature covers: the manifest without its signature, as canonical
+    JSON (sorted keys, no spaces), so signing and checking never depend on the file's layout."""
+    body = {key: value for key, value in manifest.items() if key != "signature"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def key_id(public_key: bytes) -> str:
+    """A short, stable name for a public key: the first 16 hex digits of its sha256."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def signature_key(manifest: dict, name: str) -> bytes | None:
+    """The raw public key that signed the package (None if it is unsigned); ReadError (one line)
+    if the signature is malformed or does not match the manifest (changed after signing)."""
+    sig = manifest.get("signature")
+    if sig is None:
+        return None
+    try:
+        if sig.get("algorithm") != SIGNATURE_ALGORITHM:
+            raise ValueError
+        public = base64.b64decode(sig["public_key"], validate=True)
+        value = base64.b64decode(sig["value"], validate=True)
+        Ed25519PublicKey.from_public_bytes(public).verify(value, signed_bytes(manifest))
+    except (AttributeError, KeyError, TypeError, ValueError, binascii.Error):
+        raise ReadError(f"{name}: the package signature cannot be read; refused.") from None
+    except InvalidSignature:
+        raise ReadError(
+            f"{name}: the package signature does not match its content; it was changed after the "
+            "library built it. Refused; ask the library to send it again."
+        ) from None
+    return public
+
+
 def _zip_names(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -230,6 +274,7 @@ def read_package(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
                 )
             tables[table] = _table(data, table, spec, name)
     _check_content(manifest, tables, name)
+    signature_key(manifest, name)  # after the content checks, so their messages come first
     return manifest, tables
 
 
