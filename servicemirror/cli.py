@@ -236,6 +236,7 @@ def cmd_forum_package(args) -> int:
     for name, spec in manifest["tables"].items():
         print(f"  {name}: {spec['rows']} rows")
     print(f"  never contains: {manifest['never_contains']}")
+    print(f"  signed with this installation's key {manifest['signature']['key_id']}")
     return 0
 
 
@@ -260,6 +261,54 @@ def cmd_forum(args) -> int:
             f"{upload_id:>5}  {row.display_name}  built {str(row.created_at)[:19]}  "
             f"loaded {str(row.loaded_at)[:19]}  {row.file_name}: {periods}"
         )
+    return 0
+
+
+def cmd_forum_key(args) -> int:
+    from servicemirror import forum, signing
+
+    db_path = _db(args)
+    try:
+        if args.action == "export":
+            keys = forum.libraries_with_data(db_path)
+            library = args.library or (keys[0] if len(keys) == 1 else None)
+            if library not in keys:
+                raise CommandError(
+                    f"name the library with --library (one of: {', '.join(keys) or 'none yet'})."
+                )
+            with db.reading(db_path) as con:
+                libraries = queries.run(con, "libraries_all")
+            name = libraries.loc[libraries["library_key"] == library, "display_name"].iloc[0]
+            content = signing.write_key_file(db_path, Path(args.out), library, str(name))
+            print(f"Public key {content['key_id']} of {library} written to {args.out}.")
+            print("  Hand it to the forum's admin: `servicemirror forum-key register FILE`.")
+        elif args.action in ("register", "replace"):
+            key_id = signing.register_key_file(
+                db_path, Path(args.file), replace=args.action == "replace", by="cli"
+            )
+            library, _ = signing.read_key_file(Path(args.file))
+            done = "replaced by" if args.action == "replace" else "registered as"
+            print(f"{library}: key {done} {key_id}; its packages must be signed with it.")
+        elif args.action == "rotate":
+            key_id = signing.rotate(db_path)
+            print(f"New signing key {key_id}; the next forum package is signed with it.")
+            print("  Send the forum `servicemirror forum-key export` so its admin can replace it.")
+        else:
+            own, rows = None, []
+            if db.exists(db_path):
+                own = signing.own_key_info(db_path)
+                rows = signing.registered(db_path).to_dict(orient="records")
+            if args.json:
+                print_json({"own_key": own, "libraries": rows})
+                return 0
+            print(
+                f"own signing key: {own['key_id'] if own else 'none yet (made with the first package)'}"
+            )
+            for r in rows:
+                when = str(r["registered_at"])[:19]
+                print(f"{r['library_key']}: {r['key_id']} ({r['source']}, {when})")
+    except signing.SigningError as exc:
+        raise CommandError(str(exc)) from None
     return 0
 
 
@@ -697,6 +746,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("forum", cmd_forum, "List the forum packages received: which library sent what, when.")
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "forum-key",
+        cmd_forum_key,
+        "Forum package signing keys: list, export the own public key, rotate it; on the forum "
+        "register or (admin) replace a library's key.",
+    )
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("list", help="this installation's key and the library keys registered")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("export", help="write this installation's public key to a key file")
+    a.add_argument("--out", required=True, metavar="FILE.json", help="where to write the key file")
+    a.add_argument("--library", metavar="KEY", help="the library the key signs for")
+    a = actions.add_parser("register", help="register a library's key from its key file")
+    a.add_argument("file", metavar="FILE.json")
+    a = actions.add_parser("replace", help="admin: replace a library's registered key")
+    a.add_argument("file", metavar="FILE.json")
+    actions.add_parser("rotate", help="retire this installation's signing key and make a new one")
+    for a in actions.choices.values():
+        # --db also after the action, as with `users`
+        a.add_argument("--db", default=argparse.SUPPRESS, help="database file")
 
     p = add(
         "summary",
