@@ -21,11 +21,14 @@ Cost is linear in the length of the text: the patterns run on RE2 (``google-re2`
 matching time is linear by construction (Python's ``re`` backtracks: an e-mail pattern without
 a nested quantifier still took quadratic time on a long run of word characters). RE2 has no
 look-around, so the boundary checks (no digit right before a CPR number, ...) look at one
-character on each side in Python, which keeps the whole pass linear.
+character on each side in Python, which keeps the whole pass linear. Two tiny patterns that
+cannot backtrack (one character class, or one class and one greedy run) use Python's ``re``,
+because the re2 wrapper's cost per call and per match would dominate short comments.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -64,7 +67,11 @@ DATE = re2.compile(
     rf"|(?:19|20)\d\d(?:[ \t]*[{_DASHES}/][ \t]*|[ \t]+)(?:19|20)\d\d"  # years 2023-2024
 )
 PHONE = re2.compile(r"(?:(?:\+|00)\d{1,3}[ \t\-]{0,2})?\d(?:[ \t\-]?\d){7,11}")
-CAPITALISED = re2.compile(r"\p{Lu}[\pL'\-]*")
+# Capitalised words, for the name check. Python's re here, not RE2: the pattern is one class and
+# one greedy run with nothing after it, so it cannot backtrack (linear), and the re2 wrapper's cost
+# per match would make this, the one pattern that matches often, the slowest part of a comment.
+CAPITALISED = re.compile(r"(?<![\w'\-])[A-ZÆØÅÄÖÜÉÈÁ][^\W\d_]*(?:[-'][^\W\d_]+)*")
+_ANY_DIGIT = re.compile(r"\d")  # one character class, no backtracking: linear in Python's re
 TRIGGERS = ("tak til", "hilsen", "mvh", "spurgte", "kh", "takket være", "hedder", "ved navn")
 
 
@@ -182,9 +189,14 @@ def scrub_text(text: str, names: Iterable[str] = ()) -> str:
     if not text:
         return text
     own = names if isinstance(names, frozenset) else _own_names(names)
-    found = _spans(EMAIL, text, "email") + _spans(CPR, text, "cpr", _cpr_ok)
-    dates = _spans(DATE, text, "date")
-    found += _date_free(_spans(PHONE, text, "phone", _phone_ok), dates)
+    found = []
+    # each RE2 call converts the text to UTF-8 first: skip the patterns that cannot match
+    if "@" in text or "at)" in text or "at]" in text:
+        found += _spans(EMAIL, text, "email")
+    if _ANY_DIGIT.search(text):
+        found += _spans(CPR, text, "cpr", _cpr_ok)
+        dates = _spans(DATE, text, "date")
+        found += _date_free(_spans(PHONE, text, "phone", _phone_ok), dates)
     found += _name_spans(text, own)
     if not found:
         return text
