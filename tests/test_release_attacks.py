@@ -313,3 +313,33 @@ def test_the_checker_finds_a_planted_leak(complement):
     leaks = package_leaks(package, k)
     assert any("items vs covariances" in leak for leak in leaks)
     assert any("construct vs covariances" in leak for leak in leaks)
+
+
+def test_the_forum_refuses_a_package_whose_items_and_covariances_differ(tmp_path):
+    """A package from an installation without the fix (items over all answerers, covariances over
+    complete respondents, 1 incomplete) is refused on the forum, before anything is stored."""
+    from conftest import write_small_forum
+
+    from servicemirror.etl.readers import forum_package as fmt
+    from servicemirror.etl.readers.base import ReadError
+
+    path = tmp_path / "lib.duckdb"
+    for file in write_small_forum(tmp_path / "files"):
+        load.load_file(path, file, loaded_by="test")
+    package = forum.collect(path, library="alfa")
+    tables = dict(package.tables)
+    assert not tables["item_covariances"].empty
+    period = tables["item_covariances"]["period"].iloc[0]
+    cov = tables["item_covariances"].copy()
+    cov.loc[cov["period"] == period, "n_incomplete"] = 1
+    with pytest.raises(ReadError, match="1 to 4 incomplete"):
+        fmt._check_content(package.manifest, tables | {"item_covariances": cov}, "old.zip")
+    items = tables["items"].copy()
+    mask = (
+        (items["side"] == "staff")
+        & (items["period"] == period)
+        & items["item_code"].isin(set(cov["item_i"]))
+    )
+    items.loc[mask, "n"] = items.loc[mask, "n"] + 1
+    with pytest.raises(ReadError, match="cover different respondents"):
+        fmt._check_content(package.manifest, tables | {"items": items}, "old.zip")

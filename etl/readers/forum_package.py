@@ -378,3 +378,24 @@ def _check_content(manifest: dict, tables: dict[str, pd.DataFrame], name: str) -
                 f"{name}: table {table} describes a staff group of fewer than {k} respondents; "
                 "it breaks the anonymity rule and is refused. Tell the library."
             )
+    # items and covariances over different staff sets could be subtracted from each other: the
+    # covariances leave only with 0 or >= k incomplete respondents, and the staff items of the
+    # scale are computed over the same complete respondents (servicemirror.forum)
+    cov = tables["item_covariances"]
+    if ((cov["n_incomplete"] > 0) & (cov["n_incomplete"] < k)).any():
+        raise ReadError(
+            f"{name}: table item_covariances leaves out 1 to {k - 1} incomplete staff "
+            "respondents, which the items table would reveal; refused. Ask the library to update "
+            "Service Mirror and build the package again."
+        )
+    items = tables["items"]
+    staff = items[(items["side"] == "staff") & (items["source"] == "rows")]
+    for period, part in cov.groupby("period"):
+        scale_items = set(part["item_i"]) | set(part["item_j"])
+        own = staff[(staff["period"] == period) & staff["item_code"].isin(scale_items)]
+        if (own["n"] != int(part["n"].iloc[0])).any():
+            raise ReadError(
+                f"{name}: staff items and item covariances of {period} cover different "
+                "respondents, so one could be subtracted from the other; refused. Ask the "
+                "library to update Service Mirror and build the package again."
+            )
