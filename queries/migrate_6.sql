@@ -2,7 +2,7 @@
 -- schema.sql on a new database and upgrades an older one.
 -- signing_keys: this installation's own keys; the current one has retired_at null. Made with the
 -- first forum package, carried by export/restore, replaced by `servicemirror forum-key rotate`.
--- forum_library_keys: on the forum installation, each library's registered public key (from the
+-- library_signing_keys: on the forum installation, each library's registered public key (from the
 -- first signed package accepted, or from a key file); a package for that library must be signed
 -- with it. Replaced only by `servicemirror forum-key replace`.
 create table if not exists signing_keys (
@@ -12,7 +12,7 @@ create table if not exists signing_keys (
     created_at timestamp not null,
     retired_at timestamp                   -- null = the key that signs packages now
 );
-create table if not exists forum_library_keys (
+create table if not exists library_signing_keys (
     library_key varchar primary key,
     public_key blob not null,
     key_id varchar not null,

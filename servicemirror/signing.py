@@ -10,7 +10,7 @@ and recompute them. Without a signature, a package naming another library (with
   it. ``servicemirror forum-key rotate`` replaces the key (the forum's admin must then register the
   new public key: ``forum-key export`` writes it to a file to hand over).
 - **The forum side.** The first signed package accepted for a library registers its public key
-  (table ``forum_library_keys``), unless a key file registered one first (``forum-key register``).
+  (table ``library_signing_keys``), unless a key file registered one first (``forum-key register``).
   From then on a package for that library that is unsigned or signed with another key is refused
   in one line and nothing changes. Only ``forum-key replace`` (an admin's decision, e.g. after the
   library rotated its key or lost its database) puts another key in its place. A library that has
@@ -140,7 +140,7 @@ def register_key_file(db_path: Path, path: Path, *, replace: bool = False, by: s
     library_key, public = read_key_file(path)
     new_id = fmt.key_id(public)
     with db.writing(Path(db_path), create=True) as con:
-        row = queries.run(con, "forum_library_key_get", library_key=library_key)
+        row = queries.run(con, "library_signing_key_get", library_key=library_key)
         if not row.empty and not replace:
             old_id = str(row["key_id"].iloc[0])
             if old_id == new_id:
@@ -152,20 +152,20 @@ def register_key_file(db_path: Path, path: Path, *, replace: bool = False, by: s
             )
         queries.execute(
             con,
-            "forum_library_key_upsert",
+            "library_signing_key_upsert",
             library_key=library_key,
             public_key=public,
             key_id=new_id,
             registered_by=by,
-            source="replaced" if not row.empty else "key_file",
+            key_source="replaced" if not row.empty else "key_file",
         )
     return new_id
 
 
 def registered(db_path: Path) -> pd.DataFrame:
-    """The library keys registered on this installation (forum_library_keys_all.sql columns)."""
+    """The library keys registered on this installation (library_signing_keys_all.sql columns)."""
     with db.reading(Path(db_path)) as con:
-        return queries.run(con, "forum_library_keys_all")
+        return queries.run(con, "library_signing_keys_all")
 
 
 def own_key_info(db_path: Path) -> dict | None:
@@ -184,17 +184,17 @@ def check_package_key(con, library_key: str, public: bytes | None, name: str, by
     """Inside the load's transaction: the package's key must be the one registered for its
     library; the first signed package registers its key. SigningError (one line) otherwise, and
     the load's rollback then leaves the database as it was."""
-    row = queries.run(con, "forum_library_key_get", library_key=library_key)
+    row = queries.run(con, "library_signing_key_get", library_key=library_key)
     if row.empty:
         if public is not None:
             queries.execute(
                 con,
-                "forum_library_key_upsert",
+                "library_signing_key_upsert",
                 library_key=library_key,
                 public_key=public,
                 key_id=fmt.key_id(public),
                 registered_by=by,
-                source="first_package",
+                key_source="first_package",
             )
         return
     expected = str(row["key_id"].iloc[0])

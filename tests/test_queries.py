@@ -37,6 +37,12 @@ PARAMS = {
     "rows_rejected": 0,
     "superseded": 0,
     "loaded_by": "test",
+    # signing keys (raw Ed25519 bytes; any 32 bytes do for a query test)
+    "key_id": "0" * 16,
+    "private_key": b"\x00" * 32,
+    "public_key": b"\x00" * 32,
+    "registered_by": "test",
+    "key_source": "key_file",
     "report_json": "{}",
     "library_key": "alfa",
     "library": "alfa",

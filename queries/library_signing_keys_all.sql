@@ -1,5 +1,5 @@
--- forum_library_keys_all: every library key registered on this (forum) installation.
+-- library_signing_keys_all: every library key registered on this (forum) installation.
 -- params: none. output: library_key, key_id, registered_at, registered_by, source.
 select library_key, key_id, registered_at, registered_by, source
-from forum_library_keys
+from library_signing_keys
 order by library_key
