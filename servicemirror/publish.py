@@ -327,14 +327,21 @@ def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
     measure is published (so items cannot rebuild a cell hidden by the threshold or by
     complementary suppression; items of a construct without a cell need the wellbeing cell) and
     at least k staff answered that very item. Patron rows are kept as they are.
+
+    Construct vs item: a respondent's score is the mean of the items they answered, so the
+    cell's n * mean minus the items' sums (over m items) is sum((1 - j_r / m) * score_r) over the
+    respondents r who skipped some items (answered j_r < m): with one such respondent, that is
+    their score. So a staff group's items are shown only when, for every item, the cell's
+    respondents who did not answer it are none or at least k (then the incomplete respondents
+    are none or at least k too).
     """
     staff = pub.cells[(pub.cells["side"] == "staff") & (pub.cells["touchpoint"] == "")]
     status = {
-        (r.library_key, r.period, r.measure): not bool(r.suppressed)
-        for r in staff[["library_key", "period", "measure", "suppressed"]].itertuples()
+        (r.library_key, r.period, r.measure): (not bool(r.suppressed), int(r.n))
+        for r in staff[["library_key", "period", "measure", "suppressed", "n"]].itertuples()
     }
     is_staff = distribution["side"] == "staff"
-    group_ok = []
+    group_ok, cell_n, group_key = [], [], []
     for lib, per, construct in zip(
         distribution["library_key"],
         distribution["period"],
@@ -342,13 +349,21 @@ def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
         strict=True,
     ):
         measure = "satisfaction" if construct == "touchpoint" else construct
-        shown = status.get((lib, per, measure))
+        key = (lib, per, measure)
+        shown = status.get(key)
         if shown is None:
-            shown = status.get((lib, per, "wellbeing"), False)
-        group_ok.append(shown)
+            key = (lib, per, "wellbeing")
+            shown = status.get(key, (False, 0))
+        group_ok.append(shown[0])
+        cell_n.append(shown[1])
+        group_key.append(key)
+    index = distribution.index
+    complement = pd.Series(cell_n, index=index) - distribution["n_item"]
+    short = is_staff & (complement > 0) & (complement < pub.k)
+    short_groups = {key for key, bad in zip(group_key, short, strict=True) if bad}
+    differs = pd.Series([key in short_groups for key in group_key], index=index, dtype=bool)
     keep = ~is_staff | (
-        pd.Series(group_ok, index=distribution.index, dtype=bool)
-        & (distribution["n_item"] >= pub.k)
+        pd.Series(group_ok, index=index, dtype=bool) & (distribution["n_item"] >= pub.k) & ~differs
     )
     return distribution[keep].reset_index(drop=True)
 
