@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from servicemirror import safety
 from servicemirror.etl.load import STAGES
 
 WIDTH = 20
@@ -60,7 +61,10 @@ class LoadProgress:
             text = self.line(number, name, stage)
             if self.inplace:
                 end = "\n" if stage == STAGES[-1] else ""
-                self.stream.write("\r\x1b[2K" + text + end)
+                # the bar's own CR and line erase pass the CLI's control-character filter; the
+                # file name in the text does not (servicemirror.safety.TerminalSafe)
+                raw = getattr(self.stream, "unfiltered", self.stream)
+                raw.write("\r\x1b[2K" + safety.strip_controls(text) + end)
             else:
                 self.stream.write(text + "\n")
             self.stream.flush()

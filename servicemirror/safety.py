@@ -76,6 +76,12 @@ class TerminalSafe:
         self._stream.write(strip_controls(text))
         return len(text)
 
+    @property
+    def unfiltered(self):
+        """The wrapped stream, for the product's own terminal codes (the progress bar's CR and
+        line erase); whatever text goes with them must be passed through strip_controls."""
+        return self._stream
+
     def __getattr__(self, name):
         # flush, fileno, isatty, encoding, ... come from the wrapped stream
         return getattr(self._stream, name)

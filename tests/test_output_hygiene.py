@@ -75,7 +75,9 @@ HOSTILE = "Alfa\x1b]0;owned\x07 Bibliotek\x1b[2J\r\x9b31m"
 
 
 def test_strip_controls_keeps_newline_tab_and_danish():
-    assert safety.strip_controls("a\x00b\x1b[1mc\x7fd\x85e\x9ff\nnæste\tøå") == "ab[1mcdef\nnæste\tøå"
+    assert (
+        safety.strip_controls("a\x00b\x1b[1mc\x7fd\x85e\x9ff\nnæste\tøå") == "ab[1mcdef\nnæste\tøå"
+    )
     assert safety.strip_controls(None) is None and safety.strip_controls(3) == 3
 
 
@@ -123,3 +125,21 @@ def test_the_cli_prints_no_control_character(tmp_path, capsys):
     out = capsys.readouterr()
     assert "Alfa]0;owned Bibliotek" in out.out
     assert not safety.CONTROL_CHARACTERS.search(out.out + out.err)
+
+
+def test_the_progress_bar_keeps_its_own_terminal_codes_only():
+    """On a terminal the load progress bar redraws its line (CR + erase) through the CLI's
+    filter, while a control character in a file name is still stripped."""
+    import io
+
+    from servicemirror.progress import LoadProgress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    raw = Tty()
+    bar = LoadProgress(1, stream=safety.TerminalSafe(raw))
+    bar.for_file(1, "evil\x1b]0;x\x07.csv")("reading")
+    assert raw.getvalue().startswith("\r\x1b[2K[1/1] evil]0;x.csv")
+    assert "\x07" not in raw.getvalue() and raw.getvalue().count("\x1b") == 1
