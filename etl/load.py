@@ -1215,6 +1215,7 @@ _PACKAGE_INSERTS = {
     "item_covariances": ("new_forum_covariances", "insert_forum_covariances"),
     "kiosk_days": ("new_forum_kiosk_days", "insert_forum_kiosk_days"),
     "facts": ("new_forum_facts", "insert_forum_facts"),
+    "comment_themes": ("new_forum_comment_themes", "insert_forum_comment_themes"),
 }
 
 
