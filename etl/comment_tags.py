@@ -229,15 +229,21 @@ def build_tagger(dictionary: pd.DataFrame) -> Tagger:
     )
 
 
+# joins all texts into one string for a single regex pass: a private-use character that no
+# text contains, matched by TOKEN as a punctuation token and so marking where a text ends
+_SEPARATOR = "\ue000"
+
+
 def _explode(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(comment index, token) for every token of every text, in order."""
-    lists = texts.fillna("").astype(str).str.lower().str.findall(TOKEN)
-    lengths = lists.str.len().to_numpy()
-    if lengths.sum() == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-    cid = np.repeat(np.arange(len(texts)), lengths)
-    tokens = np.fromiter((t for ts in lists for t in ts), dtype=object, count=int(lengths.sum()))
-    return cid, tokens
+    """(comment index, token) for every token of every text, in order (one regex pass)."""
+    values = [
+        str(v).replace(_SEPARATOR, " ") if v is not None and v == v else "" for v in texts.tolist()
+    ]
+    tokens = np.array(TOKEN.findall(_SEPARATOR.join(values).lower() + _SEPARATOR), dtype=object)
+    ends = tokens == _SEPARATOR
+    cid = np.cumsum(ends) - ends  # the separator after text i belongs to text i
+    keep = ~ends
+    return cid[keep].astype(np.int64), tokens[keep]
 
 
 def _shift(values: np.ndarray, k: int, fill) -> np.ndarray:
@@ -338,27 +344,36 @@ def _themes(cid, codes, props, tagger: Tagger, n: int) -> pd.DataFrame:
         if len(wcodes) < size:
             continue
         stems = props[lang][wcodes]
-        key = stems.copy()
-        same = np.ones(len(wcodes), dtype=bool)
-        for k in range(1, size):
-            key = key + " " + _shift(stems, -k, "")
-            same &= _shift(wcid, -k, -1) == wcid
-        found = pd.Series(key).map(table).to_numpy()
-        starts = np.flatnonzero(same & pd.notna(found))
-        for theme in set(found[starts]):
-            phrase_hits.append((starts[found[starts] == theme], col[theme]))
+        # only words whose stem starts some phrase can start one: few, so a Python look-up is cheap
+        firsts = {key.split(" ")[0] for key in table}
+        first = np.array([stem in firsts for stem in props[lang]], dtype=bool)
+        starts = np.flatnonzero(first[wcodes])
+        starts = starts[starts + size - 1 < len(wcodes)]
+        if len(starts):
+            same = np.ones(len(starts), dtype=bool)
+            for k in range(1, size):
+                same &= wcid[starts + k] == wcid[starts]
+            starts = starts[same]
+        keys = [" ".join(stems[i : i + size]) for i in starts]
+        found = np.array([table.get(key) for key in keys], dtype=object)
+        matched = np.array([f is not None for f in found], dtype=bool)
+        starts, found = starts[matched], found[matched]
+        for theme in set(found):
+            phrase_hits.append((starts[found == theme], col[theme]))
         for k in range(size):
-            covered[np.minimum(starts + k, len(wcodes) - 1)] = True
+            covered[starts + k] = True
     hits[covered] = False
     for starts, j in phrase_hits:
         hits[starts, j] = True
-    frame = pd.DataFrame(hits, columns=list(tagger.themes))
-    frame["index"] = wcid
-    per_comment = frame.groupby("index").any()
-    long = per_comment.stack()
-    long = long[long].reset_index()
-    long.columns = ["index", "theme", "_hit"]
-    return long[["index", "theme"]].astype({"index": "int64"}).reset_index(drop=True)
+    rows, cols = np.nonzero(hits)
+    pairs = np.unique(wcid[rows] * len(tagger.themes) + cols)
+    themes = np.array(tagger.themes, dtype=object)
+    return pd.DataFrame(
+        {
+            "index": (pairs // len(tagger.themes)).astype("int64"),
+            "theme": themes[pairs % len(tagger.themes)],
+        }
+    )
 
 
 def _tone(cid, codes, props, n: int) -> pd.DataFrame:
@@ -416,12 +431,12 @@ def _tone(cid, codes, props, n: int) -> pd.DataFrame:
 
     irony_token = props["irony"][codes]
     slash_s = (words == "s") & (prev1 == "/") & same1
-    next1 = _shift(words, -1, "")
     # a closing "Not." / "Ikke." standing alone as a sentence
+    sentence_end = props["sentence_end"][codes]
     alone = (
-        np.isin(words, ["not", "ikke"])
-        & (~same1 | np.isin(prev1, list(SENTENCE_ENDS)))
-        & np.isin(next1, list(SENTENCE_ENDS | {""}))
+        ((words == "not") | (words == "ikke"))
+        & (~same1 | _shift(sentence_end, 1, True))
+        & (_shift(sentence_end, -1, True) | (_shift(cid, -1, -1) != cid))
         & ~new_comment
     )
     quoted = (

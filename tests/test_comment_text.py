@@ -173,3 +173,12 @@ def test_tone_shares_and_spread():
     staff = spread[spread["theme"] == "staff"].iloc[0]
     # shares 0.4, 0.1 and 0 (c has no staff comment): median 0.1
     assert staff["n_libraries"] == 3 and staff["share_median"] == pytest.approx(0.1)
+
+
+def test_speed_bench_runs_end_to_end_on_a_small_set():
+    """Not a timing: bench/comment_speed.py tags and stores (the 100,000 figure is in the bench)."""
+    speed = importlib.import_module("bench.comment_speed")
+    texts = speed.make_comments(300)
+    assert len(texts) == 300 and texts.str.len().min() > 0
+    result = speed.run(n=300, repeat=1)
+    assert result["n"] == 300 and result["store_s"] >= 0 and result["ok"]
