@@ -25,8 +25,9 @@ def themes_by_tone(
     order (the theme's total share, for sorting). ``spread``: label, share_median, share_low,
     share_high (may be empty).
     """
-    sort = alt.EncodingSortField(field="order", order="descending")
-    y = alt.Y("label:N", title=theme_title, sort=sort)
+    # an explicit order: a sort field is not shared by the layers, which would fall back to A-Z
+    sort = list(bars.groupby("label")["order"].first().sort_values(ascending=False).index)
+    y = alt.Y("label:N", title=theme_title, sort=sort, axis=alt.Axis(labelLimit=260))
     stacked = (
         alt.Chart(bars)
         .mark_bar()

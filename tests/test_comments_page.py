@@ -166,3 +166,32 @@ def test_groups_below_k_comments_show_no_figures(comments_db, monkeypatch, tmp_p
     at = run(monkeypatch, copy, names=True, library="alfa")
     assert not at.dataframe and not at.get("vega_lite_chart")
     assert "Appen virker ikke." not in shown(at)
+
+
+def test_themes_chart_sorts_by_frequency_and_draws_the_spread():
+    import pandas as pd
+
+    from servicemirror.dashboard import charts_comments
+
+    bars = pd.DataFrame(
+        {
+            "label": ["A", "A", "B", "B"],
+            "tone": ["pos", "neg", "pos", "neg"],
+            "tone_rank": [0, 2, 0, 2],
+            "share": [0.1, 0.05, 0.3, 0.1],
+            "order": [0.15, 0.15, 0.4, 0.4],
+        }
+    )
+    spread = pd.DataFrame(
+        {
+            "label": ["A", "B"],
+            "share_median": [0.2, 0.3],
+            "share_low": [0.1, 0.2],
+            "share_high": [0.3, 0.5],
+        }
+    )
+    spec = charts_comments.themes_by_tone(bars, spread, "share", "tone", "theme", ["pos", "neg"])
+    spec = spec.to_dict()
+    assert spec["layer"][1]["encoding"]["y"]["sort"] == ["B", "A"]
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["rule", "bar", "tick"]
