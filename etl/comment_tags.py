@@ -11,8 +11,10 @@ inside a word, which is how Danish compounds are caught ("*parkering*" finds
 remove a theme: "personalet var ikke venligt" is about the staff, and its tone says how.
 
 Tone is the sum of word scores from the AFINN lexicons (Danish AFINN-da-32 and English
-AFINN-en-165 by Finn Årup Nielsen, Open Database License; looked up by the word, then by its
-stem) plus a few emoji, adjusted by our rule:
+AFINN-en-165 by Finn Årup Nielsen, Open Database License 1.0; only the data files of the `afinn`
+package are read, not its code; looked up by the word, then by its Danish stem) plus a few emoji
+and library words (EXTRA_SCORES, DOMAIN_SCORES: our additions, shared on AFINN's terms), adjusted
+by our rule:
 
 * negation: a score is multiplied by -0.5 when "ikke", "aldrig", "ingen", "not", "never", "no",
   a "n't" word ... stands up to three words before it in the same clause (a comma, full stop or

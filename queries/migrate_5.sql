@@ -1,7 +1,7 @@
 -- migrate_5: schema version 5, themes and tone of comments. Idempotent; runs after schema.sql on a
 -- new database and upgrades an older one. The tags are computed in Python (etl/comment_tags.py)
 -- in the same transaction that stores the comments (servicemirror/comments.py); comments stored
--- before this version are tagged by the next write.
+-- before this version are tagged by the next load of survey rows (or `comments --reset-themes`).
 
 -- one row per stored comment: its tone under the dictionary/rule in use
 create table if not exists comment_tones (

@@ -11,7 +11,8 @@ Rules (docs/comments.md, docs/privacy.md):
 
 Tags are stored, not computed per view: :func:`tag_untagged` runs inside the transaction that
 stores comments (``etl/load.py``) and tags every comment without a tone, so a database made
-before comment themes existed is tagged by its next write; loading a new dictionary re-tags every
+before comment themes existed is tagged by its next load of survey rows (or by
+``servicemirror comments --reset-themes``); loading a new dictionary re-tags every
 stored comment in the same transaction (:func:`load_dictionary`).
 """
 
