@@ -35,6 +35,7 @@ all words together, not comment by comment, so 100,000 comments take seconds.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -155,12 +156,18 @@ def _stems(words: list[str], lang: str) -> list[str]:
     return _stemmer(lang).stemWords(words)
 
 
+def _afinn_folder() -> Path:
+    """The AFINN data files inside the installed ``afinn`` package (its code is not imported)."""
+    spec = importlib.util.find_spec("afinn")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the afinn package (AFINN lexicons) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
 @cache
 def afinn_lexicon() -> dict[str, float]:
     """Word -> score from AFINN-da-32 and AFINN-en-165 (single words; Danish wins a clash)."""
-    import afinn  # the package only ships the lexicon files we read
-
-    folder = Path(afinn.__file__).parent / "data"
+    folder = _afinn_folder()
     scores: dict[str, float] = {}
     for name in ("AFINN-en-165.txt", "AFINN-da-32.txt"):
         for line in (folder / name).read_text(encoding="utf-8").splitlines():
@@ -178,9 +185,7 @@ def afinn_lexicon() -> dict[str, float]:
 def _stem_scores() -> dict[tuple[str, str], float]:
     """(lang, stem) -> mean score of the Danish lexicon words with that stem (inflections AFINN-da
     lacks; English AFINN lists its inflections itself, and a cross-language stem misleads)."""
-    import afinn
-
-    folder = Path(afinn.__file__).parent / "data"
+    folder = _afinn_folder()
     out: dict[tuple[str, str], float] = {}
     for lang, name in (("da", "AFINN-da-32.txt"),):
         frame = pd.read_csv(
