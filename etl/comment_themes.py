@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -35,6 +36,11 @@ MAX_TERMS = 5000
 
 def default_dictionary() -> pd.DataFrame:
     """The dictionary shipped with the package (13 themes, Danish and English)."""
+    return _default_dictionary().copy()
+
+
+@cache
+def _default_dictionary() -> pd.DataFrame:
     text = (
         resources.files("servicemirror.etl")
         .joinpath("templates/comment_themes.csv")

@@ -50,6 +50,18 @@ def dictionary_in_use(con) -> pd.DataFrame:
     return own if not own.empty else comment_themes.default_dictionary()
 
 
+_TAGGERS: dict[tuple, comment_tags.Tagger] = {}
+
+
+def _tagger(dictionary: pd.DataFrame) -> comment_tags.Tagger:
+    """The compiled dictionary, built once per process and dictionary (every load tags)."""
+    key = tuple(dictionary[["theme", "lang", "term"]].itertuples(index=False, name=None))
+    if key not in _TAGGERS:
+        _TAGGERS.clear()  # one dictionary is in use at a time
+        _TAGGERS[key] = comment_tags.build_tagger(dictionary)
+    return _TAGGERS[key]
+
+
 def tag_untagged(con) -> int:
     """Tag every stored comment that has no tone yet, inside the caller's transaction.
 
@@ -58,7 +70,7 @@ def tag_untagged(con) -> int:
     untagged = queries.run(con, "comments_untagged")
     if untagged.empty:
         return 0
-    tagger = comment_tags.build_tagger(dictionary_in_use(con))
+    tagger = _tagger(dictionary_in_use(con))
     tones, themes = comment_tags.tag(untagged["text"], tagger)
     keys = untagged[["response_id", "upload_id", "item_code"]].reset_index(drop=True)
     con.register("new_comment_tones", keys.assign(tone=tones["tone"].to_numpy()))
