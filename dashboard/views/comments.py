@@ -14,6 +14,7 @@ from servicemirror.dashboard import charts, charts_comments, data, filters, i18n
 
 lang = filters.language()
 names = filters.show_names()
+EXAMPLES_PER_THEME = 10
 
 
 def t(key: str, **values) -> str:
@@ -114,21 +115,24 @@ elif found is None:
 elif found.empty:
     st.caption(t("comments_none"))
 else:
-    shown = found[found["themes"].map(lambda ths: theme in ths)] if theme else found
-    st.caption(t("comments_scrubbed", n=len(shown)))
-    st.dataframe(
-        i18n.table(
-            shown.assign(
-                tone=shown["tone"].map(lambda tone: t(f"tone_{tone}")),
-                themes=shown["themes"].map(
-                    lambda ths: ", ".join(theme_labels.get(th, th) for th in ths)
+    st.caption(t("comments_scrubbed", n=len(found)))
+    # under each theme (most frequent first), or only the chosen one
+    order = list(mine.sort_values("n_comments", ascending=False)["theme"]) if not mine.empty else []
+    for th in [theme] if theme else [x for x in order if x]:
+        part = found[found["themes"].map(lambda ths, th=th: th in ths)]
+        if part.empty:
+            continue
+        with st.expander(f"{theme_labels.get(th, th)} ({len(part)})", expanded=bool(theme)):
+            st.dataframe(
+                i18n.table(
+                    part.head(EXAMPLES_PER_THEME).assign(
+                        tone=part["tone"].map(lambda tone: t(f"tone_{tone}"))
+                    ),
+                    lang,
+                    {"text": t("comment"), "tone": t("tone")},
                 ),
-            ),
-            lang,
-            {"text": t("comment"), "tone": t("tone"), "themes": t("comments_theme")},
-        ),
-        hide_index=True,
-    )
+                hide_index=True,
+            )
 
 # ---- staff comments: the library's own manager only, groups of at least k_comments
 if data.may_see_detail(library_key, names):
