@@ -195,3 +195,27 @@ def test_themes_chart_sorts_by_frequency_and_draws_the_spread():
     assert spec["layer"][1]["encoding"]["y"]["sort"] == ["B", "A"]
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["rule", "bar", "tick"]
+
+
+def test_forum_installation_shows_the_packages_counts(comments_db, monkeypatch, tmp_path):
+    from servicemirror import forum
+
+    forum_db = tmp_path / "forum.duckdb"
+    for library in ("alfa", "beta", "gamma"):
+        out = tmp_path / f"{library}.zip"
+        forum.build_package(comments_db, out, library=library)
+        load.load_file(forum_db, out, loaded_by="test")
+    monkeypatch.delenv(access.MODE_ENV, raising=False)
+    at = run(monkeypatch, forum_db, names=True, lang="en", library="alfa", period="2024")
+    table = at.dataframe[0].value
+    assert set(table["Theme"]) == {
+        i18n.t("theme_digital", "en"),
+        i18n.t("theme_staff", "en"),
+        i18n.t("theme_opening_hours", "en"),
+    }
+    assert at.get("vega_lite_chart")
+    # the forum holds no text at all: nothing to show under the examples
+    assert not any(text in shown(at) for text in all_texts())
+    assert i18n.t("comments_none", "en") in [c.value for c in at.caption] or any(
+        i18n.t("comments_below", "en", n=0, k=10) == c.value for c in at.caption
+    )
