@@ -62,6 +62,11 @@ def read_dictionary(path: Path) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ReadError(
+            f"{path}: the theme dictionary is neither UTF-8 nor Windows-1252 text; "
+            "save it as CSV UTF-8 and load it again."
+        )
     return validate(_parse(text, path.name), path.name)
 
 

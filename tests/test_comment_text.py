@@ -118,6 +118,15 @@ def test_dictionary_refused_in_one_line(tmp_path, content, message):
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
+def test_dictionary_that_is_not_text_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"theme,lang,term\n\x81\x8d,da,x\n")  # bytes no text encoding we read has
+    with pytest.raises(ReadError, match="neither UTF-8 nor Windows-1252"):
+        comment_themes.read_dictionary(path)
+    with pytest.raises(ReadError, match="cannot read the theme dictionary"):
+        comment_themes.read_dictionary(tmp_path / "missing.csv")
+
+
 def test_shipped_dictionary_has_the_13_themes_in_both_languages():
     dictionary = comment_themes.default_dictionary()
     for lang in ("da", "en"):
