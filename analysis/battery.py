@@ -17,6 +17,7 @@ import pandas as pd
 
 from servicemirror.analysis import (
     association,
+    comment_outcomes,
     multilevel,
     multitest,
     power,
@@ -110,6 +111,7 @@ def run_battery(
     item_covariances: pd.DataFrame | None = None,
     facts: pd.DataFrame | None = None,
     options: BatteryOptions | None = None,
+    comment_counts: pd.DataFrame | None = None,
 ) -> dict:
     """Run every test on published cells; returns the ``analyze --json`` object (issue 4).
 
@@ -126,6 +128,9 @@ def run_battery(
     facts : DataFrame, optional
         Library facts (library_key, period, name, value) for optional controls.
     options : BatteryOptions
+    comment_counts : DataFrame, optional
+        Released patron comment theme counts (``servicemirror.comments.theme_counts``) for the
+        exploratory comment outcomes; None or empty: none are tested.
 
     Returns
     -------
@@ -178,7 +183,11 @@ def run_battery(
     else:
         lag_out = lag
 
-    touchpoints = _touchpoint_family(data, options)
+    # comment outcomes are exploratory tests in the same BH family as the touchpoints
+    comment_tests = comment_outcomes.outcome_tests(
+        data, comment_counts, options.n_permutations, options.seed
+    )
+    touchpoints, comment_tests = _touchpoint_family(data, options, comment_tests)
     rel = _reliability(data, staff_rows, item_covariances, options.k)
     pw = power.power_summary(
         int(corr["n"] or 0) if corr.get("n") else len(points),
@@ -246,6 +255,12 @@ def run_battery(
         "within_between": wb_out,
         "lagged": lag_out,
         "touchpoints": touchpoints,
+        "comment_outcomes": {
+            "label": "exploratory: patron comment themes and tone; never drives the verdict",
+            "tests": comment_tests,
+        }
+        if comment_tests
+        else None,
         "power": pw,
         "reliability": rel,
         "controls": controls,
@@ -296,8 +311,14 @@ def _library_exclusions(
     return out
 
 
-def _touchpoint_family(data: pd.DataFrame, options: BatteryOptions) -> list[dict]:
-    """The staff link per touchpoint, a secondary family with Benjamini-Hochberg correction."""
+def _touchpoint_family(
+    data: pd.DataFrame, options: BatteryOptions, extra: list[dict] | None = None
+) -> tuple[list[dict], list[dict]]:
+    """The staff link per touchpoint, a secondary family with Benjamini-Hochberg correction.
+
+    ``extra`` tests (the exploratory comment outcomes, each with a raw ``p``) join the same family,
+    so adding them makes the correction stricter for all. Returns (touchpoint rows, extra rows).
+    """
     touchpoints = sorted(
         t for t in data.loc[data["side"] == "patron", "touchpoint"].dropna().unique()
     )
@@ -326,18 +347,37 @@ def _touchpoint_family(data: pd.DataFrame, options: BatteryOptions) -> list[dict
                 "reason": corr.get("reason") or ml.get("reason"),
             }
         )
-    if not rows:
-        return []
+    extra = extra or []
+    if not rows and not extra:
+        return [], []
+    definition = "touchpoints x staff wellbeing (library-level permutation p), one family"
+    if extra:
+        definition = (
+            "touchpoints and patron comment outcomes x staff wellbeing "
+            "(library-level permutation p), one family"
+        )
     table = multitest.benjamini_hochberg(
-        pd.DataFrame(rows),
-        "touchpoints x staff wellbeing (library-level permutation p), one family",
+        pd.DataFrame(
+            [dict(r, _kind="touchpoint") for r in rows] + [dict(r, _kind="comment") for r in extra]
+        ),
+        definition,
     )
-    out = []
+    out: dict[str, list[dict]] = {"touchpoint": [], "comment": []}
     for row in table.to_dict(orient="records"):
         row = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
         row["p_raw"] = row.pop("p", row.get("p_raw"))
-        out.append(row)
-    return out
+        kind = row.pop("_kind")
+        if kind == "comment":
+            row = {k: v for k, v in row.items() if k not in _TOUCHPOINT_ONLY}
+        else:
+            row = {k: v for k, v in row.items() if k not in _COMMENT_ONLY}
+        out[kind].append(row)
+    return out["touchpoint"], out["comment"]
+
+
+# the columns one kind of test has and the other lacks (they share one BH table)
+_TOUCHPOINT_ONLY = ("touchpoint", "slope", "slope_ci_low", "slope_ci_high")
+_COMMENT_ONLY = ("outcome", "label")
 
 
 def _reliability(

@@ -73,6 +73,12 @@ pages = [
         url_path="hypothesis",
     ),
     st.Page(
+        str(HERE / "views" / "comments.py"),
+        title=i18n.t("page_comments", chosen),
+        icon=":material/forum:",
+        url_path="comments",
+    ),
+    st.Page(
         str(HERE / "views" / "projects.py"),
         title=i18n.t("page_projects", chosen),
         icon=":material/flag:",

@@ -19,7 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from servicemirror import access, config, db, findings, publish, queries, uploading
-from servicemirror.analysis import descriptive
+from servicemirror import comments as comment_store
+from servicemirror.analysis import comment_outcomes, descriptive
 from servicemirror.analysis.nps import nps_from_counts
 from servicemirror.dashboard import i18n, signin
 
@@ -382,6 +383,186 @@ def comments(library_key: str, period: str) -> tuple[pd.DataFrame | None, int, i
     if frame.empty or n_group < k_comments:
         return None, n_group, k_comments
     return frame[["text", "touchpoint"]].reset_index(drop=True), n_group, k_comments
+
+
+# --------------------------------------------------------------------------- Comments (themes, tone)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
+def _comment_counts(path: str, version: int, touchpoint: str, side: str) -> pd.DataFrame:
+    with db.reading(Path(path)) as con:
+        return comment_store.theme_counts(con, touchpoint=touchpoint, side=side)
+
+
+def comment_counts(touchpoint: str = "", side: str = "patron") -> pd.DataFrame:
+    """Released theme and tone counts of every library x period (groups below k_comments left
+    out; ``servicemirror.comments.theme_counts`` columns). Role-independent, so cached; staff
+    counts are released per viewer by :func:`staff_comment_counts`."""
+    path = db_path()
+    if not db.exists(path):
+        return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
+    return _comment_counts(str(path), db.data_version(path), touchpoint or "", side)
+
+
+def staff_comment_counts(library_key: str, show_names: bool) -> pd.DataFrame:
+    """The library's staff comment theme counts: only for its own manager (an admin with names
+    on), only for groups of at least k_comments; empty for anyone else."""
+    if not may_see_detail(library_key, show_names):
+        return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
+    frame = comment_counts(side="staff")
+    return frame[frame["library_key"] == library_key].reset_index(drop=True)
+
+
+def comment_examples(
+    library_key: str, period: str, show_names: bool, side: str = "patron", touchpoint: str = ""
+) -> tuple[pd.DataFrame | None, int, int]:
+    """Scrubbed comments with tone and themes for the library's own manager (an admin with names
+    on); (None, 0, k) for anyone else without a query being run. See
+    ``servicemirror.comments.examples`` for the group-size rule and the columns."""
+    pub = published()
+    k = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
+    if not may_see_detail(library_key, show_names):
+        return None, 0, k
+    with db.reading(db_path()) as con:
+        return comment_store.examples(con, library_key, period, side=side, touchpoint=touchpoint)
+
+
+def theme_labels(lang: str) -> dict[str, str]:
+    """Theme key -> label in ``lang``: ours from i18n, a library's own theme by its dictionary
+    label (else its key)."""
+    path = db_path()
+    labels: dict[str, str] = {}
+    if db.exists(path):
+        with db.reading(path) as con:
+            dictionary = comment_store.dictionary_in_use(con)
+        for row in dictionary.itertuples():
+            if row.label and row.theme not in labels:
+                labels[row.theme] = str(row.label)
+    for key in i18n.TEXT:
+        if key.startswith("theme_"):
+            labels[key.removeprefix("theme_")] = i18n.t(key, lang)
+    return labels
+
+
+def comment_theme_table(counts: pd.DataFrame, lang: str, labels: dict[str, str]) -> pd.DataFrame:
+    """One library-period's counts for display: theme label, comments, share, and each tone's
+    share of the theme's comments with its 95 % Wilson interval as text ("62 % (48-74 %)")."""
+    themed = counts[counts["theme"] != ""].sort_values("n_comments", ascending=False)
+    if themed.empty:
+        return pd.DataFrame()
+    shares = comment_outcomes.tone_shares(
+        themed[["theme", "n_comments", "positive", "neutral", "negative"]]
+    )
+
+    def pct(v: float) -> str:
+        return i18n.number(100 * v, lang, 0) + " %"
+
+    shares["text"] = [
+        i18n.t("tone_interval", lang, share=pct(s), low=pct(lo).rstrip(" %"), high=pct(hi))
+        for s, lo, hi in zip(shares["share"], shares["ci_low"], shares["ci_high"], strict=True)
+    ]
+    wide = shares.pivot(index="theme", columns="tone", values="text")
+    out = (
+        themed[["theme", "n_comments", "share"]]
+        .assign(label=themed["theme"].map(lambda th: labels.get(th, th)))
+        .merge(wide, left_on="theme", right_index=True)
+    )
+    return i18n.table(
+        out,
+        lang,
+        {
+            "label": i18n.t("comments_theme", lang),
+            "n_comments": i18n.t("comments_n", lang),
+            "share": i18n.t("comments_share", lang),
+            "positive": i18n.t("tone_positive", lang),
+            "neutral": i18n.t("tone_neutral", lang),
+            "negative": i18n.t("tone_negative", lang),
+        },
+        percent=["share"],
+    )
+
+
+def comment_bars(
+    counts: pd.DataFrame, period: str, lang: str, labels: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the themes chart draws for one library-period (``counts`` holds that group's rows,
+    ``period`` selects the forum's spread from :func:`comment_counts`).
+
+    Returns (bars: label, tone, tone_rank, share (of all the group's comments), order (the theme's
+    share); spread: label, share_median, share_low, share_high across the period's libraries).
+    """
+    themed = counts[counts["theme"] != ""]
+    rows = []
+    for rank, tone in enumerate(comment_outcomes.TONES):
+        rows.append(
+            pd.DataFrame(
+                {
+                    "label": themed["theme"].map(lambda th: labels.get(th, th)),
+                    "tone": i18n.t(f"tone_{tone}", lang),
+                    "tone_rank": rank,
+                    "share": themed[tone] / themed["n_all"],
+                    "order": themed["share"],
+                }
+            )
+        )
+    bars = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    everyone = comment_counts(touchpoint="")
+    spread = comment_outcomes.theme_spread(everyone[everyone["period"] == period])
+    spread = spread.assign(label=spread["theme"].map(lambda th: labels.get(th, th)))
+    return bars, spread[["label", "share_median", "share_low", "share_high"]]
+
+
+def comment_trend(counts: pd.DataFrame, library_key: str, theme: str, lang: str) -> pd.DataFrame:
+    """One theme's share of comments per period: this library and the forum's median (columns
+    period, share, series). A released library-period without the theme counts as 0."""
+    mine = counts[(counts["library_key"] == library_key) & (counts["theme"] == "")][["period"]]
+    hits = counts[(counts["library_key"] == library_key) & (counts["theme"] == theme)]
+    mine = mine.merge(hits[["period", "share"]], on="period", how="left").fillna({"share": 0.0})
+    spread = comment_outcomes.theme_spread(counts)
+    forum_median = spread[spread["theme"] == theme][["period", "share_median"]].rename(
+        columns={"share_median": "share"}
+    )
+    return pd.concat(
+        [
+            mine.assign(series=i18n.t("comments_this_library", lang)),
+            forum_median.assign(series=i18n.t("comments_forum_median", lang)),
+        ],
+        ignore_index=True,
+    ).sort_values(["series", "period"])
+
+
+def comment_outcome_table(result: dict, lang: str) -> pd.DataFrame:
+    """The battery's exploratory comment outcomes for display: outcome, n, r, 95 % CI, p, adjusted
+    p (empty when there were none)."""
+    part = result.get("comment_outcomes") or {}
+    rows = [
+        {
+            "outcome": i18n.t(f"outcome_{r['outcome']}", lang),
+            "n": r.get("n"),
+            "r": r.get("pearson_r"),
+            "ci_low": r.get("ci_low"),
+            "ci_high": r.get("ci_high"),
+            "p": r.get("p_raw"),
+            "p_adjusted": r.get("p_adjusted"),
+        }
+        for r in part.get("tests") or []
+    ]
+    if not rows:
+        return pd.DataFrame()
+    return i18n.table(
+        pd.DataFrame(rows),
+        lang,
+        {
+            "outcome": i18n.t("hyp_comment_outcome", lang),
+            "n": "n",
+            "r": "r",
+            "ci_low": "95 % CI ↓",
+            "ci_high": "95 % CI ↑",
+            "p": "p",
+            "p_adjusted": "p (BH)",
+        },
+        digits={"r": 2, "ci_low": 2, "ci_high": 2, "p": 3, "p_adjusted": 3},
+    )
 
 
 # --------------------------------------------------------------------------- Services

@@ -235,6 +235,103 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{n} comments; e-mail addresses, phone numbers, CPR numbers and names are removed.",
     },
     "comment": {"da": "Kommentar", "en": "Comment"},
+    # the comments page (views/comments.py): themes and tone
+    "page_comments": {"da": "Kommentarer", "en": "Comments"},
+    "comments_title": {"da": "Hvad skriver lånerne om?", "en": "What do patrons write about?"},
+    "comments_intro": {
+        "da": "Temaer og tone findes af en ordbog og en fast regel, ikke af et menneske: læs "
+        "andelene som mønstre over mange kommentarer. Tal vises kun for grupper på mindst {k} "
+        "svar; tekst kun for bibliotekets egen leder. Se docs/comments.md.",
+        "en": "Themes and tone come from a dictionary and a fixed rule, not a person: read the "
+        "shares as patterns over many comments. Figures are shown only for groups of at least "
+        "{k} respondents; text only to the library's own manager. See docs/comments.md.",
+    },
+    "comments_theme": {"da": "Tema", "en": "Theme"},
+    "comments_all_themes": {"da": "Alle temaer", "en": "All themes"},
+    "comments_themes_header": {"da": "Temaer og tone", "en": "Themes and tone"},
+    "comments_group": {
+        "da": "{n} kommentarer fra {group} svar i {period}.",
+        "en": "{n} comments from {group} respondents in {period}.",
+    },
+    "comments_no_counts": {
+        "da": "Ingen kommentartal for {library} i {period}: ingen kommentarer, eller færre end "
+        "{k} har svaret.",
+        "en": "No comment figures for {library} in {period}: no comments, or fewer than {k} "
+        "respondents.",
+    },
+    "comments_share_axis": {"da": "Andel af kommentarerne", "en": "Share of comments"},
+    "comments_spread": {
+        "da": "Sort streg: forummets median; grå: den midterste halvdel af bibliotekerne.",
+        "en": "Black tick: the forum's median; grey: the middle half of the libraries.",
+    },
+    "comments_n": {"da": "Kommentarer", "en": "Comments"},
+    "comments_share": {"da": "Andel", "en": "Share"},
+    "comments_forum_median": {"da": "Forum (median)", "en": "Forum (median)"},
+    "tone": {"da": "Tone", "en": "Tone"},
+    "tone_positive": {"da": "Positiv", "en": "Positive"},
+    "tone_neutral": {"da": "Neutral", "en": "Neutral"},
+    "tone_negative": {"da": "Negativ", "en": "Negative"},
+    "tone_interval": {"da": "{share} ({low}-{high})", "en": "{share} ({low}-{high})"},
+    "tone_table_help": {
+        "da": "Andel af temaets kommentarer med 95 %-interval (Wilson).",
+        "en": "Share of the theme's comments with a 95 % interval (Wilson).",
+    },
+    "comments_trend_header": {"da": "Udvikling over perioder", "en": "Trend over periods"},
+    "comments_trend_pick": {
+        "da": "Vælg et tema ovenfor for at se dets udvikling.",
+        "en": "Pick a theme above to see its trend.",
+    },
+    "comments_this_library": {"da": "Dette bibliotek", "en": "This library"},
+    "comments_examples_header": {"da": "Eksempler", "en": "Examples"},
+    "comments_staff_header": {"da": "Medarbejdernes kommentarer", "en": "Staff comments"},
+    "comments_staff_none": {
+        "da": "Ingen medarbejderkommentarer at vise: de indlæses kun, hvis man beder om det, og "
+        "vises kun for grupper på mindst {k}.",
+        "en": "No staff comments to show: they are imported only when asked for, and shown only "
+        "for groups of at least {k}.",
+    },
+    "theme_opening_hours": {"da": "Åbningstider", "en": "Opening hours"},
+    "theme_staff": {"da": "Personale og venlighed", "en": "Staff and friendliness"},
+    "theme_help": {"da": "Hjælp og vejledning", "en": "Help and guidance"},
+    "theme_collection": {"da": "Materialer og ventelister", "en": "Collection and waiting lists"},
+    "theme_self_service": {"da": "Selvbetjening", "en": "Self-service"},
+    "theme_home_delivery": {"da": "Bogen Kommer", "en": "Home delivery (Bogen Kommer)"},
+    "theme_book_a_librarian": {"da": "Book en bibliotekar", "en": "Book a librarian"},
+    "theme_rooms": {"da": "Lokaler", "en": "Rooms"},
+    "theme_noise_climate": {"da": "Støj og indeklima", "en": "Noise and indoor climate"},
+    "theme_events": {"da": "Arrangementer", "en": "Events"},
+    "theme_digital": {"da": "Digitale tilbud og appen", "en": "Digital services and the app"},
+    "theme_access_parking": {"da": "Parkering og adgang", "en": "Parking and access"},
+    "theme_children_families": {"da": "Børn og familier", "en": "Children and families"},
+    "hyp_comments": {
+        "da": "Udforskende: hvad lånerne skriver",
+        "en": "Exploratory: what patrons write",
+    },
+    "hyp_comments_intro": {
+        "da": "Andele af lånernes kommentarer (tone, ros og kritik af personalet) mod "
+        "medarbejdertrivsel, ét punkt pr. bibliotek. I samme familie som tjenesterne "
+        "(justeret p); afgør aldrig svaret ovenfor.",
+        "en": "Shares of patron comments (tone, praise and criticism of the staff) against staff "
+        "wellbeing, one point per library. In the same family as the services (adjusted p); "
+        "never decides the answer above.",
+    },
+    "hyp_comment_outcome": {"da": "Udfald", "en": "Outcome"},
+    "outcome_positive_share": {
+        "da": "Andel positive kommentarer",
+        "en": "Share of positive comments",
+    },
+    "outcome_negative_share": {
+        "da": "Andel negative kommentarer",
+        "en": "Share of negative comments",
+    },
+    "outcome_staff_praise_share": {
+        "da": "Andel der roser personalet",
+        "en": "Share praising the staff",
+    },
+    "outcome_staff_complaint_share": {
+        "da": "Andel der kritiserer personalet",
+        "en": "Share criticising the staff",
+    },
     "services_title": {"da": "Tjenesterne", "en": "The services"},
     "services_matrix": {
         "da": "Borgertilfredshed pr. tjeneste, {period}",
@@ -752,6 +849,10 @@ TEXT: dict[str, dict[str, str]] = {
     "fp_table_facts": {
         "da": "Nøgletal (besøg, årsværk ...)",
         "en": "Library facts (visits, FTE ...)",
+    },
+    "fp_table_comment_themes": {
+        "da": "Kommentarer: antal og tone pr. tema (aldrig tekst)",
+        "en": "Comments: counts and tone per theme (never text)",
     },
     "fp_rows": {"da": "{n} rækker", "en": "{n} rows"},
     "fp_hidden_cells": {

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from servicemirror import comments as comment_store
 from servicemirror import db, queries, safety, signing
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 from servicemirror.etl import mapping as mapping_profiles
@@ -1183,6 +1184,9 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
             con.register("new_comments", prepared.comments)
             queries.execute(con, "insert_comments", upload_id=upload_id)
             con.unregister("new_comments")
+        # themes and tone in the same transaction, vectorised over the new comments (and any
+        # stored before comment themes existed)
+        comment_store.tag_untagged(con)
     if not prepared.aggregates.empty:
         con.register("new_aggregates", prepared.aggregates)
         queries.execute(con, "supersede_aggregates", upload_id=upload_id)
@@ -1234,6 +1238,7 @@ _PACKAGE_INSERTS = {
     "item_covariances": ("new_forum_covariances", "insert_forum_covariances"),
     "kiosk_days": ("new_forum_kiosk_days", "insert_forum_kiosk_days"),
     "facts": ("new_forum_facts", "insert_forum_facts"),
+    "comment_themes": ("new_forum_comment_themes", "insert_forum_comment_themes"),
 }
 
 

@@ -10,6 +10,10 @@ delete from answers
 where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
 delete from comments
 where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
+delete from comment_tones
+where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
+delete from comment_themes
+where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
 delete from responses
 where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
 delete from aggregates

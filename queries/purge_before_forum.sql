@@ -12,5 +12,7 @@ delete from forum_item_covariances
 where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
 delete from forum_kiosk_days
 where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
+delete from forum_comment_themes
+where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));
 delete from forum_packages
 where upload_id in (select upload_id from uploads where loaded_at < cast($before as timestamp));

@@ -17,6 +17,9 @@ where superseded_by is null
 update forum_kiosk_days set superseded_by = $upload_id
 where superseded_by is null
   and (library_key, period) in (select library_key, period from new_forum_packages);
+update forum_comment_themes set superseded_by = $upload_id
+where superseded_by is null
+  and (library_key, period) in (select library_key, period from new_forum_packages);
 update library_facts set superseded_by = $upload_id
 where superseded_by is null
   and upload_id in (select upload_id from forum_packages)

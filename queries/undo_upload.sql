@@ -2,6 +2,8 @@
 -- params: $upload_id.
 delete from answers where upload_id = $upload_id;
 delete from comments where upload_id = $upload_id;
+delete from comment_tones where upload_id = $upload_id;
+delete from comment_themes where upload_id = $upload_id;
 delete from responses where upload_id = $upload_id;
 delete from aggregates where upload_id = $upload_id;
 delete from kiosk_counts where upload_id = $upload_id;
@@ -15,10 +17,12 @@ delete from forum_cells where upload_id = $upload_id;
 delete from forum_items where upload_id = $upload_id;
 delete from forum_item_covariances where upload_id = $upload_id;
 delete from forum_kiosk_days where upload_id = $upload_id;
+delete from forum_comment_themes where upload_id = $upload_id;
 update forum_cells set superseded_by = null where superseded_by = $upload_id;
 update forum_items set superseded_by = null where superseded_by = $upload_id;
 update forum_item_covariances set superseded_by = null where superseded_by = $upload_id;
 update forum_kiosk_days set superseded_by = null where superseded_by = $upload_id;
+update forum_comment_themes set superseded_by = null where superseded_by = $upload_id;
 update library_facts set superseded_by = null where superseded_by = $upload_id;
 update forum_packages set superseded_by = null where superseded_by = $upload_id;
 update libraries set consent_named = coalesce((

@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from servicemirror import db, queries, safety
+from servicemirror import comments, db, queries, safety
 
 FORMAT = "servicemirror-backup"
 FORMAT_VERSION = 1
@@ -194,6 +194,9 @@ def restore(folder: Path, db_path: Path) -> BackupSummary:
                 # the migrations are idempotent; run again, any step that fills or converts
                 # existing rows now applies to the restored ones, as on an upgraded database
                 con.execute(queries.sql(f"migrate_{later}"))
+            # comment themes and tone (schema 5) are computed, not migrated: a backup from
+            # before them gets them here, as an upgraded database does on its next load
+            comments.tag_untagged(con)
             for key, value in con.read_parquet(str(folder / "meta.parquet")).fetchall():
                 if key not in ("schema_version", "data_version"):
                     queries.execute(con, "meta_set", key=key, value=value)

@@ -673,6 +673,47 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def cmd_comments(args) -> int:
+    from servicemirror import comments
+    from servicemirror.etl.load import resolve_library
+
+    db_path = _db(args)
+    if args.load_themes:
+        n = comments.load_dictionary(db_path, Path(args.load_themes))
+        print(
+            f"Theme dictionary loaded from {Path(args.load_themes).name}; {n} comments re-tagged."
+        )
+        return 0
+    if args.reset_themes:
+        n = comments.reset_dictionary(db_path)
+        print(f"Back to the shipped theme dictionary; {n} comments re-tagged.")
+        return 0
+    if args.themes:
+        with db.reading(db_path) as con:
+            frame = comments.dictionary_in_use(con)
+        if args.json:
+            print_json(frame.to_dict(orient="records"))
+        else:
+            for theme, part in frame.groupby("theme", sort=False):
+                for lang, terms in part.groupby("lang"):
+                    print(f"{theme} [{lang}]: {', '.join(terms['term'])}")
+        return 0
+    library = resolve_library(db_path, args.library) if args.library else ""
+    rows = comments.json_rows(db_path, library_key=library, period=args.period or "")
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("No comment themes to show (no comments, or every group is below k_comments).")
+        return 0
+    for r in rows:
+        print(
+            f"{r['library']} · {r['period']} · {r['theme']}: {r['n_comments']} comments "
+            f"({r['share']:.0%}), tone +{r['positive']} ={r['neutral']} -{r['negative']}"
+        )
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -861,6 +902,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
     p.add_argument("file", nargs="?", metavar="FILE", help="with load: the targets CSV")
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "comments",
+        cmd_comments,
+        "Themes and tone of patron comments per library and period (counts, never text).",
+    )
+    p.add_argument("--json", action="store_true", help="a JSON array, one object per theme")
+    p.add_argument("--library", help="only this library (key, name or alias)")
+    p.add_argument("--period", help="only this period, e.g. 2024")
+    p.add_argument("--themes", action="store_true", help="list the theme dictionary in use")
+    p.add_argument(
+        "--load-themes",
+        dest="load_themes",
+        metavar="FILE",
+        help="use this theme dictionary (CSV: theme, lang, term) and re-tag every comment",
+    )
+    p.add_argument(
+        "--reset-themes",
+        dest="reset_themes",
+        action="store_true",
+        help="go back to the shipped theme dictionary and re-tag every comment",
+    )
 
     p = add("serve", cmd_serve, "Serve the dashboard.")
     p.add_argument("--port", type=int, default=8501)

@@ -588,6 +588,14 @@ COMMENTS_POSITIVE = [
     "Gode arrangementer og et godt udvalg af bøger.",
     "Rart sted at sidde og læse avis.",
     "Børneafdelingen er fantastisk, mine børn elsker at komme her.",
+    # more themes for the comments page: events, digital, rooms, access, quiet, collection
+    "Forfatteraftenen i sidste uge var en stor oplevelse.",
+    "Appen er nem at bruge, og jeg låner e-bøger på eReolen hver uge.",
+    "Skønne studiepladser og et roligt miljø på førstesalen.",
+    "Godt med gratis parkering lige ved indgangen.",
+    "Personalet er søde, og de har altid tid til en snak.",
+    "Tak for en hyggelig læsekreds og gode anbefalinger.",
+    "Dejligt med højtlæsning for de små om lørdagen.",
 ]
 COMMENTS_NEGATIVE = [
     "Åbningstiderne passer ikke til mig, der arbejder.",
@@ -595,6 +603,13 @@ COMMENTS_NEGATIVE = [
     "For meget larm i læsesalen.",
     "Hjemmesiden er uoverskuelig, og jeg kan ikke finde mine reserveringer.",
     "Jeg savner flere lydbøger og bøger på andre sprog.",
+    "Ventelisten på nye krimier er alt for lang.",
+    "Appen logger mig ud hele tiden, og wifi'en er ustabil.",
+    "Der er for få studiepladser, og det er alt for varmt om sommeren.",
+    "Umuligt at finde en parkeringsplads om lørdagen.",
+    "Personalet virker stressede og har ikke tid til at hjælpe.",
+    "Arrangementerne bliver udsolgt på få minutter.",
+    "Der mangler puslebord, og børnehjørnet er slidt.",
 ]
 COMMENTS_TOUCHPOINT = {
     "counter": (

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, publish, queries, signing
+from servicemirror import comments, db, publish, queries, signing
 from servicemirror.analysis import battery, reliability
 from servicemirror.etl.load import period_of
 from servicemirror.etl.readers import forum_package as fmt
@@ -117,6 +117,7 @@ def collect(
         "facts": facts[(facts["library_key"] == library) & facts["period"].isin(periods)][
             ["library_key", "period", "name", "value", "source"]
         ].reset_index(drop=True),
+        "comment_themes": _comment_themes(db_path, library, periods, cells, pub.k),
     }
     row = libraries[libraries["library_key"] == library].iloc[0]
     instruments = sorted(
@@ -341,6 +342,21 @@ def _covariances(staff_rows: pd.DataFrame, released: pd.DataFrame, k: int) -> pd
     # a group with fewer than k complete respondents carries no figure, so it does not leave
     stats = stats[stats["reason"].isna()]
     return stats[columns].reset_index(drop=True)
+
+
+def _comment_themes(
+    db_path: Path, library: str, periods: list[str], cells: pd.DataFrame, k: int
+) -> pd.DataFrame:
+    """Comment theme and tone counts that may leave (``servicemirror.comments.package_rows``):
+    patron groups of at least k_comments; staff groups only where the period's staff figures
+    are published and the group reaches k_comments. Counts only, never text."""
+    visible = {
+        (library, p) for p in cells.loc[(cells["side"] == "staff") & ~cells["suppressed"], "period"]
+    }
+    with db.reading(db_path) as con:
+        rows = comments.package_rows(con, k, visible)
+    rows = rows[(rows["library_key"] == library) & rows["period"].isin(periods)]
+    return rows[fmt.TABLES["comment_themes"].names].reset_index(drop=True)
 
 
 def _kiosk(kiosk: pd.DataFrame, periods: list[str], period_length: str) -> pd.DataFrame:

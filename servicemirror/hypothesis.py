@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, publish, queries
+from servicemirror import comments, db, publish, queries
 from servicemirror.analysis.battery import BatteryOptions, run_battery
 
 _CACHE: dict[tuple, dict] = {}
@@ -42,6 +42,8 @@ def analyze(
             staff_rows = queries.run(con, "staff_item_rows", construct="wellbeing")
             facts = queries.run(con, "library_facts_all")
             covariances = queries.run(con, "forum_item_covariances_all")
+            # released patron comment counts only (groups below k_comments left out)
+            comment_counts = comments.theme_counts(con, side="patron")
         _CACHE.clear()
         _CACHE[key] = run_battery(
             pub.cells,
@@ -49,6 +51,7 @@ def analyze(
             item_covariances=covariances,
             facts=facts,
             options=options,
+            comment_counts=comment_counts,
         )
     return _CACHE[key]
 

@@ -165,8 +165,12 @@ def test_touchpoint_family_is_bh_corrected(demo_result):
         "home_delivery",
         "book_a_librarian",
     }
-    ps = np.array([t["p_raw"] for t in tps], dtype=float)
-    adjusted = np.array([t["p_adjusted"] for t in tps], dtype=float)
+    # the exploratory comment outcomes sit in the same family (they make it stricter)
+    comments = (demo_result.get("comment_outcomes") or {}).get("tests", [])
+    family = tps + comments
+    assert all(t["m"] == len(family) for t in family)
+    ps = np.array([t["p_raw"] for t in family], dtype=float)
+    adjusted = np.array([t["p_adjusted"] for t in family], dtype=float)
     # Benjamini-Hochberg by hand: p_(i) * m / i, made monotone from the top
     order = np.argsort(ps)
     m = len(ps)
@@ -174,3 +178,54 @@ def test_touchpoint_family_is_bh_corrected(demo_result):
     expected = np.empty(m)
     expected[order] = np.minimum(bh, 1)
     assert adjusted == pytest.approx(expected)
+
+
+def test_comment_outcomes_are_exploratory_and_match_an_independent_computation(
+    demo_result, demo_db
+):
+    """The share of positive patron comments against staff wellbeing, one point per library,
+    recomputed here from the raw tables with plain SQL and scipy's Pearson r."""
+    import duckdb
+
+    from servicemirror.analysis import comment_outcomes
+    from servicemirror.analysis.verdict import verdict
+
+    part = demo_result["comment_outcomes"]
+    assert part["label"].startswith("exploratory")
+    assert {t["outcome"] for t in part["tests"]} == set(comment_outcomes.OUTCOMES)
+    # never drives the verdict: the same verdict without it
+    assert verdict(dict(demo_result, comment_outcomes=None)) == demo_result["verdict"]
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    shares = con.execute(
+        """
+        select r.library_key, r.period,
+               avg(case when t.tone = 'positive' then 1.0 else 0.0 end) as share,
+               any_value(g.n) as n_group
+        from comments c
+        join responses r using (response_id)
+        join comment_tones t on t.response_id = c.response_id and t.item_code = c.item_code
+        join (select library_key, period, count(*) as n from responses
+              where respondent_type = 'patron' and superseded_by is null
+              group by all) g using (library_key, period)
+        where r.respondent_type = 'patron' and r.superseded_by is null
+        group by all
+        """
+    ).df()
+    con.close()
+    shares = shares[shares["n_group"] >= 10]
+    cells = publish.published(demo_db).cells
+    staff = cells[
+        (cells["side"] == "staff")
+        & (cells["measure"] == "wellbeing")
+        & (cells["touchpoint"] == "")
+        & cells["mean"].notna()
+    ][["library_key", "period", "mean"]]
+    points = (
+        shares.merge(staff, on=["library_key", "period"])
+        .groupby("library_key")[["mean", "share"]]
+        .mean()
+    )
+    test = next(t for t in part["tests"] if t["outcome"] == "positive_share")
+    assert test["n"] == len(points)
+    assert test["pearson_r"] == pytest.approx(stats.pearsonr(points["mean"], points["share"])[0])

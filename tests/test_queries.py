@@ -237,6 +237,28 @@ def _forum_frames() -> dict[str, pd.DataFrame]:
         "new_forum_facts": pd.DataFrame(
             {**key, "name": ["visits"], "value": [1000.0], "source": ["package"]}
         ),
+        # comment themes and tone (migrate_5)
+        "new_comment_tones": pd.DataFrame(
+            {"response_id": [1], "upload_id": [1], "item_code": ["comment"], "tone": ["positive"]}
+        ),
+        "new_comment_themes": pd.DataFrame(
+            {"response_id": [1], "upload_id": [1], "item_code": ["comment"], "theme": ["staff"]}
+        ),
+        "new_comment_dictionary": pd.DataFrame(
+            {"theme": ["staff"], "lang": ["da"], "term": ["personale"], "label": [""]}
+        ),
+        "new_forum_comment_themes": pd.DataFrame(
+            {
+                **key,
+                "side": ["patron"],
+                "theme": ["staff"],
+                "n_comments": [3],
+                "positive": [2],
+                "neutral": [1],
+                "negative": [0],
+                "n_group": [20],
+            }
+        ),
     }
 
 

@@ -132,6 +132,13 @@ if not tps.empty:
     st.caption(t("hyp_touchpoints_intro"))
     st.dataframe(tps, hide_index=True)
 
+# ---- 5b. exploratory: patron comment themes and tone (same family, never the verdict)
+outcomes = data.comment_outcome_table(result, lang)
+if not outcomes.empty:
+    st.header(t("hyp_comments"))
+    st.caption(t("hyp_comments_intro"))
+    st.dataframe(outcomes, hide_index=True)
+
 # ---- 6. how many libraries would we need?
 plan = findings.planning(result)
 st.header(t("hyp_power_title"))

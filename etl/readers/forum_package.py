@@ -125,7 +125,24 @@ TABLES: dict[str, pa.Schema] = {
             ("source", _STR),
         ]
     ),
+    # comment theme and tone counts per library x period x side x theme (theme '' = all
+    # comments), only for groups of at least k_comments respondents; counts, never text
+    "comment_themes": pa.schema(
+        [
+            ("library_key", _STR),
+            ("period", _STR),
+            ("side", _STR),
+            ("theme", _STR),
+            ("n_comments", _I64),
+            ("positive", _I64),
+            ("neutral", _I64),
+            ("negative", _I64),
+            ("n_group", _I64),
+        ]
+    ),
 }
+# tables a package made before they existed may lack (read as empty)
+OPTIONAL_TABLES = frozenset({"comment_themes"})
 STAFF_FIGURES = ["mean", "sd", "ss_within", "promoters", "passives", "detractors"]
 
 
@@ -273,6 +290,8 @@ def read_package(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
                     "after the library built it. Ask the library to send it again."
                 )
             tables[table] = _table(data, table, spec, name)
+    for table in OPTIONAL_TABLES - set(tables):
+        tables[table] = TABLES[table].empty_table().to_pandas(types_mapper=_nullable)
     _check_content(manifest, tables, name)
     signature_key(manifest, name)  # after the content checks, so their messages come first
     return manifest, tables
@@ -306,7 +325,7 @@ def _manifest(raw: bytes, name: str) -> dict:
     if missing or not isinstance(manifest.get("tables"), dict):
         raise ReadError(f"{name}: the manifest lacks {', '.join(missing) or 'tables'}; refused.")
     unknown = sorted(set(manifest["tables"]) - set(TABLES))
-    absent = sorted(set(TABLES) - set(manifest["tables"]))
+    absent = sorted(set(TABLES) - set(manifest["tables"]) - OPTIONAL_TABLES)
     if unknown or absent:
         raise ReadError(
             f"{name}: the manifest lists tables {', '.join(unknown) or '-'} this Service Mirror "
@@ -369,6 +388,12 @@ def _check_content(manifest: dict, tables: dict[str, pd.DataFrame], name: str) -
         raise ReadError(
             f"{name}: the package shows staff figures for a group of fewer than {k} respondents; "
             "it breaks the anonymity rule and is refused. Tell the library."
+        )
+    themes = tables["comment_themes"]
+    if (themes["n_group"].isna() | (themes["n_group"] < k)).any():
+        raise ReadError(
+            f"{name}: table comment_themes counts comments of a group of fewer than {k} "
+            "respondents; it breaks the anonymity rule and is refused. Tell the library."
         )
     for table in ("items", "item_covariances"):
         frame = tables[table]
