@@ -70,13 +70,22 @@ LIKERT_SETS: dict[str, list[list[str]]] = {
         ["meget enig", "strongly agree"],
     ],
     "satisfied5": [
-        ["meget utilfreds", "very dissatisfied", "meget utilfred"],
+        # Qualtrics' standard CSAT set is Extremely / Somewhat (dis)satisfied (its library of
+        # answer sets; Danish translation "Ekstremt" / "Noget")
+        [
+            "meget utilfreds",
+            "very dissatisfied",
+            "meget utilfred",
+            "extremely dissatisfied",
+            "ekstremt utilfreds",
+        ],
         [
             "utilfreds",
             "ikke tilfreds",
             "overvejende utilfreds",
             "dissatisfied",
             "somewhat dissatisfied",
+            "noget utilfreds",
         ],
         [
             "hverken tilfreds eller utilfreds",
@@ -86,8 +95,30 @@ LIKERT_SETS: dict[str, list[list[str]]] = {
             "det går",
             "neither satisfied nor dissatisfied",
         ],
-        ["tilfreds", "overvejende tilfreds", "satisfied", "somewhat satisfied", "tilfred"],
-        ["meget tilfreds", "very satisfied", "meget tilfred"],
+        [
+            "tilfreds",
+            "overvejende tilfreds",
+            "satisfied",
+            "somewhat satisfied",
+            "tilfred",
+            "noget tilfreds",
+        ],
+        [
+            "meget tilfreds",
+            "very satisfied",
+            "meget tilfred",
+            "extremely satisfied",
+            "ekstremt tilfreds",
+        ],
+    ],
+    # the vendors' 5-point likelihood set (Qualtrics, SurveyMonkey); a 0-10 question whose ends
+    # read "10 - Meget sandsynligt" is NPS (NPS_END_LABELS), not this set
+    "likely5": [
+        ["extremely unlikely", "very unlikely", "meget usandsynligt"],
+        ["somewhat unlikely", "unlikely", "usandsynligt", "noget usandsynligt"],
+        ["neither likely nor unlikely", "hverken sandsynligt eller usandsynligt"],
+        ["somewhat likely", "likely", "sandsynligt", "noget sandsynligt"],
+        ["extremely likely", "very likely", "meget sandsynligt"],
     ],
     "frequency5": [
         ["aldrig", "aldrig/næsten aldrig", "never", "never/hardly ever"],
@@ -301,6 +332,8 @@ def normalise_label(text: str) -> str:
 
 
 _NON_ANSWERS_NORMALISED = {normalise_label(x) for x in NON_ANSWERS} | {""}
+# looked up by normalised text, which folds "10 - Meget sandsynligt" to "10 meget sandsynligt"
+NPS_END_LABELS = {normalise_label(k): v for k, v in NPS_END_LABELS.items()}
 
 
 def is_non_answer(text) -> bool:

@@ -78,6 +78,8 @@ _PREFIXED_LABEL = re.compile(r"^\s*(\d{1,2})\s*[-.=:)]\s*(.+?)\s*$")
 _SUFFIXED_LABEL = re.compile(r"^\s*(.+?)\s*\(\s*(\d{1,2})\s*\)\s*$")
 _NUMBER = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*$")
 _RANGE_HINT = re.compile(r"(?<![\d.,])([01])\s*[-–]\s*(\d{1,2})(?![\d.,])")
+# a variable name that carries its scale: "tilfredshed_1_5", "trivsel_0_10"
+_SUFFIX_HINT = re.compile(r"_([01])_(\d{1,2})$")
 _EQUALS_HINT = re.compile(r"(\d{1,2})\s*=\s*([^,;)/\]]+)")
 _TZ_SUFFIX = re.compile(
     # an offset only after a time ("10:01:13+01:00"): "05-03-2024" must keep its "-2024"
@@ -320,6 +322,10 @@ def _canonical_label(text: str) -> str:
         match = pattern.match(text)
         if match:
             rest = match.group(group)
+            number = match.group(1 if group == 2 else 2)
+            if number in ("0", "10") and vocab.normalise_label(rest) in vocab.NPS_END_LABELS:
+                # "10 - Meget sandsynligt" is the end of a 0-10 question: the number is the answer
+                return text
             if vocab.is_non_answer(rest) or vocab.match_scale([rest]) is not None:
                 return rest
             if vocab.normalise_label(rest) in vocab.NPS_END_LABELS:
@@ -362,6 +368,7 @@ class ColumnValues:
     answered: pd.Series  # bool: a cell with anything in it (non-answers included)
     unknown: pd.Series  # bool: text that is neither a number, a label nor a non-answer
     out_of_range: pd.Series  # bool: a number outside the item's scale
+    decimal: pd.Series  # bool: a decimal ("4,5") where only whole points are answers
     scale_min: float
     scale_max: float
     reversed: bool
@@ -394,6 +401,9 @@ def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None
     how = "given"
     hint_lo, hint_hi, hint_reversed = header_hint(text)
     is_nps = item.nps if item.nps is not None else vocab.has_word(text, vocab.RECOMMEND_WORDS)
+    if item.nps is None and not is_nps:
+        # a column whose ends read "10 - Meget sandsynligt" is a 0-10 likelihood (NPS) question
+        is_nps = bool(substantive.map(_is_nps_end).any())
     numbers = parsed[numeric_only].dropna()
     reversed_codes = bool(item.reversed) if item.reversed is not None else bool(hint_reversed)
     if item.scale_min is not None and item.scale_max is not None:
@@ -424,22 +434,37 @@ def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None
         turn[substantive.index] = numeric_only.to_numpy()
         value_of[turn] = lo + hi - value_of[turn]
     value_of[out_distinct] = np.nan
-    unknown_distinct = ~non_answer & value_of.isna() & ~out_distinct
+    decimal_distinct = decimal_answers(value_of)
+    value_of[decimal_distinct] = np.nan
+    unknown_distinct = ~non_answer & value_of.isna() & ~out_distinct & ~decimal_distinct
     key = distinct.astype(str)
     values = cells.map(dict(zip(key, value_of, strict=True))).astype("float64")
     unknown = cells.map(dict(zip(key, unknown_distinct, strict=True))).fillna(False).astype(bool)
     out = cells.map(dict(zip(key, out_distinct, strict=True))).fillna(False).astype(bool)
+    decimal = cells.map(dict(zip(key, decimal_distinct, strict=True))).fillna(False).astype(bool)
     return ColumnValues(
         values=values.where(answered),
         answered=answered.fillna(False).astype(bool),
         unknown=unknown & answered.fillna(False),
         out_of_range=out & answered.fillna(False),
+        decimal=decimal & answered.fillna(False),
         scale_min=float(lo),
         scale_max=float(hi),
         reversed=reversed_codes,
         nps=is_nps,
         how=how,
     )
+
+
+def decimal_answers(values: pd.Series) -> pd.Series:
+    """True where a value is not a whole point: "4,5" on a Likert item is no answer, not 4.5."""
+    return (values.notna() & (values != values.round())).astype(bool)
+
+
+def _is_nps_end(label) -> bool:
+    """True for "10 - Meget sandsynligt", "0 - Not at all likely" and the bare end labels."""
+    norm = vocab.normalise_label(label)
+    return norm in vocab.NPS_END_LABELS and vocab.LABEL_INDEX["likely5"].get(norm) is None
 
 
 def _code_key(code) -> str:
@@ -485,7 +510,7 @@ def header_hint(text: str | None) -> tuple[float | None, float | None, bool | No
     if not text:
         return None, None, None
     lo = hi = None
-    match = _RANGE_HINT.search(text)
+    match = _RANGE_HINT.search(text) or _SUFFIX_HINT.search(text.strip())
     if match and int(match.group(2)) in (3, 4, 5, 6, 7, 10, 11):
         lo, hi = float(match.group(1)), float(match.group(2))
     rev = None
@@ -682,7 +707,7 @@ def to_result(
                 "from the answers; give the scale in a mapping if it is wrong"
             )
         _cell_problems(name, rows, item.column, frame[item.column], read, result)
-        keep = read.answered & ~read.unknown & ~read.out_of_range
+        keep = read.answered & ~read.unknown & ~read.out_of_range & ~read.decimal
         answers.append(
             pd.DataFrame(
                 {
@@ -754,6 +779,16 @@ def _cell_problems(name, rows, column, raw, read: ColumnValues, result: ReadResu
                 column,
                 str(value)[:80],
                 "not a number or a known answer label; fix the cell or map the column's scale",
+            )
+        )
+    for row, value in zip(rows[read.decimal], raw[read.decimal], strict=True):
+        result.rejected.append(
+            Problem(
+                name,
+                int(row),
+                column,
+                str(value)[:80],
+                "a decimal is not an answer on this scale (answers are whole points); fix the cell",
             )
         )
     for row, value in zip(rows[read.out_of_range], raw[read.out_of_range], strict=True):
