@@ -816,8 +816,11 @@ TOTAL_ROW_WORDS = ["i alt", "total", "totalt", "sum", "samlet", "alle", "gennems
 def wide_header(header) -> str | None:
     """Which non-question role a wide export's header names (library, date, ...), or None."""
     norm = normalise_label(header)
+    # the generic format's own snake_case names (submitted_at, respondent_id) count too
+    snake = norm.replace("_", " ")
     for role, words in WIDE_HEADERS.items():
-        if norm in {normalise_label(w) for w in words}:
+        names = {normalise_label(w) for w in words}
+        if norm in names or snake in names:
             return role
     for role, starts in WIDE_HEADER_QUESTIONS.items():
         if any(norm.startswith(normalise_label(s)) for s in starts):

@@ -691,6 +691,7 @@ def to_result(
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
     answers, items = [], []
     codes: set[str] = set()
+    scale_sources: dict[str, str] = {}
     for item in spec.items:
         if item.column not in frame.columns:
             result.warnings.append(f"column '{item.column}' of the mapping is not in the file")
@@ -706,6 +707,7 @@ def to_result(
                 f"column '{item.column}': scale {read.scale_min:g}-{read.scale_max:g} guessed "
                 "from the answers; give the scale in a mapping if it is wrong"
             )
+        scale_sources[item.column] = SCALE_SOURCES.get(read.how, read.how)
         _cell_problems(name, rows, item.column, frame[item.column], read, result)
         keep = read.answered & ~read.unknown & ~read.out_of_range & ~read.decimal
         answers.append(
@@ -736,6 +738,7 @@ def to_result(
     if items:
         result.items = pd.DataFrame(items, columns=ITEM_COLUMNS)
     result.comments = _comments(frame, spec, rows)
+    result.columns = column_table(frame, spec, result.items, scale_sources)
     _drop_unanswered(result)
     for column, why in spec.dropped.items():
         if why.startswith("not a scale"):
@@ -743,9 +746,80 @@ def to_result(
     return result
 
 
+SCALE_SOURCES = {
+    "labels": "labels",
+    "codes with labels": "labels",
+    "header": "header",
+    "answers": "guess",
+    "recommend": "recommend question (0-10)",
+    "given": "given",
+}
+# what the dry-run table calls each spec role
+_ROLE_OF = {
+    "library": "library",
+    "branch": "library",
+    "date": "date",
+    "period": "date",
+    "respondent_id": "metadata",
+    "touchpoint": "segment",
+    "n": "metadata",
+}
+
+
+def column_table(
+    frame: pd.DataFrame, spec: WideSpec, items: pd.DataFrame, scale_sources: dict[str, str]
+) -> list[dict]:
+    """One row per column of the file: what it was read as and why (``load --dry-run --json``).
+
+    ``role`` is item, metadata, comment, segment, library, date or ignored; an item carries its
+    code, construct, scale and where the scale came from (labels, header, guess, given).
+    """
+    by_column = {r.column: r for r in items.itertuples()} if not items.empty else {}
+    roles = spec.roles()
+    out = []
+    for column in (c for c in frame.columns if c != "_record"):
+        row = {
+            "column": column,
+            "role": "ignored",
+            "item": None,
+            "construct": None,
+            "scale": None,
+            "scale_source": None,
+            "reason": None,
+        }
+        if column in by_column:
+            item = by_column[column]
+            row.update(
+                role="item",
+                item=item.item,
+                construct=item.construct,
+                scale=f"{item.scale_min:g}-{item.scale_max:g}",
+                scale_source=scale_sources.get(column),
+            )
+        elif column in roles:
+            role = roles[column]
+            if role.startswith("segment:"):
+                row.update(role="segment", reason=role.split(":", 1)[1])
+            elif role.startswith("dropped:"):
+                why = role.split(":", 1)[1]
+                row.update(role="metadata" if why == "metadata" else "ignored", reason=why)
+            elif role == "comment":
+                row["role"] = "comment"
+            else:
+                row.update(role=_ROLE_OF.get(role, "metadata"), reason=role)
+        else:
+            row["reason"] = "not read"
+        out.append(row)
+    return out
+
+
 def _drop_unanswered(result: ReadResult) -> None:
-    """Respondents with no answer and no comment (SurveyMonkey keeps them) are not responses."""
-    answered = set(result.answers["row"]) | set(result.comments["row"])
+    """Respondents without one valid rating are not responses (docs/formats/README.md).
+
+    A comment alone or categorical answers alone do not make a response (SurveyMonkey also keeps
+    respondents who answered nothing as rows of blanks).
+    """
+    answered = set(result.answers.loc[result.answers["value"].notna(), "row"])
     nothing = ~result.responses["row"].isin(answered)
     if nothing.any():
         result.responses = result.responses[~nothing].reset_index(drop=True)

@@ -83,3 +83,174 @@ def test_qualtrics_single_quoted_import_ids_solution_revision_and_csat(tmp_path)
     prepared = load.prepare(tmp_path / "t.duckdb", FIXTURES / "qualtrics/api_single_quoted_ids.csv")
     assert str(prepared.responses["submitted_at"].min())[:10] == "2024-10-01"
     assert set(prepared.responses["period"]) == {"2024"}
+
+
+# --------------------------------------------------------------------------- SurveyXact
+
+
+def test_surveyxact_statoverall_flags_and_staff_background(tmp_path):
+    # Layout: SurveyXact's dataset table as the public readSX package documents it
+    # (github.com/NIFU-NO/readSX, inst/extdata/ex_survey2_*/dataset.csv: variable names, numeric
+    # codes), with the newer status flags statoverall_1..statoverall_5 (0/1; 4 = Gennemført) and
+    # statcollect_1..4 that SurveyXact writes beside them, and a staff background "anciennitet".
+    report = _dry(
+        tmp_path,
+        "surveyxact/statoverall_dataset/dataset.csv",
+        respondent_type="staff",
+        library="Egedal",
+    )
+    assert report.format == "surveyxact"
+    assert report.records == 6
+    # rows 4 (statoverall_3, partial) and 5 (statoverall_2, distributed) are not completed
+    assert report.valid_responses == 4
+    assert [(r["row"], "completed" in r["reason"]) for r in report.rejected] == [
+        (4, True),
+        (5, True),
+    ]
+    items = _items(report)
+    # no status flag or staff background became an item
+    assert set(items) == {"sx-trivsel-1-5", "sx-energi-1-5"}
+    # 5, 4, 2, 3 = 14/4; 4, 4, 3, 5 = 16/4
+    assert items["sx-trivsel-1-5"][:2] == (4, pytest.approx(3.5))
+    assert items["sx-energi-1-5"][:2] == (4, pytest.approx(4.0))
+    assert any("anciennitet" in w for w in report.warnings)
+
+
+# --------------------------------------------------------------------------- LimeSurvey
+
+
+def test_limesurvey_code_and_question_text_headings(tmp_path):
+    # Layout: LimeSurvey "Export responses", Headings = "Question code & question text"
+    # (manual.limesurvey.org/Export_responses): every heading is "code. text", so the metadata
+    # read "id. Response ID", "submitdate. Date submitted", "lastpage. Last page",
+    # "startlanguage. Start language", "seed. Seed"; a file-upload question adds
+    # "G01Q03[filecount]. filecount - ...".
+    path = FIXTURES / "limesurvey/code_and_text_headings.csv"
+    assert _detected(path) == "limesurvey"
+    report = _dry(tmp_path, "limesurvey/code_and_text_headings.csv")
+    assert report.records == 5
+    # rows 3 and 5 have no submit date: incomplete, not counted
+    assert report.valid_responses == 3
+    assert {r["row"] for r in report.rejected} == {3, 5}
+    items = _items(report)
+    # seed, lastpage and the file count are not items; 4, 5, 3 = 12/3 and 4, 5, 2 = 11/3
+    assert set(items) == {"core_w1", "core_w2"}
+    assert items["core_w1"][:2] == (3, pytest.approx(4.0))
+    assert items["core_w2"][:2] == (3, pytest.approx(11 / 3))
+
+
+# --------------------------------------------------------------------------- scales
+
+
+def test_header_hint_wins_and_decimals_are_not_answers(tmp_path):
+    # Layout: a generic wide file as docs/formats/generic.md describes it, with variable names
+    # carrying their scale ("tilfredshed_1_5", as SPSS-style exports name them) and a Danish
+    # decimal comma in one Likert cell.
+    text = (
+        "respondent_id;submitted_at;bibliotek;tilfredshed_1_5\n"
+        "r1;2024-03-01;Gentofte;4\nr2;2024-03-02;Gentofte;7\nr3;2024-03-03;Gentofte;4,5\n"
+        "r4;2024-03-04;Gentofte;2\n"
+    )
+    report = load.load_file(
+        tmp_path / "t.duckdb",
+        _write(tmp_path, "hint.csv", text),
+        respondent_type="patron",
+        dry_run=True,
+    )
+    # 7 is outside the hinted 1-5 (not a wider guessed scale); 4,5 is no answer, not 4.5
+    reasons = {r["row"]: r["reason"] for r in report.rejected}
+    assert "outside the scale 1-5" in reasons[2]
+    assert "decimal" in reasons[3]
+    item = next(i for i in report.items if i["item"].startswith("tilfredshed"))
+    assert (item["n"], item["mean"]) == (2, pytest.approx(3.0))  # (4 + 2) / 2
+    column = next(c for c in report.columns if c["column"] == "tilfredshed_1_5")
+    assert (column["role"], column["scale"], column["scale_source"]) == ("item", "1-5", "header")
+    # snake_case generic columns are understood in a wide file
+    roles = {c["column"]: c["role"] for c in report.columns}
+    assert roles["respondent_id"] == "metadata" and roles["submitted_at"] == "date"
+
+
+def test_nps_end_labels_make_a_0_10_question():
+    # Layout: SurveyXact/MS Forms print the ends of a 0-10 scale as "0 - Slet ikke sandsynligt"
+    # and "10 - Meget sandsynligt" (VOCABULARY in etl/vocab.py, NPS_END_LABELS); no answer is 0.
+    raw = wide.pd.Series(["10 - Meget sandsynligt", "9", "7", "3", "1"])
+    read = wide.interpret_column(raw, wide.ItemSpec(column="Q7", text="Q7"), "staff")
+    assert (read.scale_min, read.scale_max, read.nps) == (0.0, 10.0, True)
+    assert list(read.values) == [10.0, 9.0, 7.0, 3.0, 1.0]
+    assert wide.guess_construct("Q7", read.nps, "staff") == "enps"
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_refusal_names_the_commonest_cause_with_one_clipped_example(tmp_path):
+    # issue 14, item 8: the first problem was a stray row; most rows lack a library
+    long_cell = "x" * 6000
+    lines = ["Bibliotek;Dato;Tilfredshed (1-5)", f"Gentofte;05-03-2024;{long_cell}"]
+    lines += [f";0{d}-03-2024;4" for d in range(1, 6)]
+    path = _write(tmp_path, "nolib.csv", "\n".join(lines) + "\n")
+    with pytest.raises(load.LoadRefused) as refused:
+        load.load_file(tmp_path / "t.duckdb", path, respondent_type="patron", dry_run=True)
+    text = str(refused.value)
+    assert "no library named" in text and "5 of" in text
+    assert "--library" in text
+    assert "x" * 81 not in text
+    assert "\n" not in text
+
+
+def test_folder_gives_a_clear_line(tmp_path):
+    with pytest.raises(load.LoadRefused, match="is a folder, not a file"):
+        load.load_file(tmp_path / "t.duckdb", tmp_path, dry_run=True)
+
+
+def test_file_without_rating_questions_says_so(tmp_path):
+    text = "Bibliotek;Dato;Hvad lånte du?\nGentofte;05-03-2024;Bøger\nGentofte;06-03-2024;Film\n"
+    with pytest.raises(load.LoadRefused, match="no rating questions found"):
+        load.load_file(
+            tmp_path / "t.duckdb", _write(tmp_path, "cat.csv", text), respondent_type="patron"
+        )
+
+
+# --------------------------------------------------------------------------- libraries
+
+
+def test_formula_url_and_long_library_cells_are_rejected_with_a_reason(tmp_path):
+    # issue 14, item 5: "=cmd|' /C calc'!A0" in the library column became a new library
+    text = (
+        "Bibliotek;Dato;Tilfredshed (1-5)\n"
+        "Gentofte;05-03-2024;4\n"
+        "=cmd|' /C calc'!A0;05-03-2024;5\n"
+        "https://example.dk/bib;06-03-2024;3\n"
+        f"{'Bibliotek ' * 12};06-03-2024;3\n"
+    )
+    report = load.load_file(
+        tmp_path / "t.duckdb",
+        _write(tmp_path, "formula.csv", text),
+        respondent_type="patron",
+        dry_run=True,
+    )
+    assert report.libraries == {"Gentofte": 1}
+    reasons = {r["row"]: r["reason"] for r in report.rejected}
+    assert "a formula" in reasons[2]
+    assert "a web address" in reasons[3]
+    assert "over 100 characters" in reasons[4]
+
+
+# --------------------------------------------------------------------------- one validity rule
+
+
+def test_a_response_needs_one_valid_rating(tmp_path):
+    # issue 14, item 9: a comment alone made a valid response, categorical answers alone did not
+    text = (
+        "Bibliotek;Dato;Tilfredshed (1-5);Kommentar\n"
+        "Gentofte;05-03-2024;4;Fint\n"
+        "Gentofte;06-03-2024;;Kun en kommentar her\n"
+        "Gentofte;07-03-2024;2;\n"
+    )
+    report = load.load_file(
+        tmp_path / "t.duckdb",
+        _write(tmp_path, "valid.csv", text),
+        respondent_type="patron",
+        dry_run=True,
+    )
+    assert report.valid_responses == 2
