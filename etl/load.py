@@ -1000,6 +1000,8 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             if isinstance(item.touchpoint, str)
             else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
         )
+        if construct == "other":
+            report.warnings.append(messages.message("other_counts_nowhere", item=code))
         rows.append(
             {
                 "column": item.column,

@@ -217,6 +217,37 @@ CONSTRUCTS = (
     "comment",
 )
 
+# Danish and English names users write for the constructs (a `construct` column, or an item
+# named after its construct); the canonical name maps to itself.
+CONSTRUCT_NAMES: dict[str, list[str]] = {
+    "wellbeing": ["wellbeing", "well-being", "trivsel", "medarbejdertrivsel", "jobtrivsel"],
+    "engagement": ["engagement", "arbejdsengagement", "work engagement"],
+    "enps": ["enps", "employee nps", "medarbejder nps", "medarbejder-nps"],
+    "satisfaction": [
+        "satisfaction",
+        "tilfredshed",
+        "brugertilfredshed",
+        "customer satisfaction",
+        "csat",
+    ],
+    "nps": ["nps", "net promoter score", "anbefaling", "recommend"],
+    "touchpoint": ["touchpoint", "kontaktpunkt"],
+    "other": ["other", "andet"],
+    "comment": ["comment", "kommentar", "kommentarer"],
+}
+
+
+def construct_of(text) -> str | None:
+    """The canonical construct a name stands for ("Trivsel" -> wellbeing), else None."""
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    norm = normalise_label(str(text)).replace("_", " ")
+    for construct, names in CONSTRUCT_NAMES.items():
+        if norm in {normalise_label(n) for n in names}:
+            return construct
+    return None
+
+
 # The forum core items shipped with the product (STATISTICS.md §1b): comparable across libraries.
 CORE_ITEMS = [
     # code, construct, scale_min, scale_max, touchpoint, text_da, text_en

@@ -254,3 +254,29 @@ def test_a_response_needs_one_valid_rating(tmp_path):
         dry_run=True,
     )
     assert report.valid_responses == 2
+
+
+# --------------------------------------------------------------------------- generic long
+
+
+def test_generic_long_goes_through_the_vocabulary(tmp_path):
+    # Layout: the generic long format of docs/formats/generic.md (library, period,
+    # respondent_type, respondent_id, item, value; optional touchpoint, construct, comment)
+    text = (
+        "library,period,respondent_type,respondent_id,item,value,scale_min,scale_max,"
+        "touchpoint,comment\n"
+        "Gentofte,2024,patron,p1,tilfredshed,4,1,5,Bogen Kommer,Fin service\n"
+        "Gentofte,2024,patron,p1,fremmoede,3,1,5,Bogen Kommer,\n"
+        "Gentofte,2024,patron,p2,tilfredshed,2,1,5,Bogen Kommer,\n"
+    )
+    path = _write(tmp_path, "long.csv", text)
+    prepared = load.prepare(tmp_path / "t.duckdb", path)
+    items = prepared.report.items
+    constructs = {i["item"]: i.get("construct") for i in items}
+    new = prepared.new_items.set_index("item_code")["construct"].to_dict()
+    assert new["tilfredshed"] == "satisfaction", (constructs, new)
+    assert new["fremmoede"] == "other"
+    warnings = " ".join(prepared.report.warnings)
+    assert "'fremmoede'" in warnings and "counts in no index" in warnings
+    assert set(prepared.responses["touchpoint"]) == {"home_delivery"}
+    assert list(prepared.comments["text"]) == ["Fin service"]
