@@ -280,3 +280,25 @@ def test_generic_long_goes_through_the_vocabulary(tmp_path):
     assert "'fremmoede'" in warnings and "counts in no index" in warnings
     assert set(prepared.responses["touchpoint"]) == {"home_delivery"}
     assert list(prepared.comments["text"]) == ["Fin service"]
+
+
+# --------------------------------------------------------------------------- SurveyMonkey
+
+
+def test_surveymonkey_panel_export_with_response_sub_row(tmp_path):
+    # Layout: SurveyMonkey "All responses data" CSV (help.surveymonkey.com, "Exporting all
+    # responses"): two header rows, the question above and "Response" below each single-answer
+    # column; a panel (SurveyMonkey Audience) collector's export has no Collector ID column and
+    # adds profile columns (Gender, Age) with the same "Response" sub-row.
+    path = FIXTURES / "surveymonkey/panel_response_subrow.csv"
+    assert _detected(path) == "surveymonkey"
+    report = _dry(tmp_path, "surveymonkey/panel_response_subrow.csv", respondent_type="patron")
+    assert (report.records, report.valid_responses) == (3, 3)
+    assert report.libraries == {"Central Library": 2, "Harbour Library": 1}
+    roles = {c["column"]: c["role"] for c in report.columns}
+    assert roles["Gender"] == "ignored" and roles["Start Date"] == "metadata"
+    # Very satisfied 5, Satisfied 4, Dissatisfied 2 = 11/3
+    assert _items(report)["how-satisfied-are-you-with-the-library-overall"][:2] == (
+        3,
+        pytest.approx(11 / 3),
+    )
