@@ -233,6 +233,7 @@ def prepare(
     if isinstance(result, PackageResult):
         return _prepare_package(result, path, (respondent_type, library, period))
     state = _database_state(db_path)
+    apply_library_map(result, (mapping or {}).get("libraries"))
     return _resolve(result, state, path, respondent_type, library, period, include_staff_text)
 
 
@@ -626,6 +627,39 @@ def _cause(reason: str) -> str:
     return re.sub(r"'[^']*'", "'…'", reason.split(";")[0]).strip()
 
 
+def apply_library_map(result: ReadResult, libraries: dict | None) -> None:
+    """Vendor codes and kiosk locations -> library names, as the mapping step says.
+
+    ``libraries`` is the mapping's ``{"AO01": "Gentofte", "Stenløse": "Egedal"}``: a library cell
+    holding a key is renamed; where a row names no library, its branch (a kiosk's Location) is
+    looked up, so a three-library kiosk file loads without ``--library``. Works for every reader,
+    kiosk readers included, because it rewrites the reader's result, not the file.
+    """
+    if not libraries:
+        return
+    lookup = {_norm(k): str(v).strip() for k, v in libraries.items() if str(v).strip()}
+    for name in ("responses", "aggregates", "kiosk"):
+        frame = getattr(result, name)
+        if frame.empty or "library" not in frame.columns:
+            continue
+        frame = frame.copy()
+        raw = frame["library"].astype(object)
+        mapped = raw.map(lambda v: lookup.get(_norm(v)) if isinstance(v, str) else None)
+        library = mapped.where(mapped.notna(), raw)
+        if "branch" in frame.columns:
+            by_branch = frame["branch"].map(
+                lambda v: lookup.get(_norm(v)) if isinstance(v, str) else None
+            )
+            blank = library.isna() | library.astype(str).str.strip().eq("")
+            library = library.where(~blank | by_branch.isna(), by_branch)
+        frame["library"] = library
+        setattr(result, name, frame)
+
+
+# a vendor's unit code (AO01, BIB12): not a name; the mapping step says which library it is
+_UNIT_CODE = re.compile(r"^[A-Za-z]{1,4}[-_]?\d{1,5}$")
+
+
 def implausible_library(raw: str) -> str | None:
     """Why a library cell is not a name (formula, web address, over 100 characters), or None.
 
@@ -749,6 +783,8 @@ class _LibraryResolver:
                 continue
             pos = first[code]
             why = implausible_library(raw)
+            if why is None and _UNIT_CODE.match(raw.strip()) and _norm(raw) not in self.lookup:
+                why = messages.message("why_code")
             if why is not None:
                 # every row with this cell is rejected with the reason (not only the first)
                 for at in np.flatnonzero(per_row == code):

@@ -62,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "why_formula": {"da": "en formel", "en": "a formula"},
     "why_url": {"da": "en webadresse", "en": "a web address"},
     "why_long": {"da": "over 100 tegn", "en": "over 100 characters"},
+    "why_code": {
+        "da": 'en kode; knyt koden til et bibliotek i kolonnetildelingen ("libraries")',
+        "en": 'a code; map the code to a library in the mapping step ("libraries")',
+    },
     "other_counts_nowhere": {
         "da": "spørgsmål '{item}' har ingen kendt dimension ('other') og tæller ikke i noget "
         "indeks; angiv construct (fx trivsel, tilfredshed) i filen eller kolonnetildelingen",

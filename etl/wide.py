@@ -676,6 +676,15 @@ def to_result(
     responses = pd.DataFrame({"row": rows.to_numpy()}, index=frame.index)
     responses["respondent_id"] = _text_column(frame, spec.respondent_id)
     responses["library"] = _text_column(frame, spec.library)
+    other = library_other_column(spec)
+    if other is not None:
+        # "Other (please specify)" under the library question: the typed name goes through the
+        # same name matching as a chosen one (it used to drop the whole response)
+        typed = _text_column(frame, other)
+        chosen = responses["library"]
+        use_typed = typed.notna() & (chosen.isna() | chosen.map(_is_other_option))
+        responses["library"] = chosen.where(~use_typed, typed)
+        spec.comments = [c for c in spec.comments if c != other]
     responses["branch"] = _text_column(frame, spec.branch)
     responses["period"] = _text_column(frame, spec.period)
     if spec.date:
@@ -811,6 +820,42 @@ def column_table(
             row["reason"] = "not read"
         out.append(row)
     return out
+
+
+_OTHER_OPTIONS = {
+    "other",
+    "andet",
+    "other (please specify)",
+    "other, please specify",
+    "andet (angiv venligst)",
+    "andet (angiv)",
+    "andet, angiv",
+    "andet, nemlig",
+}
+
+
+def _is_other_option(text) -> bool:
+    return isinstance(text, str) and vocab.normalise_label(text) in {
+        vocab.normalise_label(o) for o in _OTHER_OPTIONS
+    }
+
+
+def library_other_column(spec: WideSpec) -> str | None:
+    """The "Other (please specify)" text column of the library question, if the export has one.
+
+    SurveyMonkey names it "<question> [Other (please specify)]"; Qualtrics "<id>_<n>_TEXT" beside
+    the library question's id.
+    """
+    if spec.library is None:
+        return None
+    for column in spec.comments:
+        if column.startswith(f"{spec.library} [") and _is_other_option(
+            column[len(spec.library) + 2 :].rstrip("]")
+        ):
+            return column
+        if re.fullmatch(rf"{re.escape(spec.library)}_\d+_TEXT", column, flags=re.IGNORECASE):
+            return column
+    return None
 
 
 def _drop_unanswered(result: ReadResult) -> None:

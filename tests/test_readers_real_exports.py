@@ -302,3 +302,59 @@ def test_surveymonkey_panel_export_with_response_sub_row(tmp_path):
         3,
         pytest.approx(11 / 3),
     )
+
+
+def test_surveymonkey_library_typed_into_other_please_specify(tmp_path):
+    # Layout: SurveyMonkey "All responses data" CSV (help.surveymonkey.com, "Exporting all
+    # responses"): a question with an "Other (please specify)" box has a second column whose
+    # sub-row reads "Other (please specify)"; issue 14, item 5: the typed library dropped the row.
+    report = _dry(tmp_path, "surveymonkey/library_other_specify.csv", respondent_type="patron")
+    assert report.valid_responses == 3
+    assert report.libraries == {"Central Library": 2, "Harbour Library": 1}
+
+
+# --------------------------------------------------------------------------- library mapping
+
+
+def test_kiosk_locations_map_to_libraries_through_the_mapping(tmp_path):
+    # Layout: a HappyOrNot-style press export (docs/formats/kiosk.md: HappyOrNot API v1 "Surveys
+    # & Results", button r 0-3) whose only place column is Location, from three libraries.
+    path = FIXTURES / "kiosk/three_locations_presses.csv"
+    with pytest.raises(load.LoadRefused, match="no library named"):
+        load.load_file(tmp_path / "a.duckdb", path, dry_run=True)
+    mapping = {
+        "libraries": {
+            "Stenløse": "Egedal Bibliotekerne",
+            "Farum": "Furesø Bibliotek",
+            "Ballerup": "Ballerup Bibliotekerne",
+        }
+    }
+    report = load.load_file(tmp_path / "b.duckdb", path, dry_run=True, mapping=mapping)
+    assert report.format == "kiosk_presses"
+    assert report.libraries == {
+        "Egedal Bibliotekerne": 2,
+        "Furesø Bibliotek": 2,
+        "Ballerup Bibliotekerne": 1,
+    }
+
+
+def test_coded_library_column_asks_for_the_mapping(tmp_path):
+    # issue 14, item 5: a library column holding vendor codes AO01..AO05 (as LimeSurvey answer
+    # codes are written, docs/formats/limesurvey.md) refused the file about an unrelated row
+    text = "Bibliotek;Dato;Tilfredshed (1-5)\n" + "".join(
+        f"AO0{i};0{i}-03-2024;{i}\n" for i in range(1, 6)
+    )
+    path = _write(tmp_path, "codes.csv", text)
+    with pytest.raises(load.LoadRefused) as refused:
+        load.load_file(tmp_path / "t.duckdb", path, respondent_type="patron", dry_run=True)
+    assert "a code" in str(refused.value) and "5 of 5" in str(refused.value)
+    assert "mapping step" in str(refused.value)
+    names = {f"AO0{i}": ("Gentofte" if i < 4 else "Lyngby") for i in range(1, 6)}
+    report = load.load_file(
+        tmp_path / "t.duckdb",
+        path,
+        respondent_type="patron",
+        dry_run=True,
+        mapping={"libraries": names},
+    )
+    assert report.libraries == {"Gentofte": 3, "Lyngby": 2}
