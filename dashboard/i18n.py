@@ -380,6 +380,12 @@ TEXT: dict[str, dict[str, str]] = {
     "preview_rejected": {"da": "Afviste rækker", "en": "Rejected rows"},
     "preview_libraries": {"da": "Biblioteker", "en": "Libraries"},
     "preview_items": {"da": "Spørgsmål og skalaer", "en": "Items and scales"},
+    "preview_columns": {
+        "da": "Hver kolonne i filen, og hvad den blev læst som",
+        "en": "Every column of the file and what it was read as",
+    },
+    "col_role": {"da": "Rolle", "en": "Role"},
+    "col_scale_source": {"da": "Skala fra", "en": "Scale from"},
     "preview_rejected_rows": {
         "da": "Afviste rækker og hvorfor",
         "en": "Rejected rows and why",

@@ -271,6 +271,18 @@ def _scale(scale) -> str | None:
     return f"{lo:g}–{hi:g}"
 
 
+COLUMN_TABLE = ["column", "role", "item", "construct", "scale", "scale_source", "reason"]
+
+
+def columns_table(report: dict) -> pd.DataFrame:
+    """Every column of the file with its role, item, construct, scale, scale source and reason.
+
+    The same table as ``load --dry-run --json``'s ``columns``, so the user can check that
+    nothing was invented or lost.
+    """
+    return pd.DataFrame(report.get("columns") or [], columns=COLUMN_TABLE)
+
+
 def rejected_table(report: dict) -> pd.DataFrame:
     """The rejected rows of a load report: row, column, value, reason (values as text)."""
     frame = pd.DataFrame(report.get("rejected") or [], columns=["row", "column", "value", "reason"])

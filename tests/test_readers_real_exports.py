@@ -358,3 +358,27 @@ def test_coded_library_column_asks_for_the_mapping(tmp_path):
         mapping={"libraries": names},
     )
     assert report.libraries == {"Gentofte": 3, "Lyngby": 2}
+
+
+# --------------------------------------------------------------------------- the columns table
+
+
+def test_dry_run_json_lists_every_column_with_its_role(tmp_path):
+    from servicemirror import uploading
+
+    report = _dry(tmp_path, "qualtrics/api_single_quoted_ids.csv").to_json()
+    header = (FIXTURES / "qualtrics/api_single_quoted_ids.csv").read_text().splitlines()[0]
+    table = uploading.columns_table(report)
+    assert list(table["column"]) == header.split(",")
+    roles = dict(zip(table["column"], table["role"], strict=True))
+    assert roles["SolutionRevision"] == "metadata"
+    assert roles["Status"] == "metadata" and roles["Finished"] == "metadata"
+    assert roles["EndDate"] == "date" and roles["StartDate"] == "metadata"
+    assert roles["Bibliotek"] == "library"
+    q1 = table.set_index("column").loc["Q1"]
+    assert (q1["role"], q1["item"], q1["scale"], q1["scale_source"]) == (
+        "item",
+        "core_sat",
+        "1-5",
+        "labels",
+    )

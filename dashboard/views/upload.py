@@ -173,6 +173,12 @@ def show_preview(report: dict) -> None:
     with right:
         st.markdown(f"**{t('preview_items')}**")
         st.dataframe(uploading.items_table(report).rename(columns=item_columns()), hide_index=True)
+    columns = uploading.columns_table(report)
+    if not columns.empty:
+        with st.expander(t("preview_columns")):
+            labels = item_columns() | reject_columns()
+            labels |= {"role": t("col_role"), "scale_source": t("col_scale_source")}
+            st.dataframe(columns.rename(columns=labels), hide_index=True)
     rejected = uploading.rejected_table(report)
     if not rejected.empty:
         st.markdown(f"**{t('preview_rejected_rows')}**")
