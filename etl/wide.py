@@ -1147,14 +1147,15 @@ def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
             f"{path.name}: the Excel file could not be read ({str(exc).splitlines()[0]}). "
             "Open it in Excel, save it again as .xlsx and upload that."
         ) from None
-    out = pd.DataFrame(index=raw.index)
+    # built as one dict, not column by column: a 300-column sheet made pandas warn about a
+    # fragmented frame (PerformanceWarning on stderr)
+    converted = {"_record": np.arange(1, len(raw) + 1)}
     for i, column in enumerate(raw.columns):
         cells = raw[column]
         distinct = pd.unique(cells[cells.notna()])
         lookup = {v: _cell_text(v) for v in distinct}
-        out[i] = cells.map(lookup).astype("object").where(cells.notna(), None)
-    out.insert(0, "_record", np.arange(1, len(out) + 1))
-    return out.reset_index(drop=True)
+        converted[i] = cells.map(lookup).astype("object").where(cells.notna(), None).to_numpy()
+    return pd.DataFrame(converted)
 
 
 def _cell_text(value) -> str | None:

@@ -382,3 +382,23 @@ def test_dry_run_json_lists_every_column_with_its_role(tmp_path):
         "1-5",
         "labels",
     )
+
+
+def test_no_pandas_warning_on_a_110_column_export(tmp_path):
+    # issue 14, item 8: a PerformanceWarning ("DataFrame is highly fragmented") leaked to stderr.
+    # pandas warns only past 100 column blocks, so the file needs 110 questions (a few seconds).
+    import warnings
+
+    import pandas as pd
+
+    head = ["Bibliotek", "Dato"] + [f"Spørgsmål {i} (1-5)" for i in range(110)]
+    lines = [";".join(head)] + [
+        ";".join(["Gentofte", f"0{d}-03-2024"] + [str((d + i) % 5 + 1) for i in range(110)])
+        for d in range(1, 6)
+    ]
+    path = _write(tmp_path, "wide300.csv", "\n".join(lines) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = load.load_file(tmp_path / "t.duckdb", path, respondent_type="patron", dry_run=True)
+    assert report.valid_responses == 5
+    assert not [w for w in caught if issubclass(w.category, pd.errors.PerformanceWarning)]
