@@ -428,6 +428,16 @@ TEXT: dict[str, dict[str, str]] = {
     "stage_writing": {"da": "skriver", "en": "writing"},
     "stage_done": {"da": "færdig", "en": "done"},
     "map_title": {"da": "Kolonnetilknytning", "en": "Column mapping"},
+    "map_libraries_title": {
+        "da": "Biblioteker i filen (koder og steder)",
+        "en": "Libraries in the file (codes and locations)",
+    },
+    "map_libraries_help": {
+        "da": "Skriv biblioteket ud for en kode (AO01) eller et sted fra en smiley-standers "
+        "Location; tomme felter matches som de står.",
+        "en": "Write the library next to a code (AO01) or a kiosk's Location; blank rows are "
+        "matched as written.",
+    },
     "map_help": {
         "da": "Sådan er kolonnerne forstået. Ret rollen (spørgsmål, bibliotek, filial, dato, "
         "respondent-id, kommentar, ignorér), spørgsmålets kode, begreb, skala og retning "

@@ -227,6 +227,9 @@ def prepare(
             seen=interpretation if interpretation is not None else {},
         )
         result = reader.read(path, sniffed, options)
+        if interpretation is not None and not isinstance(result, PackageResult):
+            # the names the upload page's library editor offers for mapping (codes, locations)
+            interpretation["libraries"] = library_values(result)
     except ReadError as exc:
         raise LoadRefused(str(exc)) from None
     _stage(progress, "checking")
@@ -625,6 +628,24 @@ def refusal(file_name: str, problems: list[Problem], result: ReadResult | None =
 def _cause(reason: str) -> str:
     """A reason without the row's own details, so rows rejected for the same cause group."""
     return re.sub(r"'[^']*'", "'…'", reason.split(";")[0]).strip()
+
+
+def library_values(result: ReadResult, limit: int = 200) -> list[str]:
+    """The distinct library cells of a read file, and the branch/location where none is named.
+
+    What the mapping step's ``libraries`` can map (at most ``limit``, sorted).
+    """
+    found: set[str] = set()
+    for name in ("responses", "aggregates", "kiosk"):
+        frame = getattr(result, name)
+        if frame.empty or "library" not in frame.columns:
+            continue
+        library = frame["library"].astype(object)
+        found |= {str(v).strip() for v in library.dropna().unique() if str(v).strip()}
+        if "branch" in frame.columns:
+            blank = library.isna() | library.astype(str).str.strip().eq("")
+            found |= {str(v).strip() for v in frame.loc[blank, "branch"].dropna().unique()}
+    return sorted(v for v in found if v)[:limit]
 
 
 def apply_library_map(result: ReadResult, libraries: dict | None) -> None:

@@ -402,3 +402,26 @@ def test_no_pandas_warning_on_a_110_column_export(tmp_path):
         report = load.load_file(tmp_path / "t.duckdb", path, respondent_type="patron", dry_run=True)
     assert report.valid_responses == 5
     assert not [w for w in caught if issubclass(w.category, pd.errors.PerformanceWarning)]
+
+
+def test_upload_page_library_editor_maps_kiosk_locations(tmp_path):
+    # the Upload page's path for the kiosk file above: the refused preview offers its locations,
+    # the filled-in table becomes the mapping's "libraries", the next preview loads
+    from servicemirror import uploading
+
+    content = (FIXTURES / "kiosk/three_locations_presses.csv").read_bytes()
+    first = uploading.preview(tmp_path / "t.duckdb", "kiosk.csv", content)
+    assert first.status == "refused"
+    table = uploading.library_map_table(first, None)
+    assert list(table["value"]) == ["Ballerup", "Farum", "Stenløse"]
+    table["library"] = ["Ballerup Bibliotekerne", "Furesø Bibliotek", "Egedal Bibliotekerne"]
+    mapping = uploading.with_library_map(None, table)
+    second = uploading.preview(
+        tmp_path / "t.duckdb", "kiosk.csv", content, uploading.Options(mapping=mapping)
+    )
+    assert second.status == "preview"
+    assert second.report["libraries"] == {
+        "Ballerup Bibliotekerne": 1,
+        "Egedal Bibliotekerne": 2,
+        "Furesø Bibliotek": 2,
+    }
