@@ -461,6 +461,7 @@ def _resolve(
         counts = responses.groupby("display_name").size()
         report.libraries = {str(k): int(v) for k, v in counts.items()}
         report.items = _item_summary(answers, items)
+        _add_scale_sources(report, items)
 
     if has_aggregates:
         kind = "aggregates"
@@ -1090,6 +1091,16 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             "_new",
         ],
     )
+
+
+def _add_scale_sources(report: LoadReport, items: pd.DataFrame) -> None:
+    """Each item of the report says where its scale came from: labels, header, guess, given, or
+    the stored definition of an item the database already knows."""
+    sources = {c["item"]: c["scale_source"] for c in report.columns if c.get("role") == "item"}
+    known = set(items.loc[~items["_new"].astype(bool), "item_code"])
+    for entry in report.items:
+        code = entry.get("item")
+        entry["scale_source"] = "known item" if code in known else sources.get(code)
 
 
 def _infer_scale(lo: float, hi: float) -> tuple[float, float]:

@@ -163,6 +163,7 @@ def test_header_hint_wins_and_decimals_are_not_answers(tmp_path):
     assert "decimal" in reasons[3]
     item = next(i for i in report.items if i["item"].startswith("tilfredshed"))
     assert (item["n"], item["mean"]) == (2, pytest.approx(3.0))  # (4 + 2) / 2
+    assert item["scale_source"] == "header"  # the report says where each item's scale came from
     column = next(c for c in report.columns if c["column"] == "tilfredshed_1_5")
     assert (column["role"], column["scale"], column["scale_source"]) == ("item", "1-5", "header")
     # snake_case generic columns are understood in a wide file
