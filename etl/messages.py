@@ -59,6 +59,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "da": "ikke et biblioteksnavn ({why}); ret cellen eller angiv biblioteket med --library",
         "en": "not a library name ({why}); fix the cell or give the library with --library",
     },
+    "decimal_answer": {
+        "da": "et decimaltal er ikke et svar på denne skala (svarene er hele point); ret cellen",
+        "en": "a decimal is not an answer on this scale (answers are whole points); fix the cell",
+    },
+    "not_completed": {
+        "da": "ikke en gennemført besvarelse (status): tælles ikke med",
+        "en": "not a completed response (status): not counted",
+    },
     "why_formula": {"da": "en formel", "en": "a formula"},
     "why_url": {"da": "en webadresse", "en": "a web address"},
     "why_long": {"da": "over 100 tegn", "en": "over 100 characters"},

@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, vocab
+from servicemirror.etl import csvio, messages, vocab
 from servicemirror.etl.detect import to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
@@ -907,7 +907,7 @@ def _cell_problems(name, rows, column, raw, read: ColumnValues, result: ReadResu
                 int(row),
                 column,
                 str(value)[:80],
-                "a decimal is not an answer on this scale (answers are whole points); fix the cell",
+                messages.message("decimal_answer"),
             )
         )
     for row, value in zip(rows[read.out_of_range], raw[read.out_of_range], strict=True):

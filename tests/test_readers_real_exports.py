@@ -426,3 +426,16 @@ def test_upload_page_library_editor_maps_kiosk_locations(tmp_path):
         "Egedal Bibliotekerne": 2,
         "Furesø Bibliotek": 2,
     }
+
+
+def test_every_message_has_danish_and_english_with_the_same_fields():
+    import string
+
+    from servicemirror.etl import messages
+
+    for key, texts in messages.MESSAGES.items():
+        assert set(texts) == {"da", "en"}, key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in texts.values()]
+        assert fields[0] == fields[1], key
+    assert len(messages.clip("x" * 6000)) == 80
+    assert messages.clip("a\nb") == "a b"

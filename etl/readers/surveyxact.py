@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, values, vocab, wide
+from servicemirror.etl import csvio, messages, values, vocab, wide
 from servicemirror.etl.detect import Sniffed, sniff, to_utf8
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
 
@@ -390,9 +390,7 @@ def _interpret(
         # each left-out row is counted in the report's rejected list with its reason
         for row in data.loc[~completed.astype(bool), "_record"]:
             result.rejected.append(
-                Problem(
-                    name, int(row), None, None, "not a completed response (status): not counted"
-                )
+                Problem(name, int(row), None, None, messages.message("not_completed"))
             )
     data = data[completed.astype(bool)]
 
