@@ -477,6 +477,12 @@ TEXT: dict[str, dict[str, str]] = {
     "preview_rejected": {"da": "Afviste rækker", "en": "Rejected rows"},
     "preview_libraries": {"da": "Biblioteker", "en": "Libraries"},
     "preview_items": {"da": "Spørgsmål og skalaer", "en": "Items and scales"},
+    "preview_columns": {
+        "da": "Hver kolonne i filen, og hvad den blev læst som",
+        "en": "Every column of the file and what it was read as",
+    },
+    "col_role": {"da": "Rolle", "en": "Role"},
+    "col_scale_source": {"da": "Skala fra", "en": "Scale from"},
     "preview_rejected_rows": {
         "da": "Afviste rækker og hvorfor",
         "en": "Rejected rows and why",
@@ -519,6 +525,16 @@ TEXT: dict[str, dict[str, str]] = {
     "stage_writing": {"da": "skriver", "en": "writing"},
     "stage_done": {"da": "færdig", "en": "done"},
     "map_title": {"da": "Kolonnetilknytning", "en": "Column mapping"},
+    "map_libraries_title": {
+        "da": "Biblioteker i filen (koder og steder)",
+        "en": "Libraries in the file (codes and locations)",
+    },
+    "map_libraries_help": {
+        "da": "Skriv biblioteket ud for en kode (AO01) eller et sted fra en smiley-standers "
+        "Location; tomme felter matches som de står.",
+        "en": "Write the library next to a code (AO01) or a kiosk's Location; blank rows are "
+        "matched as written.",
+    },
     "map_help": {
         "da": "Sådan er kolonnerne forstået. Ret rollen (spørgsmål, bibliotek, filial, dato, "
         "respondent-id, kommentar, ignorér), spørgsmålets kode, begreb, skala og retning "

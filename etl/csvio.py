@@ -55,7 +55,10 @@ def read_text_table(
     finally:
         con.close()
     frame = frame.astype(object).where(frame.notna(), None)
-    frame.insert(0, "_record", range(1, len(frame) + 1))
+    # concatenated, not inserted: an insert into a wide frame (300 columns) made pandas print a
+    # PerformanceWarning to stderr
+    record = pd.DataFrame({"_record": range(1, len(frame) + 1)}, index=frame.index)
+    frame = pd.concat([record, frame], axis=1)
     problems = [
         Problem(
             name, int(r.line), None, None, f"line could not be read ({r.error_type}): {r.message}"

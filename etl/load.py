@@ -26,7 +26,7 @@ from servicemirror import comments as comment_store
 from servicemirror import db, queries, safety, signing
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 from servicemirror.etl import mapping as mapping_profiles
-from servicemirror.etl import scrub, vocab
+from servicemirror.etl import messages, scrub, vocab
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.readers import forum_package
 from servicemirror.etl.readers.base import Problem, ReadError, ReadOptions, ReadResult
@@ -74,6 +74,8 @@ class LoadReport:
     status: str = "pending"  # loaded | dry_run | duplicate | refused
     superseded: int = 0
     message: str | None = None
+    # every column of the file and what it was read as (wide readers; see etl.wide.column_table)
+    columns: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The JSON object documented in issue 3 (plus status/message/superseded)."""
@@ -207,8 +209,10 @@ def prepare(
     page's mapping editor can show what was understood.
     """
     path = Path(path)
+    if path.is_dir():
+        raise LoadRefused(messages.message("folder", path=path))
     if not path.is_file():
-        raise LoadRefused(f"{path}: no such file.")
+        raise LoadRefused(messages.message("not_a_file", path=path))
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
         raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
     _stage(progress, "reading")
@@ -225,12 +229,16 @@ def prepare(
             seen=interpretation if interpretation is not None else {},
         )
         result = reader.read(path, sniffed, options)
+        if interpretation is not None and not isinstance(result, PackageResult):
+            # the names the upload page's library editor offers for mapping (codes, locations)
+            interpretation["libraries"] = library_values(result)
     except ReadError as exc:
         raise LoadRefused(str(exc)) from None
     _stage(progress, "checking")
     if isinstance(result, PackageResult):
         return _prepare_package(result, path, (respondent_type, library, period))
     state = _database_state(db_path)
+    apply_library_map(result, (mapping or {}).get("libraries"))
     return _resolve(result, state, path, respondent_type, library, period, include_staff_text)
 
 
@@ -392,6 +400,7 @@ def _resolve(
         encoding=result.encoding,
         records=result.records,
         warnings=list(result.warnings),
+        columns=list(result.columns),
     )
     problems: list[Problem] = list(result.rejected)
     has_rows = not result.responses.empty
@@ -399,8 +408,7 @@ def _resolve(
     has_kiosk = not result.kiosk.empty
     if not (has_rows or has_aggregates or has_kiosk):
         report.rejected = [_problem_json(p) for p in problems]
-        detail = f" First problem: {problems[0].line()}" if problems else ""
-        raise LoadRefused(f"{path.name}: no valid responses found in the file.{detail}")
+        raise LoadRefused(refusal(path.name, problems, result))
 
     libraries = _LibraryResolver(state, library, path.name)
     items = _resolve_items(result, state, report)
@@ -441,10 +449,10 @@ def _resolve(
         )
         answers = result.answers[result.answers["row"].isin(responses["row"])].copy()
         answers = _validate_answers(answers, items, problems, path.name)
-        # a respondent who answered nothing is not a response
+        # one rule for a valid response (docs/formats/README.md): at least one valid rating; a
+        # comment alone or categorical answers alone do not make a response
         answered = set(answers.loc[answers["value"].notna(), "row"])
-        comment_rows = set(result.comments["row"]) if not result.comments.empty else set()
-        only_missing = ~responses["row"].isin(answered | comment_rows)
+        only_missing = ~responses["row"].isin(answered)
         if only_missing.any():
             report.warnings.append(
                 f"{int(only_missing.sum())} respondents answered only 'Ved ikke'/blank and are not counted as responses"
@@ -459,6 +467,7 @@ def _resolve(
         counts = responses.groupby("display_name").size()
         report.libraries = {str(k): int(v) for k, v in counts.items()}
         report.items = _item_summary(answers, items)
+        _add_scale_sources(report, items)
 
     if has_aggregates:
         kind = "aggregates"
@@ -492,8 +501,7 @@ def _resolve(
     report.rejected = [_problem_json(p) for p in problems]
     report.warnings += libraries.warnings
     if report.valid_responses == 0:
-        first = f" First problem: {problems[0].line()}" if problems else ""
-        raise LoadRefused(f"{path.name}: no valid responses found in the file.{first}")
+        raise LoadRefused(refusal(path.name, problems, result))
     new_items = (
         items.loc[items["_new"].astype(bool)]
         .drop(columns=["_new", "column"])
@@ -573,6 +581,127 @@ def _prepare_package(result: PackageResult, path: Path, forced: tuple) -> _Prepa
 def _single(series: pd.Series):
     values = sorted(set(series.dropna()))
     return values[0] if len(values) == 1 else None
+
+
+def refusal(file_name: str, problems: list[Problem], result: ReadResult | None = None) -> str:
+    """The one line that refuses a file with no valid response: the cause, an example, what to do.
+
+    The cause is the reason that rejected the most rows (not the first problem met); the example
+    is one such row with at most 80 characters of its cell. A file without a single rating
+    question says so and lists what its columns were read as.
+    """
+    if result is not None and result.items.empty and result.aggregates.empty:
+        if result.kiosk.empty and result.columns:
+            roles: dict[str, int] = {}
+            for column in result.columns:
+                roles[column["role"]] = roles.get(column["role"], 0) + 1
+            return messages.message(
+                "no_rating_questions",
+                file=file_name,
+                columns=len(result.columns),
+                roles=", ".join(f"{n} {role}" for role, n in sorted(roles.items())),
+            )
+    if not problems:
+        return messages.message("no_valid_bare", file=file_name)
+    causes: dict[str, list[Problem]] = {}
+    for problem in problems:
+        causes.setdefault(_cause(problem.reason), []).append(problem)
+    cause, rows = max(causes.items(), key=lambda kv: len(kv[1]))
+    example = rows[0]
+    where = [f"row {example.row}"] if example.row is not None else []
+    if example.column:
+        where.append(f"column '{messages.clip(example.column)}'")
+    if example.value not in (None, ""):
+        where.append(f"value '{messages.clip(example.value)}'")
+    lowered = cause.lower()
+    todo = (
+        "todo_library"
+        if "library" in lowered
+        else "todo_period"
+        if "period" in lowered or "date" in lowered
+        else "todo_mapping"
+    )
+    return messages.message(
+        "no_valid",
+        file=file_name,
+        count=len(rows),
+        total=len(problems),
+        reason=messages.clip(cause, 160),
+        example=", ".join(where) or "-",
+        todo=messages.message(todo),
+    )
+
+
+def _cause(reason: str) -> str:
+    """A reason without the row's own details, so rows rejected for the same cause group."""
+    return re.sub(r"'[^']*'", "'…'", reason.split(";")[0]).strip()
+
+
+def library_values(result: ReadResult, limit: int = 200) -> list[str]:
+    """The distinct library cells of a read file, and the branch/location where none is named.
+
+    What the mapping step's ``libraries`` can map (at most ``limit``, sorted).
+    """
+    found: set[str] = set()
+    for name in ("responses", "aggregates", "kiosk"):
+        frame = getattr(result, name)
+        if frame.empty or "library" not in frame.columns:
+            continue
+        library = frame["library"].astype(object)
+        found |= {str(v).strip() for v in library.dropna().unique() if str(v).strip()}
+        if "branch" in frame.columns:
+            blank = library.isna() | library.astype(str).str.strip().eq("")
+            found |= {str(v).strip() for v in frame.loc[blank, "branch"].dropna().unique()}
+    return sorted(v for v in found if v)[:limit]
+
+
+def apply_library_map(result: ReadResult, libraries: dict | None) -> None:
+    """Vendor codes and kiosk locations -> library names, as the mapping step says.
+
+    ``libraries`` is the mapping's ``{"AO01": "Gentofte", "Stenløse": "Egedal"}``: a library cell
+    holding a key is renamed; where a row names no library, its branch (a kiosk's Location) is
+    looked up, so a three-library kiosk file loads without ``--library``. Works for every reader,
+    kiosk readers included, because it rewrites the reader's result, not the file.
+    """
+    if not libraries:
+        return
+    lookup = {_norm(k): str(v).strip() for k, v in libraries.items() if str(v).strip()}
+    for name in ("responses", "aggregates", "kiosk"):
+        frame = getattr(result, name)
+        if frame.empty or "library" not in frame.columns:
+            continue
+        frame = frame.copy()
+        raw = frame["library"].astype(object)
+        mapped = raw.map(lambda v: lookup.get(_norm(v)) if isinstance(v, str) else None)
+        library = mapped.where(mapped.notna(), raw)
+        if "branch" in frame.columns:
+            by_branch = frame["branch"].map(
+                lambda v: lookup.get(_norm(v)) if isinstance(v, str) else None
+            )
+            blank = library.isna() | library.astype(str).str.strip().eq("")
+            library = library.where(~blank | by_branch.isna(), by_branch)
+        frame["library"] = library
+        setattr(result, name, frame)
+
+
+# a vendor's unit code (AO01, BIB12): not a name; the mapping step says which library it is
+_UNIT_CODE = re.compile(r"^[A-Za-z]{1,4}[-_]?\d{1,5}$")
+
+
+def implausible_library(raw: str) -> str | None:
+    """Why a library cell is not a name (formula, web address, over 100 characters), or None.
+
+    A cell such as ``=cmd|' /C calc'!A0`` must never become a library (and later a cell in
+    someone's spreadsheet).
+    """
+    text = str(raw).strip()
+    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and len(text) > 1 and not text[1].isalnum()):
+        return messages.message("why_formula")
+    if re.match(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", text, flags=re.IGNORECASE):
+        return messages.message("why_url")
+    if len(text) > 100:
+        return messages.message("why_long")
+    return None
 
 
 class _LibraryResolver:
@@ -675,12 +804,34 @@ class _LibraryResolver:
         matched: list[tuple | None] = []
         blank = np.zeros(len(text_uniques) + 1, dtype=bool)
         blank[-1] = True  # code -1: None / NaN
+        implausible: set[int] = set()
         for code, raw in enumerate(text_uniques):
             if not raw.strip():
                 blank[code] = True
                 matched.append(None)
                 continue
             pos = first[code]
+            why = implausible_library(raw)
+            if why is None and _UNIT_CODE.match(raw.strip()) and _norm(raw) not in self.lookup:
+                why = messages.message("why_code")
+            if why is not None:
+                # every row with this cell is rejected with the reason (not only the first)
+                for at in np.flatnonzero(per_row == code):
+                    found.append(
+                        (
+                            int(at),
+                            Problem(
+                                self.file_name,
+                                int(rows[at]),
+                                "library",
+                                messages.clip(raw),
+                                messages.message("implausible_library", why=why),
+                            ),
+                        )
+                    )
+                matched.append(None)
+                implausible.add(code)
+                continue
             near: list[Problem] = []
             matched.append(self._match(raw, True, near, int(rows[pos])))
             found += [(pos, p) for p in near]
@@ -700,7 +851,7 @@ class _LibraryResolver:
             )
         unknown = ~resolved[per_row] & ~blank[per_row]
         for pos in np.flatnonzero(unknown):
-            if first.get(int(per_row[pos])) != pos:
+            if first.get(int(per_row[pos])) != pos and int(per_row[pos]) not in implausible:
                 raw = text_uniques[per_row[pos]]
                 found.append(
                     (
@@ -914,6 +1065,8 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             if isinstance(item.touchpoint, str)
             else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
         )
+        if construct == "other":
+            report.warnings.append(messages.message("other_counts_nowhere", item=code))
         rows.append(
             {
                 "column": item.column,
@@ -945,6 +1098,16 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             "_new",
         ],
     )
+
+
+def _add_scale_sources(report: LoadReport, items: pd.DataFrame) -> None:
+    """Each item of the report says where its scale came from: labels, header, guess, given, or
+    the stored definition of an item the database already knows."""
+    sources = {c["item"]: c["scale_source"] for c in report.columns if c.get("role") == "item"}
+    known = set(items.loc[~items["_new"].astype(bool), "item_code"])
+    for entry in report.items:
+        code = entry.get("item")
+        entry["scale_source"] = "known item" if code in known else sources.get(code)
 
 
 def _infer_scale(lo: float, hi: float) -> tuple[float, float]:

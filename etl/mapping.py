@@ -192,6 +192,13 @@ def read_mapping(text: str) -> dict:
     items = value.get("items", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) and "column" in i for i in items):
         raise ValueError("'items' must be a list of objects, each with a 'column'")
+    libraries = value.get("libraries", {})
+    if not isinstance(libraries, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in libraries.items()
+    ):
+        raise ValueError(
+            "'libraries' must be an object: code or location as in the file -> library name"
+        )
     return value
 
 

@@ -70,13 +70,22 @@ LIKERT_SETS: dict[str, list[list[str]]] = {
         ["meget enig", "strongly agree"],
     ],
     "satisfied5": [
-        ["meget utilfreds", "very dissatisfied", "meget utilfred"],
+        # Qualtrics' standard CSAT set is Extremely / Somewhat (dis)satisfied (its library of
+        # answer sets; Danish translation "Ekstremt" / "Noget")
+        [
+            "meget utilfreds",
+            "very dissatisfied",
+            "meget utilfred",
+            "extremely dissatisfied",
+            "ekstremt utilfreds",
+        ],
         [
             "utilfreds",
             "ikke tilfreds",
             "overvejende utilfreds",
             "dissatisfied",
             "somewhat dissatisfied",
+            "noget utilfreds",
         ],
         [
             "hverken tilfreds eller utilfreds",
@@ -86,8 +95,30 @@ LIKERT_SETS: dict[str, list[list[str]]] = {
             "det går",
             "neither satisfied nor dissatisfied",
         ],
-        ["tilfreds", "overvejende tilfreds", "satisfied", "somewhat satisfied", "tilfred"],
-        ["meget tilfreds", "very satisfied", "meget tilfred"],
+        [
+            "tilfreds",
+            "overvejende tilfreds",
+            "satisfied",
+            "somewhat satisfied",
+            "tilfred",
+            "noget tilfreds",
+        ],
+        [
+            "meget tilfreds",
+            "very satisfied",
+            "meget tilfred",
+            "extremely satisfied",
+            "ekstremt tilfreds",
+        ],
+    ],
+    # the vendors' 5-point likelihood set (Qualtrics, SurveyMonkey); a 0-10 question whose ends
+    # read "10 - Meget sandsynligt" is NPS (NPS_END_LABELS), not this set
+    "likely5": [
+        ["extremely unlikely", "very unlikely", "meget usandsynligt"],
+        ["somewhat unlikely", "unlikely", "usandsynligt", "noget usandsynligt"],
+        ["neither likely nor unlikely", "hverken sandsynligt eller usandsynligt"],
+        ["somewhat likely", "likely", "sandsynligt", "noget sandsynligt"],
+        ["extremely likely", "very likely", "meget sandsynligt"],
     ],
     "frequency5": [
         ["aldrig", "aldrig/næsten aldrig", "never", "never/hardly ever"],
@@ -185,6 +216,37 @@ CONSTRUCTS = (
     "other",
     "comment",
 )
+
+# Danish and English names users write for the constructs (a `construct` column, or an item
+# named after its construct); the canonical name maps to itself.
+CONSTRUCT_NAMES: dict[str, list[str]] = {
+    "wellbeing": ["wellbeing", "well-being", "trivsel", "medarbejdertrivsel", "jobtrivsel"],
+    "engagement": ["engagement", "arbejdsengagement", "work engagement"],
+    "enps": ["enps", "employee nps", "medarbejder nps", "medarbejder-nps"],
+    "satisfaction": [
+        "satisfaction",
+        "tilfredshed",
+        "brugertilfredshed",
+        "customer satisfaction",
+        "csat",
+    ],
+    "nps": ["nps", "net promoter score", "anbefaling", "recommend"],
+    "touchpoint": ["touchpoint", "kontaktpunkt"],
+    "other": ["other", "andet"],
+    "comment": ["comment", "kommentar", "kommentarer"],
+}
+
+
+def construct_of(text) -> str | None:
+    """The canonical construct a name stands for ("Trivsel" -> wellbeing), else None."""
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    norm = normalise_label(str(text)).replace("_", " ")
+    for construct, names in CONSTRUCT_NAMES.items():
+        if norm in {normalise_label(n) for n in names}:
+            return construct
+    return None
+
 
 # The forum core items shipped with the product (STATISTICS.md §1b): comparable across libraries.
 CORE_ITEMS = [
@@ -301,6 +363,8 @@ def normalise_label(text: str) -> str:
 
 
 _NON_ANSWERS_NORMALISED = {normalise_label(x) for x in NON_ANSWERS} | {""}
+# looked up by normalised text, which folds "10 - Meget sandsynligt" to "10 meget sandsynligt"
+NPS_END_LABELS = {normalise_label(k): v for k, v in NPS_END_LABELS.items()}
 
 
 def is_non_answer(text) -> bool:
@@ -783,8 +847,11 @@ TOTAL_ROW_WORDS = ["i alt", "total", "totalt", "sum", "samlet", "alle", "gennems
 def wide_header(header) -> str | None:
     """Which non-question role a wide export's header names (library, date, ...), or None."""
     norm = normalise_label(header)
+    # the generic format's own snake_case names (submitted_at, respondent_id) count too
+    snake = norm.replace("_", " ")
     for role, words in WIDE_HEADERS.items():
-        if norm in {normalise_label(w) for w in words}:
+        names = {normalise_label(w) for w in words}
+        if norm in names or snake in names:
             return role
     for role, starts in WIDE_HEADER_QUESTIONS.items():
         if any(norm.startswith(normalise_label(s)) for s in starts):

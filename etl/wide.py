@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, vocab
+from servicemirror.etl import csvio, messages, vocab
 from servicemirror.etl.detect import to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
@@ -78,6 +78,8 @@ _PREFIXED_LABEL = re.compile(r"^\s*(\d{1,2})\s*[-.=:)]\s*(.+?)\s*$")
 _SUFFIXED_LABEL = re.compile(r"^\s*(.+?)\s*\(\s*(\d{1,2})\s*\)\s*$")
 _NUMBER = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*$")
 _RANGE_HINT = re.compile(r"(?<![\d.,])([01])\s*[-–]\s*(\d{1,2})(?![\d.,])")
+# a variable name that carries its scale: "tilfredshed_1_5", "trivsel_0_10"
+_SUFFIX_HINT = re.compile(r"_([01])_(\d{1,2})$")
 _EQUALS_HINT = re.compile(r"(\d{1,2})\s*=\s*([^,;)/\]]+)")
 _TZ_SUFFIX = re.compile(
     # an offset only after a time ("10:01:13+01:00"): "05-03-2024" must keep its "-2024"
@@ -320,6 +322,10 @@ def _canonical_label(text: str) -> str:
         match = pattern.match(text)
         if match:
             rest = match.group(group)
+            number = match.group(1 if group == 2 else 2)
+            if number in ("0", "10") and vocab.normalise_label(rest) in vocab.NPS_END_LABELS:
+                # "10 - Meget sandsynligt" is the end of a 0-10 question: the number is the answer
+                return text
             if vocab.is_non_answer(rest) or vocab.match_scale([rest]) is not None:
                 return rest
             if vocab.normalise_label(rest) in vocab.NPS_END_LABELS:
@@ -362,6 +368,7 @@ class ColumnValues:
     answered: pd.Series  # bool: a cell with anything in it (non-answers included)
     unknown: pd.Series  # bool: text that is neither a number, a label nor a non-answer
     out_of_range: pd.Series  # bool: a number outside the item's scale
+    decimal: pd.Series  # bool: a decimal ("4,5") where only whole points are answers
     scale_min: float
     scale_max: float
     reversed: bool
@@ -394,6 +401,9 @@ def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None
     how = "given"
     hint_lo, hint_hi, hint_reversed = header_hint(text)
     is_nps = item.nps if item.nps is not None else vocab.has_word(text, vocab.RECOMMEND_WORDS)
+    if item.nps is None and not is_nps:
+        # a column whose ends read "10 - Meget sandsynligt" is a 0-10 likelihood (NPS) question
+        is_nps = bool(substantive.map(_is_nps_end).any())
     numbers = parsed[numeric_only].dropna()
     reversed_codes = bool(item.reversed) if item.reversed is not None else bool(hint_reversed)
     if item.scale_min is not None and item.scale_max is not None:
@@ -424,22 +434,37 @@ def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None
         turn[substantive.index] = numeric_only.to_numpy()
         value_of[turn] = lo + hi - value_of[turn]
     value_of[out_distinct] = np.nan
-    unknown_distinct = ~non_answer & value_of.isna() & ~out_distinct
+    decimal_distinct = decimal_answers(value_of)
+    value_of[decimal_distinct] = np.nan
+    unknown_distinct = ~non_answer & value_of.isna() & ~out_distinct & ~decimal_distinct
     key = distinct.astype(str)
     values = cells.map(dict(zip(key, value_of, strict=True))).astype("float64")
     unknown = cells.map(dict(zip(key, unknown_distinct, strict=True))).fillna(False).astype(bool)
     out = cells.map(dict(zip(key, out_distinct, strict=True))).fillna(False).astype(bool)
+    decimal = cells.map(dict(zip(key, decimal_distinct, strict=True))).fillna(False).astype(bool)
     return ColumnValues(
         values=values.where(answered),
         answered=answered.fillna(False).astype(bool),
         unknown=unknown & answered.fillna(False),
         out_of_range=out & answered.fillna(False),
+        decimal=decimal & answered.fillna(False),
         scale_min=float(lo),
         scale_max=float(hi),
         reversed=reversed_codes,
         nps=is_nps,
         how=how,
     )
+
+
+def decimal_answers(values: pd.Series) -> pd.Series:
+    """True where a value is not a whole point: "4,5" on a Likert item is no answer, not 4.5."""
+    return (values.notna() & (values != values.round())).astype(bool)
+
+
+def _is_nps_end(label) -> bool:
+    """True for "10 - Meget sandsynligt", "0 - Not at all likely" and the bare end labels."""
+    norm = vocab.normalise_label(label)
+    return norm in vocab.NPS_END_LABELS and vocab.LABEL_INDEX["likely5"].get(norm) is None
 
 
 def _code_key(code) -> str:
@@ -485,7 +510,7 @@ def header_hint(text: str | None) -> tuple[float | None, float | None, bool | No
     if not text:
         return None, None, None
     lo = hi = None
-    match = _RANGE_HINT.search(text)
+    match = _RANGE_HINT.search(text) or _SUFFIX_HINT.search(text.strip())
     if match and int(match.group(2)) in (3, 4, 5, 6, 7, 10, 11):
         lo, hi = float(match.group(1)), float(match.group(2))
     rev = None
@@ -651,6 +676,15 @@ def to_result(
     responses = pd.DataFrame({"row": rows.to_numpy()}, index=frame.index)
     responses["respondent_id"] = _text_column(frame, spec.respondent_id)
     responses["library"] = _text_column(frame, spec.library)
+    other = library_other_column(spec)
+    if other is not None:
+        # "Other (please specify)" under the library question: the typed name goes through the
+        # same name matching as a chosen one (it used to drop the whole response)
+        typed = _text_column(frame, other)
+        chosen = responses["library"]
+        use_typed = typed.notna() & (chosen.isna() | chosen.map(_is_other_option))
+        responses["library"] = chosen.where(~use_typed, typed)
+        spec.comments = [c for c in spec.comments if c != other]
     responses["branch"] = _text_column(frame, spec.branch)
     responses["period"] = _text_column(frame, spec.period)
     if spec.date:
@@ -666,6 +700,7 @@ def to_result(
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
     answers, items = [], []
     codes: set[str] = set()
+    scale_sources: dict[str, str] = {}
     for item in spec.items:
         if item.column not in frame.columns:
             result.warnings.append(f"column '{item.column}' of the mapping is not in the file")
@@ -681,8 +716,9 @@ def to_result(
                 f"column '{item.column}': scale {read.scale_min:g}-{read.scale_max:g} guessed "
                 "from the answers; give the scale in a mapping if it is wrong"
             )
+        scale_sources[item.column] = SCALE_SOURCES.get(read.how, read.how)
         _cell_problems(name, rows, item.column, frame[item.column], read, result)
-        keep = read.answered & ~read.unknown & ~read.out_of_range
+        keep = read.answered & ~read.unknown & ~read.out_of_range & ~read.decimal
         answers.append(
             pd.DataFrame(
                 {
@@ -711,6 +747,7 @@ def to_result(
     if items:
         result.items = pd.DataFrame(items, columns=ITEM_COLUMNS)
     result.comments = _comments(frame, spec, rows)
+    result.columns = column_table(frame, spec, result.items, scale_sources)
     _drop_unanswered(result)
     for column, why in spec.dropped.items():
         if why.startswith("not a scale"):
@@ -718,9 +755,116 @@ def to_result(
     return result
 
 
+SCALE_SOURCES = {
+    "labels": "labels",
+    "codes with labels": "labels",
+    "header": "header",
+    "answers": "guess",
+    "recommend": "recommend question (0-10)",
+    "given": "given",
+}
+# what the dry-run table calls each spec role
+_ROLE_OF = {
+    "library": "library",
+    "branch": "library",
+    "date": "date",
+    "period": "date",
+    "respondent_id": "metadata",
+    "touchpoint": "segment",
+    "n": "metadata",
+}
+
+
+def column_table(
+    frame: pd.DataFrame, spec: WideSpec, items: pd.DataFrame, scale_sources: dict[str, str]
+) -> list[dict]:
+    """One row per column of the file: what it was read as and why (``load --dry-run --json``).
+
+    ``role`` is item, metadata, comment, segment, library, date or ignored; an item carries its
+    code, construct, scale and where the scale came from (labels, header, guess, given).
+    """
+    by_column = {r.column: r for r in items.itertuples()} if not items.empty else {}
+    roles = spec.roles()
+    out = []
+    for column in (c for c in frame.columns if c != "_record"):
+        row = {
+            "column": column,
+            "role": "ignored",
+            "item": None,
+            "construct": None,
+            "scale": None,
+            "scale_source": None,
+            "reason": None,
+        }
+        if column in by_column:
+            item = by_column[column]
+            row.update(
+                role="item",
+                item=item.item,
+                construct=item.construct,
+                scale=f"{item.scale_min:g}-{item.scale_max:g}",
+                scale_source=scale_sources.get(column),
+            )
+        elif column in roles:
+            role = roles[column]
+            if role.startswith("segment:"):
+                row.update(role="segment", reason=role.split(":", 1)[1])
+            elif role.startswith("dropped:"):
+                why = role.split(":", 1)[1]
+                row.update(role="metadata" if why == "metadata" else "ignored", reason=why)
+            elif role == "comment":
+                row["role"] = "comment"
+            else:
+                row.update(role=_ROLE_OF.get(role, "metadata"), reason=role)
+        else:
+            row["reason"] = "not read"
+        out.append(row)
+    return out
+
+
+_OTHER_OPTIONS = {
+    "other",
+    "andet",
+    "other (please specify)",
+    "other, please specify",
+    "andet (angiv venligst)",
+    "andet (angiv)",
+    "andet, angiv",
+    "andet, nemlig",
+}
+
+
+def _is_other_option(text) -> bool:
+    return isinstance(text, str) and vocab.normalise_label(text) in {
+        vocab.normalise_label(o) for o in _OTHER_OPTIONS
+    }
+
+
+def library_other_column(spec: WideSpec) -> str | None:
+    """The "Other (please specify)" text column of the library question, if the export has one.
+
+    SurveyMonkey names it "<question> [Other (please specify)]"; Qualtrics "<id>_<n>_TEXT" beside
+    the library question's id.
+    """
+    if spec.library is None:
+        return None
+    for column in spec.comments:
+        if column.startswith(f"{spec.library} [") and _is_other_option(
+            column[len(spec.library) + 2 :].rstrip("]")
+        ):
+            return column
+        if re.fullmatch(rf"{re.escape(spec.library)}_\d+_TEXT", column, flags=re.IGNORECASE):
+            return column
+    return None
+
+
 def _drop_unanswered(result: ReadResult) -> None:
-    """Respondents with no answer and no comment (SurveyMonkey keeps them) are not responses."""
-    answered = set(result.answers["row"]) | set(result.comments["row"])
+    """Respondents without one valid rating are not responses (docs/formats/README.md).
+
+    A comment alone or categorical answers alone do not make a response (SurveyMonkey also keeps
+    respondents who answered nothing as rows of blanks).
+    """
+    answered = set(result.answers.loc[result.answers["value"].notna(), "row"])
     nothing = ~result.responses["row"].isin(answered)
     if nothing.any():
         result.responses = result.responses[~nothing].reset_index(drop=True)
@@ -754,6 +898,16 @@ def _cell_problems(name, rows, column, raw, read: ColumnValues, result: ReadResu
                 column,
                 str(value)[:80],
                 "not a number or a known answer label; fix the cell or map the column's scale",
+            )
+        )
+    for row, value in zip(rows[read.decimal], raw[read.decimal], strict=True):
+        result.rejected.append(
+            Problem(
+                name,
+                int(row),
+                column,
+                str(value)[:80],
+                messages.message("decimal_answer"),
             )
         )
     for row, value in zip(rows[read.out_of_range], raw[read.out_of_range], strict=True):
@@ -993,14 +1147,15 @@ def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
             f"{path.name}: the Excel file could not be read ({str(exc).splitlines()[0]}). "
             "Open it in Excel, save it again as .xlsx and upload that."
         ) from None
-    out = pd.DataFrame(index=raw.index)
+    # built as one dict, not column by column: a 300-column sheet made pandas warn about a
+    # fragmented frame (PerformanceWarning on stderr)
+    converted = {"_record": np.arange(1, len(raw) + 1)}
     for i, column in enumerate(raw.columns):
         cells = raw[column]
         distinct = pd.unique(cells[cells.notna()])
         lookup = {v: _cell_text(v) for v in distinct}
-        out[i] = cells.map(lookup).astype("object").where(cells.notna(), None)
-    out.insert(0, "_record", np.arange(1, len(out) + 1))
-    return out.reset_index(drop=True)
+        converted[i] = cells.map(lookup).astype("object").where(cells.notna(), None).to_numpy()
+    return pd.DataFrame(converted)
 
 
 def _cell_text(value) -> str | None:

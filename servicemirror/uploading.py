@@ -224,15 +224,54 @@ def editor_roles(outcome: Outcome) -> list[str]:
     return mapping.editor_roles(outcome.interpretation["spec"])
 
 
-def edited_mapping(outcome: Outcome, table: pd.DataFrame, respondent_type: str | None) -> str:
+def edited_mapping(
+    outcome: Outcome,
+    table: pd.DataFrame,
+    respondent_type: str | None,
+    current: str | None = None,
+) -> str:
     """The edited table as a mapping in JSON text (for ``Options.mapping``); ValueError if invalid.
 
     ``respondent_type``: the type chosen on the page, saved in the profile so the next export
-    does not have to be told again.
+    does not have to be told again. ``current``: the mapping in use, whose ``libraries`` are kept.
     """
     result = mapping.from_editor(table, outcome.interpretation["spec"])
+    libraries = (json.loads(current) if current else {}).get("libraries")
+    if libraries:
+        result["libraries"] = libraries
     if respondent_type:
         result["respondent_type"] = respondent_type
+    return json.dumps(result, ensure_ascii=False, sort_keys=True)
+
+
+def library_map_table(outcome: Outcome, mapping_json: str | None) -> pd.DataFrame | None:
+    """The names in the file (codes, kiosk locations) and the library each maps to; None if none.
+
+    The page's library editor: what the mapping's ``libraries`` holds is filled in, the rest is
+    blank (the name is then matched as written).
+    """
+    values = outcome.interpretation.get("libraries") or []
+    if not values:
+        return None
+    current = (json.loads(mapping_json) if mapping_json else {}).get("libraries") or {}
+    return pd.DataFrame(
+        {"value": values, "library": [current.get(v, "") for v in values]},
+        columns=["value", "library"],
+    )
+
+
+def with_library_map(mapping_json: str | None, table: pd.DataFrame) -> str:
+    """The mapping (JSON text) with ``libraries`` from the edited table; blank rows are left out."""
+    result = json.loads(mapping_json) if mapping_json else {}
+    names = {
+        str(value).strip(): str(library).strip()
+        for value, library in zip(table["value"], table["library"], strict=True)
+        if isinstance(library, str) and library.strip()
+    }
+    if names:
+        result["libraries"] = names
+    else:
+        result.pop("libraries", None)
     return json.dumps(result, ensure_ascii=False, sort_keys=True)
 
 
@@ -269,6 +308,18 @@ def _scale(scale) -> str | None:
         return None
     lo, hi = scale
     return f"{lo:g}–{hi:g}"
+
+
+COLUMN_TABLE = ["column", "role", "item", "construct", "scale", "scale_source", "reason"]
+
+
+def columns_table(report: dict) -> pd.DataFrame:
+    """Every column of the file with its role, item, construct, scale, scale source and reason.
+
+    The same table as ``load --dry-run --json``'s ``columns``, so the user can check that
+    nothing was invented or lost.
+    """
+    return pd.DataFrame(report.get("columns") or [], columns=COLUMN_TABLE)
 
 
 def rejected_table(report: dict) -> pd.DataFrame:

@@ -237,8 +237,13 @@ def test_surveyxact_staff_survey(tmp_path, fixture, encoding):
         encoding,
         "staff",
     )
-    # 8 rows; row 4 "Nogle svar" (stato_3) and row 7 "Distribueret" (stato_2) are not completed
-    assert (report.records, report.valid_responses, report.rejected) == (8, 6, [])
+    # 8 rows; row 4 "Nogle svar" (stato_3) and row 7 "Distribueret" (stato_2) are not completed:
+    # left out and counted among the rejected rows with their reason
+    assert (report.records, report.valid_responses) == (8, 6)
+    assert [(r["row"], r["reason"]) for r in report.rejected] == [
+        (4, "not a completed response (status): not counted"),
+        (7, "not a completed response (status): not counted"),
+    ]
     assert report.libraries == {"Egedal Bibliotekerne": 3, "Furesø Bibliotek": 3}
     items = {i["item"]: i for i in report.items}
     # s_1 "Jeg trives ..." coded 1 = Helt enig .. 5 = Helt uenig, 6 = Ved ikke: turned 6 - code.

@@ -130,7 +130,7 @@ def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list
         if cols[1].button(t("map_apply"), key=f"map_apply_{file_id}"):
             try:
                 st.session_state[f"mapping_{file_id}"] = uploading.edited_mapping(
-                    outcome, edited, options.respondent_type
+                    outcome, edited, options.respondent_type, options.mapping
                 )
             except ValueError as exc:
                 st.error(t("map_invalid", message=exc))
@@ -141,6 +141,31 @@ def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list
                 st.session_state.pop(f"mapping_{file_id}", None)
                 st.rerun()
             st.info(t("map_in_use"))
+
+
+def library_editor(file_id: str, outcome: uploading.Outcome, options) -> None:
+    """Codes and kiosk locations in the file -> libraries (the mapping's ``libraries``)."""
+    table = uploading.library_map_table(outcome, options.mapping)
+    if table is None:
+        return
+    with st.expander(t("map_libraries_title")):
+        st.caption(t("map_libraries_help"))
+        edited = st.data_editor(
+            table,
+            key=f"libraries_{file_id}_{zlib.crc32((options.mapping or '').encode())}",
+            hide_index=True,
+            num_rows="fixed",
+            disabled=["value"],
+            column_config={
+                "value": st.column_config.TextColumn(t("col_value")),
+                "library": st.column_config.TextColumn(t("library")),
+            },
+        )
+        if st.button(t("map_apply"), key=f"libraries_apply_{file_id}"):
+            st.session_state[f"mapping_{file_id}"] = uploading.with_library_map(
+                options.mapping, edited
+            )
+            st.rerun()
 
 
 def profile_for(file_id: str, outcome: uploading.Outcome, options) -> tuple | None:
@@ -173,6 +198,12 @@ def show_preview(report: dict) -> None:
     with right:
         st.markdown(f"**{t('preview_items')}**")
         st.dataframe(uploading.items_table(report).rename(columns=item_columns()), hide_index=True)
+    columns = uploading.columns_table(report)
+    if not columns.empty:
+        with st.expander(t("preview_columns")):
+            labels = item_columns() | reject_columns()
+            labels |= {"role": t("col_role"), "scale_source": t("col_scale_source")}
+            st.dataframe(columns.rename(columns=labels), hide_index=True)
     rejected = uploading.rejected_table(report)
     if not rejected.empty:
         st.markdown(f"**{t('preview_rejected_rows')}**")
@@ -298,6 +329,7 @@ for upload in files or []:
             st.error(t("upload_refused", message=outcome.message))
         overrides(upload.file_id, expanded=not outcome.ok)
         mapping_editor(upload.file_id, outcome, options, uploading.mapping_gaps(outcome, options))
+        library_editor(upload.file_id, outcome, options)
 if files:
     if ready:
         if st.button(t("upload_confirm", n=len(ready)), type="primary"):

@@ -98,7 +98,10 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
-        value = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        # never more than 80 characters of a cell in a message (a 6 KB cell stays in the file)
+        shown = str(self.value) if self.value is not None else ""
+        shown = shown if len(shown) <= 80 else shown[:79] + "…"
+        value = f" (value {shown!r})" if shown else ""
         return f"{', '.join(where)}: {self.reason}{value}"
 
 
@@ -144,3 +147,6 @@ class ReadResult:
     kiosk: pd.DataFrame = field(default_factory=lambda: empty(KIOSK_COLUMNS))
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # what every column of the file was read as (wide readers): column, role (item | metadata |
+    # comment | segment | library | date | ignored), item, construct, scale, scale_source, reason
+    columns: list[dict] = field(default_factory=list)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import csvio, values
+from servicemirror.etl import csvio, values, vocab
 from servicemirror.etl.detect import Sniffed, to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
@@ -98,7 +98,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
             "branch": _opt(respondents, "branch").to_numpy(),
             "period": _opt(respondents, "period").to_numpy(),
             "submitted_at": submitted.to_numpy(),
-            "touchpoint": _opt(respondents, "touchpoint").to_numpy(),
+            "touchpoint": canonical_touchpoints(_opt(respondents, "touchpoint")).to_numpy(),
             "respondent_type": respondents["respondent_type"].replace("", None).to_numpy(),
         }
     )
@@ -106,9 +106,10 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
         if seg in frame.columns:
             result.responses[seg] = respondents[seg].to_numpy()
 
-    construct = _opt(frame, "construct").str.strip().str.lower()
+    construct = constructs(frame)
     is_comment = construct.eq("comment") | frame["item"].str.strip().str.lower().eq("comment")
-    comments = frame[is_comment & _opt(frame, "comment").notna()]
+    # a comment on a rating row is that respondent's comment too (it was dropped without a word)
+    comments = frame[_opt(frame, "comment").notna()]
     result.comments = pd.DataFrame(
         {
             "row": comments["_response_row"].to_numpy(),
@@ -142,7 +143,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
     items = data.assign(
         scale_min=values.parse_numbers(_opt(data, "scale_min")),
         scale_max=values.parse_numbers(_opt(data, "scale_max")),
-        construct=_opt(data, "construct").str.strip().str.lower(),
+        construct=construct[~is_comment],
         touchpoint=_opt(data, "touchpoint"),
         item=data["item"].str.strip(),
     ).groupby("item", sort=False)
@@ -161,6 +162,25 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
     types = set(result.responses["respondent_type"].dropna())
     result.respondent_type = types.pop() if len(types) == 1 else None
     return result
+
+
+def constructs(frame: pd.DataFrame) -> pd.Series:
+    """Each row's construct through the vocabulary (``trivsel`` -> wellbeing), Danish or English.
+
+    A blank construct is taken from the item's own name when that is a construct name (an item
+    called ``tilfredshed``); a name the vocabulary does not know stays as written (the loader
+    then keeps it as ``other`` and warns).
+    """
+    given = _opt(frame, "construct")
+    named = given.map(vocab.construct_of)
+    from_item = frame["item"].map(vocab.construct_of)
+    written = given.str.strip().str.lower()
+    return named.fillna(from_item.where(given.isna())).fillna(written)
+
+
+def canonical_touchpoints(raw: pd.Series) -> pd.Series:
+    """ "Bogen Kommer" -> home_delivery, as ``project add`` stores it; unknown names stay."""
+    return raw.map(lambda t: vocab.touchpoint_of(t) or t if isinstance(t, str) else t)
 
 
 def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:

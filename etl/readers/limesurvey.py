@@ -51,10 +51,23 @@ _CODE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[^\]]+\])?)(?:\.?\s+(.+))?$")
 _TIMING = re.compile(r"(time$|time\b|grouptime|qtime)", re.IGNORECASE)
 
 
+def heading_key(header: str) -> str:
+    """The metadata key of a heading in any of LimeSurvey's three heading styles.
+
+    "Question code" (``submitdate``), "Full question text" (``Date submitted``) and "Question code
+    & question text" (``submitdate. Date submitted``, ``id. Response ID``): the code before ". "
+    decides in the last style.
+    """
+    match = _CODE.match(str(header))
+    if match and match.group(2) and str(header)[len(match.group(1)) :].startswith("."):
+        return vocab.normalise_label(match.group(1))
+    return vocab.normalise_label(header)
+
+
 def detect(sniffed: Sniffed, path: Path) -> float:
-    """0.95 when the header has LimeSurvey's response metadata (codes or full headings)."""
+    """0.95 when the header has LimeSurvey's response metadata (any heading style)."""
     head = wide.head_rows(sniffed, path, 1)
-    keys = {vocab.normalise_label(h) for h in head[0]} if head else set()
+    keys = {heading_key(h) for h in head[0]} if head else set()
     return 0.95 if any(sig <= keys for sig in SIGNATURES) else 0.0
 
 
@@ -69,14 +82,17 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     columns = [c for c in frame.columns if c != "_record"]
     fixed, texts = {}, {}
     for column in columns:
-        key = vocab.normalise_label(column)
+        key = heading_key(column)
         if key in METADATA:
             fixed[column] = METADATA[key]
             continue
         match = _CODE.match(column)
         if match and match.group(2):
             texts[column] = match.group(2)
-        if column.lower().endswith(("[other]", "[comment]", "other", "comment")):
+        code = (match.group(1) if match else column).lower()
+        if code.endswith(("[filecount]", "_filecount")) or "filecount" in key:
+            fixed[column] = "metadata"  # the number of files uploaded, not an answer
+        elif code.endswith(("[other]", "[comment]", "other", "comment")):
             fixed[column] = "comment"
         elif _TIMING.search(column) and column.lower() not in ("timestamp",):
             fixed[column] = "metadata"

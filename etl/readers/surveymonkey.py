@@ -38,7 +38,14 @@ def detect(sniffed: Sniffed, path: Path) -> float:
     """0.98 when the first header row has Respondent ID and Collector ID."""
     head = wide.head_rows(sniffed, path, 2)
     keys = {vocab.normalise_label(h) for h in head[0]} if head else set()
-    return 0.98 if {"respondent id", "collector id"} <= keys else 0.0
+    if {"respondent id", "collector id"} <= keys:
+        return 0.98
+    # a panel (Audience) collector's export: the "Response" sub-row under the questions and the
+    # respondent's dates, without a Collector ID column
+    subs = {vocab.normalise_label(h) for h in head[1]} if len(head) > 1 else set()
+    if "respondent id" in keys and {"start date", "end date"} <= keys and subs & SINGLE:
+        return 0.95
+    return 0.0
 
 
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:

@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, values, vocab
+from servicemirror.etl import csvio, messages, values, vocab, wide
 from servicemirror.etl.detect import Sniffed, sniff, to_utf8
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
 
@@ -47,7 +47,13 @@ PARTS = ("dataset", "labels", "structure")
 # zip limits: an export is three files of a few MB; anything far beyond is not one
 MAX_MEMBERS = 50
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
-STATUS_COLUMN = re.compile(r"^stato_(\d)$", re.IGNORECASE)
+# "Samlet status" as 0/1 flags: stato_1..stato_5 or, in newer exports, statoverall_1..5
+STATUS_COLUMN = re.compile(r"^stat(?:o|overall)_(\d)$", re.IGNORECASE)
+# SurveyXact's other status flags (statcollect_N, statcompletion_N, statcreation_N, statsource_N,
+# statdistribution_N, statinternal_N): metadata, never questions
+STATUS_METADATA = re.compile(
+    r"^stat(?:collect|completion|creation|distribution|source|internal)_\d+$", re.IGNORECASE
+)
 LIBRARY_WORDS = ("bibliotek", "library", "arbejdssted", "enhed", "workplace")
 BRANCH_WORDS = ("filial", "afdeling", "branch")
 DATE_WORDS = ("dato", "date", "tidspunkt", "afsluttet", "besvaret", "svartid", "sluttid")
@@ -381,10 +387,19 @@ def _interpret(
             f"{not_done} rows are not completed responses (status Ny, Distribueret, Nogle svar or "
             "Frafaldet) and were left out"
         )
+        # each left-out row is counted in the report's rejected list with its reason
+        for row in data.loc[~completed.astype(bool), "_record"]:
+            result.rejected.append(
+                Problem(name, int(row), None, None, messages.message("not_completed"))
+            )
     data = data[completed.astype(bool)]
 
     # --- roles of the columns
-    skip = {by_lower[c] for c in by_lower if STATUS_COLUMN.match(c) or c == "statoverall"}
+    skip = {
+        by_lower[c]
+        for c in by_lower
+        if STATUS_COLUMN.match(c) or STATUS_METADATA.match(c) or c == "statoverall"
+    }
     library_col = branch_col = date_col = id_col = None
     items: list[dict] = []
     comment_cols: list[str] = []
@@ -398,6 +413,10 @@ def _interpret(
         probe = f"{col} {text}"
         if _has(probe, IDENTITY_WORDS):
             continue  # names, e-mails, phones, IPs are never read
+        if vocab.private_header(col, "staff") or vocab.private_header(text, "staff"):
+            # staff background (anciennitet, køn, alder) is never a rating, whatever its codes
+            not_items.append(col)
+            continue
         if library_col is None and _has(probe, LIBRARY_WORDS) and not _scale_of(var_labels):
             library_col = col
             continue
@@ -426,6 +445,13 @@ def _interpret(
             numeric = values.parse_numbers(data[col].dropna())
             if len(numeric) and numeric.notna().all() and not qtype == "open":
                 lo, hi = float(numeric.min()), float(numeric.max())
+                # a scale in the variable name or text ("trivsel_1_5", "(1-5)") wins over the
+                # answers: an answer outside it is rejected, not a wider scale
+                hint_lo, hint_hi, _ = wide.header_hint(col)
+                if hint_lo is None:
+                    hint_lo, hint_hi, _ = wide.header_hint(text)
+                if hint_lo is not None:
+                    lo, hi = hint_lo, hint_hi
                 scale = (None, lo, hi, False)
         if scale is None:
             not_items.append(col)
