@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, publish, queries
+from servicemirror import cache, db, publish, queries
 from servicemirror.analysis.battery import BatteryOptions, run_battery
-
-_CACHE: dict[tuple, dict] = {}
 
 
 def options_from_settings(settings: dict[str, str], **overrides) -> BatteryOptions:
@@ -36,21 +34,21 @@ def analyze(
     options = options_from_settings(
         pub.settings, touchpoint=touchpoint, n_permutations=n_permutations
     )
-    key = (str(Path(db_path).resolve()), pub.data_version, options)
-    if key not in _CACHE:
+
+    def build() -> dict:
         with db.reading(db_path) as con:
             staff_rows = queries.run(con, "staff_item_rows", construct="wellbeing")
             facts = queries.run(con, "library_facts_all")
             covariances = queries.run(con, "forum_item_covariances_all")
-        _CACHE.clear()
-        _CACHE[key] = run_battery(
+        return run_battery(
             pub.cells,
             staff_rows=staff_rows,
             item_covariances=covariances,
             facts=facts,
             options=options,
         )
-    return _CACHE[key]
+
+    return cache.cached(db_path, "analyze", build, options, version=pub.data_version)
 
 
 def with_display_names(result: dict, libraries: pd.DataFrame) -> dict:

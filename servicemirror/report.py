@@ -194,8 +194,14 @@ def build(
     *,
     rng: random.Random | None = None,
     now: datetime | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
-    """The report as one HTML string (da or en) from the published cells and the analysis result."""
+    """The report as one HTML string (da or en) from the published cells and the analysis result.
+
+    ``names``: library_key -> the label to show, as the viewer sees it on the dashboard (the
+    access layer's labels, so "Bibliotek C" is the same library in the report and on the pages);
+    without it, fresh pseudonyms are drawn for this report (``rng``).
+    """
     if lang not in i18n.LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(i18n.LANGUAGES)}, not {lang!r}")
 
@@ -206,7 +212,7 @@ def build(
         return i18n.number(value, lang, digits)
 
     summary = publish.summary(pub)
-    names = pseudonyms(pub.grid, lang, rng)
+    names = pseudonyms(pub.grid, lang, rng) if names is None else names
     when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     body = [
         f"<h1>{escape(t('report_title'))}</h1>",
