@@ -49,6 +49,9 @@ PROCESS_SEED = secrets.randbits(32)
 USER_ENV = "SERVICEMIRROR_USER"
 
 
+LoadRefused = load.LoadRefused  # the writers' one-line refusal, for callers of this layer
+
+
 class Refused(PermissionError):
     """A request the principal may not make; the message is one line: what, and who may."""
 
@@ -100,6 +103,10 @@ class Service:
         if p is None:
             return "nobody signed in"
         return f"{p.name} ({'manager of ' + str(p.library_key) if p.is_manager else p.role})"
+
+    def require_admin(self, what: str) -> None:
+        """Refuse (one line) unless the principal is an admin."""
+        self._require_admin(what)
 
     def _require_admin(self, what: str) -> None:
         if not access.may_administer(self.principal):
@@ -352,6 +359,12 @@ class Service:
         self._record("mapping_profile", None, f"profile {name!r}")
         return saved
 
+    def interpret(self, path: Path, **kwargs) -> dict:
+        """How the load path reads ``path`` (format, headers), without writing anything."""
+        seen: dict = {}
+        load.prepare(self.db_path, Path(path), interpretation=seen, **kwargs)
+        return seen
+
     def undo(self, upload_id: int) -> uploading.Outcome:
         """Undo one upload (admins only)."""
         self._require_admin(f"undo upload {upload_id}")
@@ -430,6 +443,39 @@ class Service:
         if removed and db.exists(self.db_path):
             self._record("user_remove", None, users.normalise(username))
         return removed
+
+    def list_users(self, path: Path) -> list[users.User]:
+        """The server-mode users (admins only; never their password hashes on screen)."""
+        self._require_admin("users")
+        return list(users.read(path).values())
+
+    def purge(self, before, dry_run: bool = False):
+        """Delete every upload loaded before ``before`` (admins only; ``purge.purge``)."""
+        from servicemirror import purge
+
+        self._require_admin("purge")
+        result = purge.purge(self.db_path, before, dry_run=dry_run)
+        if not result.dry_run:
+            self._record("purge", None, f"uploads loaded before {result.before}")
+        return result
+
+    def export(self, out: Path):
+        """Back up every table to a folder (admins only: it holds all survey data and the salt)."""
+        from servicemirror import backup
+
+        self._require_admin("export")
+        done = backup.export(self.db_path, Path(out))
+        self._record("export", None, str(done.folder))
+        return done
+
+    def restore(self, folder: Path):
+        """Restore an export folder into a new, empty database (admins only)."""
+        from servicemirror import backup
+
+        self._require_admin("restore")
+        done = backup.restore(Path(folder), self.db_path)
+        self._record("restore", None, str(done.folder))
+        return done
 
     def write_forum_package(
         self, out: Path, library: str | None = None, periods: list[str] | None = None
