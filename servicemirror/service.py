@@ -50,6 +50,8 @@ USER_ENV = "SERVICEMIRROR_USER"
 
 
 LoadRefused = load.LoadRefused  # the writers' one-line refusal, for callers of this layer
+SEGMENT_DIMENSIONS = load.SEGMENT_DIMENSIONS  # what a persona may name
+TARGET_MEASURES = load.TARGET_MEASURES  # the measures a target may be set on
 
 
 class Refused(PermissionError):

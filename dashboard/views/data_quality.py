@@ -9,7 +9,6 @@ import logging
 
 import streamlit as st
 
-from servicemirror import db
 from servicemirror.dashboard import charts, data, filters, i18n
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ if n_hidden:
 st.header(t("reliability_title"))
 try:
     rel = data.reliability()
-except db.DatabaseBusy:
+except data.DatabaseBusy:
     st.warning(t("busy"))
     rel = {}
 except Exception as exc:  # noqa: BLE001 - coverage and history are still useful without it
