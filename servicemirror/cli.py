@@ -560,8 +560,8 @@ def cmd_serve(args) -> int:
     if access.mode() == "local" and not _loopback(args.address):
         raise CommandError(
             f"--address {args.address}: local mode has no sign-in (everyone is admin), so it "
-            f"serves only this machine; to serve the network, set {access.MODE_ENV}=server and "
-            "add users with `servicemirror users add`."
+            f"serves only this machine; to serve the network use server mode with users "
+            f"({access.MODE_ENV}=server, `servicemirror users add`)."
         )
     db.require(db_path)
     app = Path(__file__).resolve().parent / "dashboard" / "app.py"

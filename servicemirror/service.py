@@ -325,7 +325,7 @@ class Service:
             profile=profile,
         )
         if outcome.status == "loaded":
-            libraries = sorted((outcome.report.get("libraries") or {}).keys())
+            libraries = self._keys_of(outcome.report.get("libraries") or {})
             self._record(
                 "upload",
                 libraries[0] if len(libraries) == 1 else None,
@@ -333,6 +333,10 @@ class Service:
                 + (f" (profile {profile[0]})" if profile and options.mapping else ""),
             )
         return outcome
+
+    def _keys_of(self, libraries) -> list[str]:
+        """The library keys of the names a load report lists (display names as loaded)."""
+        return sorted({self._library(name) for name in libraries})
 
     def load_file(self, path: Path, **kwargs) -> load.LoadReport:
         """Load one file from disk (the command line's ``load``), like :meth:`upload`."""
@@ -345,7 +349,7 @@ class Service:
         )
         done = report_.to_json()
         if done["status"] == "loaded":
-            libraries = sorted(done.get("libraries") or {})
+            libraries = self._keys_of(done.get("libraries") or {})
             self._record(
                 "upload",
                 libraries[0] if len(libraries) == 1 else None,
