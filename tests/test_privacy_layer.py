@@ -1,24 +1,22 @@
 """The access layer (servicemirror/service.py): reads and writes per role, the audit log, typed
 settings, the serve refusal, one pseudonym per library per viewer (pages, report, file names).
 
-One small database per module: the small forum (Alfa ... Zeta, none consented to be named) plus
-two one-library uploads (Alfa 2025 and Beta 2025), so that upload histories differ by library.
+One small database per module (``layer_db``): the small forum (Alfa ... Zeta, none consented to be
+named) plus two one-library uploads (Alfa 2025 and Beta 2025), so upload histories differ.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
+from conftest import copy_database, write_one_library
 
 from servicemirror import access, cli, db, publish, service, users
-from servicemirror.etl import load
 
 ADMIN = access.Principal("admin@kommune.dk", "admin")
 ANNA = access.Principal("anna@alfa.dk", "manager", "alfa")
@@ -26,48 +24,9 @@ FORUM = access.Principal("forum@forum.dk", "forum")
 NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
 
 
-def one_library_csv(folder: Path, library: str, period: str = "2025", n: int = 12) -> Path:
-    """A patron file of one library (long format, as the small forum's), named after it."""
-    rng = np.random.default_rng(len(library))
-    rows = []
-    for p in range(n):
-        rid = f"{library}-{period}-x{p}"
-        rows.append([library, period, "patron", rid, "core_sat", int(rng.integers(2, 6)), "", ""])
-        rows.append([library, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
-    frame = pd.DataFrame(
-        rows,
-        columns=["library", "period", "respondent_type", "respondent_id", "item", "value"]
-        + ["branch", "comment"],
-    )
-    frame["construct"] = ""
-    path = folder / f"{library.lower()}_{period}_patron.csv"
-    folder.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
-    return path
-
-
-def copy_db(source: Path, target_dir: Path) -> Path:
-    """A writable copy of a database (with its version sidecar)."""
-    target_dir.mkdir(parents=True, exist_ok=True)
-    for item in source.parent.iterdir():
-        if item.name.startswith(source.name):
-            shutil.copy(item, target_dir / item.name)
-    return target_dir / source.name
-
-
-@pytest.fixture(scope="module")
-def layer_db(small_db_shared, tmp_path_factory) -> Path:
-    """The small forum plus an Alfa-only and a Beta-only upload (read-only for the tests)."""
-    folder = tmp_path_factory.mktemp("layer")
-    path = copy_db(small_db_shared, folder)
-    for lib in ("Alfa", "Beta"):
-        load.load_file(path, one_library_csv(folder / "files", lib), loaded_by="test")
-    return path
-
-
 @pytest.fixture
 def writable(layer_db, tmp_path) -> Path:
-    return copy_db(layer_db, tmp_path / "w")
+    return copy_database(layer_db, tmp_path / "w")
 
 
 def svc(path: Path, who: access.Principal | None) -> service.Service:
@@ -145,19 +104,19 @@ def test_admin_only_writes_are_refused_for_other_roles(writable, who, tmp_path):
 
 
 def test_forum_viewer_cannot_upload_and_manager_only_the_own_library(writable, tmp_path):
-    beta = one_library_csv(tmp_path, "Beta", "2026")
+    beta = write_one_library(tmp_path, "Beta", "2026")
     with pytest.raises(service.Refused):
         svc(writable, FORUM).upload(beta.name, beta.read_bytes())
     refused = svc(writable, ANNA).upload(beta.name, beta.read_bytes())
     assert refused.status == "refused" and "\n" not in refused.message
-    alfa = one_library_csv(tmp_path, "Alfa", "2026")
+    alfa = write_one_library(tmp_path, "Alfa", "2026")
     assert svc(writable, ANNA).upload(alfa.name, alfa.read_bytes()).status == "loaded"
 
 
 def test_every_write_is_recorded_in_the_audit_log(writable, tmp_path):
     admin, anna = svc(writable, ADMIN), svc(writable, ANNA)
     anna.add_project(**_project("alfa"))
-    alfa = one_library_csv(tmp_path, "Alfa", "2026")
+    alfa = write_one_library(tmp_path, "Alfa", "2026")
     upload = anna.upload(alfa.name, alfa.read_bytes())
     admin.set_setting("k_comments", "12")
     admin.define_persona(name="Senior", age_band="67+")
