@@ -280,6 +280,10 @@ class Service:
         """Every recorded write, newest first (audit_list.sql columns); admins only."""
         self._require_admin("the audit log")
         with db.reading(self.db_path) as con:
+            if not queries.scalar(con, "table_exists", name="audit"):
+                # a database at schema version 6 from before the audit log: nothing recorded yet
+                columns = ["audit_id", "done_at", "who", "role", "action", "library_key", "detail"]
+                return pd.DataFrame(columns=columns)
             return queries.run(con, "audit_list")
 
     # ----------------------------------------------------------------------- writes
@@ -288,6 +292,9 @@ class Service:
         """Add one row to the audit log (its own short transaction, after the write landed)."""
         p = self.principal
         with db.writing(self.db_path) as con:
+            # migrate() runs only the migrations above the recorded schema version; a database
+            # made at version 6 before the audit log existed gets its table here (idempotent)
+            queries.script(con, "migrate_3")
             queries.execute(
                 con,
                 "audit_insert",

@@ -282,3 +282,20 @@ def test_audit_table_is_in_the_backup(writable, tmp_path):
     done = svc(writable, ADMIN).export(tmp_path / "backup")
     restored = svc(tmp_path / "restored.duckdb", ADMIN).restore(done.folder)
     assert restored.rows["audit"] >= 1
+
+
+def test_a_database_and_backup_from_before_the_audit_log_still_work(writable, tmp_path):
+    """Databases made before the audit log carry schema version 6 without its table: reading the
+    log finds it empty, the next write creates it, and their backups restore."""
+    import duckdb
+
+    with duckdb.connect(str(writable)) as con:
+        con.execute("drop table audit; drop sequence audit_ids")
+    admin = svc(writable, ADMIN)
+    assert admin.audit_log().empty
+    done = admin.export(tmp_path / "backup")  # no audit table in this backup
+    assert "audit" not in json.loads((done.folder / "manifest.json").read_text())["tables"]
+    restored = svc(tmp_path / "restored.duckdb", ADMIN).restore(done.folder)
+    assert "audit" not in restored.rows
+    assert list(svc(tmp_path / "restored.duckdb", ADMIN).audit_log()["action"]) == ["restore"]
+    assert list(admin.audit_log()["action"]) == ["export"]
