@@ -540,10 +540,11 @@ def alpha_table(rel: dict) -> pd.DataFrame:
     return frame[["period", "n", "alpha", "ci_low", "ci_high"]]
 
 
-def upload_history() -> pd.DataFrame:
+def upload_history(lang: str, show_names: bool) -> pd.DataFrame:
     """The uploads this viewer may see, newest first (``uploads_list.sql`` columns): an admin
-    all, a manager only the own library's (``service.upload_history``)."""
-    return service().upload_history()
+    all (file names only with names switched on), a manager only the own library's
+    (``service.upload_history``)."""
+    return service().upload_history(lang, show_names)
 
 
 def upload_history_table(history: pd.DataFrame) -> pd.DataFrame:

@@ -485,6 +485,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name}: not loaded; the database is unchanged. {message}",
     },
     "upload_history": {"da": "Indlæste filer", "en": "Upload history"},
+    "upload_file_hidden": {
+        "da": "(skjult: navne er slået fra)",
+        "en": "(hidden: names are switched off)",
+    },
     "upload_history_empty": {
         "da": "Der er ikke indlæst noget endnu.",
         "en": "Nothing has been uploaded yet.",

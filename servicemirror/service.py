@@ -218,16 +218,20 @@ class Service:
             return None, n_group, k_comments
         return frame[["text", "touchpoint"]].reset_index(drop=True), n_group, k_comments
 
-    def upload_history(self) -> pd.DataFrame:
+    def upload_history(self, lang: str = "en", show_names: bool = True) -> pd.DataFrame:
         """The uploads this principal may see, newest first (``uploads_list.sql`` columns).
 
-        An admin: every upload. A manager: only uploads whose rows all belong to the own library
-        (another library's file names, counts and times stay hidden). A forum viewer: none.
+        An admin: every upload; with names switched off (a meeting) the file names, which often
+        name a library, are replaced by a note, as the other pages hide the names. A manager:
+        only uploads whose rows all belong to the own library (another library's file names,
+        counts and times stay hidden). A forum viewer: none.
         """
         history = uploading.history(self.db_path)
         p = self.principal
         if access.may_administer(p):
-            return history
+            if show_names:
+                return history
+            return history.assign(file_name=i18n.t("upload_file_hidden", lang))
         if not self.may_write_for(None) or history.empty:
             return history.iloc[0:0]
         with db.reading(self.db_path) as con:

@@ -295,7 +295,8 @@ if files:
 
 st.header(t("upload_history"))
 try:
-    history = data.upload_history()  # a manager: only the own library's uploads
+    # a manager: only the own library's uploads; an admin with names off: no file names
+    history = data.upload_history(lang, bool(st.session_state.get("show_names", False)))
 except data.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()
