@@ -79,14 +79,6 @@ def cli_principal(environ: Mapping[str, str] | None = None) -> access.Principal:
     return access.Principal(user.username, user.role, user.library_key)
 
 
-def _letters(i: int) -> str:
-    out, j = "", i + 1
-    while j:
-        j, rest = divmod(j - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 class Service:
     """The access layer for one database and one principal (see the module docstring)."""
 
@@ -106,11 +98,8 @@ class Service:
             return "nobody signed in"
         return f"{p.name} ({'manager of ' + str(p.library_key) if p.is_manager else p.role})"
 
-    def require_admin(self, what: str) -> None:
-        """Refuse (one line) unless the principal is an admin."""
-        self._require_admin(what)
-
     def _require_admin(self, what: str) -> None:
+        """Refuse (one line) unless the principal is an admin."""
         if not access.may_administer(self.principal):
             raise Refused(f"{what}: only an admin may do this; {self._who} may not.")
 
@@ -123,10 +112,12 @@ class Service:
 
     def _require_library(self, what: str, library_key: str) -> None:
         if not self.may_write_for(library_key):
-            raise Refused(
-                f"{what} for library {self._public_key(library_key)}: "
-                f"{self._who} may write only for the own library."
+            may = (
+                "may write only for the own library"
+                if self.principal is not None and self.principal.is_manager
+                else "may not write (admins and managers of the library may)"
             )
+            raise Refused(f"{what} for library {self._public_key(library_key)}: {self._who} {may}.")
 
     def _public_key(self, library_key: str) -> str:
         """The library as this principal may see it in a message: its key, or its pseudonym."""
