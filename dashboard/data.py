@@ -540,16 +540,11 @@ def alpha_table(rel: dict) -> pd.DataFrame:
     return frame[["period", "n", "alpha", "ci_low", "ci_high"]]
 
 
-def upload_history(lang: str, show_names: bool) -> pd.DataFrame:
-    """The uploads this viewer may see, newest first (``uploads_list.sql`` columns): an admin
-    all (file names only with names switched on), a manager only the own library's
-    (``service.upload_history``)."""
-    return service().upload_history(lang, show_names)
-
-
-def upload_history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The columns of the upload history a manager reads (``uploading.history_table``)."""
-    return uploading.history_table(history)
+def upload_history(lang: str = "en", show_names: bool = True) -> pd.DataFrame:
+    """The uploads this viewer may see, newest first, as a manager reads them
+    (``uploading.history_table`` columns): an admin all (file names only with names switched
+    on), a manager only the own library's, a forum viewer none (``service.upload_history``)."""
+    return uploading.history_table(service().upload_history(lang, show_names))
 
 
 # --------------------------------------------------------------------------- Upload page

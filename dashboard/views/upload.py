@@ -304,13 +304,11 @@ if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
 st.dataframe(
-    data.upload_history_table(history)
-    .assign(
+    history.assign(
         respondent_type=lambda f: f["respondent_type"].map(
             lambda v: t(TYPE_LABELS[v]) if v in TYPE_LABELS else v
         )
-    )
-    .rename(
+    ).rename(
         columns={
             "upload_id": t("col_upload_id"),
             "file_name": t("col_file"),
