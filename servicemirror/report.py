@@ -8,8 +8,10 @@ and a report that silently needs a CDN shows empty boxes on a meeting-room lapto
 
 Privacy (ARCHITECTURE.md): everything comes from the publication layer (``publish.Published``) and
 the hypothesis result built from it, so no staff figure below k appears; libraries appear under
-pseudonyms drawn afresh for every report unless they consented to be named; the table is ordered by
-that label, never by score; every piece of text is HTML-escaped.
+the labels the access layer gives the viewer (``service.Service.report_html``: the same pseudonym
+letters as on the dashboard), or, called directly without them, pseudonyms drawn afresh for this
+report, unless they consented to be named; the table is ordered by that label, never by score;
+every piece of text is HTML-escaped.
 """
 
 from __future__ import annotations
