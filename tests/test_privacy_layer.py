@@ -18,6 +18,9 @@ from conftest import copy_database, write_one_library
 
 from servicemirror import access, cli, db, publish, service, users
 
+# one worker runs the whole module: its database (``layer_db``) is built once
+pytestmark = pytest.mark.xdist_group("privacy_layer")
+
 ADMIN = access.Principal("admin@kommune.dk", "admin")
 ANNA = access.Principal("anna@alfa.dk", "manager", "alfa")
 FORUM = access.Principal("forum@forum.dk", "forum")

@@ -18,6 +18,9 @@ from streamlit.testing.v1 import AppTest
 
 from servicemirror import access, service, users
 
+# one worker runs the whole module, so the per-role sessions (``visits``) are built once
+pytestmark = pytest.mark.xdist_group("roles_doors")
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
 PAGES = [
