@@ -243,6 +243,10 @@ def cmd_forum(args) -> int:
     frame = forum.received(_db(args))
     # the sender's name as this user may see it (an admin: the real name)
     frame = frame.assign(display_name=frame["library_key"].map(svc.names("en", show_names=True)))
+    if not (svc.principal and svc.principal.is_admin):
+        # a package's file name usually names the sender: only the own library's for a manager
+        own = svc.principal.library_key if svc.principal else None
+        frame = frame.assign(file_name=frame["file_name"].where(frame["library_key"] == own, "—"))
     if args.json:
         print_json(frame.to_dict(orient="records"))
         return 0
