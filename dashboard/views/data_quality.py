@@ -109,7 +109,9 @@ if not alpha.empty:
     )
 st.caption(t("reliability_note"))
 
-# ---- upload history
+# ---- upload history (the uploads this viewer may see: none for a forum viewer)
+if not data.may_upload():
+    st.stop()
 st.header(t("upload_history"))
 history = data.upload_history()
 if history.empty:
