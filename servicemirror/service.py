@@ -284,9 +284,12 @@ class Service:
     # ----------------------------------------------------------------------- writes
 
     def _record(self, action: str, library_key: str | None, detail: str | None) -> None:
-        """Add one row to the audit log (its own short transaction, after the write landed)."""
+        """Add one row to the audit log (its own short transaction, after the write landed).
+
+        The data version is not bumped: no cached result depends on the log.
+        """
         p = self.principal
-        with db.writing(self.db_path) as con:
+        with db.writing(self.db_path, bump=False) as con:
             # migrate() runs only the migrations above the recorded schema version; a database
             # made at version 6 before the audit log existed gets its table here (idempotent)
             queries.script(con, "migrate_3")
@@ -477,13 +480,15 @@ class Service:
         return done
 
     def restore(self, folder: Path):
-        """Restore an export folder into a new, empty database (admins only)."""
+        """Restore an export folder into a new, empty database (admins only).
+
+        Not recorded as a row: the restored database holds exactly the backup's rows, its audit
+        log included (the export that made the backup is in that log).
+        """
         from servicemirror import backup
 
         self._require_admin("restore")
-        done = backup.restore(Path(folder), self.db_path)
-        self._record("restore", None, str(done.folder))
-        return done
+        return backup.restore(Path(folder), self.db_path)
 
     def write_forum_package(
         self, out: Path, library: str | None = None, periods: list[str] | None = None
