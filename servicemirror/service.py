@@ -68,7 +68,11 @@ def cli_principal(environ: Mapping[str, str] | None = None) -> access.Principal:
     """
     environ = os.environ if environ is None else environ
     who = environ.get("USER") or "cli"
-    if access.mode(environ) == "local":
+    try:
+        mode = access.mode(environ)
+    except ValueError as exc:  # a typo must not fall back to local mode, where all are admin
+        raise Refused(str(exc)) from None
+    if mode == "local":
         return access.Principal(who, "admin", None, local=True)
     name = environ.get(USER_ENV)
     if not name:

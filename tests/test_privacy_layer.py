@@ -270,6 +270,13 @@ def test_cli_acts_as_the_server_user_and_audit_is_admin_only(writable, tmp_path,
     assert cli.main(["summary", "--db", str(writable)]) == 1
 
 
+def test_cli_refuses_a_mistyped_mode_in_one_line(layer_db, monkeypatch, capsys):
+    monkeypatch.setenv(access.MODE_ENV, "sever")
+    assert cli.main(["summary", "--db", str(layer_db)]) == 1
+    err = capsys.readouterr().err
+    assert "use 'local' or 'server'" in err and "internal error" not in err
+
+
 def test_cli_audit_lists_writes(writable, capsys):
     assert cli.main(["settings", "--db", str(writable), "--set", "k_staff=6"]) == 0
     capsys.readouterr()
