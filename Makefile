@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export UV_LINK_MODE := copy
 
-.PHONY: run test lint format bench install demo clean
+.PHONY: run test lint imports format bench install demo clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,7 +39,16 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# import-linter follows packages as installed: etl/, analysis/, queries/ and dashboard/ are
+# servicemirror.etl, ... (pyproject.toml), so lay that out with symbolic links and check there
+IMPORTGRAPH := build/importgraph
+imports: $(VENV)/.installed
+	rm -rf $(IMPORTGRAPH) && mkdir -p $(IMPORTGRAPH)/servicemirror
+	ln -s $(CURDIR)/servicemirror/*.py $(IMPORTGRAPH)/servicemirror/
+	for d in etl analysis queries dashboard; do ln -s $(CURDIR)/$$d $(IMPORTGRAPH)/servicemirror/$$d; done
+	cd $(IMPORTGRAPH) && $(CURDIR)/$(BIN)/lint-imports --config $(CURDIR)/.importlinter
+
+test: lint imports
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed

@@ -23,10 +23,9 @@ from bench.common import Result, median
 
 
 def _clear() -> None:
-    from servicemirror import hypothesis, publish
+    from servicemirror import cache
 
-    publish._CACHE.clear()
-    hypothesis._CACHE.clear()
+    cache.clear("published", "analyze")
 
 
 def _watch():

@@ -45,15 +45,14 @@ def _clear_caches(published: bool) -> None:
     every page): a page's own query is then measured without rebuilding it, as on a live server
     where the Overview already built it.
     """
-    from servicemirror import hypothesis, publish, service_projects
+    from servicemirror import cache
     from servicemirror.dashboard import data
 
     if published:
         data._published.clear()
-        publish._CACHE.clear()
+        cache.clear("published")
     data._query.clear()
-    service_projects._CACHE.clear()
-    hypothesis._CACHE.clear()
+    cache.clear("service_projects.", "analyze")
 
 
 def cases(db_path: Path) -> list[Case]:

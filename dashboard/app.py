@@ -103,11 +103,30 @@ pages = [
         icon=":material/description:",
         url_path="report",
     ),
-    st.Page(
-        str(HERE / "views" / "forum_package.py"),
-        title=i18n.t("page_forum_package", chosen),
-        icon=":material/outbox:",
-        url_path="forum_package",
+    # a forum viewer downloads no package: the page is for admins and the own library's manager
+    *(
+        [
+            st.Page(
+                str(HERE / "views" / "forum_package.py"),
+                title=i18n.t("page_forum_package", chosen),
+                icon=":material/outbox:",
+                url_path="forum_package",
+            )
+        ]
+        if access.may_upload(principal)
+        else []
+    ),
+    *(
+        [
+            st.Page(
+                str(HERE / "views" / "audit.py"),
+                title=i18n.t("page_audit", chosen),
+                icon=":material/history:",
+                url_path="audit",
+            )
+        ]
+        if access.may_administer(principal)
+        else []
     ),
 ]
 st.navigation(pages).run()

@@ -1,7 +1,10 @@
 """The dashboard's only data access: cached on the data version, which every write bumps.
 
-Caches hold only role-independent results (the published cells, query results keyed by library
-key); naming or pseudonymising libraries happens after the cache, per viewer, in
+Pages import this module, never the core: every role decision (names or pseudonyms, comments,
+upload history, forum packages, every write) is made by the access layer
+(``servicemirror.service``), which :func:`service` builds for the signed-in viewer. Caches hold
+only role-independent results (the published cells, query results keyed by library key);
+naming or pseudonymising libraries happens after the cache, per viewer, in
 :func:`library_labels`. Everything a page shows is a published figure: staff cells below k arrive
 here already blanked by ``servicemirror.publish`` and are left out of every derived statistic.
 
@@ -11,18 +14,26 @@ columns named in its docstring.
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from servicemirror import access, config, db, findings, publish, queries, uploading
+from servicemirror import access, config, db, findings, forum, publish, queries, uploading
 from servicemirror import comments as comment_store
-from servicemirror.analysis import comment_outcomes, descriptive
+from servicemirror import service as service_module
+from servicemirror.analysis import comment_outcomes, descriptive, power
+from servicemirror.analysis import verdict as verdict_text
 from servicemirror.analysis.nps import nps_from_counts
 from servicemirror.dashboard import i18n, signin
+from servicemirror.etl import vocab
+
+# what the pages catch: the database busy or unreadable, a refused write or request (one line)
+DatabaseBusy = db.DatabaseBusy
+DatabaseError = db.DatabaseError
+Refused = service_module.Refused
+WRITE_ERRORS = (service_module.LoadRefused, service_module.Refused, db.DatabaseError)
 
 OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
@@ -34,8 +45,8 @@ def db_path() -> Path:
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=4)
 def _published(path: str, version: int) -> publish.Published:
-    with db.reading(Path(path)) as con:
-        return publish.build(con)
+    # Streamlit's adapter over the one cache (servicemirror.cache): each session gets its copy
+    return publish.published(Path(path))
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
@@ -80,21 +91,30 @@ def principal() -> access.Principal | None:
     return access.current_principal()
 
 
+def service() -> service_module.Service:
+    """The access layer for this database and this viewer: every role decision is made there."""
+    return service_module.Service(db_path(), principal())
+
+
 def may_see_detail(library_key: str, show_names: bool) -> bool:
     """Whether this viewer may see the library's own detail (patron comments): its own manager,
     or an admin who switched names on (``access.may_see_detail``)."""
-    return access.may_see_detail(principal(), library_key, show_names)
+    return service().may_see_detail(library_key, show_names)
 
 
-@st.cache_resource(show_spinner=False)
-def _pseudonym_seed() -> int:
-    """One secret seed per dashboard process: new pseudonyms each time the dashboard starts.
+def may_upload() -> bool:
+    """Whether this viewer may upload at all (admins and managers): the Upload page."""
+    return service().may_write_for(None)
 
-    Kept for the life of the process (not per browser session) so that a reload or a shared link
-    during one meeting shows the same letters; never put in the URL, which would let anyone
-    recompute who is who.
-    """
-    return secrets.randbits(32)
+
+def may_write_for(library_key: str | None) -> bool:
+    """Whether this viewer may write for ``library_key`` (projects, targets, uploads)."""
+    return service().may_write_for(library_key)
+
+
+def may_administer() -> bool:
+    """Undo, personas, settings, the audit log: admins only."""
+    return access.may_administer(principal())
 
 
 def library_labels(lang: str, show_names: bool) -> pd.DataFrame:
@@ -105,31 +125,7 @@ def library_labels(lang: str, show_names: bool) -> pd.DataFrame:
     the URL holds: the pseudonym letter of a hidden library, else the library key), named
     (bool). Sorted by label, never by a score. Not cached: it depends on the viewer.
     """
-    pub = published()
-    if pub is None:
-        return pd.DataFrame(columns=["library_key", "label", "token", "named"])
-    grid = pub.grid.drop_duplicates("library_key")
-    letters = publish.pseudonym_letters(grid, _pseudonym_seed())
-    viewer = principal()
-    rows = []
-    for r in grid.itertuples():
-        named = access.may_see_name(viewer, r.library_key, bool(r.consent_named), show_names)
-        letter = letters.get(r.library_key)
-        rows.append(
-            {
-                "library_key": r.library_key,
-                "label": str(r.display_name) if named else i18n.t("pseudonym", lang, letter=letter),
-                "token": r.library_key if bool(r.consent_named) else letter,
-                "named": named,
-            }
-        )
-    out = pd.DataFrame(rows)
-    # pseudonyms sort by letter length first so "Bibliotek Z" comes before "Bibliotek AA"
-    out["_order"] = [
-        (not n, 0 if n else len(lbl), lbl)
-        for n, lbl in zip(out["named"], out["label"], strict=True)
-    ]
-    return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+    return service().labels(lang, show_names)
 
 
 def key_for_token(labels: pd.DataFrame, token: str | None, show_names: bool) -> str | None:
@@ -373,16 +369,8 @@ def comments(library_key: str, period: str) -> tuple[pd.DataFrame | None, int, i
     size, the threshold). Comments columns: text, touchpoint. Only an admin or the library's own
     manager gets comments; anyone else gets (None, 0, threshold) without a query being run.
     """
-    pub = published()
-    # the role check; the page adds the admin's names switch (data.may_see_detail)
-    if not access.may_see_detail(principal(), library_key):
-        return None, 0, publish.k_comments_from_settings(pub.settings) if pub is not None else 10
-    k_comments = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
-    frame = query("patron_comments", library_key=library_key, period=period)
-    n_group = int(frame["n_group"].iloc[0]) if not frame.empty else 0
-    if frame.empty or n_group < k_comments:
-        return None, n_group, k_comments
-    return frame[["text", "touchpoint"]].reset_index(drop=True), n_group, k_comments
+    # the role check is the layer's; the page adds the admin's names switch (may_see_detail)
+    return service().comments(library_key, period)
 
 
 # --------------------------------------------------------------------------- Comments (themes, tone)
@@ -733,9 +721,134 @@ def alpha_table(rel: dict) -> pd.DataFrame:
     return frame[["period", "n", "alpha", "ci_low", "ci_high"]]
 
 
-def upload_history() -> pd.DataFrame:
-    """The upload history as the Upload page shows it (uploading.history_table)."""
-    return uploading.history_table(uploading.history(db_path()))
+def upload_history(lang: str = "en", show_names: bool = True) -> pd.DataFrame:
+    """The uploads this viewer may see, newest first, as a manager reads them
+    (``uploading.history_table`` columns): an admin all (file names only with names switched
+    on), a manager only the own library's, a forum viewer none (``service.upload_history``)."""
+    return uploading.history_table(service().upload_history(lang, show_names))
+
+
+# --------------------------------------------------------------------------- Upload page
+# The page's preview helpers are pure functions of the uploaded bytes (nothing is written);
+# the two writes, load and undo, go through the access layer.
+
+UploadOptions = uploading.Options
+ACCEPTED_SUFFIXES = uploading.ACCEPTED_SUFFIXES
+REJECTED_SHOWN = uploading.REJECTED_SHOWN
+upload_formats = uploading.formats
+safe_name = uploading.safe_name
+stage_fraction = uploading.stage_fraction
+mapping_gaps = uploading.mapping_gaps
+editor_table = uploading.editor_table
+editor_roles = uploading.editor_roles
+edited_mapping = uploading.edited_mapping
+profile_headers = uploading.profile_headers
+items_table = uploading.items_table
+rejected_table = uploading.rejected_table
+columns_table = uploading.columns_table
+library_map_table = uploading.library_map_table
+with_library_map = uploading.with_library_map
+UploadOutcome = uploading.Outcome
+
+
+def data_version() -> int:
+    """The database's data version (0 without a database): keys widgets and caches."""
+    path = db_path()
+    return db.data_version(path) if db.exists(path) else 0
+
+
+def preview_upload(name: str, content: bytes, options) -> uploading.Outcome:
+    """The dry-run interpretation of one uploaded file (nothing written)."""
+    return uploading.preview(db_path(), name, content, options)
+
+
+def upload_file(name: str, content: bytes, options, *, progress=None, profile=None):
+    """Load one uploaded file for the libraries this viewer may write for (the access layer)."""
+    return service().upload(name, content, options, progress=progress, profile=profile)
+
+
+def undo_upload(upload_id: int):
+    """Undo one upload (admins only; the access layer refuses anyone else)."""
+    return service().undo(upload_id)
+
+
+# --------------------------------------------------------------------------- Forum package page
+
+
+def package_libraries() -> list[str]:
+    """The libraries whose forum package this viewer may download: an admin any library with
+    data, a manager the own library, a forum viewer none."""
+    path = db_path()
+    if not db.exists(path):
+        return []
+    svc = service()
+    return [k for k in forum.libraries_with_data(path) if svc.may_download_package(k)]
+
+
+def forum_package(library_key: str, periods: tuple[str, ...], lang: str, show_names: bool):
+    """(package, zip bytes, file name) of one library's forum package, through the access layer
+    (refused unless this viewer may download it)."""
+    return service().forum_package(library_key, list(periods), lang, show_names)
+
+
+def packages_received(lang: str, show_names: bool) -> pd.DataFrame:
+    """The forum packages received, the library as this viewer sees it (column ``library``)."""
+    path = db_path()
+    if not db.exists(path):
+        return pd.DataFrame()
+    return service().packages_received(lang, show_names)
+
+
+# --------------------------------------------------------------------------- Hypothesis and Report
+
+
+def hypothesis_result(lang: str, show_names: bool) -> dict:
+    """The ``analyze`` object with each library under the label this viewer sees.
+
+    Raises DatabaseError/DatabaseBusy like the other loaders; the battery's own failures pass
+    through for the page to report in one line.
+    """
+    from servicemirror import hypothesis
+
+    result = findings.result(db_path())
+    labels = library_labels(lang, show_names)
+    shown = labels.rename(columns={"label": "display_name"})[["library_key", "display_name"]]
+    return hypothesis.with_display_names(result, shown)
+
+
+def analysis_result() -> dict:
+    """The ``analyze`` object with library keys (for the report, which names per viewer)."""
+    return findings.result(db_path())
+
+
+HYP_TEST_TEXT = findings.TEST_TEXT
+hyp_count = findings.count
+hyp_tests = findings.tests
+hyp_within_between = findings.within_between
+hyp_lagged = findings.lagged
+hyp_touchpoints = findings.touchpoints
+hyp_planning = findings.planning
+hyp_power_table = findings.power_table
+
+
+def hyp_verdict_kind(result: dict) -> str:
+    """The verdict's kind (supported, contradicted, ...) when the result does not carry it."""
+    return verdict_text.verdict(result)["kind"]
+
+
+def hyp_power_curve(plan: dict) -> pd.DataFrame:
+    """Power against the number of libraries (5..200) for the planning values of ``plan``."""
+    return power.power_curve(range(5, 201), lambda_x=plan["lambda_x"], lambda_y=plan["lambda_y"])
+
+
+def report_html(lang: str, result: dict | None, show_names: bool) -> str:
+    """The forum-meeting report with the same library labels this viewer sees on the pages."""
+    return service().report_html(lang, result, show_names)
+
+
+def audit_log() -> pd.DataFrame:
+    """Every recorded write, newest first (admins only: the layer refuses anyone else)."""
+    return service().audit_log()
 
 
 # --------------------------------------------------------------------------- projects, targets, segments
@@ -868,6 +981,26 @@ def segment_min_n() -> int:
     """The smallest patron segment shown (analysis.segments: 10, never below the staff k)."""
     pub = published()
     return _service_projects().seg.min_segment_n(pub.k if pub is not None else 5)
+
+
+TOUCHPOINTS = vocab.TOUCHPOINTS
+SEGMENT_DIMENSIONS = service_module.SEGMENT_DIMENSIONS
+TARGET_MEASURES = service_module.TARGET_MEASURES
+
+
+def add_project(**project) -> int:
+    """Record a service project through the access layer (own library for a manager)."""
+    return service().add_project(**project)
+
+
+def set_target(**target) -> dict:
+    """Set a service-declaration target through the access layer (own library for a manager)."""
+    return service().set_target(**target)
+
+
+def define_persona(**persona) -> str:
+    """Define a persona through the access layer (admins only: personas are forum-wide)."""
+    return service().define_persona(**persona)
 
 
 def personas() -> pd.DataFrame:

@@ -598,6 +598,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name}: not loaded; the database is unchanged. {message}",
     },
     "upload_history": {"da": "Indlæste filer", "en": "Upload history"},
+    "upload_file_hidden": {
+        "da": "(skjult: navne er slået fra)",
+        "en": "(hidden: names are switched off)",
+    },
     "upload_history_empty": {
         "da": "Der er ikke indlæst noget endnu.",
         "en": "Nothing has been uploaded yet.",
@@ -812,6 +816,17 @@ TEXT: dict[str, dict[str, str]] = {
     },
     # --- Forum package page (views/forum_package.py) ---
     "page_forum_package": {"da": "Forumpakke", "en": "Forum package"},
+    "page_audit": {"da": "Log over ændringer", "en": "Audit log"},
+    "audit_title": {"da": "Log over ændringer", "en": "Audit log"},
+    "audit_intro": {
+        "da": "Hver ændring af databasen: hvem, hvornår, hvad og for hvilket bibliotek. Kun for administratorer.",
+        "en": "Every change to the database: who, when, what and for which library. Admins only.",
+    },
+    "audit_empty": {"da": "Ingen ændringer registreret endnu.", "en": "No changes recorded yet."},
+    "audit_not_allowed": {
+        "da": "Kun administratorer kan læse loggen over ændringer.",
+        "en": "Only administrators can read the audit log.",
+    },
     "fp_title": {
         "da": "Forumpakke: det her forlader biblioteket",
         "en": "Forum package: this is what leaves the library",
@@ -881,6 +896,10 @@ TEXT: dict[str, dict[str, str]] = {
         "siden Indlæs.",
         "en": "Send the file to the forum coordinator, who loads it with `servicemirror load` or on "
         "the Upload page.",
+    },
+    "fp_not_allowed": {
+        "da": "Kun administratorer og bibliotekets egen leder kan hente bibliotekets forumpakke.",
+        "en": "Only administrators and the library's own manager can download its forum package.",
     },
     "fp_no_data": {
         "da": "Der er ingen data at pakke endnu. Indlæs bibliotekets undersøgelser først.",

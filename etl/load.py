@@ -24,7 +24,7 @@ import pandas as pd
 
 from servicemirror import comments as comment_store
 from servicemirror import db, queries, safety, signing
-from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
+from servicemirror.config import SETTING_DEFAULTS, parse_setting
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import messages, scrub, vocab
 from servicemirror.etl.detect import sniff
@@ -304,15 +304,15 @@ def save_mapping_profile(db_path: Path, name: str, mapping: dict, headers: list[
     return key
 
 
-def set_setting(db_path: Path, key: str, value: str) -> None:
-    """Write one setting (validated: k never below 3)."""
-    if key not in SETTING_DEFAULTS:
-        raise LoadRefused(f"unknown setting {key!r}; known: {', '.join(SETTING_DEFAULTS)}.")
-    if key in ("k_staff", "k_comments"):
-        if not value.isdigit() or int(value) < K_MINIMUM:
-            raise LoadRefused(f"{key} must be a whole number of at least {K_MINIMUM}.")
+def set_setting(db_path: Path, key: str, value: str) -> str:
+    """Write one setting, parsed by its type (``config.parse_setting``); returns what was stored."""
+    try:
+        value = parse_setting(key, value)
+    except ValueError as exc:
+        raise LoadRefused(str(exc)) from None
     with db.writing(db_path) as con:
         queries.execute(con, "setting_set", key=key, value=value)
+    return value
 
 
 # --------------------------------------------------------------------------- reading

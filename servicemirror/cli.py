@@ -16,12 +16,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from servicemirror import config, db, publish, queries, safety
-from servicemirror.etl.load import LoadRefused
+from servicemirror import config, db, publish, queries, safety, service
 from servicemirror.etl.readers.base import ReadError
 from servicemirror.progress import LoadProgress
+from servicemirror.service import LoadRefused
 
-EXPECTED_ERRORS = (LoadRefused, ReadError, db.DatabaseError, FileNotFoundError)
+EXPECTED_ERRORS = (LoadRefused, ReadError, db.DatabaseError, FileNotFoundError, service.Refused)
 
 
 class CommandError(Exception):
@@ -35,6 +35,12 @@ def one_line(message) -> str:
 
 def _db(args) -> Path:
     return Path(args.db) if args.db else config.default_db_path()
+
+
+def _service(args) -> service.Service:
+    """The access layer for this command: the database and who runs the command
+    (``service.cli_principal``: local admin, or ``$SERVICEMIRROR_USER`` in server mode)."""
+    return service.Service(_db(args), service.cli_principal())
 
 
 def _json_default(value):
@@ -80,9 +86,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from servicemirror.etl.load import load_file
-
-    db_path = _db(args)
+    svc = _service(args)
     reports, failed = [], False
     total = len(args.paths)
     column_mapping = _mapping_file(args)
@@ -90,20 +94,18 @@ def cmd_load(args) -> int:
     bar = None if args.json else LoadProgress(total)
     for number, path in enumerate(args.paths, start=1):
         try:
-            report = load_file(
-                db_path,
+            report = svc.load_file(
                 Path(path),
                 respondent_type=args.as_type,
                 library=args.library,
                 period=args.period,
                 format=args.format,
                 dry_run=args.dry_run,
-                loaded_by=os.environ.get("USER", "cli"),
                 mapping=column_mapping,
                 progress=bar.for_file(number, Path(path).name) if bar else None,
             ).to_json()
             if args.save_profile and report["status"] == "loaded":
-                _save_profile(db_path, args.save_profile, column_mapping, path, args)
+                _save_profile(svc, args.save_profile, column_mapping, path, args)
         except (LoadRefused, ReadError) as exc:
             if bar:
                 bar.refused(number, Path(path).name)
@@ -143,21 +145,16 @@ def _mapping_file(args) -> dict | None:
         raise SystemExit(f"--mapping {args.mapping}: {one_line(exc)}") from None
 
 
-def _save_profile(db_path: Path, name: str, column_mapping: dict, path, args) -> None:
+def _save_profile(svc: service.Service, name: str, column_mapping: dict, path, args) -> None:
     """Save ``--mapping`` as profile ``name`` under the headers the reader saw in ``path``."""
-    from servicemirror.etl.load import prepare, save_mapping_profile
-
-    seen: dict = {}
-    prepare(db_path, Path(path), format=args.format, mapping=column_mapping, interpretation=seen)
+    seen = svc.interpret(Path(path), format=args.format, mapping=column_mapping)
     if not seen.get("headers"):
         print(
             f"{Path(path).name}: not a one-row-per-respondent export; no profile saved.",
             file=sys.stderr,
         )
         return
-    save_mapping_profile(
-        db_path, name, {**column_mapping, "format": seen["format"]}, seen["headers"]
-    )
+    svc.save_mapping_profile(name, {**column_mapping, "format": seen["format"]}, seen["headers"])
     print(f"mapping profile '{name}' saved for exports like {Path(path).name}", file=sys.stderr)
 
 
@@ -185,9 +182,8 @@ def _print_load_report(report: dict) -> None:
 
 
 def cmd_uploads(args) -> int:
-    db_path = _db(args)
-    with db.reading(db_path) as con:
-        frame = queries.run(con, "uploads_list")
+    db.require(_db(args))
+    frame = _service(args).upload_history()  # a manager: the own library's uploads only
     if args.json:
         print_json(frame.to_dict(orient="records"))
         return 0
@@ -203,9 +199,10 @@ def cmd_uploads(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    from servicemirror.etl.load import undo
-
-    result = undo(_db(args), args.upload_id)
+    outcome = _service(args).undo(args.upload_id)
+    if outcome.status != "undone":
+        raise CommandError(outcome.message)
+    result = outcome.report
     print(
         f"Upload {result['upload_id']} ({result['file_name']}) undone: {result['rows_removed']} rows removed."
     )
@@ -216,8 +213,8 @@ def cmd_forum_package(args) -> int:
     from servicemirror import forum
 
     try:
-        package = forum.build_package(
-            _db(args), Path(args.out), library=args.library, periods=args.periods
+        package = _service(args).write_forum_package(
+            Path(args.out), library=args.library, periods=args.periods
         )
     except forum.ForumError as exc:
         raise CommandError(str(exc)) from None
@@ -243,7 +240,14 @@ def cmd_forum_package(args) -> int:
 def cmd_forum(args) -> int:
     from servicemirror import forum
 
+    svc = _service(args)
     frame = forum.received(_db(args))
+    # the sender's name as this user may see it (an admin: the real name)
+    frame = frame.assign(display_name=frame["library_key"].map(svc.names("en", show_names=True)))
+    if not (svc.principal and svc.principal.is_admin):
+        # a package's file name usually names the sender: only the own library's for a manager
+        own = svc.principal.library_key if svc.principal else None
+        frame = frame.assign(file_name=frame["file_name"].where(frame["library_key"] == own, "—"))
     if args.json:
         print_json(frame.to_dict(orient="records"))
         return 0
@@ -283,14 +287,14 @@ def cmd_forum_key(args) -> int:
             print(f"Public key {content['key_id']} of {library} written to {args.out}.")
             print("  Hand it to the forum's admin: `servicemirror forum-key register FILE`.")
         elif args.action in ("register", "replace"):
-            key_id = signing.register_key_file(
-                db_path, Path(args.file), replace=args.action == "replace", by="cli"
+            key_id = _service(args).register_library_key(
+                Path(args.file), replace=args.action == "replace"
             )
             library, _ = signing.read_key_file(Path(args.file))
             done = "replaced by" if args.action == "replace" else "registered as"
             print(f"{library}: key {done} {key_id}; its packages must be signed with it.")
         elif args.action == "rotate":
-            key_id = signing.rotate(db_path)
+            key_id = _service(args).rotate_own_key()
             print(f"New signing key {key_id}; the next forum package is signed with it.")
             print("  Send the forum `servicemirror forum-key export` so its admin can replace it.")
         else:
@@ -313,8 +317,13 @@ def cmd_forum_key(args) -> int:
 
 
 def cmd_summary(args) -> int:
+    svc = _service(args)
     pub = publish.published(_db(args))
     frame = publish.summary(pub)
+    # names as this user may see them: an admin all, a manager the own and consenting ones
+    frame["library"] = frame["library_key"].map(svc.names("en", show_names=True))
+    # ordered by the shown name: an order by real name would hint who is behind a pseudonym
+    frame = frame.sort_values(["library", "period"], kind="stable").reset_index(drop=True)
     records = frame.drop(columns=["library_key"]).to_dict(orient="records")
     if args.json:
         print_json(records)
@@ -345,8 +354,11 @@ def cmd_analyze(args) -> int:
 
     db_path = _db(args)
     result = hypothesis.analyze(db_path, touchpoint=args.touchpoint)
-    pub = publish.published(db_path)
-    result = hypothesis.with_display_names(result, pub.grid.drop_duplicates("library_key"))
+    import pandas as pd
+
+    names = _service(args).names("en", show_names=True)
+    shown = pd.DataFrame({"library_key": list(names), "display_name": list(names.values())})
+    result = hypothesis.with_display_names(result, shown)
     if args.json:
         print_json(result)
         return 0
@@ -402,12 +414,12 @@ def _print_analysis(r: dict, lang: str) -> None:
 
 
 def cmd_settings(args) -> int:
-    from servicemirror.etl.load import set_setting
-
     db_path = _db(args)
     if args.set:
-        key, _, value = args.set.partition("=")
-        set_setting(db_path, key.strip(), value.strip())
+        key, sep, value = args.set.partition("=")
+        if not sep:
+            raise CommandError(f"--set {args.set!r}: write it as KEY=VALUE, e.g. k_staff=5.")
+        _service(args).set_setting(key.strip(), value.strip())
     with db.reading(db_path) as con:
         stored = dict(queries.run(con, "settings_all").itertuples(index=False))
     values = {
@@ -422,6 +434,25 @@ def cmd_settings(args) -> int:
         k_staff = publish.k_from_settings(values)
         if publish.k_comments_from_settings(values) > int(values["k_comments"]):
             print(f"note: comments are never shown below k_staff, so k_comments acts as {k_staff}.")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    frame = _service(args).audit_log()  # admins only (server mode: $SERVICEMIRROR_USER's role)
+    if args.json:
+        print_json(frame.to_dict(orient="records"))
+        return 0
+    if frame.empty:
+        print("No writes recorded yet.")
+        return 0
+    for r in frame.itertuples():
+        library = f" [{r.library_key}]" if isinstance(r.library_key, str) else ""
+        print(
+            one_line(
+                f"{r.audit_id:>5}  {str(r.done_at)[:19]}  {r.who} ({r.role})  {r.action}{library}: "
+                f"{r.detail or ''}"
+            )
+        )
     return 0
 
 
@@ -443,6 +474,7 @@ def cmd_users(args) -> int:
     from servicemirror import users
 
     path = Path(args.users) if args.users else users.users_path()
+    svc = _service(args)
     try:
         if args.action == "add":
             if args.library:
@@ -456,7 +488,7 @@ def cmd_users(args) -> int:
                             f"{', '.join(sorted(known)) or 'none yet'}."
                         )
             password = None if args.sso else _read_password(args.password_stdin)
-            user = users.add(
+            user = svc.add_user(
                 path,
                 args.username,
                 args.role,
@@ -468,7 +500,7 @@ def cmd_users(args) -> int:
             of = f" of {user.library_key}" if user.library_key else ""
             print(f"{user.username}: {user.role}{of}, signs in with {how}. Saved in {path}.")
         elif args.action == "remove":
-            if not users.remove(path, args.username):
+            if not svc.remove_user(path, args.username):
                 raise CommandError(f"no user {args.username!r} in {path}.")
             print(f"{users.normalise(args.username)} removed from {path}.")
         else:
@@ -479,7 +511,7 @@ def cmd_users(args) -> int:
                     "library_key": u.library_key,
                     "sign_in": "password" if u.password_hash else "sso",
                 }
-                for u in users.read(path).values()
+                for u in svc.list_users(path)
             ]
             if args.json:
                 print_json(rows)
@@ -495,12 +527,17 @@ def cmd_users(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from servicemirror import report
+    from servicemirror import findings
 
     db_path = _db(args)
     db.require(db_path)
+    # the report shows libraries as this user sees them (names switched off: a report is made
+    # for a meeting); the pseudonym letters are drawn afresh for each run of the command
+    html = _service(args).report_html(args.lang, findings.result(db_path))
+    out = Path(args.out)
     try:
-        out = report.write(db_path, Path(args.out), lang=args.lang)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"{args.out}: cannot write the report ({exc.strerror}).") from None
     print(f"Report ({args.lang}) written to {out}.")
@@ -511,7 +548,7 @@ def cmd_export(args) -> int:
     from servicemirror import backup
 
     try:
-        done = backup.export(_db(args), Path(args.out))
+        done = _service(args).export(Path(args.out))
     except backup.BackupError as exc:
         raise CommandError(str(exc)) from None
     print(
@@ -526,7 +563,7 @@ def cmd_restore(args) -> int:
     from servicemirror import backup
 
     try:
-        done = backup.restore(Path(args.folder), _db(args))
+        done = _service(args).restore(Path(args.folder))
     except backup.BackupError as exc:
         raise CommandError(str(exc)) from None
     print(
@@ -539,9 +576,8 @@ def cmd_restore(args) -> int:
 def cmd_purge(args) -> int:
     from servicemirror import purge
 
-    db_path = _db(args)
     try:
-        result = purge.purge(db_path, purge.parse_date(args.before), dry_run=args.dry_run)
+        result = _service(args).purge(purge.parse_date(args.before), dry_run=args.dry_run)
     except purge.PurgeRefused as exc:
         raise CommandError(str(exc)) from None
     if args.json:
@@ -558,8 +594,28 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def _loopback(address: str) -> bool:
+    """Whether ``address`` is reachable only from this machine (localhost, 127.x, ::1)."""
+    import ipaddress
+
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name or interface address: the network can reach it
+
+
 def cmd_serve(args) -> int:
+    from servicemirror import access
+
     db_path = _db(args)
+    if access.mode() == "local" and not _loopback(args.address):
+        raise CommandError(
+            f"--address {args.address}: local mode has no sign-in (everyone is admin), so it "
+            f"serves only this machine; to serve the network use server mode with users "
+            f"({access.MODE_ENV}=server, `servicemirror users add`)."
+        )
     db.require(db_path)
     app = Path(__file__).resolve().parent / "dashboard" / "app.py"
     if not app.is_file():  # editable install: the dashboard folder sits at the project root
@@ -586,10 +642,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_project(args) -> int:
-    from servicemirror.etl.load import add_project
-
-    project_id = add_project(
-        _db(args),
+    project_id = _service(args).add_project(
         library=args.library,
         touchpoint=args.touchpoint,
         title=args.title,
@@ -610,7 +663,7 @@ def cmd_project(args) -> int:
 def cmd_projects(args) -> int:
     from servicemirror import service_projects
 
-    records = service_projects.projects_json(_db(args))
+    records = service_projects.projects_json(_db(args), _service(args).names("en", show_names=True))
     if args.json:
         print_json(records)
         return 0
@@ -638,20 +691,22 @@ def cmd_projects(args) -> int:
 
 def cmd_targets(args) -> int:
     from servicemirror import service_projects
-    from servicemirror.etl.load import set_targets
     from servicemirror.etl.readers import targets as targets_reader
 
     db_path = _db(args)
+    svc = _service(args)
     if args.action == "load":
         if not args.file:
             raise CommandError(
                 "targets load needs a FILE (a CSV with library, touchpoint, measure, target)."
             )
-        rows = set_targets(db_path, targets_reader.read(Path(args.file)))
+        rows = svc.set_targets(targets_reader.read(Path(args.file)))
         print(f"{len(rows)} targets set from {Path(args.file).name}.")
         return 0
     frame = service_projects.targets(db_path)
     latest = service_projects.tgt.latest_status(frame)
+    if not latest.empty:
+        latest["library"] = latest["library_key"].map(svc.names("en", show_names=True))
     if args.json:
         print_json(latest.to_dict(orient="records"))
         return 0
@@ -668,7 +723,7 @@ def cmd_targets(args) -> int:
             )
         )
         print(
-            f"{r.library_key} · {tp} · {r.measure} target {r.target_value:g}: {measured} -> {r.status}"
+            f"{r.library} · {tp} · {r.measure} target {r.target_value:g}: {measured} -> {r.status}"
         )
     return 0
 
@@ -833,6 +888,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("settings", cmd_settings, "Show settings, or change one with --set KEY=VALUE.")
     p.add_argument("--set", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "audit",
+        cmd_audit,
+        "Every recorded write: who, when, what, which library (admins only), newest first.",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object per write")
 
     p = add("users", cmd_users, "Server-mode users: add, list or remove (local user file, argon2).")
     p.add_argument("--users", metavar="FILE", help="user file (default: $SERVICEMIRROR_USERS)")

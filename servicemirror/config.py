@@ -62,3 +62,42 @@ SETTINGS = (
 )
 SETTING_DEFAULTS = {s.name: s.default for s in SETTINGS}
 K_MINIMUM = 3
+PERIOD_LENGTHS = ("year", "half", "quarter")
+N_PERMUTATIONS_MINIMUM = 999  # fewer cannot resolve p = .001 and make the permutation p coarse
+N_PERMUTATIONS_MAXIMUM = 1_000_000  # more only makes every analysis slow, never more exact
+
+
+def _whole_number(key: str, value: str, low: int, high: int | None = None) -> int:
+    """``int(value)`` within [low, high]; ValueError (one line) otherwise."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < low or (high is not None and number > high):
+        upper = f" and at most {high}" if high is not None else ""
+        raise ValueError(f"{key} must be a whole number of at least {low}{upper}, not {value!r}.")
+    return number
+
+
+def parse_setting(key: str, value: str) -> str:
+    """The value to store for setting ``key``, checked by the setting's type.
+
+    Thresholds are whole numbers (``int()``, so e.g. a superscript digit is refused rather than
+    crashing later), never below K_MINIMUM; ``n_permutations`` at least 999; ``period_length`` one
+    of PERIOD_LENGTHS. Raises ValueError with one line saying what is allowed.
+    """
+    if key not in SETTING_DEFAULTS:
+        raise ValueError(f"unknown setting {key!r}; known: {', '.join(SETTING_DEFAULTS)}.")
+    value = str(value)
+    if key in ("k_staff", "k_comments"):
+        return str(_whole_number(key, value, K_MINIMUM))
+    if key == "n_permutations":
+        return str(_whole_number(key, value, N_PERMUTATIONS_MINIMUM, N_PERMUTATIONS_MAXIMUM))
+    if key == "period_length":
+        text = value.strip().lower()
+        if text not in PERIOD_LENGTHS:
+            raise ValueError(
+                f"period_length must be one of {', '.join(PERIOD_LENGTHS)}, not {value!r}."
+            )
+        return text
+    return value

@@ -132,13 +132,14 @@ def reading(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.D
 
 @contextmanager
 def writing(
-    db_path: Path, create: bool = False, wait: float = LOCK_WAIT_SECONDS
+    db_path: Path, create: bool = False, wait: float = LOCK_WAIT_SECONDS, bump: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection in one transaction under the exclusive lock.
 
     The transaction commits when the block ends normally (bumping the data version) and rolls
     back on any exception, so a write lands whole or not at all. Only ``create=True`` may make a
-    new database file.
+    new database file. ``bump=False`` is for rows no cached result depends on (the audit log):
+    the data version, and with it every cache, stays as it is.
     """
     db_path = Path(db_path)
     if not create:
@@ -150,13 +151,14 @@ def writing(
             con.execute("begin transaction")
             try:
                 yield con
-                version = _bump_version(con)
+                version = _bump_version(con) if bump else None
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
                 raise
             con.execute("checkpoint")
-            _write_version_file(db_path, version)
+            if version is not None:
+                _write_version_file(db_path, version)
         finally:
             con.close()
 

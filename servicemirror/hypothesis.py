@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import comments, db, publish, queries
+from servicemirror import cache, comments, db, publish, queries
 from servicemirror.analysis.battery import BatteryOptions, run_battery
-
-_CACHE: dict[tuple, dict] = {}
 
 
 def options_from_settings(settings: dict[str, str], **overrides) -> BatteryOptions:
@@ -36,16 +34,15 @@ def analyze(
     options = options_from_settings(
         pub.settings, touchpoint=touchpoint, n_permutations=n_permutations
     )
-    key = (str(Path(db_path).resolve()), pub.data_version, options)
-    if key not in _CACHE:
+
+    def build() -> dict:
         with db.reading(db_path) as con:
             staff_rows = queries.run(con, "staff_item_rows", construct="wellbeing")
             facts = queries.run(con, "library_facts_all")
             covariances = queries.run(con, "forum_item_covariances_all")
             # released patron comment counts only (groups below k_comments left out)
             comment_counts = comments.theme_counts(con, side="patron")
-        _CACHE.clear()
-        _CACHE[key] = run_battery(
+        return run_battery(
             pub.cells,
             staff_rows=staff_rows,
             item_covariances=covariances,
@@ -53,7 +50,8 @@ def analyze(
             options=options,
             comment_counts=comment_counts,
         )
-    return _CACHE[key]
+
+    return cache.cached(db_path, "analyze", build, options, version=pub.data_version)
 
 
 def with_display_names(result: dict, libraries: pd.DataFrame) -> dict:

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import db, queries
+from servicemirror import cache, db, queries
 from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
 
 FIGURES = ["mean", "sd", "ss_within", "promoters", "detractors"]
@@ -240,18 +240,14 @@ def build(con, settings: dict[str, str] | None = None) -> Published:
     )
 
 
-_CACHE: dict[tuple[str, int], Published] = {}
-
-
 def published(db_path: Path) -> Published:
-    """The published view of the database at its current data version (cached per version)."""
-    key = (str(Path(db_path).resolve()), db.data_version(db_path))
-    if key not in _CACHE:
+    """The published view of the database at its current data version (the one cache)."""
+
+    def build_now() -> Published:
         with db.reading(db_path) as con:
-            result = build(con)
-        _CACHE.clear()  # one version at a time: older ones are never shown again
-        _CACHE[key] = result
-    return _CACHE[key]
+            return build(con)
+
+    return cache.cached(db_path, "published", build_now)
 
 
 def overall(cells: pd.DataFrame, side: str, measure: str) -> pd.DataFrame:

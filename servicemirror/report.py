@@ -8,8 +8,10 @@ and a report that silently needs a CDN shows empty boxes on a meeting-room lapto
 
 Privacy (ARCHITECTURE.md): everything comes from the publication layer (``publish.Published``) and
 the hypothesis result built from it, so no staff figure below k appears; libraries appear under
-pseudonyms drawn afresh for every report unless they consented to be named; the table is ordered by
-that label, never by score; every piece of text is HTML-escaped.
+the labels the access layer gives the viewer (``service.Service.report_html``: the same pseudonym
+letters as on the dashboard), or, called directly without them, pseudonyms drawn afresh for this
+report, unless they consented to be named; the table is ordered by that label, never by score;
+every piece of text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -194,8 +196,14 @@ def build(
     *,
     rng: random.Random | None = None,
     now: datetime | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
-    """The report as one HTML string (da or en) from the published cells and the analysis result."""
+    """The report as one HTML string (da or en) from the published cells and the analysis result.
+
+    ``names``: library_key -> the label to show, as the viewer sees it on the dashboard (the
+    access layer's labels, so "Bibliotek C" is the same library in the report and on the pages);
+    without it, fresh pseudonyms are drawn for this report (``rng``).
+    """
     if lang not in i18n.LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(i18n.LANGUAGES)}, not {lang!r}")
 
@@ -206,7 +214,7 @@ def build(
         return i18n.number(value, lang, digits)
 
     summary = publish.summary(pub)
-    names = pseudonyms(pub.grid, lang, rng)
+    names = pseudonyms(pub.grid, lang, rng) if names is None else names
     when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     body = [
         f"<h1>{escape(t('report_title'))}</h1>",

@@ -13,24 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, publish, queries
+from servicemirror import cache, db, publish, queries
 from servicemirror.analysis import projects as did
 from servicemirror.analysis import segments as seg
 from servicemirror.analysis import targets as tgt
 from servicemirror.etl import vocab
 
-_CACHE: dict[tuple, object] = {}
-
 
 def _cached(db_path: Path, name: str, build):
-    """build() once per database, data version and name (older versions are dropped)."""
-    version = db.data_version(db_path)
-    key = (str(Path(db_path).resolve()), version, name)
-    if key not in _CACHE:
-        for old in [k for k in _CACHE if k[0] == key[0] and k[1] != version]:
-            del _CACHE[old]
-        _CACHE[key] = build()
-    return _CACHE[key]
+    """build() once per database, data version and name (the one cache, ``servicemirror.cache``)."""
+    return cache.cached(db_path, f"service_projects.{name}", build)
 
 
 def _inputs(db_path: Path) -> dict[str, pd.DataFrame]:

@@ -133,3 +133,43 @@ def small_db_shared(tmp_path_factory) -> Path:
             load.load_file(path, file, loaded_by="test")
 
     return _shared_build(tmp_path_factory, "small", build)
+
+
+def write_one_library(folder: Path, library: str, period: str = "2025", n: int = 12) -> Path:
+    """A patron file of one library (the small forum's long format), named after the library,
+    so that upload histories differ by library."""
+    rng = np.random.default_rng(len(library))
+    rows = []
+    for p in range(n):
+        rid = f"{library}-{period}-x{p}"
+        rows.append([library, period, "patron", rid, "core_sat", int(rng.integers(2, 6)), "", ""])
+        rows.append([library, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
+    frame = pd.DataFrame(
+        rows,
+        columns=["library", "period", "respondent_type", "respondent_id", "item", "value"]
+        + ["branch", "comment"],
+    )
+    frame["construct"] = ""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{library.lower()}_{period}_patron.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def copy_database(source: Path, target_dir: Path) -> Path:
+    """A writable copy of a database and its sidecar files in ``target_dir``."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for item in source.parent.iterdir():
+        if item.name.startswith(source.name):
+            shutil.copy(item, target_dir / item.name)
+    return target_dir / source.name
+
+
+@pytest.fixture(scope="module")
+def layer_db(small_db_shared, tmp_path_factory) -> Path:
+    """Per test module: the small forum plus an Alfa-only and a Beta-only upload (2025)."""
+    folder = tmp_path_factory.mktemp("layer")
+    path = copy_database(small_db_shared, folder)
+    for lib in ("Alfa", "Beta"):
+        load.load_file(path, write_one_library(folder / "files", lib), loaded_by="test")
+    return path

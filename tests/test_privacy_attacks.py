@@ -113,8 +113,9 @@ def build_forum(folder: Path, hidden_value: int | None = None) -> tuple[Path, pd
         csv = folder / f"forum_{side}.csv"
         part.to_csv(csv, index=False)
         load.load_file(path, csv, loaded_by="test")
-    # fewer permutations keep the battery quick; r and slopes do not depend on them
-    load.set_setting(path, "n_permutations", "199")
+    # the fewest permutations the setting allows keep the battery quick; r and slopes do not
+    # depend on them
+    load.set_setting(path, "n_permutations", "999")
     return path, rows
 
 

@@ -46,6 +46,11 @@ PARAMS = {
     "report_json": "{}",
     "library_key": "alfa",
     "library": "alfa",
+    # the audit log (audit_insert)
+    "who": "test",
+    "role": "admin",
+    "action": "setting",
+    "detail": "k_staff = 5",
     "period": "2023",
     "side": "staff",
     "measure": "wellbeing",

@@ -9,7 +9,6 @@ import logging
 
 import streamlit as st
 
-from servicemirror import db
 from servicemirror.dashboard import charts, data, filters, i18n
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ if n_hidden:
 st.header(t("reliability_title"))
 try:
     rel = data.reliability()
-except db.DatabaseBusy:
+except data.DatabaseBusy:
     st.warning(t("busy"))
     rel = {}
 except Exception as exc:  # noqa: BLE001 - coverage and history are still useful without it
@@ -110,7 +109,9 @@ if not alpha.empty:
     )
 st.caption(t("reliability_note"))
 
-# ---- upload history
+# ---- upload history (the uploads this viewer may see: none for a forum viewer)
+if not data.may_upload():
+    st.stop()
 st.header(t("upload_history"))
 history = data.upload_history()
 if history.empty:

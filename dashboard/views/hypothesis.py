@@ -10,9 +10,6 @@ import logging
 
 import streamlit as st
 
-from servicemirror import db, findings, hypothesis
-from servicemirror.analysis import power
-from servicemirror.analysis import verdict as verdict_text
 from servicemirror.dashboard import charts_stats, data, i18n
 
 log = logging.getLogger(__name__)
@@ -31,7 +28,7 @@ def num(value, digits: int = 2) -> str:
 
 def show_test(row) -> None:
     """One test: name and role, a one-line explanation, the estimate with its interval."""
-    name_key, explain_key = findings.TEST_TEXT.get(row.key, (None, None))
+    name_key, explain_key = data.HYP_TEST_TEXT.get(row.key, (None, None))
     name = t(name_key) if name_key else str(row.label or row.key)
     role = {"primary": t("hyp_primary"), "secondary": t("hyp_secondary")}.get(row.role)
     st.markdown(f"**{name}**" + (f" · _{role}_" if role else ""))
@@ -48,28 +45,23 @@ def show_test(row) -> None:
 
 st.title(t("hyp_title"))
 
-path = data.db_path()
-if not db.exists(path):
+if data.published() is None:
     st.info(t("empty_state"))
     st.stop()
 try:
-    result = findings.result(path)
-except db.DatabaseBusy:
+    # the same names as on every other page: pseudonyms unless consented or the viewer asked
+    result = data.hypothesis_result(lang, bool(st.session_state.get("show_names")))
+except data.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()
 except Exception as exc:  # noqa: BLE001 - the page shows one line, the log keeps the detail
     log.exception("the hypothesis battery failed")
     st.error(t("hyp_failed", message=f"{type(exc).__name__}: {exc}"))
     st.stop()
-# the same names as on every other page: pseudonyms unless consented or the viewer asked
-labels = data.library_labels(lang, bool(st.session_state.get("show_names")))
-result = hypothesis.with_display_names(
-    result, labels.rename(columns={"label": "display_name"})[["library_key", "display_name"]]
-)
 
 # ---- 1. the verdict card, in plain words
 verdict = result.get("verdict") or {}
-kind = verdict.get("kind") or verdict_text.verdict(result)["kind"]
+kind = verdict.get("kind") or data.hyp_verdict_kind(result)
 with st.container(border=True):
     st.subheader(t("hyp_verdict"))
     st.markdown(f"**{t('hyp_kind_' + kind)}**")
@@ -77,15 +69,15 @@ with st.container(border=True):
     st.caption(
         t(
             "hyp_basis",
-            libraries=findings.count(result.get("libraries")),
-            periods=findings.count(result.get("periods")),
-            staff=num(findings.count(result.get("staff_responses")), 0),
-            patron=num(findings.count(result.get("patron_responses")), 0),
+            libraries=data.hyp_count(result.get("libraries")),
+            periods=data.hyp_count(result.get("periods")),
+            staff=num(data.hyp_count(result.get("staff_responses")), 0),
+            patron=num(data.hyp_count(result.get("patron_responses")), 0),
         )
     )
 
 # ---- 2. the tests: primary and secondary, then sensitivity apart
-table = findings.tests(result)
+table = data.hyp_tests(result)
 st.header(t("hyp_tests"))
 for row in table[table["role"] != "sensitivity"].itertuples():
     show_test(row)
@@ -99,7 +91,7 @@ for row in table[table["role"] == "sensitivity"].itertuples():
 # ---- 3. within vs between
 st.header(t("hyp_wb_title"))
 st.caption(t("hyp_wb_intro"))
-wb = findings.within_between(result)
+wb = data.hyp_within_between(result)
 if wb.empty:
     reason = table.loc[table["key"] == "within", "reason"].iloc[0]
     st.write(t("hyp_missing_part", reason=reason or t("hyp_no_reason")))
@@ -112,7 +104,7 @@ else:
 # ---- 4. both directions over time
 st.header(t("hyp_lag_title"))
 st.caption(t("hyp_lag_intro"))
-lag = findings.lagged(result)
+lag = data.hyp_lagged(result)
 lag = lag.assign(label=lag["direction"].map(lambda d: t("hyp_" + d)))
 fitted = lag.dropna(subset=["estimate"])
 if not fitted.empty:
@@ -126,7 +118,7 @@ if not fitted.empty:
         st.dataframe(fitted[["label", "estimate", "ci_low", "ci_high", "p"]], hide_index=True)
 
 # ---- 5. touchpoints (a family, adjusted p)
-tps = findings.touchpoints(result)
+tps = data.hyp_touchpoints(result)
 if not tps.empty:
     st.header(t("hyp_touchpoints"))
     st.caption(t("hyp_touchpoints_intro"))
@@ -140,10 +132,10 @@ if not outcomes.empty:
     st.dataframe(outcomes, hide_index=True)
 
 # ---- 6. how many libraries would we need?
-plan = findings.planning(result)
+plan = data.hyp_planning(result)
 st.header(t("hyp_power_title"))
 st.caption(t("hyp_power_intro", j=plan["J"]))
-curve = power.power_curve(range(5, 201), lambda_x=plan["lambda_x"], lambda_y=plan["lambda_y"])
+curve = data.hyp_power_curve(plan)
 st.altair_chart(
     charts_stats.power_curve(
         curve,
@@ -166,7 +158,7 @@ for r, suffix in ((0.2, "r_0_2"), (0.3, "r_0_3"), (0.5, "r_0_5")):
         st.write(t("hyp_power_needed", r=num(r, 1), n=needed, n_att=attenuated))
 st.caption(t("hyp_power_note"))
 with st.expander(t("table_of_numbers")):
-    st.dataframe(findings.power_table(curve), hide_index=True)
+    st.dataframe(data.hyp_power_table(curve), hide_index=True)
 
 # ---- 7. caveats, and association is not causation
 st.header(t("hyp_caveats"))

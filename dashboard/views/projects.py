@@ -1,8 +1,9 @@
 """Projekter / Projects: each library's forum project and what it did, the service declaration's
 targets with their gaps, and satisfaction by patron segment and persona (issue 9).
 
-Thin: results come from data.py (service_projects underneath); the two forms write through the
-ordinary writers in etl.load (one transaction each, which bumps the data version).
+Thin: results come from data.py (service_projects underneath); the forms write through the
+access layer (data.add_project etc.), which lets a manager write only for the own library, an
+admin for any, and a forum viewer not at all; the forms are shown only to those who may write.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from servicemirror import db
 from servicemirror.dashboard import charts, data, filters, i18n
-from servicemirror.etl import load, vocab
 
 lang = filters.language()
 names = filters.show_names()
@@ -121,7 +120,7 @@ with col_tp:
 with col_dim:
     dimension = st.selectbox(
         t("segment_dimension"),
-        list(load.SEGMENT_DIMENSIONS),
+        list(data.SEGMENT_DIMENSIONS),
         format_func=lambda d: t(f"dim_{d}"),
         key="seg_dim",
     )
@@ -150,13 +149,17 @@ if defined.empty:
 else:
     st.dataframe(defined.drop(columns=["persona_id"]), hide_index=True)
 
-# ---- forms: add a project, set a target, define a persona
+# ---- forms: add a project, set a target, define a persona (only for those who may write)
+writable = [k for k in labels["library_key"] if data.may_write_for(k)]
+if not writable:
+    st.stop()
+
 with st.expander(t("project_add")):
     with st.form("add_project"):
-        f_lib = st.selectbox(t("library"), list(labels["library_key"]), format_func=label_of.get)
+        f_lib = st.selectbox(t("library"), writable, format_func=label_of.get)
         f_tp = st.selectbox(
             t("touchpoint"),
-            list(vocab.TOUCHPOINTS),
+            list(data.TOUCHPOINTS),
             format_func=lambda tp: data.touchpoint_label(tp, lang),
         )
         f_title = st.text_input(t("project_title_field"))
@@ -168,8 +171,7 @@ with st.expander(t("project_add")):
         f_notes = st.text_area(t("project_notes"))
         if st.form_submit_button(t("save")):
             try:
-                new_id = load.add_project(
-                    data.db_path(),
+                new_id = data.add_project(
                     library=f_lib,
                     touchpoint=f_tp,
                     title=f_title,
@@ -181,26 +183,25 @@ with st.expander(t("project_add")):
                     notes=f_notes or None,
                 )
                 st.success(t("project_saved", id=new_id))
-            except (load.LoadRefused, db.DatabaseError) as exc:
+            except data.WRITE_ERRORS as exc:
                 st.error(str(exc))
 
 with st.expander(t("target_add")):
     with st.form("set_target"):
-        g_lib = st.selectbox(t("library"), list(labels["library_key"]), format_func=label_of.get)
+        g_lib = st.selectbox(t("library"), writable, format_func=label_of.get)
         g_tp = st.selectbox(
             t("touchpoint"),
-            ["", *vocab.TOUCHPOINTS],
+            ["", *data.TOUCHPOINTS],
             format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("overall"),
         )
         g_measure = st.selectbox(
-            t("target_measure"), list(load.TARGET_MEASURES), format_func=lambda m: t(f"measure_{m}")
+            t("target_measure"), list(data.TARGET_MEASURES), format_func=lambda m: t(f"measure_{m}")
         )
         g_value = st.number_input(t("target_value"), min_value=-100.0, max_value=100.0, value=90.0)
         g_source = st.text_input(t("target_source"))
         if st.form_submit_button(t("save")):
             try:
-                load.set_target(
-                    data.db_path(),
+                data.set_target(
                     library=g_lib,
                     touchpoint=g_tp,
                     measure=g_measure,
@@ -208,26 +209,28 @@ with st.expander(t("target_add")):
                     source=g_source or None,
                 )
                 st.success(t("target_saved"))
-            except (load.LoadRefused, db.DatabaseError) as exc:
+            except data.WRITE_ERRORS as exc:
                 st.error(str(exc))
+
+if not data.may_administer():
+    st.stop()  # personas are shared by the whole forum: only an admin defines them
 
 with st.expander(t("persona_add")):
     with st.form("define_persona"):
         p_name = st.text_input(t("persona_name"))
         p_desc = st.text_area(t("project_description"))
         choices = {}
-        for dim in load.SEGMENT_DIMENSIONS:
+        for dim in data.SEGMENT_DIMENSIONS:
             choices[dim] = st.text_input(
                 f"{t(f'dim_{dim}')} {t('any_value')}", key=f"persona_{dim}"
             )
         if st.form_submit_button(t("save")):
             try:
-                load.define_persona(
-                    data.db_path(),
+                data.define_persona(
                     name=p_name,
                     description=p_desc or None,
                     **{d: v.strip() or None for d, v in choices.items()},
                 )
                 st.success(t("persona_saved"))
-            except (load.LoadRefused, db.DatabaseError) as exc:
+            except data.WRITE_ERRORS as exc:
                 st.error(str(exc))

@@ -6,7 +6,6 @@ import logging
 
 import streamlit as st
 
-from servicemirror import db, findings, report
 from servicemirror.dashboard import data, i18n
 
 log = logging.getLogger(__name__)
@@ -22,11 +21,10 @@ def t(key: str, **values) -> str:
 st.title(t("report_title"))
 st.write(t("report_intro"))
 
-path = data.db_path()
 pub = None
 try:
     pub = data.published()
-except db.DatabaseBusy:
+except data.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()
 if pub is None or data.summary().empty:
@@ -42,8 +40,8 @@ report_lang = st.radio(
     key="report_lang",
 )
 try:
-    result = findings.result(path)
-except db.DatabaseBusy:
+    result = data.analysis_result()
+except data.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()
 except Exception as exc:  # noqa: BLE001 - the report is still useful without the statistics
@@ -51,7 +49,8 @@ except Exception as exc:  # noqa: BLE001 - the report is still useful without th
     st.warning(t("hyp_failed", message=f"{type(exc).__name__}: {exc}"))
     result = None
 
-html = report.build(pub, result, report_lang)
+# the libraries under the same labels (pseudonym letters) this viewer sees on the other pages
+html = data.report_html(report_lang, result, bool(st.session_state.get("show_names")))
 st.download_button(
     t("report_download"),
     data=html.encode("utf-8"),

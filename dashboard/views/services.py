@@ -9,7 +9,6 @@ import logging
 
 import streamlit as st
 
-from servicemirror import db
 from servicemirror.dashboard import charts, charts_stats, data, filters, i18n
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ st.header(t("services_link"))
 st.caption(t("services_link_note"))
 try:
     link = data.staff_link(lang)
-except db.DatabaseBusy:
+except data.DatabaseBusy:
     st.warning(t("busy"))
     link = None
 except Exception as exc:  # noqa: BLE001 - the rest of the page is still useful without it

@@ -1,7 +1,9 @@
 """Upload / Indlæs: drop files -> preview -> mapping editor -> confirm -> progress -> history.
 
 Nothing is written before the confirm button; each file then loads in one transaction or not at
-all (servicemirror.uploading -> etl.load). Bad input gives one message per file, never a traceback.
+all (the access layer -> servicemirror.uploading -> etl.load), for the libraries this viewer may
+write for. Bad input gives one message per file, never a traceback. The history lists only the
+uploads this viewer may see (a manager: the own library's).
 """
 
 from __future__ import annotations
@@ -11,18 +13,13 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from servicemirror import access, db, uploading
 from servicemirror.dashboard import data, i18n
 
 lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-path = data.db_path()
-viewer = data.principal()
 # the navigation hides this page from forum viewers; this check also holds for a direct link
-if not access.may_upload(viewer):
+if not data.may_upload():
     st.warning(i18n.t("upload_not_allowed", lang))
     st.stop()
-# an admin (and the single user of local mode) may load for any library, a manager only their own
-allowed = None if viewer.is_admin else {viewer.library_key}
 
 
 def t(key: str, **values) -> str:
@@ -39,21 +36,19 @@ TYPE_LABELS = {
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def preview(
-    file_id: str, name: str, _content: bytes, options: tuple, version: int
-) -> uploading.Outcome:
+def preview(file_id: str, name: str, _content: bytes, options: tuple, version: int):
     """The dry-run interpretation of one uploaded file, recomputed only when something changed.
 
     Keyed on the uploader's file id (not the bytes, which may be tens of MB), the override
     choices and the data version (a new library in the database changes how names resolve).
     """
-    return uploading.preview(path, name, _content, uploading.Options(*options))
+    return data.preview_upload(name, _content, data.UploadOptions(*options))
 
 
-def current_options(file_id: str) -> uploading.Options:
+def current_options(file_id: str):
     """The override choices for one file as the widgets last left them."""
     state = st.session_state
-    return uploading.Options(
+    return data.UploadOptions(
         respondent_type=state.get(f"as_{file_id}"),
         library=state.get(f"library_{file_id}"),
         period=state.get(f"period_{file_id}"),
@@ -81,19 +76,19 @@ def overrides(file_id: str, expanded: bool) -> None:
         cols[2].text_input(t("upload_period"), key=f"period_{file_id}")
         cols[3].selectbox(
             t("upload_format"),
-            [None, *uploading.formats()],
+            [None, *data.upload_formats()],
             format_func=lambda v: t("upload_auto") if v is None else v,
             key=f"format_{file_id}",
         )
 
 
-def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list) -> None:
+def mapping_editor(file_id: str, outcome, options, gaps: list) -> None:
     """The column roles as an editable table; "preview" re-reads the file with the edited mapping.
 
     The applied mapping (JSON text) lives in ``mapping_{file_id}``; on confirm it is loaded with
     and saved as a profile under the name typed here.
     """
-    table = uploading.editor_table(outcome)
+    table = data.editor_table(outcome)
     if table is None:
         return
     for problem, column in gaps:
@@ -111,7 +106,7 @@ def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list
             column_config={
                 "column": st.column_config.TextColumn(t("col_column")),
                 "role": st.column_config.SelectboxColumn(
-                    t("map_col_role"), options=uploading.editor_roles(outcome), required=True
+                    t("map_col_role"), options=data.editor_roles(outcome), required=True
                 ),
                 "item": st.column_config.TextColumn(t("col_item")),
                 "construct": st.column_config.TextColumn(t("col_construct")),
@@ -129,7 +124,7 @@ def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list
         )
         if cols[1].button(t("map_apply"), key=f"map_apply_{file_id}"):
             try:
-                st.session_state[f"mapping_{file_id}"] = uploading.edited_mapping(
+                st.session_state[f"mapping_{file_id}"] = data.edited_mapping(
                     outcome, edited, options.respondent_type, options.mapping
                 )
             except ValueError as exc:
@@ -143,9 +138,9 @@ def mapping_editor(file_id: str, outcome: uploading.Outcome, options, gaps: list
             st.info(t("map_in_use"))
 
 
-def library_editor(file_id: str, outcome: uploading.Outcome, options) -> None:
+def library_editor(file_id: str, outcome: data.UploadOutcome, options) -> None:
     """Codes and kiosk locations in the file -> libraries (the mapping's ``libraries``)."""
-    table = uploading.library_map_table(outcome, options.mapping)
+    table = data.library_map_table(outcome, options.mapping)
     if table is None:
         return
     with st.expander(t("map_libraries_title")):
@@ -162,18 +157,16 @@ def library_editor(file_id: str, outcome: uploading.Outcome, options) -> None:
             },
         )
         if st.button(t("map_apply"), key=f"libraries_apply_{file_id}"):
-            st.session_state[f"mapping_{file_id}"] = uploading.with_library_map(
-                options.mapping, edited
-            )
+            st.session_state[f"mapping_{file_id}"] = data.with_library_map(options.mapping, edited)
             st.rerun()
 
 
-def profile_for(file_id: str, outcome: uploading.Outcome, options) -> tuple | None:
+def profile_for(file_id: str, outcome: data.UploadOutcome, options) -> tuple | None:
     """(name, headers) to save the file's applied mapping under; None without one."""
     name = (st.session_state.get(f"profile_{file_id}") or "").strip()
     if not options.mapping or not name:
         return None
-    return name, uploading.profile_headers(outcome)
+    return name, data.profile_headers(outcome)
 
 
 def show_preview(report: dict) -> None:
@@ -197,22 +190,22 @@ def show_preview(report: dict) -> None:
         st.dataframe(libraries, hide_index=True)
     with right:
         st.markdown(f"**{t('preview_items')}**")
-        st.dataframe(uploading.items_table(report).rename(columns=item_columns()), hide_index=True)
-    columns = uploading.columns_table(report)
+        st.dataframe(data.items_table(report).rename(columns=item_columns()), hide_index=True)
+    columns = data.columns_table(report)
     if not columns.empty:
         with st.expander(t("preview_columns")):
             labels = item_columns() | reject_columns()
             labels |= {"role": t("col_role"), "scale_source": t("col_scale_source")}
             st.dataframe(columns.rename(columns=labels), hide_index=True)
-    rejected = uploading.rejected_table(report)
+    rejected = data.rejected_table(report)
     if not rejected.empty:
         st.markdown(f"**{t('preview_rejected_rows')}**")
         st.dataframe(
-            rejected.head(uploading.REJECTED_SHOWN).rename(columns=reject_columns()),
+            rejected.head(data.REJECTED_SHOWN).rename(columns=reject_columns()),
             hide_index=True,
         )
-        if len(rejected) > uploading.REJECTED_SHOWN:
-            st.caption(t("preview_more_rejected", n=len(rejected) - uploading.REJECTED_SHOWN))
+        if len(rejected) > data.REJECTED_SHOWN:
+            st.caption(t("preview_more_rejected", n=len(rejected) - data.REJECTED_SHOWN))
     for warning in report.get("warnings") or []:
         st.caption(f"{t('preview_warnings')}: {warning}")
 
@@ -245,7 +238,7 @@ def load_files(ready: list) -> None:
     bar = st.progress(0.0)
     messages = []
     for number, (upload, options, profile) in enumerate(ready, start=1):
-        name = uploading.safe_name(upload.name)
+        name = data.safe_name(upload.name)
         bar.progress(
             (number - 1) / len(ready),
             text=t("upload_progress", name=name, i=number, n=len(ready)),
@@ -254,21 +247,14 @@ def load_files(ready: list) -> None:
         def show(stage: str, number=number, name=name) -> None:
             # the same stages as the CLI's bar: reading, checking, writing, done
             bar.progress(
-                uploading.stage_fraction(number, len(ready), stage),
+                data.stage_fraction(number, len(ready), stage),
                 text=t(
                     "upload_stage", name=name, i=number, n=len(ready), stage=t(f"stage_{stage}")
                 ),
             )
 
-        outcome = uploading.commit(
-            path,
-            upload.name,
-            upload.getvalue(),
-            options,
-            loaded_by=viewer.name if viewer else "dashboard",
-            allowed_libraries=allowed,
-            progress=show,
-            profile=profile,
+        outcome = data.upload_file(
+            upload.name, upload.getvalue(), options, progress=show, profile=profile
         )
         if outcome.status == "loaded":
             text = t(
@@ -299,11 +285,11 @@ for kind, text in st.session_state.pop("upload_messages", []):
 generation = st.session_state.get("upload_generation", 0)
 files = st.file_uploader(
     t("upload_files"),
-    type=list(uploading.ACCEPTED_SUFFIXES),
+    type=list(data.ACCEPTED_SUFFIXES),
     accept_multiple_files=True,
     key=f"upload_files_{generation}",
 )
-version = db.data_version(path) if db.exists(path) else 0
+version = data.data_version()
 ready = []
 for upload in files or []:
     options = current_options(upload.file_id)
@@ -328,7 +314,7 @@ for upload in files or []:
         else:
             st.error(t("upload_refused", message=outcome.message))
         overrides(upload.file_id, expanded=not outcome.ok)
-        mapping_editor(upload.file_id, outcome, options, uploading.mapping_gaps(outcome, options))
+        mapping_editor(upload.file_id, outcome, options, data.mapping_gaps(outcome, options))
         library_editor(upload.file_id, outcome, options)
 if files:
     if ready:
@@ -339,21 +325,20 @@ if files:
 
 st.header(t("upload_history"))
 try:
-    history = uploading.history(path)
-except db.DatabaseBusy:
+    # a manager: only the own library's uploads; an admin with names off: no file names
+    history = data.upload_history(lang, bool(st.session_state.get("show_names", False)))
+except data.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()
 if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
 st.dataframe(
-    uploading.history_table(history)
-    .assign(
+    history.assign(
         respondent_type=lambda f: f["respondent_type"].map(
             lambda v: t(TYPE_LABELS[v]) if v in TYPE_LABELS else v
         )
-    )
-    .rename(
+    ).rename(
         columns={
             "upload_id": t("col_upload_id"),
             "file_name": t("col_file"),
@@ -369,7 +354,7 @@ st.dataframe(
     hide_index=True,
 )
 active = history[history["status"] == "active"]
-if not active.empty and access.may_administer(viewer):
+if not active.empty and data.may_administer():
     labels = dict(zip(active["upload_id"], active["file_name"], strict=True))
     cols = st.columns([3, 1], vertical_alignment="bottom")
     chosen = cols[0].selectbox(
@@ -380,7 +365,7 @@ if not active.empty and access.may_administer(viewer):
         key=f"undo_id_{version}",
     )
     if cols[1].button(t("undo_button")):
-        outcome = uploading.undo(path, chosen)
+        outcome = data.undo_upload(chosen)
         if outcome.status == "undone":
             text = t(
                 "undo_done", id=chosen, name=outcome.name, n=outcome.report.get("rows_removed", 0)
