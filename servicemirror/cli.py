@@ -730,17 +730,17 @@ def cmd_targets(args) -> int:
 
 def cmd_comments(args) -> int:
     from servicemirror import comments
-    from servicemirror.etl.load import resolve_library
 
     db_path = _db(args)
+    svc = _service(args)
     if args.load_themes:
-        n = comments.load_dictionary(db_path, Path(args.load_themes))
+        n = svc.load_theme_dictionary(Path(args.load_themes))
         print(
             f"Theme dictionary loaded from {Path(args.load_themes).name}; {n} comments re-tagged."
         )
         return 0
     if args.reset_themes:
-        n = comments.reset_dictionary(db_path)
+        n = svc.reset_theme_dictionary()
         print(f"Back to the shipped theme dictionary; {n} comments re-tagged.")
         return 0
     if args.themes:
@@ -753,8 +753,7 @@ def cmd_comments(args) -> int:
                 for lang, terms in part.groupby("lang"):
                     print(f"{theme} [{lang}]: {', '.join(terms['term'])}")
         return 0
-    library = resolve_library(db_path, args.library) if args.library else ""
-    rows = comments.json_rows(db_path, library_key=library, period=args.period or "")
+    rows = svc.comment_theme_rows(args.library or "", args.period or "")
     if args.json:
         print_json(rows)
         return 0

@@ -298,6 +298,35 @@ class Service:
         self._record("replace_key" if replace else "register_key", library, key_id)
         return key_id
 
+    def load_theme_dictionary(self, path: Path) -> int:
+        """Replace the comment-theme dictionary with a library's own file and re-tag every stored
+        comment; admin only, audited. Returns the number of comments re-tagged."""
+        from servicemirror import comments
+
+        self._require_admin("comments --load-themes")
+        n = comments.load_dictionary(self.db_path, Path(path))
+        self._record("load_theme_dictionary", None, Path(path).name)
+        return n
+
+    def reset_theme_dictionary(self) -> int:
+        """Back to the shipped theme dictionary, re-tagging every comment; admin only, audited."""
+        from servicemirror import comments
+
+        self._require_admin("comments --reset-themes")
+        n = comments.reset_dictionary(self.db_path)
+        self._record("reset_theme_dictionary", None, None)
+        return n
+
+    def comment_theme_rows(self, library: str = "", period: str = "") -> list[dict]:
+        """The released patron comment theme counts (``comments.json_rows``), each library under
+        the label this viewer sees (its name or its pseudonym)."""
+        from servicemirror import comments
+
+        key = self._library(library) if library else ""
+        rows = comments.json_rows(self.db_path, library_key=key, period=period)
+        names = self.names("en", show_names=True)
+        return [dict(r, library=names.get(r["library"], r["library"])) for r in rows]
+
     def rotate_own_key(self) -> str:
         """A new signing key for this installation's packages; admin only, audited."""
         from servicemirror import signing
