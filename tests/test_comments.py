@@ -123,7 +123,7 @@ def test_cli_json_shape_shares_and_k_rule(comments_db):
     # lowering k_comments (never below k_staff) releases Beta
     assert run_cli("settings", "--db", comments_db, "--set", "k_comments=5").returncode == 0
     rows = json.loads(run_cli("comments", "--db", comments_db, "--json").stdout)
-    beta = [r for r in rows if r["library"] == "beta"]
+    beta = [r for r in rows if r["library"] == "Beta"]
     assert [(r["theme"], r["negative"]) for r in beta] == [("staff", 1)]
     filtered = json.loads(
         run_cli("comments", "--db", comments_db, "--json", "--library", "Alfa").stdout
