@@ -153,9 +153,8 @@ def _label_map(lang: str, show_names: bool) -> dict[str, str]:
 
 
 def touchpoint_label(touchpoint: str, lang: str) -> str:
-    """The service's name in ``lang`` (falls back to the stored code)."""
-    key = f"touchpoint_{touchpoint}"
-    return i18n.t(key, lang) if key in i18n.TEXT else touchpoint.replace("_", " ")
+    """The service's name in ``lang`` from the one label table (an unknown code made readable)."""
+    return i18n.labels.touchpoint_label(touchpoint, lang)
 
 
 # --------------------------------------------------------------------------- filters' options

@@ -1,18 +1,19 @@
-"""Every user-facing text of the dashboard, Danish (default) and English, in one place."""
+"""Every user-facing text of the dashboard, Danish (default) and English, in one place.
+
+The names of codes (services, constructs, segments, formats, statuses) and the texts the core
+writes itself live in the one label table, ``servicemirror.labels``; the page texts here extend it.
+"""
 
 from __future__ import annotations
 
-import math
+from servicemirror import labels
+from servicemirror.labels import DEFAULT_LANGUAGE, LANGUAGES, number
 
-LANGUAGES = {"da": "Dansk", "en": "English"}
-DEFAULT_LANGUAGE = "da"
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "TEXT", "labels", "number", "t", "table"]
 
 TEXT: dict[str, dict[str, str]] = {
+    **labels.TEXT,
     "app_title": {"da": "Servicespejlet", "en": "Service Mirror"},
-    "tagline": {
-        "da": "Glade medarbejdere = tilfredse borgere? Test det med jeres egne data.",
-        "en": "Happy staff = satisfied citizens? Test it with your own data.",
-    },
     "language": {"da": "Sprog", "en": "Language"},
     "local_mode": {
         "da": "Lokal tilstand: én bruger, intet login, ingen netværk.",
@@ -58,12 +59,6 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Medarbejdertrivsel og borgertilfredshed",
         "en": "Staff wellbeing vs patron satisfaction",
     },
-    "period": {"da": "Periode", "en": "Period"},
-    "staff_index": {"da": "Medarbejdertrivsel (0-100)", "en": "Staff wellbeing index (0-100)"},
-    "patron_index": {"da": "Borgertilfredshed (0-100)", "en": "Patron satisfaction index (0-100)"},
-    "library": {"da": "Bibliotek", "en": "Library"},
-    "n_staff": {"da": "Antal medarbejdersvar", "en": "Staff responses"},
-    "n_patron": {"da": "Antal borgersvar", "en": "Patron responses"},
     "libraries_shown": {"da": "Biblioteker i figuren", "en": "Libraries in the chart"},
     "suppressed_note": {
         "da": "{n} bibliotek(er) er skjult i denne periode, fordi færre end {k} medarbejdere svarede.",
@@ -83,11 +78,6 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Databasen opdateres lige nu; du ser de seneste resultater.",
         "en": "The database is being updated; showing the latest results.",
     },
-    "table_of_numbers": {"da": "Tallene bag figuren", "en": "The numbers behind the chart"},
-    "association_note": {
-        "da": "En sammenhæng, ikke bevis for årsag.",
-        "en": "An association, not proof of cause.",
-    },
     # --- Overview, Library, Services and Data quality pages (views/overview.py, library.py,
     # services.py, data_quality.py) and the shared frame ---
     "page_library": {"da": "Bibliotek", "en": "Library"},
@@ -105,12 +95,6 @@ TEXT: dict[str, dict[str, str]] = {
     "all_touchpoints": {"da": "Alle tjenester", "en": "All services"},
     "all_libraries": {"da": "Alle biblioteker", "en": "All libraries"},
     "all_periods": {"da": "Alle perioder", "en": "All periods"},
-    "touchpoint_counter": {"da": "Betjening", "en": "Counter service"},
-    "touchpoint_self_service": {"da": "Selvbetjening", "en": "Self-service"},
-    "touchpoint_home_delivery": {"da": "Bogen Kommer", "en": "Home delivery (Bogen Kommer)"},
-    "touchpoint_book_a_librarian": {"da": "Book en bibliotekar", "en": "Book a librarian"},
-    "touchpoint_events": {"da": "Arrangementer", "en": "Events"},
-    "touchpoint_web": {"da": "Web", "en": "Web"},
     "weekday_1": {"da": "mandag", "en": "Monday"},
     "weekday_2": {"da": "tirsdag", "en": "Tuesday"},
     "weekday_3": {"da": "onsdag", "en": "Wednesday"},
@@ -307,10 +291,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{n} staff group(s) hidden because fewer than {k} answered.",
     },
     "status": {"da": "Status", "en": "Status"},
-    "status_ok": {"da": "enkeltsvar", "en": "individual responses"},
-    "status_aggregates": {"da": "kun gennemsnit", "en": "aggregates only"},
-    "status_suppressed": {"da": "skjult (under k)", "en": "hidden (below k)"},
-    "status_none": {"da": "ingen data", "en": "no data"},
     "reliability_title": {
         "da": "Hvor pålidelige er medarbejdertallene?",
         "en": "How reliable are the staff figures?",
@@ -513,10 +493,6 @@ TEXT: dict[str, dict[str, str]] = {
     "hyp_kind_small_or_none": {"da": "Ingen eller lille sammenhæng", "en": "Little or no link"},
     "hyp_kind_inconclusive": {"da": "Endnu uafklaret", "en": "Not settled yet"},
     "hyp_kind_not_available": {"da": "Kan ikke beregnes endnu", "en": "Cannot be computed yet"},
-    "hyp_not_ready": {
-        "da": "Den statistiske analyse er ikke tilgængelig i denne installation endnu.",
-        "en": "The statistical analysis is not available in this installation yet.",
-    },
     "hyp_failed": {
         "da": "Analysen kunne ikke gennemføres: {message}",
         "en": "The analysis could not be run: {message}",
@@ -527,59 +503,34 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{libraries} libraries and {periods} periods included ({staff} staff and {patron} "
         "patron responses).",
     },
-    "hyp_tests": {"da": "Testene", "en": "The tests"},
-    "hyp_primary": {"da": "Primær", "en": "Primary"},
-    "hyp_secondary": {"da": "Sekundær", "en": "Secondary"},
-    "hyp_sensitivity": {"da": "Følsomhedsanalyser", "en": "Sensitivity analyses"},
     "hyp_sensitivity_intro": {
         "da": "Andre måder at regne på. De ændrer ikke svaret ovenfor, men viser, om det holder.",
         "en": "Other ways to compute it. They do not change the answer above; they show whether it holds.",
-    },
-    "hyp_test_pearson": {
-        "da": "Korrelation mellem bibliotekerne (ét punkt pr. bibliotek)",
-        "en": "Correlation between libraries (one point per library)",
     },
     "hyp_explain_pearson": {
         "da": "Har biblioteker med gladere medarbejdere også mere tilfredse borgere? -1 til 1; 0 = ingen sammenhæng.",
         "en": "Do libraries with happier staff also have more satisfied patrons? -1 to 1; 0 = no link.",
     },
-    "hyp_test_multilevel": {
-        "da": "Flerniveaumodel (borgere inden for biblioteker)",
-        "en": "Multilevel model (patrons within libraries)",
-    },
     "hyp_explain_multilevel": {
         "da": "Hvor mange point højere borgertilfredshed pr. point højere medarbejdertrivsel, når hver borgers svar tæller.",
         "en": "How many points higher patron satisfaction per point of staff wellbeing, counting every patron's answer.",
-    },
-    "hyp_test_within": {
-        "da": "Inden for det enkelte bibliotek over tid",
-        "en": "Within each library over time",
     },
     "hyp_explain_within": {
         "da": "Når et biblioteks medarbejdertrivsel stiger, stiger dets borgertilfredshed så også?",
         "en": "When a library's staff wellbeing rises, does its patron satisfaction rise too?",
     },
-    "hyp_test_spearman": {"da": "Rangkorrelation (Spearman)", "en": "Rank correlation (Spearman)"},
     "hyp_explain_spearman": {
         "da": "Samme spørgsmål, men kun rækkefølgen tæller; mindre følsom for et enkelt afvigende bibliotek.",
         "en": "The same question using ranks only; less sensitive to one unusual library.",
     },
-    "hyp_test_between": {"da": "Mellem bibliotekerne (REWB)", "en": "Between libraries (REWB)"},
     "hyp_explain_between": {
         "da": "Forskellen mellem biblioteker, når udviklingen over tid er trukket ud.",
         "en": "The difference between libraries once change over time is taken out.",
-    },
-    "hyp_test_cluster_robust_ols": {
-        "da": "Almindelig regression med robuste fejl",
-        "en": "Ordinary regression with cluster-robust errors",
     },
     "hyp_explain_cluster_robust_ols": {
         "da": "Samme spørgsmål regnet enklere, hvor hver borger vejer lige meget.",
         "en": "The same question computed more simply, each patron weighing the same.",
     },
-    "hyp_role": {"da": "Rolle", "en": "Role"},
-    "hyp_estimate": {"da": "Estimat", "en": "Estimate"},
-    "hyp_interval": {"da": "95 %-interval", "en": "95 % interval"},
     "hyp_details": {"da": "Detaljer (p-værdier m.m.)", "en": "Details (p-values etc.)"},
     "hyp_missing_part": {"da": "Ikke beregnet: {reason}", "en": "Not computed: {reason}"},
     "hyp_no_reason": {"da": "for få data", "en": "not enough data"},
@@ -641,21 +592,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Many tests at once produce chance findings, so the p-values are adjusted (Benjamini-Hochberg).",
     },
     "hyp_caveats": {"da": "Forbehold", "en": "Caveats"},
-    "hyp_excluded": {
-        "da": "Holdt uden for beregningerne: {library} ({reason})",
-        "en": "Left out of the statistics: {library} ({reason})",
-    },
     "hyp_reliability": {
         "da": "Pålidelighed af medarbejdergennemsnit: ICC(1) = {icc1}, ICC(2) = {icc2}, laveste α = {alpha}.",
         "en": "Reliability of staff averages: ICC(1) = {icc1}, ICC(2) = {icc2}, lowest α = {alpha}.",
     },
-    "hyp_causation": {
-        "da": "Sammenhæng er ikke årsag: gladere medarbejdere kan give mere tilfredse borgere, tilfredse "
-        "borgere kan give gladere medarbejdere, eller begge kan skyldes noget tredje.",
-        "en": "Association is not causation: happier staff may make patrons more satisfied, satisfied "
-        "patrons may make staff happier, or both may follow something else.",
-    },
-    "report_title": {"da": "Rapport til forummøde", "en": "Report for a forum meeting"},
     "report_intro": {
         "da": "Hent en selvstændig HTML-fil med svaret, figurerne og tallene bag dem. Den kan åbnes i en "
         "browser uden netværk og sendes videre. Bibliotekerne vises under nye dæknavne, medmindre de har "
@@ -666,37 +606,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "report_download": {"da": "Hent rapporten (HTML)", "en": "Download the report (HTML)"},
     "report_contents": {"da": "Rapporten indeholder", "en": "The report contains"},
-    "report_generated": {
-        "da": "Dannet {when}, dataversion {version}.",
-        "en": "Generated {when}, data version {version}.",
-    },
-    "report_k_note": {
-        "da": "Medarbejdertal vises kun for grupper med mindst {k} svar; skjulte tal indgår heller ikke i statistikken.",
-        "en": "Staff figures are shown only for groups of at least {k} respondents; hidden figures are left out of the statistics too.",
-    },
-    "report_section_verdict": {"da": "Svaret", "en": "The answer"},
-    "report_section_scatter": {
-        "da": "Medarbejdertrivsel og borgertilfredshed, {period}",
-        "en": "Staff wellbeing and patron satisfaction, {period}",
-    },
-    "report_section_trend": {"da": "Udviklingen i forummet", "en": "The forum over time"},
-    "report_section_table": {
-        "da": "Alle biblioteker og perioder",
-        "en": "All libraries and periods",
-    },
-    "report_section_tests": {"da": "Testene", "en": "The tests"},
-    "report_forum_median": {"da": "Forummets median", "en": "Forum median"},
-    "report_pseudonym": {"da": "Bibliotek {letter}", "en": "Library {letter}"},
-    "report_suppressed": {"da": "skjult (under {k})", "en": "hidden (under {k})"},
-    "report_no_data": {"da": "Ingen data i databasen endnu.", "en": "No data in the database yet."},
-    "report_chart_alt": {
-        "da": "Figur; tallene står i tabellen nedenfor.",
-        "en": "Chart; the numbers are in the table below.",
-    },
-    "report_footer": {
-        "da": "Lavet med Servicespejlet. Sammenhæng, ikke årsag.",
-        "en": "Made with Service Mirror. Association, not causation.",
-    },
     # --- Forum package page (views/forum_package.py) ---
     "page_forum_package": {"da": "Forumpakke", "en": "Forum package"},
     "fp_title": {
@@ -826,10 +735,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{head}: {value} in {period} (95 % {low}–{high}), gap {gap}",
     },
     "target_status": {"da": "Status", "en": "Status"},
-    "status_met": {"da": "nået", "en": "met"},
-    "status_missed": {"da": "ikke nået", "en": "missed"},
-    "status_unclear": {"da": "kan ikke afgøres", "en": "unclear"},
-    "status_no data": {"da": "ingen data", "en": "no data"},
     "measure_index": {"da": "Tilfredshedsindeks (0-100)", "en": "Satisfaction index (0-100)"},
     "measure_top2": {"da": "Andel tilfredse (%)", "en": "Share satisfied (%)"},
     "overall": {"da": "Samlet", "en": "Overall"},
@@ -842,10 +747,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "segment_dimension": {"da": "Opdel efter", "en": "Split by"},
     "segment": {"da": "Gruppe", "en": "Segment"},
-    "dim_age_band": {"da": "Alder", "en": "Age band"},
-    "dim_visit_frequency": {"da": "Besøgshyppighed", "en": "Visit frequency"},
-    "dim_user_type": {"da": "Brugertype", "en": "User type"},
-    "dim_channel": {"da": "Kanal", "en": "Channel"},
     "segments_none": {
         "da": "Ingen brugergrupper i data for dette valg.",
         "en": "No patron segments in the data for this choice.",
@@ -865,16 +766,6 @@ def t(key: str, lang: str, **values) -> str:
     entry = TEXT[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
-
-
-def number(value, lang: str, digits: int = 1) -> str:
-    """A number formatted per language: decimal comma in Danish, point in English; '—' if missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.{digits}f}"
-    if lang == "da":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
 
 
 def table(

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import findings, publish
-from servicemirror.dashboard import i18n
+from servicemirror import findings, labels, publish
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
 WIDTH, HEIGHT, PAD = 640, 400, 56
@@ -52,7 +51,7 @@ def pseudonyms(grid: pd.DataFrame, lang: str, rng: random.Random | None = None) 
     hidden = [r.library_key for r in libraries.itertuples() if not bool(r.consent_named)]
     (rng or random.SystemRandom()).shuffle(hidden)
     names = {
-        key: i18n.t("report_pseudonym", lang, letter=_letters(i)) for i, key in enumerate(hidden)
+        key: labels.t("report_pseudonym", lang, letter=_letters(i)) for i, key in enumerate(hidden)
     }
     for r in libraries.itertuples():
         if bool(r.consent_named):
@@ -74,7 +73,7 @@ def _ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def _tick_label(v: float, lang: str) -> str:
-    return escape(i18n.number(v, lang, 0 if float(v).is_integer() else 1))
+    return escape(labels.number(v, lang, 0 if float(v).is_integer() else 1))
 
 
 def _x_axis(xs: list[float], lang: str, title: str):
@@ -131,7 +130,7 @@ def svg_scatter(points: pd.DataFrame, lang: str, title: str) -> str:
 
     ``points`` columns: label, staff_index, patron_index.
     """
-    x_title, y_title = i18n.t("staff_index", lang), i18n.t("patron_index", lang)
+    x_title, y_title = labels.t("staff_index", lang), labels.t("patron_index", lang)
     sx, x_parts = _x_axis(list(points["staff_index"]), lang, x_title)
     sy, parts = _y_axis(list(points["patron_index"]), lang, y_title)
     parts += x_parts
@@ -142,7 +141,7 @@ def svg_scatter(points: pd.DataFrame, lang: str, title: str) -> str:
             f'<text x="{sx(r.staff_index) + 9:.1f}" y="{sy(r.patron_index) - 7:.1f}">'
             f"{escape(str(r.label))}</text>"
         )
-    return _svg(title, i18n.t("report_chart_alt", lang), parts, "scatter")
+    return _svg(title, labels.t("report_chart_alt", lang), parts, "scatter")
 
 
 def svg_lines(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> str:
@@ -168,7 +167,7 @@ def svg_lines(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> str:
             f'<text x="{PAD + index[last["period"]] * step - 4:.1f}" y="{sy(last["value"]) - 9:.1f}" '
             f'text-anchor="end" fill="{colour}" class="title">{escape(str(name))}</text>'
         )
-    return _svg(title, i18n.t("report_chart_alt", lang), parts, "trend")
+    return _svg(title, labels.t("report_chart_alt", lang), parts, "trend")
 
 
 # --------------------------------------------------------------------------- tables
@@ -196,14 +195,14 @@ def build(
     now: datetime | None = None,
 ) -> str:
     """The report as one HTML string (da or en) from the published cells and the analysis result."""
-    if lang not in i18n.LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(i18n.LANGUAGES)}, not {lang!r}")
+    if lang not in labels.LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(labels.LANGUAGES)}, not {lang!r}")
 
     def t(key: str, **values) -> str:
-        return i18n.t(key, lang, **values)
+        return labels.t(key, lang, **values)
 
     def num(value, digits: int = 1) -> str:
-        return i18n.number(value, lang, digits)
+        return labels.number(value, lang, digits)
 
     summary = publish.summary(pub)
     names = pseudonyms(pub.grid, lang, rng)
@@ -324,7 +323,7 @@ def build(
 
 def _test_name(key: str, label, lang: str) -> str:
     if key in findings.TEST_TEXT:
-        return i18n.t(findings.TEST_TEXT[key][0], lang)
+        return labels.t(findings.TEST_TEXT[key][0], lang)
     return str(label or key)
 
 
