@@ -20,6 +20,7 @@ import streamlit as st
 
 from servicemirror import access, config, db, findings, publish, queries, uploading
 from servicemirror.analysis import descriptive
+from servicemirror.analysis import periods as period_rule
 from servicemirror.analysis.nps import nps_from_counts
 from servicemirror.dashboard import i18n, signin
 
@@ -164,6 +165,21 @@ def periods() -> list[str]:
     """Every period with data, oldest first."""
     pub = published()
     return [] if pub is None else sorted(pub.grid["period"].unique())
+
+
+def period_choice(among: list[str] | None = None) -> dict:
+    """The period a page opens on and why (``analysis.periods.default_period``), from the
+    published summary; ``among`` limits it to e.g. the periods one library has data in."""
+    return period_rule.default_period(summary(), among)
+
+
+def period_coverage(period: str) -> dict:
+    """Libraries in ``period`` per side (``analysis.periods.coverage``): n_both, n_staff_only,
+    n_patron_only, n_any (all 0 for a period without data)."""
+    cov = period_rule.coverage(summary())
+    row = cov[cov["period"] == str(period)]
+    keys = ["n_both", "n_staff_only", "n_patron_only", "n_any"]
+    return {k: int(row[k].iloc[0]) if len(row) else 0 for k in keys}
 
 
 def touchpoints() -> list[str]:

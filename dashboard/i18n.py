@@ -117,6 +117,36 @@ TEXT: dict[str, dict[str, str]] = {
     "source_rows": {"da": "enkeltbesvarelser", "en": "individual responses"},
     "source_aggregates": {"da": "kun gennemsnit fra leverandør", "en": "vendor aggregates only"},
     "overview_scatter": {"da": "Bibliotekerne i {period}", "en": "The libraries in {period}"},
+    "period_default_enough": {
+        "da": "Viser {period}: den nyeste periode, hvor mindst {k} biblioteker har både "
+        "medarbejder- og borgerdata ({n} biblioteker).",
+        "en": "Showing {period}: the newest period in which at least {k} libraries have both staff "
+        "and patron data ({n} libraries).",
+    },
+    "period_default_most": {
+        "da": "Ingen periode har mindst {k} biblioteker med både medarbejder- og borgerdata. Viser "
+        "{period}, som har flest ({n}).",
+        "en": "No period has at least {k} libraries with both staff and patron data. Showing "
+        "{period}, which has the most ({n}).",
+    },
+    "period_newer_thin": {
+        "da": "Nyere periode(r) ({newer}) har endnu for få biblioteker med begge dele (under {k}); "
+        "vælg dem i listen for at se dem.",
+        "en": "Newer period(s) ({newer}) do not yet have enough libraries with both (under {k}); "
+        "pick them in the list to see them.",
+    },
+    "period_one_library": {
+        "da": "I {period} er der kun data fra ét bibliotek. Der er endnu intet at sammenligne med; "
+        "vælg en tidligere periode, eller vent på de andre bibliotekers data.",
+        "en": "In {period} there is data from only one library. There is nothing to compare with "
+        "yet; pick an earlier period, or wait for the other libraries' data.",
+    },
+    "period_thin": {
+        "da": "I {period} har {n_any} biblioteker data, men kun {n} har både medarbejder- og "
+        "borgerdata: for få til at sammenligne bibliotekerne (mindst {k}).",
+        "en": "In {period}, {n_any} libraries have data but only {n} have both staff and patron "
+        "data: too few to compare the libraries (at least {k}).",
+    },
     "regression_note": {
         "da": "Linjen er den bedste rette linje gennem de viste punkter; det skraverede bånd er dens "
         "95 %-interval. Skjulte biblioteker indgår ikke.",

@@ -296,6 +296,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "da": "Medarbejdertrivsel og borgertilfredshed, {period}",
         "en": "Staff wellbeing and patron satisfaction, {period}",
     },
+    "report_period_enough": {
+        "da": "{period} er den nyeste periode, hvor mindst {k} biblioteker har både medarbejder- "
+        "og borgerdata ({n} biblioteker).",
+        "en": "{period} is the newest period in which at least {k} libraries have both staff and "
+        "patron data ({n} libraries).",
+    },
+    "report_period_most": {
+        "da": "Ingen periode har mindst {k} biblioteker med både medarbejder- og borgerdata; "
+        "{period} har flest ({n}). Sammenlign med forsigtighed.",
+        "en": "No period has at least {k} libraries with both staff and patron data; {period} has "
+        "the most ({n}). Compare with care.",
+    },
     "report_section_trend": {"da": "Udviklingen i forummet", "en": "The forum over time"},
     "report_section_table": {
         "da": "Alle biblioteker og perioder",

@@ -23,9 +23,11 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import findings, labels, publish
+from servicemirror.analysis import periods
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
 WIDTH, HEIGHT, PAD = 640, 400, 56
+FORUM_MIN_LIBRARIES = 3
 
 
 # --------------------------------------------------------------------------- pseudonyms
@@ -257,10 +259,16 @@ def build(
     # the scatter for the latest period with pairs
     pairs = summary.dropna(subset=["staff_index", "patron_index"])
     if not pairs.empty:
-        period = sorted(pairs["period"].unique())[-1]
+        # the newest period with enough libraries on both sides, not merely the newest upload
+        choice = periods.default_period(summary)
+        period = choice["period"]
         points = pairs[pairs["period"] == period].sort_values("label")
         title = t("report_section_scatter", period=period)
         body.append(f"<h2>{escape(title)}</h2>")
+        why = "report_period_enough" if choice["reason"] == "enough" else "report_period_most"
+        body.append(
+            f"<p>{escape(t(why, period=period, k=periods.MIN_LIBRARIES, n=choice['n_both']))}</p>"
+        )
         body.append(f"<figure>{svg_scatter(points, lang, title)}</figure>")
         numbers = pd.DataFrame(
             {
@@ -275,7 +283,9 @@ def build(
         body.append(f"<p>{escape(t('association_note'))}</p>")
 
     # the forum over time: medians of the published (visible) cells only
-    trend = summary.groupby("period")[["staff_index", "patron_index"]].median().reset_index()
+    # the forum over time: a median of fewer than 3 libraries is no forum median (left out)
+    indices = summary.groupby("period")[["staff_index", "patron_index"]]
+    trend = indices.median().where(indices.count() >= FORUM_MIN_LIBRARIES).reset_index()
     long = trend.melt("period", var_name="series", value_name="value").dropna()
     if not long.empty and long["period"].nunique() > 1:
         long["series"] = long["series"].map(lambda s: t(s))

@@ -37,7 +37,9 @@ with col_lib:
         format_func=lambda tok: by_token.get(tok, tok),
     )
 with col_period:
-    period = filters.choose(t("period"), periods, "period")
+    # open on the newest period this library has data in that the forum can be compared in
+    own = data.library_series(data.key_for_token(labels, token, names))["period"]
+    period = filters.period_with_reason(lang, periods, sorted(own.unique()) or None)
 with col_tp:
     tps = ["", *data.touchpoints()]
     touchpoint = filters.choose(

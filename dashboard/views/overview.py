@@ -25,7 +25,7 @@ st.caption(t("tagline"))
 periods = filters.periods_or_stop(lang)
 pub = filters.guarded(lang, data.published)
 
-period = filters.choose(t("period"), periods, "period")
+period = filters.period_with_reason(lang, periods)
 points = data.scatter_points(period, lang, names)
 hidden = data.hidden_in_period(period)
 

@@ -30,7 +30,7 @@ labels = data.library_labels(lang, names)
 by_token = {"": t("all_libraries"), **dict(zip(labels["token"], labels["label"], strict=True))}
 col_period, col_lib, col_tp = st.columns(3)
 with col_period:
-    period = filters.choose(t("period"), periods, "period")
+    period = filters.period_with_reason(lang, periods)
 with col_lib:
     wanted = data.key_for_token(labels, st.query_params.get("library"), names)
     default = labels.loc[labels["library_key"] == wanted, "token"]
