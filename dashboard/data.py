@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from servicemirror import access, config, db, findings, publish, queries, uploading
-from servicemirror.analysis import descriptive
+from servicemirror.analysis import change, descriptive
 from servicemirror.analysis import periods as period_rule
 from servicemirror.analysis.nps import nps_from_counts
 from servicemirror.dashboard import i18n, signin
@@ -282,7 +282,9 @@ def library_series(library_key: str) -> pd.DataFrame:
         res = nps_from_counts(int(row["promoters"]), passives, int(row["detractors"]))
         cells.loc[idx, ["ci_low", "ci_high"]] = [res["ci_low"], res["ci_high"]]
     cells = cells.rename(columns={"mean": "value"})
-    return cells[[*cols, "source", "suppressed"]].reset_index(drop=True)
+    # sd and the NPS counts travel along for the change's interval (analysis.change)
+    extra = ["sd", "promoters", "detractors"]
+    return cells[[*cols, "source", "suppressed", *extra]].reset_index(drop=True)
 
 
 def forum_band() -> pd.DataFrame:
@@ -326,12 +328,14 @@ def changes(series: pd.DataFrame, period: str, lang: str, names: dict[str, str])
     """What changed since the previous period with data, per measure and touchpoint.
 
     ``names`` maps measure code -> display name. Only published figures enter; a change to or
-    from a hidden cell is missing. Columns: what, previous_period, previous, now, change.
+    from a hidden cell is missing. Columns: what, measure, previous_period, previous, now,
+    change, ci_low, ci_high (the change's 95 % interval) and verdict (improved | declined |
+    uncertain | unknown; ``analysis.change``).
     """
     current = series[(series["period"] == period) & series["value"].notna()]
     earlier = series[(series["period"] < period) & series["value"].notna()]
     rows = []
-    for r in current.itertuples():
+    for _, r in current.iterrows():
         before = earlier[
             (earlier["measure"] == r.measure)
             & (earlier["touchpoint"] == r.touchpoint)
@@ -345,16 +349,22 @@ def changes(series: pd.DataFrame, period: str, lang: str, names: dict[str, str])
             if r.touchpoint == ""
             else touchpoint_label(r.touchpoint, lang)
         )
+        moved = change.cell_change(r, prev)
         rows.append(
             {
                 "what": what,
+                "measure": r.measure if r.touchpoint == "" else "touchpoint",
                 "previous_period": prev["period"],
                 "previous": prev["value"],
                 "now": r.value,
                 "change": r.value - prev["value"],
+                "ci_low": moved["ci_low"],
+                "ci_high": moved["ci_high"],
+                "verdict": moved["verdict"],
             }
         )
-    out = pd.DataFrame(rows, columns=["what", "previous_period", "previous", "now", "change"])
+    columns = ["what", "measure", "previous_period", "previous", "now", "change"]
+    out = pd.DataFrame(rows, columns=[*columns, "ci_low", "ci_high", "verdict"])
     # overall measures first, in the order of ``names``, then the touchpoints by name
     rank = {name: i for i, name in enumerate(names.values())}
     keys = [(rank.get(w, len(rank)), w) for w in out["what"]]

@@ -227,6 +227,38 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Ingen tidligere periode at sammenligne med.",
         "en": "No earlier period to compare with.",
     },
+    "library_verdict": {
+        "da": "Har noget ændret sig i {period}?",
+        "en": "Has anything changed in {period}?",
+    },
+    "verdict_improved": {"da": "Tydelig forbedring", "en": "Clear improvement"},
+    "verdict_declined": {"da": "Tydelig tilbagegang", "en": "Clear decline"},
+    "verdict_uncertain": {"da": "Kan være tilfældig", "en": "May be chance"},
+    "verdict_unknown": {"da": "Kan ikke vurderes", "en": "Cannot be judged"},
+    "verdict_column": {"da": "Vurdering", "en": "Verdict"},
+    "verdict_line": {
+        "da": "**{what}: {verdict}.** {now} i {period} mod {before} i {previous_period} "
+        "({change} point).",
+        "en": "**{what}: {verdict}.** {now} in {period} against {before} in {previous_period} "
+        "({change} points).",
+    },
+    "verdict_interval": {
+        "da": "Ændringens 95 %-interval: {low} til {high}.",
+        "en": "The change's 95 % interval: {low} to {high}.",
+    },
+    "verdict_note": {
+        "da": "Tydelig betyder, at ændringens 95 %-interval ligger helt på den ene side af 0. "
+        "Kan være tilfældig betyder, at intervallet rummer 0: forskellen kan skyldes, hvem der "
+        "tilfældigvis svarede. Ingen af delene siger, hvorfor tallet flyttede sig.",
+        "en": "Clear means the change's 95 % interval lies entirely on one side of 0. May be "
+        "chance means the interval includes 0: the difference may come from who happened to "
+        "answer. Neither says why the figure moved.",
+    },
+    "verdict_none": {
+        "da": "Der er ingen tidligere periode at sammenligne {period} med.",
+        "en": "There is no earlier period to compare {period} with.",
+    },
+    "delta_since": {"da": "{change} siden {period}", "en": "{change} since {period}"},
     "previous_period": {"da": "Sidste periode", "en": "Last period"},
     "previous": {"da": "Før", "en": "Before"},
     "now": {"da": "Nu", "en": "Now"},

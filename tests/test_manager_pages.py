@@ -140,3 +140,21 @@ def test_report_uses_the_comparable_year_and_no_median_of_one_library(new_year_d
     alfa_2025 = summary.loc[summary["period"] == "2025", "patron_index"].iloc[0]
     trend_table = html.split(report.labels.t("report_forum_median", "da"))[-1]
     assert i18n.number(alfa_2025, "da") not in trend_table.split("</table>")[0]
+
+
+# --------------------------------------------------------------------------- the Library verdict
+
+
+def test_library_page_gives_a_plain_verdict_with_the_comparison_period(small_db, monkeypatch):
+    at = run_page("library", monkeypatch, small_db, names=True, library="alfa", period="2024")
+    assert at.header[0].value == i18n.t("library_verdict", "da", period="2024")
+    lines = [m.value for m in at.markdown if "2023" in m.value]
+    words = [i18n.t(f"verdict_{v}", "da") for v in ("improved", "declined", "uncertain")]
+    patron = next(x for x in lines if i18n.t("measure_patron", "da") in x)
+    assert any(w in patron for w in words) and "95 %-interval" in patron
+    # the cards say what they compare with, and grey out a change that may be chance
+    cards = {m.label: m for m in at.metric}
+    card = cards[i18n.t("measure_patron", "da")]
+    assert "siden 2023" in str(card.proto.delta)
+    grey = 2  # Metric.MetricColor.GRAY
+    assert (card.proto.color == grey) == (i18n.t("verdict_uncertain", "da") in patron)
