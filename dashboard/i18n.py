@@ -550,6 +550,112 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Do happier staff go with more satisfied citizens?",
     },
     "hyp_verdict": {"da": "Svaret lige nu", "en": "The answer so far"},
+    "hyp_for_us": {"da": "Hvad betyder det for os?", "en": "What does it mean for us?"},
+    "hyp_for_us_positive": {
+        "da": "I jeres data har biblioteker med gladere medarbejdere også mere tilfredse borgere. "
+        "Det taler for at passe på medarbejdertrivslen, men viser ikke, at trivsel alene løfter "
+        "borgernes tilfredshed.",
+        "en": "In your data, libraries with happier staff also have more satisfied patrons. That "
+        "speaks for looking after staff wellbeing, but does not show that wellbeing alone lifts "
+        "patron satisfaction.",
+    },
+    "hyp_for_us_negative": {
+        "da": "I jeres data går højere medarbejdertrivsel sammen med lavere borgertilfredshed. Det "
+        "er usædvanligt: se efter forklaringer (travlhed, hvilke borgere der svarer), før I "
+        "handler på det.",
+        "en": "In your data, higher staff wellbeing goes with lower patron satisfaction. That is "
+        "unusual: look for explanations (workload, which patrons answer) before acting on it.",
+    },
+    "hyp_for_us_small_or_none": {
+        "da": "Sammenhængen er højst lille. Arbejd med medarbejdertrivsel og borgertilfredshed som "
+        "to selvstændige mål.",
+        "en": "The link is small at most. Work on staff wellbeing and patron satisfaction as two "
+        "goals of their own.",
+    },
+    "hyp_for_us_inconclusive": {
+        "da": "Data kan endnu ikke skelne mellem ingen og en tydelig sammenhæng. Bliv ved med at "
+        "indsamle: flere biblioteker og flere år giver et klarere svar.",
+        "en": "The data cannot yet tell no link from a clear one. Keep collecting: more libraries "
+        "and more years give a clearer answer.",
+    },
+    "hyp_for_us_not_available": {
+        "da": "Der er endnu ikke data nok til at regne. Indlæs medarbejder- og borgerdata for "
+        "mindst fire biblioteker i samme periode.",
+        "en": "There is not yet enough data to compute. Load staff and patron data for at least "
+        "four libraries in the same period.",
+    },
+    "hyp_power_caveat": {
+        "da": "Med {j} biblioteker kan kun en stor sammenhæng ses sikkert; en middelstor "
+        "(r = 0,3) kræver ca. {n} biblioteker.",
+        "en": "With {j} libraries only a strong link can be seen reliably; a moderate one "
+        "(r = 0.3) needs about {n} libraries.",
+    },
+    "hyp_more": {"da": "Mere om svaret", "en": "More about the answer"},
+    "hyp_all_statistics": {
+        "da": "Al statistikken bag svaret",
+        "en": "All the statistics behind the answer",
+    },
+    "glossary_title": {"da": "Ordliste", "en": "Glossary"},
+    "glossary": {
+        "da": "- **95 %-interval**: de værdier, data er forenelige med; rummer det 0, kan "
+        "sammenhængen eller ændringen være tilfældig.\n"
+        "- **p-værdi**: hvor overraskende resultatet ville være, hvis der ingen sammenhæng var; "
+        "under 0,05 kaldes det normalt tydeligt.\n"
+        "- **Pearson (r)**: korrelationen mellem bibliotekernes gennemsnit, fra −1 til 1.\n"
+        "- **Spearman**: samme slags korrelation, men på rækkefølgen i stedet for tallene; "
+        "tåler enkelte skæve biblioteker.\n"
+        "- **Flerniveaumodel**: regner med, at svar fra samme bibliotek ligner hinanden.\n"
+        "- **Klyngerobust OLS**: en almindelig regressionslinje med usikkerhed, der tager højde "
+        "for svar fra samme bibliotek.\n"
+        "- **REWB (inden for / mellem)**: deler sammenhængen i forskelle mellem bibliotekerne og "
+        "ændringer inden for det enkelte bibliotek over tid.\n"
+        "- **ICC(1)**: hvor stor en del af forskellene i medarbejdersvar, der ligger mellem "
+        "bibliotekerne.\n"
+        "- **ICC(2)**: hvor pålideligt et biblioteks medarbejdergennemsnit er (0 til 1; over 0,7 "
+        "er godt).\n"
+        "- **α (Cronbachs alfa)**: hvor godt spørgsmålene i et indeks måler det samme.\n"
+        "- **Benjamini-Hochberg (BH)**: justerer p-værdierne, når mange tjenester testes på én "
+        "gang, så tilfældige fund ikke ligner rigtige.\n"
+        "- **Styrke**: chancen for at se en sammenhæng, der faktisk findes.\n"
+        "- **Dæmpning**: usikre medarbejdergennemsnit gør en sand sammenhæng mindre synlig.\n"
+        "- **NPS / eNPS**: andelen, der vil anbefale (9-10), minus andelen, der ikke vil (0-6); "
+        "fra −100 til 100.\n"
+        "- **k**: det mindste antal medarbejdersvar, før et tal vises.",
+        "en": "- **95 % interval**: the values the data are compatible with; if it includes 0, "
+        "the link or change may be chance.\n"
+        "- **p-value**: how surprising the result would be if there were no link; below 0.05 is "
+        "usually called clear.\n"
+        "- **Pearson (r)**: the correlation of the libraries' averages, from −1 to 1.\n"
+        "- **Spearman**: the same kind of correlation on ranks instead of values; withstands a "
+        "few unusual libraries.\n"
+        "- **Multilevel model**: allows for answers from one library resembling each other.\n"
+        "- **Cluster-robust OLS**: an ordinary regression line whose uncertainty allows for "
+        "answers from the same library.\n"
+        "- **REWB (within / between)**: splits the link into differences between libraries and "
+        "changes within one library over time.\n"
+        "- **ICC(1)**: the share of the differences in staff answers that lies between "
+        "libraries.\n"
+        "- **ICC(2)**: how reliable a library's staff average is (0 to 1; above 0.7 is good).\n"
+        "- **α (Cronbach's alpha)**: how well the questions of an index measure the same.\n"
+        "- **Benjamini-Hochberg (BH)**: adjusts p-values when many services are tested at once, "
+        "so chance findings do not look real.\n"
+        "- **Power**: the chance of seeing a link that really exists.\n"
+        "- **Attenuation**: uncertain staff averages make a true link look weaker.\n"
+        "- **NPS / eNPS**: the share who would recommend (9-10) minus the share who would not "
+        "(0-6); from −100 to 100.\n"
+        "- **k**: the least number of staff answers before a figure is shown.",
+    },
+    "col_p": {"da": "p-værdi", "en": "p-value"},
+    "hyp_power_kind_naive": {"da": "uden dæmpning", "en": "without attenuation"},
+    "hyp_power_kind_attenuated": {"da": "med dæmpning", "en": "with attenuation"},
+    "hyp_power_column_naive": {
+        "da": "Styrke, r = {r} (uden dæmpning)",
+        "en": "Power, r = {r} (without attenuation)",
+    },
+    "hyp_power_column_attenuated": {
+        "da": "Styrke, r = {r} (med dæmpning)",
+        "en": "Power, r = {r} (with attenuation)",
+    },
     "hyp_kind_positive": {"da": "Positiv sammenhæng", "en": "Positive link"},
     "hyp_kind_negative": {"da": "Negativ sammenhæng", "en": "Negative link"},
     "hyp_kind_small_or_none": {"da": "Ingen eller lille sammenhæng", "en": "Little or no link"},

@@ -52,7 +52,12 @@ def test_hypothesis_page_shows_the_verdict_of_analyze(monkeypatch, demo_db, lang
     assert at.title[0].value == i18n.t("hyp_title", lang)
     result = hypothesis.analyze(demo_db)
     verdict = result["verdict"][lang]
-    assert verdict in [m.value for m in at.markdown]
+    markdown = [m.value for m in at.markdown]
+    # the answer first in two sentences, the rest of the paragraph further down, nothing lost
+    first_two = next(m for m in markdown if verdict.startswith(m) and m)
+    assert len(first_two) < len(verdict)
+    assert verdict[len(first_two) :].strip() in markdown
+    assert i18n.t("hyp_for_us", lang) in " ".join(markdown)
     all_text = texts(at)
     assert i18n.t("hyp_kind_" + result["verdict"]["kind"], lang) in all_text
     # two primary analyses and one secondary, sensitivity in its own section
