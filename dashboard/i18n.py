@@ -9,7 +9,17 @@ from __future__ import annotations
 from servicemirror import labels
 from servicemirror.labels import DEFAULT_LANGUAGE, LANGUAGES, number
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "TEXT", "labels", "number", "t", "table"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "TEXT",
+    "coded",
+    "labels",
+    "number",
+    "stored_table",
+    "t",
+    "table",
+]
 
 TEXT: dict[str, dict[str, str]] = {
     **labels.TEXT,
@@ -831,6 +841,45 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Library facts (visits, FTE ...)",
     },
     "fp_rows": {"da": "{n} rækker", "en": "{n} rows"},
+    # headers of tables shown as they are stored (the forum package preview): stored_<column>
+    "stored_period": {"da": "Periode", "en": "Period"},
+    "stored_side": {"da": "Side", "en": "Side"},
+    "stored_measure": {"da": "Mål", "en": "Measure"},
+    "stored_touchpoint": {"da": "Tjeneste", "en": "Service"},
+    "stored_n": {"da": "Antal", "en": "n"},
+    "stored_mean": {"da": "Gennemsnit", "en": "Mean"},
+    "stored_sd": {"da": "Spredning", "en": "SD"},
+    "stored_ss_within": {"da": "Kvadratsum inden for", "en": "Within sum of squares"},
+    "stored_promoters": {"da": "Anbefalere", "en": "Promoters"},
+    "stored_passives": {"da": "Passive", "en": "Passives"},
+    "stored_detractors": {"da": "Kritikere", "en": "Detractors"},
+    "stored_source": {"da": "Kilde", "en": "Source"},
+    "stored_instrument": {"da": "Spørgeskema", "en": "Questionnaire"},
+    "stored_instrument_id": {"da": "Spørgeskema", "en": "Questionnaire"},
+    "stored_suppressed": {"da": "Skjult", "en": "Hidden"},
+    "stored_item_code": {"da": "Spørgsmål", "en": "Item"},
+    "stored_construct": {"da": "Måler", "en": "Measures"},
+    "stored_scale_min": {"da": "Skala fra", "en": "Scale from"},
+    "stored_scale_max": {"da": "Skala til", "en": "Scale to"},
+    "stored_scale": {"da": "Skala", "en": "Scale"},
+    "stored_n_incomplete": {"da": "Ufuldstændige", "en": "Incomplete"},
+    "stored_item_i": {"da": "Spørgsmål 1", "en": "Item 1"},
+    "stored_item_j": {"da": "Spørgsmål 2", "en": "Item 2"},
+    "stored_mean_i": {"da": "Gennemsnit 1", "en": "Mean 1"},
+    "stored_mean_j": {"da": "Gennemsnit 2", "en": "Mean 2"},
+    "stored_cov": {"da": "Kovarians", "en": "Covariance"},
+    "stored_date": {"da": "Dato", "en": "Date"},
+    "stored_question": {"da": "Spørgsmål", "en": "Question"},
+    "stored_button": {"da": "Knap", "en": "Button"},
+    "stored_name": {"da": "Nøgletal", "en": "Fact"},
+    "stored_value": {"da": "Værdi", "en": "Value"},
+    "stored_upload_id": {"da": "Nr.", "en": "ID"},
+    "stored_library": {"da": "Bibliotek", "en": "Library"},
+    "stored_created_at": {"da": "Lavet", "en": "Made"},
+    "stored_loaded_at": {"da": "Indlæst", "en": "Loaded"},
+    "stored_status": {"da": "Status", "en": "Status"},
+    "yes": {"da": "ja", "en": "yes"},
+    "no": {"da": "nej", "en": "no"},
     "fp_hidden_cells": {
         "da": "{n} medarbejderceller er skjult (under {k} svar) og sendes uden tal.",
         "en": "{n} staff cells are hidden (under {k} answers) and travel without figures.",
@@ -961,3 +1010,41 @@ def table(
         elif col in digits:
             out[col] = [number(v, lang, digits[col]) for v in out[col]]
     return out.rename(columns={c: columns[c] for c in keep})
+
+
+def stored_table(frame, lang: str):
+    """A stored table (e.g. a forum package's cells) for display: headers from the
+    ``stored_<column>`` texts, codes of services, measures, constructs, sides, sources and
+    statuses by their names in the label table, yes/no for flags, numbers per language, '—' for
+    missing. English free-text reasons are left out (the flag says it)."""
+    out = frame.drop(columns=[c for c in ("library_key", "suppressed_reason") if c in frame])
+    out = out.copy()
+    names = {
+        "touchpoint": lambda v: labels.label("touchpoint", v, lang) if v else t("overall", lang),
+        "measure": lambda v: labels.label("construct", v, lang),
+        "construct": lambda v: labels.label("construct", v, lang),
+        "side": lambda v: t(f"side_{v}", lang) if f"side_{v}" in TEXT else v,
+        "source": lambda v: t(f"source_{v}", lang) if f"source_{v}" in TEXT else v,
+        "status": lambda v: labels.label("status", v, lang),
+        "suppressed": lambda v: t("yes" if bool(v) else "no", lang),
+    }
+    for col in out.columns:
+        if col in names:
+            out[col] = [names[col](v) if v is not None and v == v else "—" for v in out[col]]
+        elif out[col].dtype.kind == "f":
+            out[col] = [number(v, lang, 2) for v in out[col]]
+        elif out[col].isna().any():
+            out[col] = ["—" if v is None or v != v else v for v in out[col]]
+    return out.rename(
+        columns={c: t(f"stored_{c}", lang) for c in out.columns if f"stored_{c}" in TEXT}
+    )
+
+
+def coded(frame, lang: str, **kinds: str):
+    """A copy of ``frame`` with code columns shown by their names from the label table:
+    ``coded(history, lang, format="format", status="status")``."""
+    out = frame.copy()
+    for col, kind in kinds.items():
+        if col in out:
+            out[col] = [labels.label(kind, v, lang) for v in out[col]]
+    return out

@@ -122,7 +122,7 @@ else:
         st.caption(t("history_names_hidden"))
     st.dataframe(
         i18n.table(
-            history,
+            i18n.coded(history, lang, format="format", status="status"),
             lang,
             {
                 "upload_id": t("col_upload_id"),

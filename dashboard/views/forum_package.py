@@ -58,7 +58,7 @@ if hidden:
 st.subheader(t("fp_contains"))
 for name, frame in package.tables.items():
     with st.expander(f"{t(f'fp_table_{name}')} ({t('fp_rows', n=len(frame))})"):
-        st.dataframe(frame.drop(columns="library_key"), hide_index=True, width="stretch")
+        st.dataframe(i18n.stored_table(frame, lang), hide_index=True, width="stretch")
 st.subheader(t("fp_never"))
 st.write(t("fp_never_list"))
 
@@ -76,7 +76,10 @@ if not received.empty:
     st.subheader(t("fp_received"))
     received = received.assign(library=received["library_key"].map(names))
     st.dataframe(
-        received[["upload_id", "library", "period", "created_at", "loaded_at", "status"]],
+        i18n.stored_table(
+            received[["upload_id", "library", "period", "created_at", "loaded_at", "status"]],
+            lang,
+        ),
         hide_index=True,
         width="stretch",
     )

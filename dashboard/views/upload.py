@@ -82,7 +82,9 @@ def overrides(file_id: str, expanded: bool) -> None:
         cols[3].selectbox(
             t("upload_format"),
             [None, *uploading.formats()],
-            format_func=lambda v: t("upload_auto") if v is None else v,
+            format_func=lambda v: (
+                t("upload_auto") if v is None else i18n.labels.label("format", v, lang)
+            ),
             key=f"format_{file_id}",
         )
 
@@ -154,7 +156,7 @@ def profile_for(file_id: str, outcome: uploading.Outcome, options) -> tuple | No
 def show_preview(report: dict) -> None:
     """The detected interpretation: format, type, counts, libraries, items, rejected rows."""
     cols = st.columns(5)
-    cols[0].metric(t("preview_format"), report.get("format") or "—")
+    cols[0].metric(t("preview_format"), i18n.labels.label("format", report.get("format"), lang))
     cols[1].metric(
         t("respondent_type"), t(TYPE_LABELS.get(report.get("respondent_type"), "upload_auto"))
     )
@@ -315,7 +317,7 @@ if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
 st.dataframe(
-    uploading.history_table(history)
+    i18n.coded(uploading.history_table(history), lang, format="format", status="status")
     .assign(
         respondent_type=lambda f: f["respondent_type"].map(
             lambda v: t(TYPE_LABELS[v]) if v in TYPE_LABELS else v
