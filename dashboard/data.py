@@ -375,7 +375,8 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     """Diverging stacked-bar layout of one library's Likert items in one period and side.
 
     Staff items below k never arrive (``publish.visible_items``). Columns: item (text in
-    ``lang``), value, level, n, share, start, end, n_item.
+    ``lang``), value, level, n, share, start, end, n_item, steps (points on the item's scale),
+    answer (the answer's words in ``lang``).
     """
     pub = published()
     dist = query("item_distribution", library_key=library_key)
@@ -387,6 +388,13 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     dist["item"] = text.fillna(dist["item_code"]).astype(str)
     out = descriptive.likert_layout(dist, by="item")
     n_item = dist.groupby("item")["n"].sum()
+    # the answer's words (the one label table) by its position on the item's own scale
+    steps = (dist["scale_max"] - dist["scale_min"] + 1).groupby(dist["item"]).first()
+    out["steps"] = out["item"].map(steps).astype(int)
+    out["answer"] = [
+        i18n.labels.answer_words(s, lang)[lv] if 0 <= lv < s else str(v)
+        for s, lv, v in zip(out["steps"], out["level"], out["value"], strict=True)
+    ]
     return out.assign(n_item=out["item"].map(n_item))
 
 

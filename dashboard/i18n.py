@@ -21,6 +21,24 @@ __all__ = [
     "table",
 ]
 
+# Streamlit's own English texts (file picker, chart menu, chart description) -> Danish; app.py
+# hands them to dashboard/language.js, since Streamlit has no setting for them.
+STREAMLIT_WORDS = {
+    "Drag and drop a file here": "Træk og slip en fil her",
+    "Drag and drop files here": "Træk og slip filer her",
+    "Upload": "Vælg fil",
+    "Add files": "Tilføj filer",
+    "Show data": "Vis tallene",
+    "Download as PNG": "Hent som PNG",
+    "Download as SVG": "Hent som SVG",
+    "View fullscreen": "Vis i fuld skærm",
+    "Exit fullscreen": "Luk fuld skærm",
+    "Vega visualization": "Figur",
+    "Download as CSV": "Hent som CSV",
+    "Search": "Søg",
+    "Fullscreen": "Fuld skærm",
+}
+
 TEXT: dict[str, dict[str, str]] = {
     **labels.TEXT,
     "app_title": {"da": "Servicespejlet", "en": "Service Mirror"},
@@ -162,6 +180,15 @@ TEXT: dict[str, dict[str, str]] = {
         "95 %-interval. Skjulte biblioteker indgår ikke.",
         "en": "The line is the best straight line through the points shown; the shaded band is its "
         "95 % interval. Hidden libraries are left out of it.",
+    },
+    "scatter_unnamed": {
+        "da": "{n} navne er udeladt i figuren, fordi de ville dække hinanden; de står i tabellen.",
+        "en": "{n} names are left out of the chart because they would overlap; they are in the "
+        "table.",
+    },
+    "low_n_note": {
+        "da": "* hviler på færre end {n} svar: tallet er usikkert.",
+        "en": "* rests on fewer than {n} answers: the figure is uncertain.",
     },
     "regression_too_few": {
         "da": "For få biblioteker til en linje (mindst 3).",

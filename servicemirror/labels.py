@@ -168,11 +168,13 @@ def touchpoint_colour(code: str) -> str:
     return TOUCHPOINTS.get(code, {}).get("colour", OTHER_TOUCHPOINT_COLOUR)
 
 
-def touchpoint_scale(lang: str, codes: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """(domain, range) for a colour scale over service NAMES in ``lang``: each name gets its
-    service's fixed colour whatever the language or the services present."""
-    codes = list(TOUCHPOINTS) if codes is None else codes
-    return [touchpoint_label(c, lang) for c in codes], [touchpoint_colour(c) for c in codes]
+def touchpoint_colours() -> dict[str, str]:
+    """Service name (Danish and English) -> its colour, for charts that colour by name."""
+    out = {}
+    for entry in TOUCHPOINTS.values():
+        out.setdefault(entry["da"], entry["colour"])
+        out.setdefault(entry["en"], entry["colour"])
+    return out
 
 
 def answer_words(steps: int, lang: str) -> list[str]:

@@ -177,7 +177,8 @@ def settle(page) -> None:
     )
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for i in range(charts.count()):
-        charts.nth(i).locator("canvas, svg").first.wait_for()
+        # attached, not visible: charts in a closed expander are drawn but hidden
+        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached")
 
 
 def check_accessibility(page, name: str) -> None:

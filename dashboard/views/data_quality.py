@@ -62,7 +62,9 @@ for side in ("staff", "patron"):
     st.subheader(t(f"side_{side}"))
     part = cov[cov["side"] == side]
     st.altair_chart(
-        charts.coverage_matrix(part, t("period"), t("library"), t("status"), statuses),
+        charts.localized(
+            charts.coverage_matrix(part, t("period"), t("library"), t("status"), statuses), lang
+        ),
         width="stretch",
     )
     with st.expander(t("table_of_numbers")):

@@ -14,7 +14,7 @@ import streamlit as st
 from servicemirror import db, findings, hypothesis
 from servicemirror.analysis import power
 from servicemirror.analysis import verdict as verdict_text
-from servicemirror.dashboard import charts_stats, data, i18n
+from servicemirror.dashboard import charts, charts_stats, data, i18n
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,8 @@ with st.expander(t("hyp_all_statistics")):
             label=wb["part"].map({"between": t("hyp_between"), "within": t("hyp_within")})
         )
         st.altair_chart(
-            charts_stats.estimates(wb, t("hyp_slope_axis"), t("hyp_part")), width="stretch"
+            charts.localized(charts_stats.estimates(wb, t("hyp_slope_axis"), t("hyp_part")), lang),
+            width="stretch",
         )
         st.caption(t("table_of_numbers"))
         st.dataframe(i18n.table(wb, lang, EST_COLUMNS, digits=EST_DIGITS), hide_index=True)
@@ -180,7 +181,10 @@ with st.expander(t("hyp_all_statistics")):
     fitted = lag.dropna(subset=["estimate"])
     if not fitted.empty:
         st.altair_chart(
-            charts_stats.estimates(fitted, t("hyp_lag_axis"), t("hyp_part")), width="stretch"
+            charts.localized(
+                charts_stats.estimates(fitted, t("hyp_lag_axis"), t("hyp_part")), lang
+            ),
+            width="stretch",
         )
     for row in lag[lag["estimate"].isna()].itertuples():
         st.write(f"{row.label}: " + t("hyp_missing_part", reason=row.reason))
@@ -211,15 +215,18 @@ with st.expander(t("hyp_all_statistics")):
     st.caption(t("hyp_power_intro", j=plan["J"]))
     curve = power.power_curve(range(5, 201), lambda_x=plan["lambda_x"], lambda_y=plan["lambda_y"])
     st.altair_chart(
-        charts_stats.power_curve(
-            curve.assign(
-                kind=[t("hyp_power_kind_" + k) for k in curve["kind"]],
-                r_label=[f"r = {num(r, 1)}" for r in curve["r_true"]],
+        charts.localized(
+            charts_stats.power_curve(
+                curve.assign(
+                    kind=[t("hyp_power_kind_" + k) for k in curve["kind"]],
+                    r_label=[f"r = {num(r, 1)}" for r in curve["r_true"]],
+                ),
+                plan["J"],
+                t("hyp_power_axis_j"),
+                t("hyp_power_axis_power"),
+                t("hyp_power_r"),
             ),
-            plan["J"],
-            t("hyp_power_axis_j"),
-            t("hyp_power_axis_power"),
-            t("hyp_power_r"),
+            lang,
         ),
         width="stretch",
     )

@@ -41,8 +41,10 @@ else:
             ),
             lang,
         ),
-        width="stretch",
     )
+    unnamed = charts.label_spots(points)["side"].isna().sum()
+    if unnamed:
+        st.caption(t("scatter_unnamed", n=unnamed))
     st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
     st.caption(t("association_note"))
 st.metric(t("libraries_shown"), len(points))

@@ -14,6 +14,7 @@ from servicemirror.dashboard import charts, charts_stats, data, filters, i18n
 
 log = logging.getLogger(__name__)
 lang = filters.language()
+LOW_N = 30  # answers below which a service's index is marked as resting on few answers
 names = filters.show_names()
 
 
@@ -61,7 +62,13 @@ if touchpoint:
 if matrix.empty:
     st.info(t("services_empty"))
 else:
-    shown = matrix.assign(text=matrix["value"].map(lambda v: i18n.number(v, lang, 0)))
+    # a cell resting on few answers is marked with * (and its n is in the tooltip)
+    shown = matrix.assign(
+        text=[
+            i18n.number(v, lang, 0) + ("*" if n < LOW_N else "")
+            for v, n in zip(matrix["value"], matrix["n"], strict=True)
+        ]
+    )
     st.altair_chart(
         charts.localized(
             charts.heatmap(
@@ -79,6 +86,8 @@ else:
         width="stretch",
     )
     st.caption(t("services_matrix_note"))
+    if (matrix["n"] < LOW_N).any():
+        st.caption(t("low_n_note", n=LOW_N))
     with st.expander(t("table_of_numbers")):
         st.dataframe(
             i18n.table(
