@@ -555,6 +555,24 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "{name}: indlæst som indlæsning {id} ({n} gyldige besvarelser).",
         "en": "{name}: loaded as upload {id} ({n} valid responses).",
     },
+    "upload_see_result": {
+        "da": "Se resultatet for {period} på Overblik",
+        "en": "See the result for {period} on the Overview",
+    },
+    "upload_see_library": {
+        "da": "Se {period} på siden Bibliotek",
+        "en": "See {period} on the Library page",
+    },
+    "preview_summary": {
+        "da": "Filen indeholder **{n} {who}** fra **{libraries}** i perioden **{periods}**: "
+        "{items} spørgsmål ({constructs}) og {comments} kommentarer. Genkendt som: {format}.",
+        "en": "The file holds **{n} {who}** from **{libraries}** in the period **{periods}**: "
+        "{items} questions ({constructs}) and {comments} comments. Recognised as: {format}.",
+    },
+    "who_patron": {"da": "borgerbesvarelser", "en": "patron responses"},
+    "who_staff": {"da": "medarbejderbesvarelser", "en": "staff responses"},
+    "who_any": {"da": "besvarelser", "en": "responses"},
+    "and": {"da": "og", "en": "and"},
     "upload_duplicate": {
         "da": "{name}: er allerede indlæst; intet er ændret.",
         "en": "{name}: already loaded; nothing changed.",
@@ -578,9 +596,18 @@ TEXT: dict[str, dict[str, str]] = {
     "undo_choose": {"da": "Fortryd indlæsning", "en": "Undo upload"},
     "undo_button": {"da": "Fortryd", "en": "Undo"},
     "undo_done": {
-        "da": "Indlæsning {id} ({name}) er fortrudt: {n} rækker fjernet.",
-        "en": "Upload {id} ({name}) undone: {n} rows removed.",
+        "da": "Indlæsning {id} ({name}) er fortrudt: dens {n} besvarelser er fjernet.",
+        "en": "Upload {id} ({name}) undone: its {n} responses are removed.",
     },
+    "undo_confirm": {
+        "da": "Vil du fortryde indlæsning {id}, filen «{name}» (indlæst {when})? Det fjerner "
+        "filens {n} {who} med alle deres svar og kommentarer, og det, filen erstattede, "
+        "kommer tilbage.",
+        "en": "Undo upload {id}, the file «{name}» (loaded {when})? This removes the file's {n} "
+        "{who} with all their answers and comments, and what the file replaced comes back.",
+    },
+    "undo_yes": {"da": "Ja, fortryd «{name}»", "en": "Yes, undo «{name}»"},
+    "undo_no": {"da": "Nej, behold den", "en": "No, keep it"},
     "undo_failed": {"da": "Kunne ikke fortryde: {message}", "en": "Could not undo: {message}"},
     "hyp_title": {
         "da": "Hænger glade medarbejdere sammen med tilfredse borgere?",
@@ -1075,3 +1102,33 @@ def coded(frame, lang: str, **kinds: str):
         if col in out:
             out[col] = [labels.label(kind, v, lang) for v in out[col]]
     return out
+
+
+def _listing(counts: dict, lang: str) -> str:
+    """'Alfa (40)' or 'Alfa (40) og Beta (12)': names with their number of responses."""
+    parts = [f"{name} ({number(n, lang, 0)})" for name, n in counts.items()]
+    if len(parts) <= 1:
+        return "".join(parts) or "—"
+    return ", ".join(parts[:-1]) + f" {t('and', lang)} " + parts[-1]
+
+
+def preview_sentence(report: dict, lang: str) -> str:
+    """What an uploaded file holds, in one sentence (the ``load --json`` report of a preview):
+    whose answers, which libraries and periods, which questions, how many comments, and the
+    format it was recognised as."""
+    constructs = sorted(
+        {labels.label("construct", i.get("construct"), lang) for i in report.get("items") or []}
+    )
+    who = f"who_{report.get('respondent_type')}"
+    return t(
+        "preview_summary",
+        lang,
+        n=number(report.get("valid_responses", 0), lang, 0),
+        who=t(who if who in TEXT else "who_any", lang),
+        libraries=_listing(report.get("libraries") or {}, lang),
+        periods=_listing(report.get("periods") or {}, lang),
+        items=len(report.get("items") or []),
+        constructs=", ".join(constructs) or "—",
+        comments=number(report.get("comments", 0), lang, 0),
+        format=labels.label("format", report.get("format"), lang),
+    )

@@ -158,3 +158,21 @@ def test_library_page_gives_a_plain_verdict_with_the_comparison_period(small_db,
     assert "siden 2023" in str(card.proto.delta)
     grey = 2  # Metric.MetricColor.GRAY
     assert (card.proto.color == grey) == (i18n.t("verdict_uncertain", "da") in patron)
+
+
+# --------------------------------------------------------------------------- Upload
+
+
+def test_upload_preview_says_in_words_what_it_found(small_db, tmp_path):
+    from servicemirror import uploading
+    from servicemirror.dashboard import i18n as texts
+
+    path = write_one_library_new_year(tmp_path / "p")
+    report = uploading.preview(small_db, path.name, path.read_bytes()).report
+    assert report["periods"] == {"2025": 40} and report["libraries"] == {"Alfa": 40}
+    sentence = texts.preview_sentence(report, "da")
+    assert sentence == (
+        "Filen indeholder **40 borgerbesvarelser** fra **Alfa (40)** i perioden **2025 (40)**: "
+        "2 spørgsmål (NPS (borgere), Tilfredshed) og 0 kommentarer. "
+        "Genkendt som: Skabelon, ét svar pr. række."
+    )
