@@ -444,3 +444,62 @@ def segment_bars(frame: pd.DataFrame, value_title: str, segment_title: str) -> a
     # label it fails WCAG 1.1.1 (axe svg-img-alt), so the whisker layer is hidden from ARIA
     whiskers = base.mark_rule(color=OKABE_ITO[7], aria=False).encode(x="ci_low:Q", x2="ci_high:Q")
     return alt.layer(bars, whiskers).properties(height=alt.Step(22))
+
+
+# What the data can say about a change or an effect (analysis.change.verdict), one colour each.
+VERDICT_COLOURS = {
+    "improved": "#0072B2",
+    "declined": "#D55E00",
+    "uncertain": "#767676",
+    "unknown": "#BBBBBB",
+}
+
+
+def effect_intervals(
+    frame: pd.DataFrame, x_title: str, colour_title: str, verdict_names: dict[str, str]
+) -> alt.LayerChart:
+    """One row per project: its estimated effect (point) and 95 % interval (line) against 0,
+    coloured by what the data can say (:data:`VERDICT_COLOURS`).
+
+    ``frame`` columns: row (the row's label, e.g. "Library · title"), effect, ci_low, ci_high,
+    verdict (improved | declined | uncertain | unknown). ``verdict_names`` maps the verdict
+    codes to the words shown in the legend. A project without an estimate keeps its row, with
+    its verdict written at 0.
+    """
+    data = frame.assign(verdict_name=frame["verdict"].map(verdict_names))
+    codes = [c for c in VERDICT_COLOURS if c in set(frame["verdict"])]
+    colour = alt.Color(
+        "verdict_name:N",
+        title=colour_title,
+        scale=alt.Scale(
+            domain=[verdict_names[c] for c in codes], range=[VERDICT_COLOURS[c] for c in codes]
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    y = alt.Y("row:N", title=None, sort=list(frame["row"]), axis=alt.Axis(labelLimit=360))
+    base = alt.Chart(data).encode(y=y, color=colour)
+    estimated = base.transform_filter("isValid(datum.effect)")
+    whisker = estimated.mark_rule(strokeWidth=3).encode(
+        x=alt.X("ci_low:Q", title=x_title), x2="ci_high:Q"
+    )
+    point = estimated.mark_point(filled=True, size=90).encode(
+        x="effect:Q",
+        tooltip=[
+            alt.Tooltip("row:N", title=colour_title),
+            alt.Tooltip("effect:Q", format=".1f"),
+            alt.Tooltip("ci_low:Q", format=".1f"),
+            alt.Tooltip("ci_high:Q", format=".1f"),
+            alt.Tooltip("verdict_name:N", title=colour_title),
+        ],
+    )
+    missing = (
+        base.transform_filter("!isValid(datum.effect)")
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(x=alt.datum(0), text="verdict_name:N")
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"x": [0]}))
+        .mark_rule(color="#333333", strokeDash=[4, 3])
+        .encode(x="x:Q")
+    )
+    return alt.layer(zero, whisker, point, missing).properties(height=alt.Step(30))

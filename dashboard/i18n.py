@@ -6,6 +6,8 @@ writes itself live in the one label table, ``servicemirror.labels``; the page te
 
 from __future__ import annotations
 
+import pandas as pd
+
 from servicemirror import labels
 from servicemirror.labels import DEFAULT_LANGUAGE, LANGUAGES, number
 
@@ -75,8 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         "you (servicemirror users add).",
     },
     "sign_in_not_set_up": {
-        "da": "Serveren har hverken kommunalt login eller en brugerfil. Se docs/privacy.md.",
-        "en": "This server has neither a municipal log-in nor a user file. See docs/privacy.md.",
+        "da": "Serveren har hverken kommunalt login eller en brugerfil. En administrator opretter "
+        "brugere med kommandoen `servicemirror users add`.",
+        "en": "This server has neither a municipal log-in nor a user file. An administrator adds "
+        "users with the command `servicemirror users add`.",
     },
     "page_overview": {"da": "Overblik", "en": "Overview"},
     "upload_not_allowed": {
@@ -968,12 +972,36 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No projects yet. Add one below or with `servicemirror project add`.",
     },
     "projects_effect": {"da": "Virkning (indekspoint)", "en": "Effect (index points)"},
-    "projects_no_estimate": {"da": "Intet estimat", "en": "No estimate"},
-    "projects_method_note": {
-        "da": "Forskel-i-forskelle med biblioteks- og periodeeffekter; usikkerheden er lært af de andre "
-        "biblioteker (placebo). Se docs/projects.md.",
-        "en": "Difference-in-differences with library and period effects; the uncertainty is learned "
-        "from the other libraries (placebo). See docs/projects.md.",
+    "projects_what_data_says": {"da": "Hvad data kan sige", "en": "What the data can say"},
+    "project_verdict_improved": {"da": "Tydelig forbedring", "en": "Clear improvement"},
+    "project_verdict_declined": {"da": "Tydelig tilbagegang", "en": "Clear decline"},
+    "project_verdict_uncertain": {"da": "Kan være tilfældig", "en": "May be chance"},
+    "project_verdict_unknown": {"da": "Intet estimat endnu", "en": "No estimate yet"},
+    "projects_chart_note": {
+        "da": "Punktet er projektets anslåede virkning på tjenestens borgertilfredshed, stregen "
+        "dens 95 %-interval. Krydser stregen 0, kan virkningen være tilfældig.",
+        "en": "The point is the project's estimated effect on the service's patron satisfaction, "
+        "the line its 95 % interval. If the line crosses 0, the effect may be chance.",
+    },
+    "projects_how_title": {"da": "Sådan regnes virkningen", "en": "How the effect is worked out"},
+    "projects_how": {
+        "da": "Virkningen er forskellen i forskelle: hvor meget tilfredsheden med tjenesten "
+        "ændrede sig i biblioteket fra før til efter projektets start, minus hvor meget den "
+        "samme tjeneste ændrede sig i de andre biblioteker i de samme perioder. Så tæller et år, "
+        "hvor alle gik op eller ned, ikke som projektets virkning.\n\n"
+        "Usikkerheden er lært af de andre biblioteker: regnestykket gentages, som om hvert af "
+        "dem havde haft projektet (placebo), og spredningen af de tal giver intervallet.\n\n"
+        "Intet estimat endnu betyder, at der mangler målinger før eller efter starten, eller for "
+        "få andre biblioteker at sammenligne med. Åbn projektet nedenfor for at se hvorfor.",
+        "en": "The effect is a difference in differences: how much satisfaction with the service "
+        "changed in the library from before to after the project's start, minus how much the "
+        "same service changed in the other libraries over the same periods. A year in which "
+        "everyone went up or down then does not count as the project's effect.\n\n"
+        "The uncertainty is learned from the other libraries: the sum is repeated as if each of "
+        "them had had the project (placebo), and the spread of those figures gives the "
+        "interval.\n\n"
+        "No estimate yet means measurements before or after the start are missing, or there are "
+        "too few other libraries to compare with. Open the project below to see why.",
     },
     "project_add": {"da": "Tilføj et projekt", "en": "Add a project"},
     "project_title_field": {"da": "Titel", "en": "Title"},
@@ -1066,6 +1094,11 @@ def table(
     return out.rename(columns={c: columns[c] for c in keep})
 
 
+def _missing(value) -> bool:
+    """None, NaN, NaT or pandas' NA (whose truth value cannot be asked)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def stored_table(frame, lang: str):
     """A stored table (e.g. a forum package's cells) for display: headers from the
     ``stored_<column>`` texts, codes of services, measures, constructs, sides, sources and
@@ -1084,11 +1117,11 @@ def stored_table(frame, lang: str):
     }
     for col in out.columns:
         if col in names:
-            out[col] = [names[col](v) if v is not None and v == v else "—" for v in out[col]]
+            out[col] = ["—" if _missing(v) else names[col](v) for v in out[col]]
         elif out[col].dtype.kind == "f":
             out[col] = [number(v, lang, 2) for v in out[col]]
         elif out[col].isna().any():
-            out[col] = ["—" if v is None or v != v else v for v in out[col]]
+            out[col] = ["—" if _missing(v) else v for v in out[col]]
     return out.rename(
         columns={c: t(f"stored_{c}", lang) for c in out.columns if f"stored_{c}" in TEXT}
     )
