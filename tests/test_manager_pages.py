@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
-from servicemirror import publish, report
+from servicemirror import labels, layout, publish, report
 from servicemirror.analysis import descriptive, periods
-from servicemirror.dashboard import i18n
+from servicemirror.dashboard import charts, i18n
 from servicemirror.etl import load
 
 
@@ -176,3 +176,142 @@ def test_upload_preview_says_in_words_what_it_found(small_db, tmp_path):
         "2 spørgsmål (NPS (borgere), Tilfredshed) og 0 kommentarer. "
         "Genkendt som: Skabelon, ét svar pr. række."
     )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour."""
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str = "#FFFFFF") -> float:
+    """WCAG contrast ratio of two colours."""
+    hi, lo = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula_matches_published_values():
+    # WCAG's own examples: black on white 21:1; #767676 is the lightest grey at 4.5:1 on white
+    assert contrast("#000000") == pytest.approx(21.0)
+    assert contrast("#767676") == pytest.approx(4.54, abs=0.01)
+    assert contrast("#888888") < 4.5  # Vega's default axis label grey fails
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_axis_and_legend_text_reach_4_5_to_1_in_every_chart_config(lang):
+    points = pd.DataFrame(
+        {"label": ["A", "B"], "staff_index": [50.0, 60.0], "patron_index": [70.0, 72.0]}
+    )
+    config = charts.localized(charts.scatter_staff_patron(points, "x", "y", "lib"), lang).to_dict()[
+        "config"
+    ]
+    colours = [
+        config["axis"]["labelColor"],
+        config["axis"]["titleColor"],
+        config["legend"]["labelColor"],
+        config["legend"]["titleColor"],
+        config["title"]["color"],
+    ]
+    assert all(contrast(c) >= 4.5 for c in colours), colours
+
+
+def test_scatter_names_never_overlap_on_the_demo(demo_db):
+    pub = published(demo_db)
+    summary = publish.summary(pub).dropna(subset=["staff_index", "patron_index"])
+    for _, points in summary.groupby("period"):
+        points = points.assign(
+            label=points["display_name"] if "display_name" in points else points["library"]
+        )
+        spots = charts.label_spots(points)
+        boxes = []
+        sx = charts.SCATTER_WIDTH / np.ptp(charts._domain(points["staff_index"]))
+        sy = charts.SCATTER_HEIGHT / np.ptp(charts._domain(points["patron_index"]))
+        for r in spots.dropna(subset=["side"]).itertuples():
+            w = layout.CHAR_WIDTH * len(r.label)
+            x0 = r.label_x * sx if r.side == "right" else r.label_x * sx - w
+            y = -r.label_y * sy
+            boxes.append((x0, y - layout.LINE_HEIGHT / 2, x0 + w, y + layout.LINE_HEIGHT / 2))
+        assert len(boxes) >= len(points) - 2  # nearly every name finds a place
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not layout.boxes_overlap(
+                    (a[0] + 0.01, a[1] + 0.01, a[2] - 0.01, a[3] - 0.01), b
+                )
+
+
+def test_place_labels_moves_a_name_that_would_overlap():
+    spots = layout.place_labels([100, 100], [100, 102], ["Bibliotek A", "Bibliotek B"], 400, 300)
+    assert spots[0] is not None and spots[1] is not None and spots[0] != spots[1]
+
+
+def test_answer_bars_use_words_and_a_colour_fixed_per_answer():
+    from servicemirror.analysis.descriptive import likert_layout
+
+    # only answers 4 and 5 present: they keep the colours of 4 and 5 on a 5-point scale
+    counts = pd.DataFrame(
+        {"item": ["q", "q"], "value": [4.0, 5.0], "n": [3, 7], "scale_min": 1.0, "scale_max": 5.0}
+    )
+    layout_ = likert_layout(counts).assign(steps=5)
+    layout_["answer"] = [labels.answer_words(5, "da")[lv] for lv in layout_["level"]]
+    spec = charts.likert_bars(layout_, "andel", "svar").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["Enig", "Meget enig"]
+    assert scale["range"] == labels.answer_colours(5)[3:]
+
+
+def test_library_page_shows_answer_words(small_db, monkeypatch):
+    at = run_page("library", monkeypatch, small_db, names=True, library="alfa", period="2024")
+    words = set(labels.answer_words(5, "da"))
+    shown = set()
+    for frame in chart_frames(at):
+        if "answer" in frame.columns:
+            shown |= set(frame["answer"])
+    assert shown and shown <= words
+
+
+def test_one_colour_per_service_in_both_languages():
+    scale = charts.service_scale().to_dict()
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    for code, entry in labels.TOUCHPOINTS.items():
+        assert colour[entry["da"]] == colour[entry["en"]] == labels.touchpoint_colour(code)
+    assert len(set(labels.touchpoint_colour(c) for c in labels.TOUCHPOINTS)) == len(
+        labels.TOUCHPOINTS
+    )
+
+
+def test_services_heatmap_marks_cells_on_few_answers(demo_db, monkeypatch):
+    at = run_page("services", monkeypatch, demo_db)
+    heat = next(f for f in chart_frames(at) if {"text", "n"} <= set(f.columns))
+    low = heat["n"] < 30
+    assert heat.loc[low, "text"].str.endswith("*").all()
+    assert not heat.loc[~low, "text"].str.endswith("*").any()
+    if low.any():
+        assert i18n.t("low_n_note", "da", n=30) in page_text(at)
+
+
+def test_small_multiples_key_sits_above_the_panels():
+    long = pd.DataFrame(
+        {"label": ["A"] * 2, "period": ["2023", "2024"], "measure": ["m", "m"], "value": [1, 2]}
+    )
+    spec = charts.small_multiples(long, "p", "v", "m").to_dict()
+    assert spec["spec"]["encoding"]["color"]["legend"]["orient"] == "top"
+    # four panels a row fit a 1,280-pixel screen beside the sidebar
+    assert spec["columns"] * spec["spec"]["width"] <= 720
+
+
+def test_projects_chart_one_row_per_project_coloured_by_what_data_can_say(demo_db, monkeypatch):
+    at = run_page("projects", monkeypatch, demo_db)
+    frames = [f for f in chart_frames(at) if "verdict" in f.columns]
+    assert frames
+    chart = frames[0]
+    table = at.dataframe[0].value
+    assert len(chart) == len(table) and chart["row"].is_unique
+    for r in chart.itertuples():
+        if r.effect == r.effect and r.effect is not None:
+            expected = "improved" if r.ci_low > 0 else "declined" if r.ci_high < 0 else "uncertain"
+            assert r.verdict == expected
+    assert "p" not in table.columns
