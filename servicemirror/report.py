@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import findings, labels, publish
+from servicemirror import findings, labels, layout, publish
 from servicemirror.analysis import periods
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
@@ -136,13 +136,29 @@ def svg_scatter(points: pd.DataFrame, lang: str, title: str) -> str:
     sx, x_parts = _x_axis(list(points["staff_index"]), lang, x_title)
     sy, parts = _y_axis(list(points["patron_index"]), lang, y_title)
     parts += x_parts
-    for r in points.itertuples():
+    xs = [sx(v) for v in points["staff_index"]]
+    ys = [sy(v) for v in points["patron_index"]]
+    # names placed so none overlaps another (a name with no free spot stays in the table below)
+    # inside the plot area, clear of the axes' tick labels
+    spots = layout.place_labels(
+        [x - PAD for x in xs],
+        [y - PAD for y in ys],
+        [str(v) for v in points["label"]],
+        WIDTH - 2 * PAD,
+        HEIGHT - 2 * PAD,
+    )
+    for x, y, name, spot in zip(xs, ys, points["label"], spots, strict=True):
         parts.append(
-            f'<circle cx="{sx(r.staff_index):.1f}" cy="{sy(r.patron_index):.1f}" r="6" '
-            f'fill="{OKABE_ITO[0]}"><title>{escape(str(r.label))}</title></circle>'
-            f'<text x="{sx(r.staff_index) + 9:.1f}" y="{sy(r.patron_index) - 7:.1f}">'
-            f"{escape(str(r.label))}</text>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" '
+            f'fill="{OKABE_ITO[0]}"><title>{escape(str(name))}</title></circle>'
         )
+        if spot is not None:
+            dx, dy, side = spot
+            anchor = "start" if side == "right" else "end"
+            parts.append(
+                f'<text x="{x + dx:.1f}" y="{y + dy + 4:.1f}" text-anchor="{anchor}">'
+                f"{escape(str(name))}</text>"
+            )
     return _svg(title, labels.t("report_chart_alt", lang), parts, "scatter")
 
 

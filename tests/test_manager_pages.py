@@ -315,3 +315,26 @@ def test_projects_chart_one_row_per_project_coloured_by_what_data_can_say(demo_d
             expected = "improved" if r.ci_low > 0 else "declined" if r.ci_high < 0 else "uncertain"
             assert r.verdict == expected
     assert "p" not in table.columns
+
+
+def test_report_scatter_names_do_not_overlap(demo_db):
+    import re
+
+    pub = published(demo_db)
+    html = report.build(pub, None, "da")
+    svg = html[html.index('<svg viewBox="0 0 640') : html.index("</svg>")]
+    boxes = []
+    for x, y, anchor, name in re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="(start|end)">([^<]+)</text>', svg
+    ):
+        if name.replace(",", "").isdigit():
+            continue  # an axis tick
+        w = layout.CHAR_WIDTH * len(name)
+        x0 = float(x) if anchor == "start" else float(x) - w
+        yc = float(y) - 4
+        boxes.append((x0, yc - 6.4, x0 + w, yc + 6.4))
+    summary = publish.summary(pub).dropna(subset=["staff_index", "patron_index"])
+    shown = summary[summary["period"] == periods.default_period(summary)["period"]]
+    assert len(boxes) >= len(shown) - 2
+    for i, a in enumerate(boxes):
+        assert not any(layout.boxes_overlap(a, b) for b in boxes[i + 1 :])
