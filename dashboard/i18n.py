@@ -191,8 +191,8 @@ TEXT: dict[str, dict[str, str]] = {
         "table.",
     },
     "low_n_note": {
-        "da": "* hviler på færre end {n} svar: tallet er usikkert.",
-        "en": "* rests on fewer than {n} answers: the figure is uncertain.",
+        "da": "Et tal med \\* hviler på færre end {n} svar og er usikkert.",
+        "en": "A figure with \\* rests on fewer than {n} answers and is uncertain.",
     },
     "regression_too_few": {
         "da": "For få biblioteker til en linje (mindst 3).",
@@ -376,10 +376,11 @@ TEXT: dict[str, dict[str, str]] = {
     "kiosk_presses_col": {"da": "Tryk", "en": "Presses"},
     "kiosk_happiest": {"da": "Andel gladeste smiley", "en": "Share happiest face"},
     "kiosk_staffed_unknown": {
-        "da": "Betjent eller ubetjent kendes ikke: indlæs biblioteksfakta staffed_start_1..7 og "
-        "staffed_end_1..7 (time for betjeningens start og slut pr. ugedag, 1 = mandag).",
-        "en": "Staffed or unstaffed is not known: load library facts staffed_start_1..7 and "
-        "staffed_end_1..7 (hour staffing starts and ends per weekday, 1 = Monday).",
+        "da": "Betjent eller ubetjent kendes ikke endnu: indlæs bibliotekets betjente "
+        "åbningstider som biblioteksfakta (den time, betjeningen starter og slutter, for hver "
+        "ugedag).",
+        "en": "Staffed or unstaffed is not known yet: load the library's staffed opening hours as "
+        "library facts (the hour staffing starts and ends, for each weekday).",
     },
     "quality_title": {"da": "Datakvalitet", "en": "Data quality"},
     "coverage_title": {"da": "Hvem har sendt hvad", "en": "Who sent what"},
@@ -1099,6 +1100,14 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _core_item_text(code: str, lang: str) -> str:
+    """The wording of one of the forum's core questions (``etl.vocab.CORE_ITEMS``), else the code."""
+    from servicemirror.etl.vocab import CORE_ITEMS
+
+    texts = {row[0]: {"da": row[-2], "en": row[-1]} for row in CORE_ITEMS}
+    return texts[code][lang] if code in texts else str(code)
+
+
 def stored_table(frame, lang: str):
     """A stored table (e.g. a forum package's cells) for display: headers from the
     ``stored_<column>`` texts, codes of services, measures, constructs, sides, sources and
@@ -1114,6 +1123,8 @@ def stored_table(frame, lang: str):
         "source": lambda v: t(f"source_{v}", lang) if f"source_{v}" in TEXT else v,
         "status": lambda v: labels.label("status", v, lang),
         "suppressed": lambda v: t("yes" if bool(v) else "no", lang),
+        # the forum's core questions by their wording, not their code
+        "item_code": lambda v: _core_item_text(v, lang),
     }
     for col in out.columns:
         if col in names:

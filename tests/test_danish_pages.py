@@ -146,6 +146,9 @@ def test_every_page_in_danish_has_no_code_or_english_word(page, demo_db, monkeyp
     parts = visible_text(at)
     assert len(parts) > 5
     assert offending(parts) == []
+    # no identifier of the code either (a column, a setting, a fact name)
+    snake = [m for p in parts for m in re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", p)]
+    assert snake == []
     # in-app help, never a file of the repository a manager cannot open
     files = [p for p in parts if re.search(r"[\w/-]+\.(md|py|sql|toml)\b", p)]
     assert files == []
