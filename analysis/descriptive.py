@@ -94,11 +94,15 @@ def mean_ci(
     return low, high
 
 
-def forum_band(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
+def forum_band(
+    frame: pd.DataFrame, by: list[str], value: str = "value", min_libraries: int = 3
+) -> pd.DataFrame:
     """Median and interquartile range of ``value`` across libraries per group of ``by``.
 
     Rows with a missing value (suppressed or not reported) are left out, so the band is computed
-    only from figures that may be shown.
+    only from figures that may be shown. A group with fewer than ``min_libraries`` libraries
+    keeps its row and count but no median or band: the "median" of one or two libraries is their
+    own figure, and calling it the forum's would both mislead and reveal it.
 
     Returns
     -------
@@ -117,6 +121,7 @@ def forum_band(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.D
             "n_libraries": grouped.size(),
         }
     )
+    out.loc[out["n_libraries"] < min_libraries, ["median", "q1", "q3"]] = float("nan")
     return out.reset_index()
 
 

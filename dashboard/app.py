@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from servicemirror import access
-from servicemirror.dashboard import i18n, signin
+from servicemirror.dashboard import browser, i18n, signin
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,6 +27,11 @@ chosen = st.sidebar.radio(
 )
 st.query_params["lang"] = chosen
 st.session_state["language"] = chosen
+# <html lang>, and Danish for the few texts Streamlit draws itself (file picker, chart menu)
+st.html(
+    browser.language_script(chosen, i18n.STREAMLIT_WORDS if chosen == "da" else {}),
+    unsafe_allow_javascript=True,
+)
 # server mode: nobody gets past this line without a role (local mode: the local admin)
 principal = signin.gate(chosen)
 st.sidebar.caption(signin.describe(principal, chosen, None))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from servicemirror import labels, layout
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 # Diverging scale for Likert answers, low (vermillion/orange) -> neutral grey -> high (blues):
 # Okabe-Ito hues, distinguishable with every common colour-vision deficiency.
@@ -29,12 +31,24 @@ STATUS_COLOURS = {
 }
 
 
+# Axis and legend text dark enough on white for WCAG AA (4.5:1): Vega's default grey labels
+# reach only about 3.7:1. tests/test_manager_pages.py computes the ratios from this config.
+TEXT_COLOUR, LABEL_COLOUR = "#111111", "#333333"
+READABLE = {
+    "axis": {"labelColor": LABEL_COLOUR, "titleColor": TEXT_COLOUR, "labelFontSize": 12},
+    "legend": {"labelColor": LABEL_COLOUR, "titleColor": TEXT_COLOUR, "labelFontSize": 12},
+    "header": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
+    "title": {"color": TEXT_COLOUR},
+    "text": {"color": TEXT_COLOUR},
+}
+
+
 def localized(chart, lang: str):
-    """Number formats in charts per language: decimal comma and dot thousands in Danish."""
-    if lang != "da":
-        return chart
-    return chart.configure(
-        locale={
+    """Every chart's finishing touch: readable axis and legend text (:data:`READABLE`), and
+    number formats per language (decimal comma and dot thousands in Danish)."""
+    config = dict(READABLE)
+    if lang == "da":
+        config["locale"] = {
             "number": {
                 "decimal": ",",
                 "thousands": ".",
@@ -42,7 +56,44 @@ def localized(chart, lang: str):
                 "currency": ["", " kr."],
             }
         }
-    )
+    return chart.configure(**config)
+
+
+SCATTER_WIDTH, SCATTER_HEIGHT = 720, 420
+
+
+def _domain(values: pd.Series, pad: float = 0.06) -> list[float]:
+    """A fixed axis domain around ``values`` (so pixel positions of labels are known)."""
+    lo, hi = float(values.min()), float(values.max())
+    span = max(hi - lo, 1.0)
+    return [lo - pad * span, hi + pad * span]
+
+
+def label_spots(
+    points: pd.DataFrame, width: float = SCATTER_WIDTH, height: float = SCATTER_HEIGHT
+) -> pd.DataFrame:
+    """Where each library's name goes beside its point without overlapping another
+    (``servicemirror.layout.place_labels``), in data units.
+
+    ``points`` columns: label, staff_index, patron_index. Returns the same rows with
+    label_x, label_y and side ("right" | "left" | None = no free spot: name left out of the chart).
+    """
+    out = points.copy()
+    if points.empty:
+        return out.assign(label_x=[], label_y=[], side=[])
+    xd, yd = _domain(points["staff_index"]), _domain(points["patron_index"])
+    sx, sy = width / (xd[1] - xd[0]), height / (yd[1] - yd[0])
+    px = [(x - xd[0]) * sx for x in points["staff_index"]]
+    py = [height - (y - yd[0]) * sy for y in points["patron_index"]]
+    spots = layout.place_labels(px, py, [str(v) for v in points["label"]], width, height)
+    out["label_x"] = [
+        x + (s[0] / sx if s else 0.0) for x, s in zip(points["staff_index"], spots, strict=True)
+    ]
+    out["label_y"] = [
+        y - (s[1] / sy if s else 0.0) for y, s in zip(points["patron_index"], spots, strict=True)
+    ]
+    out["side"] = [s[2] if s else None for s in spots]
+    return out
 
 
 def scatter_staff_patron(
@@ -56,12 +107,15 @@ def scatter_staff_patron(
 
     ``points`` columns: label, staff_index, patron_index, n_staff, n_patron.
     ``band`` (optional; analysis.descriptive.ols_band): x, fit, ci_low, ci_high, drawn as the
-    regression line over its 95 % confidence band.
+    regression line over its 95 % confidence band. Names sit beside their points where they do
+    not overlap another name (:func:`label_spots`); the chart has a fixed size so they stay apart.
     """
+    xd, yd = _domain(points["staff_index"]), _domain(points["patron_index"])
+    x_scale, y_scale = alt.Scale(domain=xd, nice=False), alt.Scale(domain=yd, nice=False)
     base = alt.Chart(points)
     dots = base.mark_circle(size=120, color=OKABE_ITO[0], opacity=0.85).encode(
-        x=alt.X("staff_index:Q", title=x_title, scale=alt.Scale(zero=False)),
-        y=alt.Y("patron_index:Q", title=y_title, scale=alt.Scale(zero=False)),
+        x=alt.X("staff_index:Q", title=x_title, scale=x_scale),
+        y=alt.Y("patron_index:Q", title=y_title, scale=y_scale),
         tooltip=[
             alt.Tooltip("label:N", title=label_title),
             alt.Tooltip("staff_index:Q", format=".1f", title=x_title),
@@ -70,22 +124,31 @@ def scatter_staff_patron(
             alt.Tooltip("n_patron:Q"),
         ],
     )
-    labels = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(
-        x="staff_index:Q", y="patron_index:Q", text="label:N"
-    )
-    layers = [dots, labels]
+    spots = label_spots(points)
+    names = [
+        alt.Chart(spots[spots["side"] == side])
+        .mark_text(align="left" if side == "right" else "right", baseline="middle", fontSize=11)
+        .encode(
+            x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label:N"
+        )
+        for side in ("right", "left")
+        if (spots["side"] == side).any()
+    ]
+    layers = [dots, *names]
     if band is not None and not band.empty:
         line_base = alt.Chart(band)
-        area = line_base.mark_area(opacity=0.2, color=OKABE_ITO[1]).encode(
-            x="x:Q", y="ci_low:Q", y2="ci_high:Q"
+        area = line_base.mark_area(opacity=0.2, color=OKABE_ITO[1], clip=True).encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q"
         )
-        line = line_base.mark_line(color=OKABE_ITO[3], strokeWidth=2).encode(x="x:Q", y="fit:Q")
+        line = line_base.mark_line(color=OKABE_ITO[3], strokeWidth=2, clip=True).encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.Y("fit:Q", scale=y_scale)
+        )
         layers = [area, line, *layers]
-    return alt.layer(*layers).properties(height=420)
+    return alt.layer(*layers).properties(width=SCATTER_WIDTH, height=SCATTER_HEIGHT)
 
 
 def small_multiples(
-    long: pd.DataFrame, period_title: str, value_title: str, measure_title: str, columns: int = 5
+    long: pd.DataFrame, period_title: str, value_title: str, measure_title: str, columns: int = 4
 ) -> alt.FacetChart:
     """Both indices over time, one small panel per library.
 
@@ -98,11 +161,19 @@ def small_multiples(
         .encode(
             x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
-            color=alt.Color("measure:N", title=measure_title, scale=alt.Scale(range=OKABE_ITO[:2])),
-            strokeDash=alt.StrokeDash("measure:N", title=measure_title),
+            # the key above the panels: on the right it falls outside a 1,280-pixel screen
+            color=alt.Color(
+                "measure:N",
+                title=measure_title,
+                scale=alt.Scale(range=OKABE_ITO[:2]),
+                legend=alt.Legend(orient="top", direction="horizontal"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "measure:N", title=measure_title, legend=alt.Legend(orient="top")
+            ),
             tooltip=["label:N", "period:O", "measure:N", alt.Tooltip("value:Q", format=".1f")],
         )
-        .properties(width=150, height=110)
+        .properties(width=140, height=110)
         .facet(facet=alt.Facet("label:N", title=None, sort=None), columns=columns)
     )
 
@@ -149,6 +220,13 @@ def versus_forum(
     return alt.layer(band, median, rules, line).properties(height=260)
 
 
+def service_scale() -> alt.Scale:
+    """Each service's one colour (``servicemirror.labels``), keyed by its name in either
+    language, so a service keeps its colour whatever the language and the services shown."""
+    names = labels.touchpoint_colours()
+    return alt.Scale(domain=list(names), range=list(names.values()))
+
+
 def touchpoint_lines(
     frame: pd.DataFrame, period_title: str, value_title: str, touchpoint_title: str
 ) -> alt.Chart:
@@ -160,7 +238,10 @@ def touchpoint_lines(
             x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "touchpoint:N", title=touchpoint_title, scale=alt.Scale(range=OKABE_ITO)
+                "touchpoint:N",
+                title=touchpoint_title,
+                scale=service_scale(),
+                legend=alt.Legend(values=sorted(frame["touchpoint"].dropna().unique().tolist())),
             ),
             tooltip=["touchpoint:N", "period:O", alt.Tooltip("value:Q", format=".1f"), "n:Q"],
         )
@@ -173,8 +254,18 @@ def likert_bars(layout: pd.DataFrame, share_title: str, answer_title: str) -> al
 
     ``layout`` columns: item, value, level, n, share, start, end. Low answers go left of 0.
     """
-    steps = int(layout["level"].max()) + 1 if not layout.empty else 5
-    colours = LIKERT.get(steps, LIKERT[5])
+    if "answer" in layout.columns and "steps" in layout.columns:
+        # the answer words in scale order, each with its fixed colour (not the answers present)
+        order = layout.drop_duplicates("answer").sort_values(["steps", "level"])
+        domain = list(order["answer"])
+        colours = [
+            labels.answer_colours(int(st))[int(lv)]
+            for st, lv in zip(order["steps"], order["level"], strict=True)
+        ]
+        field = "answer:N"
+    else:
+        steps = int(layout["level"].max()) + 1 if not layout.empty else 5
+        domain, colours, field = None, LIKERT.get(steps, LIKERT[5]), "value:O"
     return (
         alt.Chart(layout)
         .mark_bar()
@@ -188,12 +279,18 @@ def likert_bars(layout: pd.DataFrame, share_title: str, answer_title: str) -> al
             x2="end:Q",
             y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
-                "value:O",
+                field,
                 title=answer_title,
-                scale=alt.Scale(range=colours),
-                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=domain, range=colours)
+                if domain
+                else alt.Scale(range=colours),
+                sort=domain,
+                legend=alt.Legend(orient="bottom", columns=3)
+                if domain and len(domain) > 5
+                else alt.Legend(orient="bottom"),
             ),
-            tooltip=["item:N", "value:O", "n:Q", alt.Tooltip("share:Q", format=".0%")],
+            order=alt.Order("level:Q"),
+            tooltip=["item:N", field, "n:Q", alt.Tooltip("share:Q", format=".0%")],
         )
         # a fixed step per item: the chart grows with the number of items instead of squeezing
         .properties(height=alt.Step(34))
@@ -218,9 +315,12 @@ def heatmap(
         x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:O", title=y_title, sort=None, axis=alt.Axis(labelLimit=240)),
     )
+    tooltip = [f"{x}:O", f"{y}:O", alt.Tooltip(f"{value}:Q", format=".1f")]
+    if "n" in frame.columns:
+        tooltip.append(alt.Tooltip("n:Q", title="n"))
     rect = base.mark_rect().encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme=SEQUENTIAL)),
-        tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip(f"{value}:Q", format=".1f")],
+        tooltip=tooltip,
     )
     layers = [rect]
     # dark text on the light (high) end of viridis, light text on the dark end
@@ -279,7 +379,7 @@ def target_rules(frame: pd.DataFrame, colour_title: str | None = None) -> alt.Ch
     (the same scale as :func:`touchpoint_lines`), else the Okabe-Ito vermillion.
     """
     colour = (
-        alt.Color("touchpoint:N", title=colour_title, scale=alt.Scale(range=OKABE_ITO))
+        alt.Color("touchpoint:N", title=colour_title, scale=service_scale(), legend=None)
         if colour_title
         else alt.value(OKABE_ITO[3])
     )
@@ -344,3 +444,62 @@ def segment_bars(frame: pd.DataFrame, value_title: str, segment_title: str) -> a
     # label it fails WCAG 1.1.1 (axe svg-img-alt), so the whisker layer is hidden from ARIA
     whiskers = base.mark_rule(color=OKABE_ITO[7], aria=False).encode(x="ci_low:Q", x2="ci_high:Q")
     return alt.layer(bars, whiskers).properties(height=alt.Step(22))
+
+
+# What the data can say about a change or an effect (analysis.change.verdict), one colour each.
+VERDICT_COLOURS = {
+    "improved": "#0072B2",
+    "declined": "#D55E00",
+    "uncertain": "#767676",
+    "unknown": "#BBBBBB",
+}
+
+
+def effect_intervals(
+    frame: pd.DataFrame, x_title: str, colour_title: str, verdict_names: dict[str, str]
+) -> alt.LayerChart:
+    """One row per project: its estimated effect (point) and 95 % interval (line) against 0,
+    coloured by what the data can say (:data:`VERDICT_COLOURS`).
+
+    ``frame`` columns: row (the row's label, e.g. "Library · title"), effect, ci_low, ci_high,
+    verdict (improved | declined | uncertain | unknown). ``verdict_names`` maps the verdict
+    codes to the words shown in the legend. A project without an estimate keeps its row, with
+    its verdict written at 0.
+    """
+    data = frame.assign(verdict_name=frame["verdict"].map(verdict_names))
+    codes = [c for c in VERDICT_COLOURS if c in set(frame["verdict"])]
+    colour = alt.Color(
+        "verdict_name:N",
+        title=colour_title,
+        scale=alt.Scale(
+            domain=[verdict_names[c] for c in codes], range=[VERDICT_COLOURS[c] for c in codes]
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    y = alt.Y("row:N", title=None, sort=list(frame["row"]), axis=alt.Axis(labelLimit=360))
+    base = alt.Chart(data).encode(y=y, color=colour)
+    estimated = base.transform_filter("isValid(datum.effect)")
+    whisker = estimated.mark_rule(strokeWidth=3).encode(
+        x=alt.X("ci_low:Q", title=x_title), x2="ci_high:Q"
+    )
+    point = estimated.mark_point(filled=True, size=90).encode(
+        x="effect:Q",
+        tooltip=[
+            alt.Tooltip("row:N", title=colour_title),
+            alt.Tooltip("effect:Q", format=".1f"),
+            alt.Tooltip("ci_low:Q", format=".1f"),
+            alt.Tooltip("ci_high:Q", format=".1f"),
+            alt.Tooltip("verdict_name:N", title=colour_title),
+        ],
+    )
+    missing = (
+        base.transform_filter("!isValid(datum.effect)")
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(x=alt.datum(0), text="verdict_name:N")
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"x": [0]}))
+        .mark_rule(color="#333333", strokeDash=[4, 3])
+        .encode(x="x:Q")
+    )
+    return alt.layer(zero, whisker, point, missing).properties(height=alt.Step(30))

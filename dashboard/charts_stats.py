@@ -45,7 +45,12 @@ def power_curve(
     ``curve`` columns: J, r_true, kind ("naive" | "attenuated"), power (analysis.power.power_curve).
     Attenuated lines are dashed: they count the unreliability of the staff averages.
     """
-    data = curve.assign(r_label=curve["r_true"].map(lambda r: f"r = {r:.1f}"))
+    # the page may pass its own (translated, decimal-comma) r labels
+    data = (
+        curve
+        if "r_label" in curve.columns
+        else curve.assign(r_label=curve["r_true"].map(lambda r: f"r = {r:.1f}"))
+    )
     lines = (
         alt.Chart(data)
         .mark_line(strokeWidth=2.5)

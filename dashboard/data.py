@@ -23,7 +23,8 @@ import streamlit as st
 from servicemirror import access, config, db, findings, forum, publish, queries, uploading
 from servicemirror import comments as comment_store
 from servicemirror import service as service_module
-from servicemirror.analysis import comment_outcomes, descriptive, power
+from servicemirror.analysis import change, comment_outcomes, descriptive, power
+from servicemirror.analysis import periods as period_rule
 from servicemirror.analysis import verdict as verdict_text
 from servicemirror.analysis.nps import nps_from_counts
 from servicemirror.dashboard import i18n, signin
@@ -150,9 +151,8 @@ def _label_map(lang: str, show_names: bool) -> dict[str, str]:
 
 
 def touchpoint_label(touchpoint: str, lang: str) -> str:
-    """The service's name in ``lang`` (falls back to the stored code)."""
-    key = f"touchpoint_{touchpoint}"
-    return i18n.t(key, lang) if key in i18n.TEXT else touchpoint.replace("_", " ")
+    """The service's name in ``lang`` from the one label table (an unknown code made readable)."""
+    return i18n.labels.touchpoint_label(touchpoint, lang)
 
 
 # --------------------------------------------------------------------------- filters' options
@@ -162,6 +162,21 @@ def periods() -> list[str]:
     """Every period with data, oldest first."""
     pub = published()
     return [] if pub is None else sorted(pub.grid["period"].unique())
+
+
+def period_choice(among: list[str] | None = None) -> dict:
+    """The period a page opens on and why (``analysis.periods.default_period``), from the
+    published summary; ``among`` limits it to e.g. the periods one library has data in."""
+    return period_rule.default_period(summary(), among)
+
+
+def period_coverage(period: str) -> dict:
+    """Libraries in ``period`` per side (``analysis.periods.coverage``): n_both, n_staff_only,
+    n_patron_only, n_any (all 0 for a period without data)."""
+    cov = period_rule.coverage(summary())
+    row = cov[cov["period"] == str(period)]
+    keys = ["n_both", "n_staff_only", "n_patron_only", "n_any"]
+    return {k: int(row[k].iloc[0]) if len(row) else 0 for k in keys}
 
 
 def touchpoints() -> list[str]:
@@ -264,7 +279,9 @@ def library_series(library_key: str) -> pd.DataFrame:
         res = nps_from_counts(int(row["promoters"]), passives, int(row["detractors"]))
         cells.loc[idx, ["ci_low", "ci_high"]] = [res["ci_low"], res["ci_high"]]
     cells = cells.rename(columns={"mean": "value"})
-    return cells[[*cols, "source", "suppressed"]].reset_index(drop=True)
+    # sd and the NPS counts travel along for the change's interval (analysis.change)
+    extra = ["sd", "promoters", "detractors"]
+    return cells[[*cols, "source", "suppressed", *extra]].reset_index(drop=True)
 
 
 def forum_band() -> pd.DataFrame:
@@ -308,12 +325,14 @@ def changes(series: pd.DataFrame, period: str, lang: str, names: dict[str, str])
     """What changed since the previous period with data, per measure and touchpoint.
 
     ``names`` maps measure code -> display name. Only published figures enter; a change to or
-    from a hidden cell is missing. Columns: what, previous_period, previous, now, change.
+    from a hidden cell is missing. Columns: what, measure, previous_period, previous, now,
+    change, ci_low, ci_high (the change's 95 % interval) and verdict (improved | declined |
+    uncertain | unknown; ``analysis.change``).
     """
     current = series[(series["period"] == period) & series["value"].notna()]
     earlier = series[(series["period"] < period) & series["value"].notna()]
     rows = []
-    for r in current.itertuples():
+    for _, r in current.iterrows():
         before = earlier[
             (earlier["measure"] == r.measure)
             & (earlier["touchpoint"] == r.touchpoint)
@@ -327,16 +346,22 @@ def changes(series: pd.DataFrame, period: str, lang: str, names: dict[str, str])
             if r.touchpoint == ""
             else touchpoint_label(r.touchpoint, lang)
         )
+        moved = change.cell_change(r, prev)
         rows.append(
             {
                 "what": what,
+                "measure": r.measure if r.touchpoint == "" else "touchpoint",
                 "previous_period": prev["period"],
                 "previous": prev["value"],
                 "now": r.value,
                 "change": r.value - prev["value"],
+                "ci_low": moved["ci_low"],
+                "ci_high": moved["ci_high"],
+                "verdict": moved["verdict"],
             }
         )
-    out = pd.DataFrame(rows, columns=["what", "previous_period", "previous", "now", "change"])
+    columns = ["what", "measure", "previous_period", "previous", "now", "change"]
+    out = pd.DataFrame(rows, columns=[*columns, "ci_low", "ci_high", "verdict"])
     # overall measures first, in the order of ``names``, then the touchpoints by name
     rank = {name: i for i, name in enumerate(names.values())}
     keys = [(rank.get(w, len(rank)), w) for w in out["what"]]
@@ -347,7 +372,8 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     """Diverging stacked-bar layout of one library's Likert items in one period and side.
 
     Staff items below k never arrive (``publish.visible_items``). Columns: item (text in
-    ``lang``), value, level, n, share, start, end, n_item.
+    ``lang``), value, level, n, share, start, end, n_item, steps (points on the item's scale),
+    answer (the answer's words in ``lang``).
     """
     pub = published()
     dist = query("item_distribution", library_key=library_key)
@@ -359,6 +385,13 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     dist["item"] = text.fillna(dist["item_code"]).astype(str)
     out = descriptive.likert_layout(dist, by="item")
     n_item = dist.groupby("item")["n"].sum()
+    # the answer's words (the one label table) by its position on the item's own scale
+    steps = (dist["scale_max"] - dist["scale_min"] + 1).groupby(dist["item"]).first()
+    out["steps"] = out["item"].map(steps).astype(int)
+    out["answer"] = [
+        i18n.labels.answer_words(s, lang)[lv] if 0 <= lv < s else str(v)
+        for s, lv, v in zip(out["steps"], out["level"], out["value"], strict=True)
+    ]
     return out.assign(n_item=out["item"].map(n_item))
 
 
@@ -749,6 +782,8 @@ columns_table = uploading.columns_table
 library_map_table = uploading.library_map_table
 with_library_map = uploading.with_library_map
 UploadOutcome = uploading.Outcome
+change_verdict = change.verdict
+CHANGE_VERDICTS = change.VERDICTS
 
 
 def data_version() -> int:

@@ -85,3 +85,28 @@ def periods_or_stop(lang: str) -> list[str]:
         st.info(i18n.t("empty_state", lang))
         st.stop()
     return periods
+
+
+def period_with_reason(lang: str, periods: Sequence[str], among: list[str] | None = None) -> str:
+    """The period picker, opening on the newest period the page's question can be answered in
+    (``data.period_choice``), and one line saying which period is shown and why; a period with
+    too few libraries to compare says so in words."""
+    choice = data.period_choice(among)
+    period = choose(i18n.t("period", lang), periods, "period", default=choice["period"])
+    k = data.period_rule.MIN_LIBRARIES
+    if period == choice["period"]:
+        if choice["reason"] == "enough":
+            text = i18n.t("period_default_enough", lang, period=period, k=k, n=choice["n_both"])
+        else:
+            text = i18n.t("period_default_most", lang, period=period, k=k, n=choice["n_both"])
+        if choice["newer"]:
+            text += " " + i18n.t("period_newer_thin", lang, newer=", ".join(choice["newer"]), k=k)
+        st.caption(text)
+    cov = data.period_coverage(period)
+    if cov["n_any"] == 1:
+        st.warning(i18n.t("period_one_library", lang, period=period))
+    elif cov["n_both"] < k:
+        st.warning(
+            i18n.t("period_thin", lang, period=period, n_any=cov["n_any"], n=cov["n_both"], k=k)
+        )
+    return period

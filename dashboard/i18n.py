@@ -1,18 +1,49 @@
-"""Every user-facing text of the dashboard, Danish (default) and English, in one place."""
+"""Every user-facing text of the dashboard, Danish (default) and English, in one place.
+
+The names of codes (services, constructs, segments, formats, statuses) and the texts the core
+writes itself live in the one label table, ``servicemirror.labels``; the page texts here extend it.
+"""
 
 from __future__ import annotations
 
-import math
+import pandas as pd
 
-LANGUAGES = {"da": "Dansk", "en": "English"}
-DEFAULT_LANGUAGE = "da"
+from servicemirror import labels
+from servicemirror.labels import DEFAULT_LANGUAGE, LANGUAGES, number
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "TEXT",
+    "coded",
+    "labels",
+    "number",
+    "stored_table",
+    "t",
+    "table",
+]
+
+# Streamlit's own English texts (file picker, chart menu, chart description) -> Danish; app.py
+# hands them to dashboard/language.js, since Streamlit has no setting for them.
+STREAMLIT_WORDS = {
+    "Drag and drop a file here": "Træk og slip en fil her",
+    "Drag and drop files here": "Træk og slip filer her",
+    "Upload": "Vælg fil",
+    "Add files": "Tilføj filer",
+    "Show data": "Vis tallene",
+    "Download as PNG": "Hent som PNG",
+    "Download as SVG": "Hent som SVG",
+    "View fullscreen": "Vis i fuld skærm",
+    "Exit fullscreen": "Luk fuld skærm",
+    "Vega visualization": "Figur",
+    "Download as CSV": "Hent som CSV",
+    "Search": "Søg",
+    "Fullscreen": "Fuld skærm",
+}
 
 TEXT: dict[str, dict[str, str]] = {
+    **labels.TEXT,
     "app_title": {"da": "Servicespejlet", "en": "Service Mirror"},
-    "tagline": {
-        "da": "Glade medarbejdere = tilfredse borgere? Test det med jeres egne data.",
-        "en": "Happy staff = satisfied citizens? Test it with your own data.",
-    },
     "language": {"da": "Sprog", "en": "Language"},
     "local_mode": {
         "da": "Lokal tilstand: én bruger, intet login, ingen netværk.",
@@ -46,8 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         "you (servicemirror users add).",
     },
     "sign_in_not_set_up": {
-        "da": "Serveren har hverken kommunalt login eller en brugerfil. Se docs/privacy.md.",
-        "en": "This server has neither a municipal log-in nor a user file. See docs/privacy.md.",
+        "da": "Serveren har hverken kommunalt login eller en brugerfil. En administrator opretter "
+        "brugere med kommandoen `servicemirror users add`.",
+        "en": "This server has neither a municipal log-in nor a user file. An administrator adds "
+        "users with the command `servicemirror users add`.",
     },
     "page_overview": {"da": "Overblik", "en": "Overview"},
     "upload_not_allowed": {
@@ -58,12 +91,6 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Medarbejdertrivsel og borgertilfredshed",
         "en": "Staff wellbeing vs patron satisfaction",
     },
-    "period": {"da": "Periode", "en": "Period"},
-    "staff_index": {"da": "Medarbejdertrivsel (0-100)", "en": "Staff wellbeing index (0-100)"},
-    "patron_index": {"da": "Borgertilfredshed (0-100)", "en": "Patron satisfaction index (0-100)"},
-    "library": {"da": "Bibliotek", "en": "Library"},
-    "n_staff": {"da": "Antal medarbejdersvar", "en": "Staff responses"},
-    "n_patron": {"da": "Antal borgersvar", "en": "Patron responses"},
     "libraries_shown": {"da": "Biblioteker i figuren", "en": "Libraries in the chart"},
     "suppressed_note": {
         "da": "{n} bibliotek(er) er skjult i denne periode, fordi færre end {k} medarbejdere svarede.",
@@ -83,11 +110,6 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Databasen opdateres lige nu; du ser de seneste resultater.",
         "en": "The database is being updated; showing the latest results.",
     },
-    "table_of_numbers": {"da": "Tallene bag figuren", "en": "The numbers behind the chart"},
-    "association_note": {
-        "da": "En sammenhæng, ikke bevis for årsag.",
-        "en": "An association, not proof of cause.",
-    },
     # --- Overview, Library, Services and Data quality pages (views/overview.py, library.py,
     # services.py, data_quality.py) and the shared frame ---
     "page_library": {"da": "Bibliotek", "en": "Library"},
@@ -105,12 +127,6 @@ TEXT: dict[str, dict[str, str]] = {
     "all_touchpoints": {"da": "Alle tjenester", "en": "All services"},
     "all_libraries": {"da": "Alle biblioteker", "en": "All libraries"},
     "all_periods": {"da": "Alle perioder", "en": "All periods"},
-    "touchpoint_counter": {"da": "Betjening", "en": "Counter service"},
-    "touchpoint_self_service": {"da": "Selvbetjening", "en": "Self-service"},
-    "touchpoint_home_delivery": {"da": "Bogen Kommer", "en": "Home delivery (Bogen Kommer)"},
-    "touchpoint_book_a_librarian": {"da": "Book en bibliotekar", "en": "Book a librarian"},
-    "touchpoint_events": {"da": "Arrangementer", "en": "Events"},
-    "touchpoint_web": {"da": "Web", "en": "Web"},
     "weekday_1": {"da": "mandag", "en": "Monday"},
     "weekday_2": {"da": "tirsdag", "en": "Tuesday"},
     "weekday_3": {"da": "onsdag", "en": "Wednesday"},
@@ -133,11 +149,50 @@ TEXT: dict[str, dict[str, str]] = {
     "source_rows": {"da": "enkeltbesvarelser", "en": "individual responses"},
     "source_aggregates": {"da": "kun gennemsnit fra leverandør", "en": "vendor aggregates only"},
     "overview_scatter": {"da": "Bibliotekerne i {period}", "en": "The libraries in {period}"},
+    "period_default_enough": {
+        "da": "Viser {period}: den nyeste periode, hvor mindst {k} biblioteker har både "
+        "medarbejder- og borgerdata ({n} biblioteker).",
+        "en": "Showing {period}: the newest period in which at least {k} libraries have both staff "
+        "and patron data ({n} libraries).",
+    },
+    "period_default_most": {
+        "da": "Ingen periode har mindst {k} biblioteker med både medarbejder- og borgerdata. Viser "
+        "{period}, som har flest ({n}).",
+        "en": "No period has at least {k} libraries with both staff and patron data. Showing "
+        "{period}, which has the most ({n}).",
+    },
+    "period_newer_thin": {
+        "da": "Nyere periode(r) ({newer}) har endnu for få biblioteker med begge dele (under {k}); "
+        "vælg dem i listen for at se dem.",
+        "en": "Newer period(s) ({newer}) do not yet have enough libraries with both (under {k}); "
+        "pick them in the list to see them.",
+    },
+    "period_one_library": {
+        "da": "I {period} er der kun data fra ét bibliotek. Der er endnu intet at sammenligne med; "
+        "vælg en tidligere periode, eller vent på de andre bibliotekers data.",
+        "en": "In {period} there is data from only one library. There is nothing to compare with "
+        "yet; pick an earlier period, or wait for the other libraries' data.",
+    },
+    "period_thin": {
+        "da": "I {period} har {n_any} biblioteker data, men kun {n} har både medarbejder- og "
+        "borgerdata: for få til at sammenligne bibliotekerne (mindst {k}).",
+        "en": "In {period}, {n_any} libraries have data but only {n} have both staff and patron "
+        "data: too few to compare the libraries (at least {k}).",
+    },
     "regression_note": {
         "da": "Linjen er den bedste rette linje gennem de viste punkter; det skraverede bånd er dens "
         "95 %-interval. Skjulte biblioteker indgår ikke.",
         "en": "The line is the best straight line through the points shown; the shaded band is its "
         "95 % interval. Hidden libraries are left out of it.",
+    },
+    "scatter_unnamed": {
+        "da": "{n} navne er udeladt i figuren, fordi de ville dække hinanden; de står i tabellen.",
+        "en": "{n} names are left out of the chart because they would overlap; they are in the "
+        "table.",
+    },
+    "low_n_note": {
+        "da": "Et tal med \\* hviler på færre end {n} svar og er usikkert.",
+        "en": "A figure with \\* rests on fewer than {n} answers and is uncertain.",
     },
     "regression_too_few": {
         "da": "For få biblioteker til en linje (mindst 3).",
@@ -213,6 +268,38 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "Ingen tidligere periode at sammenligne med.",
         "en": "No earlier period to compare with.",
     },
+    "library_verdict": {
+        "da": "Har noget ændret sig i {period}?",
+        "en": "Has anything changed in {period}?",
+    },
+    "verdict_improved": {"da": "Tydelig forbedring", "en": "Clear improvement"},
+    "verdict_declined": {"da": "Tydelig tilbagegang", "en": "Clear decline"},
+    "verdict_uncertain": {"da": "Kan være tilfældig", "en": "May be chance"},
+    "verdict_unknown": {"da": "Kan ikke vurderes", "en": "Cannot be judged"},
+    "verdict_column": {"da": "Vurdering", "en": "Verdict"},
+    "verdict_line": {
+        "da": "**{what}: {verdict}.** {now} i {period} mod {before} i {previous_period} "
+        "({change} point).",
+        "en": "**{what}: {verdict}.** {now} in {period} against {before} in {previous_period} "
+        "({change} points).",
+    },
+    "verdict_interval": {
+        "da": "Ændringens 95 %-interval: {low} til {high}.",
+        "en": "The change's 95 % interval: {low} to {high}.",
+    },
+    "verdict_note": {
+        "da": "Tydelig betyder, at ændringens 95 %-interval ligger helt på den ene side af 0. "
+        "Kan være tilfældig betyder, at intervallet rummer 0: forskellen kan skyldes, hvem der "
+        "tilfældigvis svarede. Ingen af delene siger, hvorfor tallet flyttede sig.",
+        "en": "Clear means the change's 95 % interval lies entirely on one side of 0. May be "
+        "chance means the interval includes 0: the difference may come from who happened to "
+        "answer. Neither says why the figure moved.",
+    },
+    "verdict_none": {
+        "da": "Der er ingen tidligere periode at sammenligne {period} med.",
+        "en": "There is no earlier period to compare {period} with.",
+    },
+    "delta_since": {"da": "{change} siden {period}", "en": "{change} since {period}"},
     "previous_period": {"da": "Sidste periode", "en": "Last period"},
     "previous": {"da": "Før", "en": "Before"},
     "now": {"da": "Nu", "en": "Now"},
@@ -386,10 +473,11 @@ TEXT: dict[str, dict[str, str]] = {
     "kiosk_presses_col": {"da": "Tryk", "en": "Presses"},
     "kiosk_happiest": {"da": "Andel gladeste smiley", "en": "Share happiest face"},
     "kiosk_staffed_unknown": {
-        "da": "Betjent eller ubetjent kendes ikke: indlæs biblioteksfakta staffed_start_1..7 og "
-        "staffed_end_1..7 (time for betjeningens start og slut pr. ugedag, 1 = mandag).",
-        "en": "Staffed or unstaffed is not known: load library facts staffed_start_1..7 and "
-        "staffed_end_1..7 (hour staffing starts and ends per weekday, 1 = Monday).",
+        "da": "Betjent eller ubetjent kendes ikke endnu: indlæs bibliotekets betjente "
+        "åbningstider som biblioteksfakta (den time, betjeningen starter og slutter, for hver "
+        "ugedag).",
+        "en": "Staffed or unstaffed is not known yet: load the library's staffed opening hours as "
+        "library facts (the hour staffing starts and ends, for each weekday).",
     },
     "quality_title": {"da": "Datakvalitet", "en": "Data quality"},
     "coverage_title": {"da": "Hvem har sendt hvad", "en": "Who sent what"},
@@ -404,10 +492,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{n} staff group(s) hidden because fewer than {k} answered.",
     },
     "status": {"da": "Status", "en": "Status"},
-    "status_ok": {"da": "enkeltsvar", "en": "individual responses"},
-    "status_aggregates": {"da": "kun gennemsnit", "en": "aggregates only"},
-    "status_suppressed": {"da": "skjult (under k)", "en": "hidden (below k)"},
-    "status_none": {"da": "ingen data", "en": "no data"},
     "reliability_title": {
         "da": "Hvor pålidelige er medarbejdertallene?",
         "en": "How reliable are the staff figures?",
@@ -589,6 +673,24 @@ TEXT: dict[str, dict[str, str]] = {
         "da": "{name}: indlæst som indlæsning {id} ({n} gyldige besvarelser).",
         "en": "{name}: loaded as upload {id} ({n} valid responses).",
     },
+    "upload_see_result": {
+        "da": "Se resultatet for {period} på Overblik",
+        "en": "See the result for {period} on the Overview",
+    },
+    "upload_see_library": {
+        "da": "Se {period} på siden Bibliotek",
+        "en": "See {period} on the Library page",
+    },
+    "preview_summary": {
+        "da": "Filen indeholder **{n} {who}** fra **{libraries}** i perioden **{periods}**: "
+        "{items} spørgsmål ({constructs}) og {comments} kommentarer. Genkendt som: {format}.",
+        "en": "The file holds **{n} {who}** from **{libraries}** in the period **{periods}**: "
+        "{items} questions ({constructs}) and {comments} comments. Recognised as: {format}.",
+    },
+    "who_patron": {"da": "borgerbesvarelser", "en": "patron responses"},
+    "who_staff": {"da": "medarbejderbesvarelser", "en": "staff responses"},
+    "who_any": {"da": "besvarelser", "en": "responses"},
+    "and": {"da": "og", "en": "and"},
     "upload_duplicate": {
         "da": "{name}: er allerede indlæst; intet er ændret.",
         "en": "{name}: already loaded; nothing changed.",
@@ -616,24 +718,135 @@ TEXT: dict[str, dict[str, str]] = {
     "undo_choose": {"da": "Fortryd indlæsning", "en": "Undo upload"},
     "undo_button": {"da": "Fortryd", "en": "Undo"},
     "undo_done": {
-        "da": "Indlæsning {id} ({name}) er fortrudt: {n} rækker fjernet.",
-        "en": "Upload {id} ({name}) undone: {n} rows removed.",
+        "da": "Indlæsning {id} ({name}) er fortrudt: dens {n} besvarelser er fjernet.",
+        "en": "Upload {id} ({name}) undone: its {n} responses are removed.",
     },
+    "undo_confirm": {
+        "da": "Vil du fortryde indlæsning {id}, filen «{name}» (indlæst {when})? Det fjerner "
+        "filens {n} {who} med alle deres svar og kommentarer, og det, filen erstattede, "
+        "kommer tilbage.",
+        "en": "Undo upload {id}, the file «{name}» (loaded {when})? This removes the file's {n} "
+        "{who} with all their answers and comments, and what the file replaced comes back.",
+    },
+    "undo_yes": {"da": "Ja, fortryd «{name}»", "en": "Yes, undo «{name}»"},
+    "undo_no": {"da": "Nej, behold den", "en": "No, keep it"},
     "undo_failed": {"da": "Kunne ikke fortryde: {message}", "en": "Could not undo: {message}"},
     "hyp_title": {
         "da": "Hænger glade medarbejdere sammen med tilfredse borgere?",
         "en": "Do happier staff go with more satisfied citizens?",
     },
     "hyp_verdict": {"da": "Svaret lige nu", "en": "The answer so far"},
+    "hyp_for_us": {"da": "Hvad betyder det for os?", "en": "What does it mean for us?"},
+    "hyp_for_us_positive": {
+        "da": "I jeres data har biblioteker med gladere medarbejdere også mere tilfredse borgere. "
+        "Det taler for at passe på medarbejdertrivslen, men viser ikke, at trivsel alene løfter "
+        "borgernes tilfredshed.",
+        "en": "In your data, libraries with happier staff also have more satisfied patrons. That "
+        "speaks for looking after staff wellbeing, but does not show that wellbeing alone lifts "
+        "patron satisfaction.",
+    },
+    "hyp_for_us_negative": {
+        "da": "I jeres data går højere medarbejdertrivsel sammen med lavere borgertilfredshed. Det "
+        "er usædvanligt: se efter forklaringer (travlhed, hvilke borgere der svarer), før I "
+        "handler på det.",
+        "en": "In your data, higher staff wellbeing goes with lower patron satisfaction. That is "
+        "unusual: look for explanations (workload, which patrons answer) before acting on it.",
+    },
+    "hyp_for_us_small_or_none": {
+        "da": "Sammenhængen er højst lille. Arbejd med medarbejdertrivsel og borgertilfredshed som "
+        "to selvstændige mål.",
+        "en": "The link is small at most. Work on staff wellbeing and patron satisfaction as two "
+        "goals of their own.",
+    },
+    "hyp_for_us_inconclusive": {
+        "da": "Data kan endnu ikke skelne mellem ingen og en tydelig sammenhæng. Bliv ved med at "
+        "indsamle: flere biblioteker og flere år giver et klarere svar.",
+        "en": "The data cannot yet tell no link from a clear one. Keep collecting: more libraries "
+        "and more years give a clearer answer.",
+    },
+    "hyp_for_us_not_available": {
+        "da": "Der er endnu ikke data nok til at regne. Indlæs medarbejder- og borgerdata for "
+        "mindst fire biblioteker i samme periode.",
+        "en": "There is not yet enough data to compute. Load staff and patron data for at least "
+        "four libraries in the same period.",
+    },
+    "hyp_power_caveat": {
+        "da": "Med {j} biblioteker kan kun en stor sammenhæng ses sikkert; en middelstor "
+        "(r = 0,3) kræver ca. {n} biblioteker.",
+        "en": "With {j} libraries only a strong link can be seen reliably; a moderate one "
+        "(r = 0.3) needs about {n} libraries.",
+    },
+    "hyp_more": {"da": "Mere om svaret", "en": "More about the answer"},
+    "hyp_all_statistics": {
+        "da": "Al statistikken bag svaret",
+        "en": "All the statistics behind the answer",
+    },
+    "glossary_title": {"da": "Ordliste", "en": "Glossary"},
+    "glossary": {
+        "da": "- **95 %-interval**: de værdier, data er forenelige med; rummer det 0, kan "
+        "sammenhængen eller ændringen være tilfældig.\n"
+        "- **p-værdi**: hvor overraskende resultatet ville være, hvis der ingen sammenhæng var; "
+        "under 0,05 kaldes det normalt tydeligt.\n"
+        "- **Pearson (r)**: korrelationen mellem bibliotekernes gennemsnit, fra −1 til 1.\n"
+        "- **Spearman**: samme slags korrelation, men på rækkefølgen i stedet for tallene; "
+        "tåler enkelte skæve biblioteker.\n"
+        "- **Flerniveaumodel**: regner med, at svar fra samme bibliotek ligner hinanden.\n"
+        "- **Klyngerobust OLS**: en almindelig regressionslinje med usikkerhed, der tager højde "
+        "for svar fra samme bibliotek.\n"
+        "- **REWB (inden for / mellem)**: deler sammenhængen i forskelle mellem bibliotekerne og "
+        "ændringer inden for det enkelte bibliotek over tid.\n"
+        "- **ICC(1)**: hvor stor en del af forskellene i medarbejdersvar, der ligger mellem "
+        "bibliotekerne.\n"
+        "- **ICC(2)**: hvor pålideligt et biblioteks medarbejdergennemsnit er (0 til 1; over 0,7 "
+        "er godt).\n"
+        "- **α (Cronbachs alfa)**: hvor godt spørgsmålene i et indeks måler det samme.\n"
+        "- **Benjamini-Hochberg (BH)**: justerer p-værdierne, når mange tjenester testes på én "
+        "gang, så tilfældige fund ikke ligner rigtige.\n"
+        "- **Styrke**: chancen for at se en sammenhæng, der faktisk findes.\n"
+        "- **Dæmpning**: usikre medarbejdergennemsnit gør en sand sammenhæng mindre synlig.\n"
+        "- **NPS / eNPS**: andelen, der vil anbefale (9-10), minus andelen, der ikke vil (0-6); "
+        "fra −100 til 100.\n"
+        "- **k**: det mindste antal medarbejdersvar, før et tal vises.",
+        "en": "- **95 % interval**: the values the data are compatible with; if it includes 0, "
+        "the link or change may be chance.\n"
+        "- **p-value**: how surprising the result would be if there were no link; below 0.05 is "
+        "usually called clear.\n"
+        "- **Pearson (r)**: the correlation of the libraries' averages, from −1 to 1.\n"
+        "- **Spearman**: the same kind of correlation on ranks instead of values; withstands a "
+        "few unusual libraries.\n"
+        "- **Multilevel model**: allows for answers from one library resembling each other.\n"
+        "- **Cluster-robust OLS**: an ordinary regression line whose uncertainty allows for "
+        "answers from the same library.\n"
+        "- **REWB (within / between)**: splits the link into differences between libraries and "
+        "changes within one library over time.\n"
+        "- **ICC(1)**: the share of the differences in staff answers that lies between "
+        "libraries.\n"
+        "- **ICC(2)**: how reliable a library's staff average is (0 to 1; above 0.7 is good).\n"
+        "- **α (Cronbach's alpha)**: how well the questions of an index measure the same.\n"
+        "- **Benjamini-Hochberg (BH)**: adjusts p-values when many services are tested at once, "
+        "so chance findings do not look real.\n"
+        "- **Power**: the chance of seeing a link that really exists.\n"
+        "- **Attenuation**: uncertain staff averages make a true link look weaker.\n"
+        "- **NPS / eNPS**: the share who would recommend (9-10) minus the share who would not "
+        "(0-6); from −100 to 100.\n"
+        "- **k**: the least number of staff answers before a figure is shown.",
+    },
+    "col_p": {"da": "p-værdi", "en": "p-value"},
+    "hyp_power_kind_naive": {"da": "uden dæmpning", "en": "without attenuation"},
+    "hyp_power_kind_attenuated": {"da": "med dæmpning", "en": "with attenuation"},
+    "hyp_power_column_naive": {
+        "da": "Styrke, r = {r} (uden dæmpning)",
+        "en": "Power, r = {r} (without attenuation)",
+    },
+    "hyp_power_column_attenuated": {
+        "da": "Styrke, r = {r} (med dæmpning)",
+        "en": "Power, r = {r} (with attenuation)",
+    },
     "hyp_kind_positive": {"da": "Positiv sammenhæng", "en": "Positive link"},
     "hyp_kind_negative": {"da": "Negativ sammenhæng", "en": "Negative link"},
     "hyp_kind_small_or_none": {"da": "Ingen eller lille sammenhæng", "en": "Little or no link"},
     "hyp_kind_inconclusive": {"da": "Endnu uafklaret", "en": "Not settled yet"},
     "hyp_kind_not_available": {"da": "Kan ikke beregnes endnu", "en": "Cannot be computed yet"},
-    "hyp_not_ready": {
-        "da": "Den statistiske analyse er ikke tilgængelig i denne installation endnu.",
-        "en": "The statistical analysis is not available in this installation yet.",
-    },
     "hyp_failed": {
         "da": "Analysen kunne ikke gennemføres: {message}",
         "en": "The analysis could not be run: {message}",
@@ -644,59 +857,34 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{libraries} libraries and {periods} periods included ({staff} staff and {patron} "
         "patron responses).",
     },
-    "hyp_tests": {"da": "Testene", "en": "The tests"},
-    "hyp_primary": {"da": "Primær", "en": "Primary"},
-    "hyp_secondary": {"da": "Sekundær", "en": "Secondary"},
-    "hyp_sensitivity": {"da": "Følsomhedsanalyser", "en": "Sensitivity analyses"},
     "hyp_sensitivity_intro": {
         "da": "Andre måder at regne på. De ændrer ikke svaret ovenfor, men viser, om det holder.",
         "en": "Other ways to compute it. They do not change the answer above; they show whether it holds.",
-    },
-    "hyp_test_pearson": {
-        "da": "Korrelation mellem bibliotekerne (ét punkt pr. bibliotek)",
-        "en": "Correlation between libraries (one point per library)",
     },
     "hyp_explain_pearson": {
         "da": "Har biblioteker med gladere medarbejdere også mere tilfredse borgere? -1 til 1; 0 = ingen sammenhæng.",
         "en": "Do libraries with happier staff also have more satisfied patrons? -1 to 1; 0 = no link.",
     },
-    "hyp_test_multilevel": {
-        "da": "Flerniveaumodel (borgere inden for biblioteker)",
-        "en": "Multilevel model (patrons within libraries)",
-    },
     "hyp_explain_multilevel": {
         "da": "Hvor mange point højere borgertilfredshed pr. point højere medarbejdertrivsel, når hver borgers svar tæller.",
         "en": "How many points higher patron satisfaction per point of staff wellbeing, counting every patron's answer.",
-    },
-    "hyp_test_within": {
-        "da": "Inden for det enkelte bibliotek over tid",
-        "en": "Within each library over time",
     },
     "hyp_explain_within": {
         "da": "Når et biblioteks medarbejdertrivsel stiger, stiger dets borgertilfredshed så også?",
         "en": "When a library's staff wellbeing rises, does its patron satisfaction rise too?",
     },
-    "hyp_test_spearman": {"da": "Rangkorrelation (Spearman)", "en": "Rank correlation (Spearman)"},
     "hyp_explain_spearman": {
         "da": "Samme spørgsmål, men kun rækkefølgen tæller; mindre følsom for et enkelt afvigende bibliotek.",
         "en": "The same question using ranks only; less sensitive to one unusual library.",
     },
-    "hyp_test_between": {"da": "Mellem bibliotekerne (REWB)", "en": "Between libraries (REWB)"},
     "hyp_explain_between": {
         "da": "Forskellen mellem biblioteker, når udviklingen over tid er trukket ud.",
         "en": "The difference between libraries once change over time is taken out.",
-    },
-    "hyp_test_cluster_robust_ols": {
-        "da": "Almindelig regression med robuste fejl",
-        "en": "Ordinary regression with cluster-robust errors",
     },
     "hyp_explain_cluster_robust_ols": {
         "da": "Samme spørgsmål regnet enklere, hvor hver borger vejer lige meget.",
         "en": "The same question computed more simply, each patron weighing the same.",
     },
-    "hyp_role": {"da": "Rolle", "en": "Role"},
-    "hyp_estimate": {"da": "Estimat", "en": "Estimate"},
-    "hyp_interval": {"da": "95 %-interval", "en": "95 % interval"},
     "hyp_details": {"da": "Detaljer (p-værdier m.m.)", "en": "Details (p-values etc.)"},
     "hyp_missing_part": {"da": "Ikke beregnet: {reason}", "en": "Not computed: {reason}"},
     "hyp_no_reason": {"da": "for få data", "en": "not enough data"},
@@ -758,21 +946,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Many tests at once produce chance findings, so the p-values are adjusted (Benjamini-Hochberg).",
     },
     "hyp_caveats": {"da": "Forbehold", "en": "Caveats"},
-    "hyp_excluded": {
-        "da": "Holdt uden for beregningerne: {library} ({reason})",
-        "en": "Left out of the statistics: {library} ({reason})",
-    },
     "hyp_reliability": {
         "da": "Pålidelighed af medarbejdergennemsnit: ICC(1) = {icc1}, ICC(2) = {icc2}, laveste α = {alpha}.",
         "en": "Reliability of staff averages: ICC(1) = {icc1}, ICC(2) = {icc2}, lowest α = {alpha}.",
     },
-    "hyp_causation": {
-        "da": "Sammenhæng er ikke årsag: gladere medarbejdere kan give mere tilfredse borgere, tilfredse "
-        "borgere kan give gladere medarbejdere, eller begge kan skyldes noget tredje.",
-        "en": "Association is not causation: happier staff may make patrons more satisfied, satisfied "
-        "patrons may make staff happier, or both may follow something else.",
-    },
-    "report_title": {"da": "Rapport til forummøde", "en": "Report for a forum meeting"},
     "report_intro": {
         "da": "Hent en selvstændig HTML-fil med svaret, figurerne og tallene bag dem. Den kan åbnes i en "
         "browser uden netværk og sendes videre. Bibliotekerne vises under nye dæknavne, medmindre de har "
@@ -783,37 +960,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "report_download": {"da": "Hent rapporten (HTML)", "en": "Download the report (HTML)"},
     "report_contents": {"da": "Rapporten indeholder", "en": "The report contains"},
-    "report_generated": {
-        "da": "Dannet {when}, dataversion {version}.",
-        "en": "Generated {when}, data version {version}.",
-    },
-    "report_k_note": {
-        "da": "Medarbejdertal vises kun for grupper med mindst {k} svar; skjulte tal indgår heller ikke i statistikken.",
-        "en": "Staff figures are shown only for groups of at least {k} respondents; hidden figures are left out of the statistics too.",
-    },
-    "report_section_verdict": {"da": "Svaret", "en": "The answer"},
-    "report_section_scatter": {
-        "da": "Medarbejdertrivsel og borgertilfredshed, {period}",
-        "en": "Staff wellbeing and patron satisfaction, {period}",
-    },
-    "report_section_trend": {"da": "Udviklingen i forummet", "en": "The forum over time"},
-    "report_section_table": {
-        "da": "Alle biblioteker og perioder",
-        "en": "All libraries and periods",
-    },
-    "report_section_tests": {"da": "Testene", "en": "The tests"},
-    "report_forum_median": {"da": "Forummets median", "en": "Forum median"},
-    "report_pseudonym": {"da": "Bibliotek {letter}", "en": "Library {letter}"},
-    "report_suppressed": {"da": "skjult (under {k})", "en": "hidden (under {k})"},
-    "report_no_data": {"da": "Ingen data i databasen endnu.", "en": "No data in the database yet."},
-    "report_chart_alt": {
-        "da": "Figur; tallene står i tabellen nedenfor.",
-        "en": "Chart; the numbers are in the table below.",
-    },
-    "report_footer": {
-        "da": "Lavet med Servicespejlet. Sammenhæng, ikke årsag.",
-        "en": "Made with Service Mirror. Association, not causation.",
-    },
     # --- Forum package page (views/forum_package.py) ---
     "page_forum_package": {"da": "Forumpakke", "en": "Forum package"},
     "page_audit": {"da": "Log over ændringer", "en": "Audit log"},
@@ -886,6 +1032,45 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Comments: counts and tone per theme (never text)",
     },
     "fp_rows": {"da": "{n} rækker", "en": "{n} rows"},
+    # headers of tables shown as they are stored (the forum package preview): stored_<column>
+    "stored_period": {"da": "Periode", "en": "Period"},
+    "stored_side": {"da": "Side", "en": "Side"},
+    "stored_measure": {"da": "Mål", "en": "Measure"},
+    "stored_touchpoint": {"da": "Tjeneste", "en": "Service"},
+    "stored_n": {"da": "Antal", "en": "n"},
+    "stored_mean": {"da": "Gennemsnit", "en": "Mean"},
+    "stored_sd": {"da": "Spredning", "en": "SD"},
+    "stored_ss_within": {"da": "Kvadratsum inden for", "en": "Within sum of squares"},
+    "stored_promoters": {"da": "Anbefalere", "en": "Promoters"},
+    "stored_passives": {"da": "Passive", "en": "Passives"},
+    "stored_detractors": {"da": "Kritikere", "en": "Detractors"},
+    "stored_source": {"da": "Kilde", "en": "Source"},
+    "stored_instrument": {"da": "Spørgeskema", "en": "Questionnaire"},
+    "stored_instrument_id": {"da": "Spørgeskema", "en": "Questionnaire"},
+    "stored_suppressed": {"da": "Skjult", "en": "Hidden"},
+    "stored_item_code": {"da": "Spørgsmål", "en": "Item"},
+    "stored_construct": {"da": "Måler", "en": "Measures"},
+    "stored_scale_min": {"da": "Skala fra", "en": "Scale from"},
+    "stored_scale_max": {"da": "Skala til", "en": "Scale to"},
+    "stored_scale": {"da": "Skala", "en": "Scale"},
+    "stored_n_incomplete": {"da": "Ufuldstændige", "en": "Incomplete"},
+    "stored_item_i": {"da": "Spørgsmål 1", "en": "Item 1"},
+    "stored_item_j": {"da": "Spørgsmål 2", "en": "Item 2"},
+    "stored_mean_i": {"da": "Gennemsnit 1", "en": "Mean 1"},
+    "stored_mean_j": {"da": "Gennemsnit 2", "en": "Mean 2"},
+    "stored_cov": {"da": "Kovarians", "en": "Covariance"},
+    "stored_date": {"da": "Dato", "en": "Date"},
+    "stored_question": {"da": "Spørgsmål", "en": "Question"},
+    "stored_button": {"da": "Knap", "en": "Button"},
+    "stored_name": {"da": "Nøgletal", "en": "Fact"},
+    "stored_value": {"da": "Værdi", "en": "Value"},
+    "stored_upload_id": {"da": "Nr.", "en": "ID"},
+    "stored_library": {"da": "Bibliotek", "en": "Library"},
+    "stored_created_at": {"da": "Lavet", "en": "Made"},
+    "stored_loaded_at": {"da": "Indlæst", "en": "Loaded"},
+    "stored_status": {"da": "Status", "en": "Status"},
+    "yes": {"da": "ja", "en": "yes"},
+    "no": {"da": "nej", "en": "no"},
     "fp_hidden_cells": {
         "da": "{n} medarbejderceller er skjult (under {k} svar) og sendes uden tal.",
         "en": "{n} staff cells are hidden (under {k} answers) and travel without figures.",
@@ -924,12 +1109,36 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No projects yet. Add one below or with `servicemirror project add`.",
     },
     "projects_effect": {"da": "Virkning (indekspoint)", "en": "Effect (index points)"},
-    "projects_no_estimate": {"da": "Intet estimat", "en": "No estimate"},
-    "projects_method_note": {
-        "da": "Forskel-i-forskelle med biblioteks- og periodeeffekter; usikkerheden er lært af de andre "
-        "biblioteker (placebo). Se docs/projects.md.",
-        "en": "Difference-in-differences with library and period effects; the uncertainty is learned "
-        "from the other libraries (placebo). See docs/projects.md.",
+    "projects_what_data_says": {"da": "Hvad data kan sige", "en": "What the data can say"},
+    "project_verdict_improved": {"da": "Tydelig forbedring", "en": "Clear improvement"},
+    "project_verdict_declined": {"da": "Tydelig tilbagegang", "en": "Clear decline"},
+    "project_verdict_uncertain": {"da": "Kan være tilfældig", "en": "May be chance"},
+    "project_verdict_unknown": {"da": "Intet estimat endnu", "en": "No estimate yet"},
+    "projects_chart_note": {
+        "da": "Punktet er projektets anslåede virkning på tjenestens borgertilfredshed, stregen "
+        "dens 95 %-interval. Krydser stregen 0, kan virkningen være tilfældig.",
+        "en": "The point is the project's estimated effect on the service's patron satisfaction, "
+        "the line its 95 % interval. If the line crosses 0, the effect may be chance.",
+    },
+    "projects_how_title": {"da": "Sådan regnes virkningen", "en": "How the effect is worked out"},
+    "projects_how": {
+        "da": "Virkningen er forskellen i forskelle: hvor meget tilfredsheden med tjenesten "
+        "ændrede sig i biblioteket fra før til efter projektets start, minus hvor meget den "
+        "samme tjeneste ændrede sig i de andre biblioteker i de samme perioder. Så tæller et år, "
+        "hvor alle gik op eller ned, ikke som projektets virkning.\n\n"
+        "Usikkerheden er lært af de andre biblioteker: regnestykket gentages, som om hvert af "
+        "dem havde haft projektet (placebo), og spredningen af de tal giver intervallet.\n\n"
+        "Intet estimat endnu betyder, at der mangler målinger før eller efter starten, eller for "
+        "få andre biblioteker at sammenligne med. Åbn projektet nedenfor for at se hvorfor.",
+        "en": "The effect is a difference in differences: how much satisfaction with the service "
+        "changed in the library from before to after the project's start, minus how much the "
+        "same service changed in the other libraries over the same periods. A year in which "
+        "everyone went up or down then does not count as the project's effect.\n\n"
+        "The uncertainty is learned from the other libraries: the sum is repeated as if each of "
+        "them had had the project (placebo), and the spread of those figures gives the "
+        "interval.\n\n"
+        "No estimate yet means measurements before or after the start are missing, or there are "
+        "too few other libraries to compare with. Open the project below to see why.",
     },
     "project_add": {"da": "Tilføj et projekt", "en": "Add a project"},
     "project_title_field": {"da": "Titel", "en": "Title"},
@@ -962,10 +1171,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{head}: {value} in {period} (95 % {low}–{high}), gap {gap}",
     },
     "target_status": {"da": "Status", "en": "Status"},
-    "status_met": {"da": "nået", "en": "met"},
-    "status_missed": {"da": "ikke nået", "en": "missed"},
-    "status_unclear": {"da": "kan ikke afgøres", "en": "unclear"},
-    "status_no data": {"da": "ingen data", "en": "no data"},
     "measure_index": {"da": "Tilfredshedsindeks (0-100)", "en": "Satisfaction index (0-100)"},
     "measure_top2": {"da": "Andel tilfredse (%)", "en": "Share satisfied (%)"},
     "overall": {"da": "Samlet", "en": "Overall"},
@@ -978,10 +1183,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "segment_dimension": {"da": "Opdel efter", "en": "Split by"},
     "segment": {"da": "Gruppe", "en": "Segment"},
-    "dim_age_band": {"da": "Alder", "en": "Age band"},
-    "dim_visit_frequency": {"da": "Besøgshyppighed", "en": "Visit frequency"},
-    "dim_user_type": {"da": "Brugertype", "en": "User type"},
-    "dim_channel": {"da": "Kanal", "en": "Channel"},
     "segments_none": {
         "da": "Ingen brugergrupper i data for dette valg.",
         "en": "No patron segments in the data for this choice.",
@@ -1001,16 +1202,6 @@ def t(key: str, lang: str, **values) -> str:
     entry = TEXT[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
-
-
-def number(value, lang: str, digits: int = 1) -> str:
-    """A number formatted per language: decimal comma in Danish, point in English; '—' if missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.{digits}f}"
-    if lang == "da":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
 
 
 def table(
@@ -1038,3 +1229,86 @@ def table(
         elif col in digits:
             out[col] = [number(v, lang, digits[col]) for v in out[col]]
     return out.rename(columns={c: columns[c] for c in keep})
+
+
+def _missing(value) -> bool:
+    """None, NaN, NaT or pandas' NA (whose truth value cannot be asked)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _core_item_text(code: str, lang: str) -> str:
+    """The wording of one of the forum's core questions (``etl.vocab.CORE_ITEMS``), else the code."""
+    from servicemirror.etl.vocab import CORE_ITEMS
+
+    texts = {row[0]: {"da": row[-2], "en": row[-1]} for row in CORE_ITEMS}
+    return texts[code][lang] if code in texts else str(code)
+
+
+def stored_table(frame, lang: str):
+    """A stored table (e.g. a forum package's cells) for display: headers from the
+    ``stored_<column>`` texts, codes of services, measures, constructs, sides, sources and
+    statuses by their names in the label table, yes/no for flags, numbers per language, '—' for
+    missing. English free-text reasons are left out (the flag says it)."""
+    out = frame.drop(columns=[c for c in ("library_key", "suppressed_reason") if c in frame])
+    out = out.copy()
+    names = {
+        "touchpoint": lambda v: labels.label("touchpoint", v, lang) if v else t("overall", lang),
+        "measure": lambda v: labels.label("construct", v, lang),
+        "construct": lambda v: labels.label("construct", v, lang),
+        "side": lambda v: t(f"side_{v}", lang) if f"side_{v}" in TEXT else v,
+        "source": lambda v: t(f"source_{v}", lang) if f"source_{v}" in TEXT else v,
+        "status": lambda v: labels.label("status", v, lang),
+        "suppressed": lambda v: t("yes" if bool(v) else "no", lang),
+        # the forum's core questions by their wording, not their code
+        "item_code": lambda v: _core_item_text(v, lang),
+    }
+    for col in out.columns:
+        if col in names:
+            out[col] = ["—" if _missing(v) else names[col](v) for v in out[col]]
+        elif out[col].dtype.kind == "f":
+            out[col] = [number(v, lang, 2) for v in out[col]]
+        elif out[col].isna().any():
+            out[col] = ["—" if _missing(v) else v for v in out[col]]
+    return out.rename(
+        columns={c: t(f"stored_{c}", lang) for c in out.columns if f"stored_{c}" in TEXT}
+    )
+
+
+def coded(frame, lang: str, **kinds: str):
+    """A copy of ``frame`` with code columns shown by their names from the label table:
+    ``coded(history, lang, format="format", status="status")``."""
+    out = frame.copy()
+    for col, kind in kinds.items():
+        if col in out:
+            out[col] = [labels.label(kind, v, lang) for v in out[col]]
+    return out
+
+
+def _listing(counts: dict, lang: str) -> str:
+    """'Alfa (40)' or 'Alfa (40) og Beta (12)': names with their number of responses."""
+    parts = [f"{name} ({number(n, lang, 0)})" for name, n in counts.items()]
+    if len(parts) <= 1:
+        return "".join(parts) or "—"
+    return ", ".join(parts[:-1]) + f" {t('and', lang)} " + parts[-1]
+
+
+def preview_sentence(report: dict, lang: str) -> str:
+    """What an uploaded file holds, in one sentence (the ``load --json`` report of a preview):
+    whose answers, which libraries and periods, which questions, how many comments, and the
+    format it was recognised as."""
+    constructs = sorted(
+        {labels.label("construct", i.get("construct"), lang) for i in report.get("items") or []}
+    )
+    who = f"who_{report.get('respondent_type')}"
+    return t(
+        "preview_summary",
+        lang,
+        n=number(report.get("valid_responses", 0), lang, 0),
+        who=t(who if who in TEXT else "who_any", lang),
+        libraries=_listing(report.get("libraries") or {}, lang),
+        periods=_listing(report.get("periods") or {}, lang),
+        items=len(report.get("items") or []),
+        constructs=", ".join(constructs) or "—",
+        comments=number(report.get("comments", 0), lang, 0),
+        format=labels.label("format", report.get("format"), lang),
+    )

@@ -69,6 +69,8 @@ class LoadReport:
     valid_responses: int = 0
     rejected: list[dict] = field(default_factory=list)
     libraries: dict[str, int] = field(default_factory=dict)
+    periods: dict[str, int] = field(default_factory=dict)  # responses per period they land in
+    comments: int = 0  # free-text comments kept (after scrubbing)
     items: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     status: str = "pending"  # loaded | dry_run | duplicate | refused
@@ -466,6 +468,9 @@ def _resolve(
         report.respondent_type = types[0] if len(types) == 1 else ("mixed" if types else None)
         counts = responses.groupby("display_name").size()
         report.libraries = {str(k): int(v) for k, v in counts.items()}
+        by_period = responses.groupby("period").size()
+        report.periods = {str(k): int(v) for k, v in by_period.items()}
+        report.comments = len(comments)
         report.items = _item_summary(answers, items)
         _add_scale_sources(report, items)
 
@@ -488,6 +493,8 @@ def _resolve(
         report.respondent_type = report.respondent_type or _single(aggregates["respondent_type"])
         for name, n in per_unit.groupby("display_name")["n"].sum().items():
             report.libraries[str(name)] = report.libraries.get(str(name), 0) + int(n)
+        for when, n in per_unit.groupby("period")["n"].sum().items():
+            report.periods[str(when)] = report.periods.get(str(when), 0) + int(n)
         report.items += _aggregate_item_summary(aggregates, items)
 
     if has_kiosk:

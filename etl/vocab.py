@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from servicemirror import labels
+
 # Non-substantive answers: missing, never a scale point (VOCABULARY-DA.md §1.7).
 NON_ANSWERS = {
     "ved ikke",
@@ -196,15 +198,8 @@ TOUCHPOINTS: dict[str, list[str]] = {
     ],
 }
 
-TOUCHPOINT_LABELS = {
-    "counter": {"da": "Betjening", "en": "Counter service"},
-    "self_service": {"da": "Selvbetjening", "en": "Self-service"},
-    "home_delivery": {"da": "Bogen Kommer", "en": "Home delivery"},
-    "book_a_librarian": {"da": "Book en bibliotekar", "en": "Book a librarian"},
-    "events": {"da": "Arrangementer", "en": "Events"},
-    "web": {"da": "Web", "en": "Web"},
-    "mobile_library": {"da": "Bogbus", "en": "Mobile library"},
-}
+# the services' names live in the one label table (code -> {"da", "en", "colour"})
+TOUCHPOINT_LABELS = labels.TOUCHPOINTS
 
 CONSTRUCTS = (
     "wellbeing",

@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import findings, publish
-from servicemirror.dashboard import i18n
+from servicemirror import findings, labels, layout, publish
+from servicemirror.analysis import periods
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
 WIDTH, HEIGHT, PAD = 640, 400, 56
+FORUM_MIN_LIBRARIES = 3
 
 
 # --------------------------------------------------------------------------- pseudonyms
@@ -54,7 +55,7 @@ def pseudonyms(grid: pd.DataFrame, lang: str, rng: random.Random | None = None) 
     hidden = [r.library_key for r in libraries.itertuples() if not bool(r.consent_named)]
     (rng or random.SystemRandom()).shuffle(hidden)
     names = {
-        key: i18n.t("report_pseudonym", lang, letter=_letters(i)) for i, key in enumerate(hidden)
+        key: labels.t("report_pseudonym", lang, letter=_letters(i)) for i, key in enumerate(hidden)
     }
     for r in libraries.itertuples():
         if bool(r.consent_named):
@@ -76,7 +77,7 @@ def _ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def _tick_label(v: float, lang: str) -> str:
-    return escape(i18n.number(v, lang, 0 if float(v).is_integer() else 1))
+    return escape(labels.number(v, lang, 0 if float(v).is_integer() else 1))
 
 
 def _x_axis(xs: list[float], lang: str, title: str):
@@ -133,18 +134,34 @@ def svg_scatter(points: pd.DataFrame, lang: str, title: str) -> str:
 
     ``points`` columns: label, staff_index, patron_index.
     """
-    x_title, y_title = i18n.t("staff_index", lang), i18n.t("patron_index", lang)
+    x_title, y_title = labels.t("staff_index", lang), labels.t("patron_index", lang)
     sx, x_parts = _x_axis(list(points["staff_index"]), lang, x_title)
     sy, parts = _y_axis(list(points["patron_index"]), lang, y_title)
     parts += x_parts
-    for r in points.itertuples():
+    xs = [sx(v) for v in points["staff_index"]]
+    ys = [sy(v) for v in points["patron_index"]]
+    # names placed so none overlaps another (a name with no free spot stays in the table below)
+    # inside the plot area, clear of the axes' tick labels
+    spots = layout.place_labels(
+        [x - PAD for x in xs],
+        [y - PAD for y in ys],
+        [str(v) for v in points["label"]],
+        WIDTH - 2 * PAD,
+        HEIGHT - 2 * PAD,
+    )
+    for x, y, name, spot in zip(xs, ys, points["label"], spots, strict=True):
         parts.append(
-            f'<circle cx="{sx(r.staff_index):.1f}" cy="{sy(r.patron_index):.1f}" r="6" '
-            f'fill="{OKABE_ITO[0]}"><title>{escape(str(r.label))}</title></circle>'
-            f'<text x="{sx(r.staff_index) + 9:.1f}" y="{sy(r.patron_index) - 7:.1f}">'
-            f"{escape(str(r.label))}</text>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" '
+            f'fill="{OKABE_ITO[0]}"><title>{escape(str(name))}</title></circle>'
         )
-    return _svg(title, i18n.t("report_chart_alt", lang), parts, "scatter")
+        if spot is not None:
+            dx, dy, side = spot
+            anchor = "start" if side == "right" else "end"
+            parts.append(
+                f'<text x="{x + dx:.1f}" y="{y + dy + 4:.1f}" text-anchor="{anchor}">'
+                f"{escape(str(name))}</text>"
+            )
+    return _svg(title, labels.t("report_chart_alt", lang), parts, "scatter")
 
 
 def svg_lines(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> str:
@@ -170,7 +187,7 @@ def svg_lines(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> str:
             f'<text x="{PAD + index[last["period"]] * step - 4:.1f}" y="{sy(last["value"]) - 9:.1f}" '
             f'text-anchor="end" fill="{colour}" class="title">{escape(str(name))}</text>'
         )
-    return _svg(title, i18n.t("report_chart_alt", lang), parts, "trend")
+    return _svg(title, labels.t("report_chart_alt", lang), parts, "trend")
 
 
 # --------------------------------------------------------------------------- tables
@@ -204,14 +221,14 @@ def build(
     access layer's labels, so "Bibliotek C" is the same library in the report and on the pages);
     without it, fresh pseudonyms are drawn for this report (``rng``).
     """
-    if lang not in i18n.LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(i18n.LANGUAGES)}, not {lang!r}")
+    if lang not in labels.LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(labels.LANGUAGES)}, not {lang!r}")
 
     def t(key: str, **values) -> str:
-        return i18n.t(key, lang, **values)
+        return labels.t(key, lang, **values)
 
     def num(value, digits: int = 1) -> str:
-        return i18n.number(value, lang, digits)
+        return labels.number(value, lang, digits)
 
     summary = publish.summary(pub)
     names = pseudonyms(pub.grid, lang, rng) if names is None else names
@@ -266,10 +283,16 @@ def build(
     # the scatter for the latest period with pairs
     pairs = summary.dropna(subset=["staff_index", "patron_index"])
     if not pairs.empty:
-        period = sorted(pairs["period"].unique())[-1]
+        # the newest period with enough libraries on both sides, not merely the newest upload
+        choice = periods.default_period(summary)
+        period = choice["period"]
         points = pairs[pairs["period"] == period].sort_values("label")
         title = t("report_section_scatter", period=period)
         body.append(f"<h2>{escape(title)}</h2>")
+        why = "report_period_enough" if choice["reason"] == "enough" else "report_period_most"
+        body.append(
+            f"<p>{escape(t(why, period=period, k=periods.MIN_LIBRARIES, n=choice['n_both']))}</p>"
+        )
         body.append(f"<figure>{svg_scatter(points, lang, title)}</figure>")
         numbers = pd.DataFrame(
             {
@@ -284,7 +307,9 @@ def build(
         body.append(f"<p>{escape(t('association_note'))}</p>")
 
     # the forum over time: medians of the published (visible) cells only
-    trend = summary.groupby("period")[["staff_index", "patron_index"]].median().reset_index()
+    # the forum over time: a median of fewer than 3 libraries is no forum median (left out)
+    indices = summary.groupby("period")[["staff_index", "patron_index"]]
+    trend = indices.median().where(indices.count() >= FORUM_MIN_LIBRARIES).reset_index()
     long = trend.melt("period", var_name="series", value_name="value").dropna()
     if not long.empty and long["period"].nunique() > 1:
         long["series"] = long["series"].map(lambda s: t(s))
@@ -332,7 +357,7 @@ def build(
 
 def _test_name(key: str, label, lang: str) -> str:
     if key in findings.TEST_TEXT:
-        return i18n.t(findings.TEST_TEXT[key][0], lang)
+        return labels.t(findings.TEST_TEXT[key][0], lang)
     return str(label or key)
 
 

@@ -4,8 +4,8 @@ One Streamlit server per session on a free loopback port, over a private copy of
 database. Every page in app.py is opened in both languages, waited for until its charts are
 drawn, checked for exception boxes and for serious/critical WCAG violations (axe-core, bundled by
 axe-playwright-python), and screenshotted to test-artifacts/. One test uploads a file through the
-browser and finds it in the upload history and on the Overview. With SERVICEMIRROR_SCREENSHOTS=1
-the Overview and Hypothesis tests also write the README screenshots to docs/screenshots/.
+browser and finds it in the upload history and on the Overview. The README's screenshots (every
+page in Danish at 1,280 pixels) come from bench/screenshots.py, which uses this recipe.
 
 Under CI=true a missing Chromium fails the session instead of skipping it.
 """
@@ -31,7 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 ARTIFACTS = ROOT / "test-artifacts"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -177,7 +176,8 @@ def settle(page) -> None:
     )
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for i in range(charts.count()):
-        charts.nth(i).locator("canvas, svg").first.wait_for()
+        # attached, not visible: charts in a closed expander are drawn but hidden
+        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached")
 
 
 def check_accessibility(page, name: str) -> None:
@@ -227,15 +227,6 @@ def test_every_page(page, app_url, name, path, lang):
         assert page.locator("h1").first.inner_text().strip() == i18n.t(title, lang)
     if name in ("overview", "hypothesis"):
         assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
-    if os.environ.get("SERVICEMIRROR_SCREENSHOTS") == "1" and lang == "en":
-        if name in ("overview", "hypothesis"):
-            # Streamlit scrolls inside its own container, so full_page captures only the
-            # viewport: a tall viewport shows more of the page for the README
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.set_viewport_size({"width": 1280, "height": 2000})
-            settle(page)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-            page.set_viewport_size({"width": 1280, "height": 900})
     check_accessibility(page, f"{name} ({lang})")
     print(f"\n{name} ({lang}): ready in {elapsed:.2f} s")
 

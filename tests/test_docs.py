@@ -217,7 +217,12 @@ def test_readme_links_the_docs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for doc in ("user-guide.md", "cli.md", "formats/README.md"):
         assert f"](docs/{doc})" in readme, f"README.md does not link docs/{doc}"
-    for shot in ("overview.png", "hypothesis.png"):
+    # every page of the dashboard, photographed in Danish by bench/screenshots.py
+    from test_browser import app_pages
+
+    for name, _ in app_pages():
+        shot = f"{name}.png"
+        assert (ROOT / "docs" / "screenshots" / shot).exists(), f"no screenshot of {name}"
         assert f"](docs/screenshots/{shot})" in readme, f"README.md does not show {shot}"
 
 

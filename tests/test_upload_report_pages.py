@@ -52,7 +52,12 @@ def test_hypothesis_page_shows_the_verdict_of_analyze(monkeypatch, demo_db, lang
     assert at.title[0].value == i18n.t("hyp_title", lang)
     result = hypothesis.analyze(demo_db)
     verdict = result["verdict"][lang]
-    assert verdict in [m.value for m in at.markdown]
+    markdown = [m.value for m in at.markdown]
+    # the answer first in two sentences, the rest of the paragraph further down, nothing lost
+    first_two = next(m for m in markdown if verdict.startswith(m) and m)
+    assert len(first_two) < len(verdict)
+    assert verdict[len(first_two) :].strip() in markdown
+    assert i18n.t("hyp_for_us", lang) in " ".join(markdown)
     all_text = texts(at)
     assert i18n.t("hyp_kind_" + result["verdict"]["kind"], lang) in all_text
     # two primary analyses and one secondary, sensitivity in its own section
@@ -87,12 +92,31 @@ def test_upload_page_lists_the_history(monkeypatch, demo_db, lang):
 def test_upload_page_undo_removes_the_upload(monkeypatch, demo_db_copy):
     at = run_page(monkeypatch, demo_db_copy, "upload", "en")
     newest = int(uploading.history(demo_db_copy).iloc[0]["upload_id"])
+    row = uploading.history(demo_db_copy).iloc[0]
     at.selectbox[-1].set_value(newest)
     at.button[-1].click().run()
+    # the first click only asks, naming the file and the responses it removes
     assert not at.exception
-    assert any(f"Upload {newest}" in s.value for s in at.success)
+    question = at.warning[-1].value
+    shown = i18n.number(row["rows_loaded"], "en", 0)
+    assert row["file_name"] in question and shown in question
+    assert uploading.history(demo_db_copy).iloc[0]["status"] == "active"
+    yes = next(b for b in at.button if b.label == i18n.t("undo_yes", "en", name=row["file_name"]))
+    yes.click().run()
+    assert not at.exception
+    done = i18n.t("undo_done", "en", id=newest, name=row["file_name"], n=shown)
+    assert [s.value for s in at.success] == [done]
     history = uploading.history(demo_db_copy)
     assert history.loc[history["upload_id"] == newest, "status"].item() != "active"
+
+
+def test_upload_undo_can_be_called_off(monkeypatch, demo_db_copy):
+    at = run_page(monkeypatch, demo_db_copy, "upload", "da")
+    before = uploading.history(demo_db_copy)
+    at.button[-1].click().run()
+    next(b for b in at.button if b.label == i18n.t("undo_no", "da")).click().run()
+    assert not at.exception and not at.warning
+    assert uploading.history(demo_db_copy).equals(before)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -61,7 +61,9 @@ for side in ("staff", "patron"):
     st.subheader(t(f"side_{side}"))
     part = cov[cov["side"] == side]
     st.altair_chart(
-        charts.coverage_matrix(part, t("period"), t("library"), t("status"), statuses),
+        charts.localized(
+            charts.coverage_matrix(part, t("period"), t("library"), t("status"), statuses), lang
+        ),
         width="stretch",
     )
     with st.expander(t("table_of_numbers")):
@@ -123,7 +125,7 @@ else:
         st.caption(t("history_names_hidden"))
     st.dataframe(
         i18n.table(
-            history,
+            i18n.coded(history, lang, format="format", status="status"),
             lang,
             {
                 "upload_id": t("col_upload_id"),

@@ -52,7 +52,7 @@ if hidden:
 st.subheader(t("fp_contains"))
 for name, frame in package.tables.items():
     with st.expander(f"{t(f'fp_table_{name}')} ({t('fp_rows', n=len(frame))})"):
-        st.dataframe(frame.drop(columns="library_key"), hide_index=True, width="stretch")
+        st.dataframe(i18n.stored_table(frame, lang), hide_index=True, width="stretch")
 st.subheader(t("fp_never"))
 st.write(t("fp_never_list"))
 
@@ -69,7 +69,10 @@ received = data.packages_received(lang, show_names)
 if not received.empty:
     st.subheader(t("fp_received"))
     st.dataframe(
-        received[["upload_id", "library", "period", "created_at", "loaded_at", "status"]],
+        i18n.stored_table(
+            received[["upload_id", "library", "period", "created_at", "loaded_at", "status"]],
+            lang,
+        ),
         hide_index=True,
         width="stretch",
     )

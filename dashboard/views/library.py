@@ -37,7 +37,9 @@ with col_lib:
         format_func=lambda tok: by_token.get(tok, tok),
     )
 with col_period:
-    period = filters.choose(t("period"), periods, "period")
+    # open on the newest period this library has data in that the forum can be compared in
+    own = data.library_series(data.key_for_token(labels, token, names))["period"]
+    period = filters.period_with_reason(lang, periods, sorted(own.unique()) or None)
 with col_tp:
     tps = ["", *data.touchpoints()]
     touchpoint = filters.choose(
@@ -64,6 +66,40 @@ measures = {
     "enps": t("measure_enps"),
 }
 changes = data.changes(series, period, lang, measures)
+verdicts = {r.measure: r for r in changes.itertuples()}
+
+# ---- the answer first: has each measure changed since the last period, or may it be chance?
+st.header(t("library_verdict", period=period))
+said = False
+for measure, title in measures.items():
+    r = verdicts.get(measure)
+    if r is None:
+        continue
+    said = True
+    digits = 0 if "nps" in measure else 1
+    st.markdown(
+        t(
+            "verdict_line",
+            what=title,
+            verdict=t(f"verdict_{r.verdict}"),
+            now=i18n.number(r.now, lang, digits),
+            period=period,
+            before=i18n.number(r.previous, lang, digits),
+            previous_period=r.previous_period,
+            change=i18n.number(r.change, lang, 1),
+        )
+        + (
+            " "
+            + t(
+                "verdict_interval",
+                low=i18n.number(r.ci_low, lang, 1),
+                high=i18n.number(r.ci_high, lang, 1),
+            )
+            if r.verdict != "unknown"
+            else ""
+        )
+    )
+st.caption(t("verdict_note") if said else t("verdict_none", period=period))
 metric_cols = st.columns(4)
 for col, (measure, title) in zip(metric_cols, measures.items(), strict=True):
     cell = now[now["measure"] == measure]
@@ -73,11 +109,19 @@ for col, (measure, title) in zip(metric_cols, measures.items(), strict=True):
         elif bool(cell["suppressed"].iloc[0]):
             st.metric(title, t("suppressed_short", k=pub.k), help=t("suppressed_help", k=pub.k))
         else:
-            change = changes.loc[changes["what"] == title, "change"]
+            r = verdicts.get(measure)
             st.metric(
                 title,
                 i18n.number(cell["value"].iloc[0], lang, 0 if "nps" in measure else 1),
-                delta=i18n.number(change.iloc[0], lang, 1) if len(change) else None,
+                # "since 2024", and coloured only when the interval rules out chance
+                delta=t(
+                    "delta_since", change=i18n.number(r.change, lang, 1), period=r.previous_period
+                )
+                if r is not None
+                else None,
+                delta_color="normal"
+                if r is not None and r.verdict in ("improved", "declined")
+                else "off",
                 help=t(
                     "metric_interval",
                     low=i18n.number(cell["ci_low"].iloc[0], lang, 1),
@@ -215,7 +259,7 @@ if changes.empty:
 else:
     st.dataframe(
         i18n.table(
-            changes,
+            changes.assign(verdict=[t(f"verdict_{v}") for v in changes["verdict"]]),
             lang,
             {
                 "what": t("measure"),
@@ -223,8 +267,11 @@ else:
                 "previous": t("previous"),
                 "now": t("now"),
                 "change": t("change"),
+                "ci_low": t("ci_low"),
+                "ci_high": t("ci_high"),
+                "verdict": t("verdict_column"),
             },
-            digits={"previous": 1, "now": 1, "change": 1},
+            digits={"previous": 1, "now": 1, "change": 1, "ci_low": 1, "ci_high": 1},
         ),
         hide_index=True,
     )

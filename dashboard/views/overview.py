@@ -25,7 +25,7 @@ st.caption(t("tagline"))
 periods = filters.periods_or_stop(lang)
 pub = filters.guarded(lang, data.published)
 
-period = filters.choose(t("period"), periods, "period")
+period = filters.period_with_reason(lang, periods)
 points = data.scatter_points(period, lang, names)
 hidden = data.hidden_in_period(period)
 
@@ -41,8 +41,10 @@ else:
             ),
             lang,
         ),
-        width="stretch",
     )
+    unnamed = charts.label_spots(points)["side"].isna().sum()
+    if unnamed:
+        st.caption(t("scatter_unnamed", n=unnamed))
     st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
     st.caption(t("association_note"))
 st.metric(t("libraries_shown"), len(points))

@@ -38,6 +38,7 @@ else:
     table = pd.DataFrame(
         [
             {
+                "row": f"{r['library']} · {r['title']}",
                 "library": r["library"],
                 "touchpoint": data.touchpoint_label(r["touchpoint"], lang),
                 "title": r["title"],
@@ -45,15 +46,28 @@ else:
                 "effect": r["effect"],
                 "ci_low": r["ci_low"],
                 "ci_high": r["ci_high"],
-                "p": r["p"],
-                "reason": r.get("reason") or "",
+                # what the data can say: the interval above 0, below 0, across 0, or none
+                "verdict": data.change_verdict(r["ci_low"], r["ci_high"])
+                if r["effect"] is not None
+                else "unknown",
             }
             for r in results
         ]
     )
+    verdict_names = {v: t(f"project_verdict_{v}") for v in data.CHANGE_VERDICTS}
+    st.altair_chart(
+        charts.localized(
+            charts.effect_intervals(
+                table, t("projects_effect"), t("projects_what_data_says"), verdict_names
+            ),
+            lang,
+        ),
+        width="stretch",
+    )
+    st.caption(t("projects_chart_note"))
     st.dataframe(
         i18n.table(
-            table,
+            table.assign(verdict=table["verdict"].map(verdict_names)),
             lang,
             {
                 "library": t("library"),
@@ -63,14 +77,14 @@ else:
                 "effect": t("projects_effect"),
                 "ci_low": t("ci_low"),
                 "ci_high": t("ci_high"),
-                "p": "p",
-                "reason": t("projects_no_estimate"),
+                "verdict": t("projects_what_data_says"),
             },
-            digits={"effect": 1, "ci_low": 1, "ci_high": 1, "p": 2},
+            digits={"effect": 1, "ci_low": 1, "ci_high": 1},
         ),
         hide_index=True,
     )
-    st.caption(t("projects_method_note"))
+    with st.expander(t("projects_how_title")):
+        st.markdown(t("projects_how"))
     for r in results:
         with st.expander(f"{r['library']} · {r['title']}"):
             st.write(r["text"][lang])

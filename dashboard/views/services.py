@@ -13,6 +13,7 @@ from servicemirror.dashboard import charts, charts_stats, data, filters, i18n
 
 log = logging.getLogger(__name__)
 lang = filters.language()
+LOW_N = 30  # answers below which a service's index is marked as resting on few answers
 names = filters.show_names()
 
 
@@ -29,7 +30,7 @@ labels = data.library_labels(lang, names)
 by_token = {"": t("all_libraries"), **dict(zip(labels["token"], labels["label"], strict=True))}
 col_period, col_lib, col_tp = st.columns(3)
 with col_period:
-    period = filters.choose(t("period"), periods, "period")
+    period = filters.period_with_reason(lang, periods)
 with col_lib:
     wanted = data.key_for_token(labels, st.query_params.get("library"), names)
     default = labels.loc[labels["library_key"] == wanted, "token"]
@@ -60,7 +61,13 @@ if touchpoint:
 if matrix.empty:
     st.info(t("services_empty"))
 else:
-    shown = matrix.assign(text=matrix["value"].map(lambda v: i18n.number(v, lang, 0)))
+    # a cell resting on few answers is marked with * (and its n is in the tooltip)
+    shown = matrix.assign(
+        text=[
+            i18n.number(v, lang, 0) + ("*" if n < LOW_N else "")
+            for v, n in zip(matrix["value"], matrix["n"], strict=True)
+        ]
+    )
     st.altair_chart(
         charts.localized(
             charts.heatmap(
@@ -78,6 +85,8 @@ else:
         width="stretch",
     )
     st.caption(t("services_matrix_note"))
+    if (matrix["n"] < LOW_N).any():
+        st.caption(t("low_n_note", n=LOW_N))
     with st.expander(t("table_of_numbers")):
         st.dataframe(
             i18n.table(

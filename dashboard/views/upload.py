@@ -77,7 +77,9 @@ def overrides(file_id: str, expanded: bool) -> None:
         cols[3].selectbox(
             t("upload_format"),
             [None, *data.upload_formats()],
-            format_func=lambda v: t("upload_auto") if v is None else v,
+            format_func=lambda v: (
+                t("upload_auto") if v is None else i18n.labels.label("format", v, lang)
+            ),
             key=f"format_{file_id}",
         )
 
@@ -171,8 +173,9 @@ def profile_for(file_id: str, outcome: data.UploadOutcome, options) -> tuple | N
 
 def show_preview(report: dict) -> None:
     """The detected interpretation: format, type, counts, libraries, items, rejected rows."""
+    st.markdown(i18n.preview_sentence(report, lang))
     cols = st.columns(5)
-    cols[0].metric(t("preview_format"), report.get("format") or "—")
+    cols[0].metric(t("preview_format"), i18n.labels.label("format", report.get("format"), lang))
     cols[1].metric(
         t("respondent_type"), t(TYPE_LABELS.get(report.get("respondent_type"), "upload_auto"))
     )
@@ -237,6 +240,7 @@ def load_files(ready: list) -> None:
     """Load the confirmed files one by one with a progress bar; messages survive the rerun."""
     bar = st.progress(0.0)
     messages = []
+    links: set[str] = set()
     for number, (upload, options, profile) in enumerate(ready, start=1):
         name = data.safe_name(upload.name)
         bar.progress(
@@ -264,6 +268,9 @@ def load_files(ready: list) -> None:
                 n=i18n.number(outcome.report["valid_responses"], lang, 0),
             )
             messages.append(("success", text))
+            # where to see the result: the period the answers landed in
+            for when in sorted(outcome.report.get("periods") or {}):
+                links.add(when)
         elif outcome.status == "duplicate":
             messages.append(("info", t("upload_duplicate", name=outcome.name)))
         else:
@@ -272,6 +279,7 @@ def load_files(ready: list) -> None:
             )
     bar.progress(1.0)
     st.session_state["upload_messages"] = messages
+    st.session_state["upload_links"] = sorted(links)
     # a new uploader key empties the drop zone, so the same files are not offered twice
     st.session_state["upload_generation"] = st.session_state.get("upload_generation", 0) + 1
     st.rerun()
@@ -281,6 +289,19 @@ st.title(t("upload_title"))
 st.caption(t("upload_intro"))
 for kind, text in st.session_state.pop("upload_messages", []):
     getattr(st, kind)(text)
+for when in st.session_state.pop("upload_links", []):
+    st.page_link(
+        "views/overview.py",
+        label=t("upload_see_result", period=when),
+        icon=":material/arrow_forward:",
+        query_params={"period": when, "lang": lang},
+    )
+    st.page_link(
+        "views/library.py",
+        label=t("upload_see_library", period=when),
+        icon=":material/arrow_forward:",
+        query_params={"period": when, "lang": lang},
+    )
 
 generation = st.session_state.get("upload_generation", 0)
 files = st.file_uploader(
@@ -334,11 +355,13 @@ if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
 st.dataframe(
-    history.assign(
+    i18n.coded(history, lang, format="format", status="status")
+    .assign(
         respondent_type=lambda f: f["respondent_type"].map(
             lambda v: t(TYPE_LABELS[v]) if v in TYPE_LABELS else v
         )
-    ).rename(
+    )
+    .rename(
         columns={
             "upload_id": t("col_upload_id"),
             "file_name": t("col_file"),
@@ -364,15 +387,36 @@ if not active.empty and data.may_administer():
         # keyed on the data version: after any load or undo the box starts at the newest upload
         key=f"undo_id_{version}",
     )
+    # two steps: the button asks, naming the file and what goes; only "yes" removes anything
     if cols[1].button(t("undo_button")):
-        outcome = data.undo_upload(chosen)
-        if outcome.status == "undone":
-            text = t(
-                "undo_done", id=chosen, name=outcome.name, n=outcome.report.get("rows_removed", 0)
+        st.session_state["undo_pending"] = int(chosen)
+    pending = st.session_state.get("undo_pending")
+    if pending is not None and pending in labels:
+        row = active[active["upload_id"] == pending].iloc[0]
+        responses = i18n.number(row["rows_loaded"], lang, 0)
+        who = "who_" + str(row["respondent_type"])
+        st.warning(
+            t(
+                "undo_confirm",
+                id=pending,
+                name=row["file_name"],
+                n=responses,
+                who=t(who) if who in i18n.TEXT else t("who_any"),
+                when=str(row["loaded_at"])[:16],
             )
-            st.session_state["upload_messages"] = [("success", text)]
-        else:
-            st.session_state["upload_messages"] = [
-                ("error", t("undo_failed", message=outcome.message))
-            ]
-        st.rerun()
+        )
+        yes, no = st.columns(2)
+        if yes.button(t("undo_yes", name=row["file_name"]), type="primary"):
+            st.session_state.pop("undo_pending", None)
+            outcome = data.undo_upload(pending)
+            if outcome.status == "undone":
+                text = t("undo_done", id=pending, name=outcome.name, n=responses)
+                st.session_state["upload_messages"] = [("success", text)]
+            else:
+                st.session_state["upload_messages"] = [
+                    ("error", t("undo_failed", message=outcome.message))
+                ]
+            st.rerun()
+        if no.button(t("undo_no")):
+            st.session_state.pop("undo_pending", None)
+            st.rerun()

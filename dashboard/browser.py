@@ -1,0 +1,54 @@
+"""The page's language for the browser and screen readers (``<html lang>``), and Danish for the
+few texts Streamlit draws itself and offers no setting for (file picker, chart menu, chart
+description). Kept as a Python string so it ships with the package like every other module.
+"""
+
+from __future__ import annotations
+
+import json
+
+SCRIPT = r"""
+// The page's language for the browser and screen readers, and Danish names for the few texts
+// Streamlit draws itself and offers no setting for (the file picker, the chart menu, the chart
+// description). Runs once per browser page; the observer keeps newly drawn elements translated.
+(function () {
+  const lang = "__LANG__";
+  const words = __WORDS__;
+  const root = window.parent && window.parent.document ? window.parent.document : document;
+  root.documentElement.lang = lang;
+  if (root.defaultView.__servicemirrorLanguage === lang) return;
+  root.defaultView.__servicemirrorLanguage = lang;
+  const attributes = ["aria-label", "title", "aria-roledescription", "aria-description", "placeholder"];
+  function translate(node) {
+    if (root.defaultView.__servicemirrorLanguage !== "da") return;
+    const walker = root.createTreeWalker(node, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let n = walker.currentNode; n; n = walker.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        const text = n.nodeValue.trim();
+        if (words[text] !== undefined) n.nodeValue = n.nodeValue.replace(text, words[text]);
+        const limit = text.match(/^(\d+)MB per file(.*)$/);
+        if (limit) n.nodeValue = "Højst " + limit[1] + " MB pr. fil" + limit[2];
+      } else {
+        for (const a of attributes) {
+          const v = n.getAttribute && n.getAttribute(a);
+          if (v && words[v] !== undefined) n.setAttribute(a, words[v]);
+        }
+      }
+    }
+  }
+  translate(root.body);
+  new root.defaultView.MutationObserver((changes) => {
+    for (const c of changes) {
+      for (const n of c.addedNodes) translate(n.nodeType === Node.TEXT_NODE ? n.parentNode : n);
+      if (c.type === "attributes" || c.type === "characterData") translate(c.target.parentNode || c.target);
+    }
+  }).observe(root.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: attributes });
+})();
+"""
+
+
+def language_script(lang: str, words: dict[str, str]) -> str:
+    """The ``<script>`` that sets ``<html lang=lang>`` and, in Danish, swaps ``words``
+    (English -> Danish) in Streamlit's own texts and ARIA labels as they are drawn."""
+    body = SCRIPT.replace("__LANG__", lang).replace("__WORDS__", json.dumps(words))
+    return f"<script>{body}</script>"

@@ -1,0 +1,154 @@
+"""Every page in Danish, with no code or English word on it (issue 18, item 2).
+
+The forbidden words come from the one label table itself (``servicemirror.labels``): every code
+whose name differs from the code (``counter``, ``generic_kiosk``, ``active``, ``age_band`` ...)
+and every English name that differs from the Danish one, plus the raw column names and null
+values a table shows when a header or a value was not translated. What is scanned is what a
+reader sees: headings, text, captions, metrics, options of pickers, button and expander labels,
+table headers and cells, chart titles and the values charts show in axes, legends and tooltips.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_dashboard_pages import run_page
+
+from servicemirror import labels
+
+PAGES = [
+    "overview",
+    "library",
+    "services",
+    "data_quality",
+    "hypothesis",
+    "projects",
+    "upload",
+    "report",
+    "forum_package",
+]
+# raw column names and values that show up when a table or chart is not translated
+RAW = {"estimate", "ci_low", "ci_high", "p_adjusted", "touchpoint", "None", "nan", "NaN", "naive"}
+RAW |= {"attenuated", "rows_removed", "file_name", "status", "format", "encoding", "period"}
+
+
+# English names that are Danish words too ("Service med et smil" is a Danish project title)
+DANISH_TOO = {"Service"}
+
+
+def forbidden() -> set[str]:
+    """Codes and English names from the label table that must never reach a Danish page."""
+    words = set(labels.codes()) | RAW
+    for table in labels.TABLES.values():
+        for entry in table.values():
+            if entry["en"] != entry["da"]:
+                words.add(entry["en"])
+    return words - DANISH_TOO
+
+
+def _walk(node, out: list, key: str | None = None):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _walk(v, out, k)
+    elif isinstance(node, list):
+        for v in node:
+            _walk(v, out, key)
+    elif key == "title" and isinstance(node, str):
+        out.append(node)
+
+
+def _shown_fields(spec: dict) -> set[str]:
+    """Fields a chart puts on screen as words: nominal/ordinal encodings and tooltips."""
+    fields: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            enc = node.get("encoding")
+            if isinstance(enc, dict):
+                for channel, value in enc.items():
+                    items = value if isinstance(value, list) else [value]
+                    for item in items:
+                        if not isinstance(item, dict) or "field" not in item:
+                            continue
+                        if channel in ("tooltip", "text") or item.get("type") in (
+                            "nominal",
+                            "ordinal",
+                        ):
+                            fields.add(str(item["field"]))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return fields
+
+
+def visible_text(at: AppTest) -> list[str]:
+    """What a reader of the page sees, one string per element (see the module docstring)."""
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    ]
+    parts += [e.value for e in at.error] + [e.value for e in at.success]
+    parts += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for widget in getattr(at, kind):
+            parts.append(str(widget.label))
+            parts += [str(o) for o in widget.options]
+    for kind in ("button", "toggle", "checkbox", "text_input", "number_input"):
+        parts += [str(w.label) for w in getattr(at, kind)]
+    parts += [str(e.label) for e in at.expander]
+    for frame in (d.value for d in at.dataframe):
+        parts += [str(c) for c in frame.columns]
+        parts += [str(v) for v in frame.astype(str).to_numpy().ravel()]
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        _walk(spec, parts)
+        fields = _shown_fields(spec)
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            for field in fields & set(frame.columns):
+                parts += [str(v) for v in frame[field].dropna().unique()]
+    return parts
+
+
+def offending(parts: list[str]) -> list[tuple[str, str]]:
+    """(word, where) for each forbidden word found as a whole word in the visible text."""
+    found = []
+    for word in sorted(forbidden()):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+        for part in parts:
+            if pattern.search(part):
+                found.append((word, part[:120]))
+                break
+    return found
+
+
+def test_the_forbidden_list_comes_from_the_label_table():
+    words = forbidden()
+    assert {"counter", "home_delivery", "generic_kiosk", "google_forms", "active"} <= words
+    assert {"Counter service", "Home delivery (Bogen Kommer)", "Mobile library"} <= words
+    assert "Web" not in words  # the same in both languages: not a leak
+    assert offending(["Betjening og Selvbetjening"]) == []
+    assert offending(["status: active"])[0][0] in {"active", "status"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_in_danish_has_no_code_or_english_word(page, demo_db, monkeypatch):
+    at = run_page(page, monkeypatch, demo_db, lang="da", names=True)
+    parts = visible_text(at)
+    assert len(parts) > 5
+    assert offending(parts) == []
+    # no identifier of the code either (a column, a setting, a fact name)
+    snake = [m for p in parts for m in re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", p)]
+    assert snake == []
+    # in-app help, never a file of the repository a manager cannot open
+    files = [p for p in parts if re.search(r"[\w/-]+\.(md|py|sql|toml)\b", p)]
+    assert files == []
