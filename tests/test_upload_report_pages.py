@@ -91,6 +91,9 @@ def test_upload_page_lists_the_history(monkeypatch, demo_db, lang):
 
 def test_upload_page_undo_removes_the_upload(monkeypatch, demo_db_copy):
     at = run_page(monkeypatch, demo_db_copy, "upload", "en")
+    # file names often name a library: an admin sees them with names switched on
+    at.session_state["show_names"] = True
+    at.run()
     newest = int(uploading.history(demo_db_copy).iloc[0]["upload_id"])
     row = uploading.history(demo_db_copy).iloc[0]
     at.selectbox[-1].set_value(newest)
