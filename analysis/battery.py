@@ -39,6 +39,7 @@ class BatteryOptions:
     k: int = 5
     touchpoint: str | None = None  # patron touchpoint for the primary analysis (None = overall)
     controls: Sequence[str] = ()  # library facts to adjust for (at most what J allows)
+    period_length: str = "year"  # calendar of the period labels; lags count its steps
 
 
 def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
@@ -68,23 +69,9 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         )
     staff = staff[staff["mean"].notna()]
     # comparability (STATISTICS.md §1b): between-library figures only on one shared instrument,
-    # the forum core items if anyone uses them, else the instrument most libraries share
-    if not staff.empty:
-        libs_per_instrument = staff.groupby("instrument")["library_key"].nunique()
-        if CORE_INSTRUMENT in libs_per_instrument.index:
-            shared = CORE_INSTRUMENT
-        else:
-            shared = libs_per_instrument.sort_values(ascending=False).index[0]
-        other = staff[staff["instrument"] != shared]
-        for row in other.itertuples():
-            excluded.append(
-                {
-                    "library": row.library_key,
-                    "period": row.period,
-                    "reason": f"staff survey on another instrument ({row.instrument}); compared only on {shared}",
-                }
-            )
-        staff = staff[staff["instrument"] == shared]
+    # for the staff survey and for the patron survey (modes differ as vendors do)
+    staff = _shared_instrument(staff, "staff", excluded)
+    patron = _shared_instrument(patron, "patron", excluded)
     both = pd.concat([staff, patron], ignore_index=True)
     out = pd.DataFrame(
         {
@@ -101,6 +88,35 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     )
     out = out[out["mean"].notna()].reset_index(drop=True)
     return out, excluded
+
+
+def _shared_instrument(side: pd.DataFrame, name: str, excluded: list[dict]) -> pd.DataFrame:
+    """Keep one side's cells on the shared instrument; list the others in ``excluded``.
+
+    The forum core items if any library uses them, else the instrument most libraries share
+    (ties: alphabetical, so the choice is reproducible). Cells without an instrument count as
+    one unnamed instrument, the loader's default.
+    """
+    if side.empty or "instrument" not in side.columns:
+        return side
+    instrument = side["instrument"].fillna("")
+    libs_per_instrument = side.groupby(instrument)["library_key"].nunique()
+    if CORE_INSTRUMENT in libs_per_instrument.index:
+        shared = CORE_INSTRUMENT
+    else:
+        ranked = sorted(libs_per_instrument.items(), key=lambda kv: (-kv[1], kv[0]))
+        shared = ranked[0][0]
+    other = side[instrument != shared]
+    for row in other.drop_duplicates(["library_key", "period"]).itertuples():
+        excluded.append(
+            {
+                "library": row.library_key,
+                "period": row.period,
+                "reason": f"{name} survey on another instrument ({row.instrument}); "
+                f"compared only on {shared}",
+            }
+        )
+    return side[instrument == shared]
 
 
 def run_battery(
@@ -171,9 +187,11 @@ def run_battery(
         wb_out = None
     else:
         wb_out = wb
-    lag = within_between.lagged_effects(data, periods, touchpoint=primary_touchpoint).as_dict()
+    lag = within_between.lagged_effects(
+        data, options.period_length, touchpoint=primary_touchpoint
+    ).as_dict()
     if lag.get("staff_to_patron") is None and lag.get("patron_to_staff") is None:
-        reasons["lagged"] = lag.get("reason_staff_to_patron") or "no consecutive periods"
+        reasons["lagged"] = lag.get("reason_staff_to_patron") or "no periods a fixed step apart"
         lag_out = None
     else:
         lag_out = lag

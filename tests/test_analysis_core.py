@@ -448,7 +448,7 @@ def test_staff_per_period_option_and_json_output():
         assert key in out
     assert out["pairs"][0] == ["L00", "2020"]
     json.dumps(within_between(cells).as_dict())
-    json.dumps(lagged_effects(cells, ["2020", "2021"]).as_dict())
+    json.dumps(lagged_effects(cells, "year").as_dict())
     json.dumps(library_correlation([1, 2, 3, 5], [2, 1, 4, 4]).as_dict())
 
 
@@ -479,7 +479,22 @@ def test_rewb_recovers_known_within_and_between_slopes():
     assert res.n_libraries == 60 and res.n_periods == 4 and len(res.pairs) == 240
     assert abs(res.beta_within - truth["beta_within"]) < 3 * res.se_within
     assert abs(res.beta_between - truth["slope_library"]) < 3 * res.se_between
-    assert res.contextual == pytest.approx(res.beta_between - res.beta_within, abs=1e-12)
+    # Contextual effect checked against an independent fit: statsmodels MixedLM of the Mundlak
+    # form y ~ x_jt + x̄_j + C(period) on the cell means (equal n per cell, so the residual is
+    # homoscedastic and the two models agree), where x̄_j's coefficient is beta_B - beta_W.
+    m = (
+        cells.pivot_table(index=["library", "period"], columns="side", values="mean")
+        .reset_index()
+        .rename(columns={"staff": "x", "patron": "y"})
+    )
+    m["xbar"] = m.groupby("library")["x"].transform("mean")
+    sm_fit = smf.mixedlm("y ~ x + xbar + C(period)", m, groups=m["library"]).fit(reml=True)
+    assert res.contextual == pytest.approx(sm_fit.params["xbar"], abs=0.05 * res.contextual_se)
+    assert res.contextual_se == pytest.approx(sm_fit.bse["xbar"], rel=0.05)
+    assert res.contextual_df == 58  # J - 2: the contrast's SE is the between part's
+    assert res.contextual_p == pytest.approx(
+        2 * stats.t.sf(abs(sm_fit.params["xbar"] / sm_fit.bse["xbar"]), 58), rel=0.1
+    )
     assert res.ci_within_low < truth["beta_within"] < res.ci_within_high
     assert res.df_within == 240 - 60 - 3 - 1 and res.df_between == 58
     # Sanity: the two slopes really differ here, and the contrast sees it.
@@ -501,42 +516,89 @@ def _panel(periods, staff_periods, seed=16, n_lib=8):
     return cells[keep].reset_index(drop=True)
 
 
-def test_lags_null_with_reason_when_staff_periods_are_not_consecutive():
+def test_lags_count_calendar_distance_per_library():
     periods = ["2019", "2020", "2021", "2022"]
     cells = _panel(periods, staff_periods={"2019", "2021"})
-    # Patrons are measured every year, so the patron -> staff direction has pairs
-    # (patrons 2020 -> staff 2021) while staff -> patrons does too (staff 2019 -> patrons 2020).
-    res = lagged_effects(cells, periods)
-    assert res.lag == 1
+    # Patrons every year, staff every other year: staff 2019 -> patrons 2020 and patrons 2020
+    # -> staff 2021 are one year apart; patrons 2021 follow staff 2019 at two years.
+    res = lagged_effects(cells, "year")
+    assert res.lag == 1 and res.unit == "year"
     assert res.staff_to_patron is not None
     assert all(int(t) - int(f) == 1 for _, f, t in res.staff_to_patron.pairs)
-    # Staff only, every other year: no consecutive staff-staff pairs are needed, but with
-    # patrons only in the staff years there are none in either direction.
+    sp = res.staff_to_patron.pair_counts
+    assert sp == {"1": 16, "2": 8}  # 8 libraries: (2019->2020, 2021->2022) and 2019->2021
+    # Both sides only in 2019 and 2021: a two-year lag, reported as such, never as lag 1.
     sparse = cells[(cells["period"].isin({"2019", "2021"}))]
-    none = lagged_effects(sparse, periods)
-    assert none.staff_to_patron is None and none.patron_to_staff is None
-    assert none.reason_staff_to_patron == "staff measured in 2 periods; no consecutive pairs"
-    assert none.reason_patron_to_staff == "patron measured in 2 periods; no consecutive pairs"
+    two = lagged_effects(sparse, "year")
+    assert two.lag == 2 and two.pair_counts == {"2": 16}
+    assert two.staff_to_patron.lag == 2
+    assert all(int(t) - int(f) == 2 for _, f, t in two.staff_to_patron.pairs)
+    # Labels that are not on the calendar give a reason, not a guessed distance.
+    off = lagged_effects(cells, "half")
+    assert off.staff_to_patron is None and "not on the half calendar" in off.reason_staff_to_patron
 
 
-def test_lags_both_directions_with_standardised_cis():
+def test_lags_on_half_year_and_quarter_calendars():
+    cells = _panel(
+        ["2023-H1", "2023-H2", "2024-H2"], staff_periods={"2023-H1", "2023-H2", "2024-H2"}
+    )
+    res = lagged_effects(cells, "half")
+    # 2023-H2 -> 2024-H2 is two half-years apart; only 2023-H1 -> 2023-H2 is a one-step pair.
+    assert res.lag in (1, 2) and res.pair_counts == {"1": 16, "2": 16}
+    assert res.lag == 1 and all(f == "2023-H1" for _, f, _ in res.staff_to_patron.pairs)
+    q = _panel(["2023-Q4", "2024-Q1"], staff_periods={"2023-Q4", "2024-Q1"})
+    assert lagged_effects(q, "quarter").pair_counts == {"1": 16}
+
+
+def _within_sd_by_hand(values_by_library):
+    # pooled within-library SD: sum of squared deviations from each library's mean / (N - J)
+    ss, n, j = 0.0, 0, 0
+    for vals in values_by_library:
+        if len(vals) < 2:
+            continue
+        m = sum(vals) / len(vals)
+        ss += sum((v - m) ** 2 for v in vals)
+        n += len(vals)
+        j += 1
+    return (ss / (n - j)) ** 0.5
+
+
+def test_lags_both_directions_standardised_by_within_library_sd():
     periods = ["2020", "2021", "2022"]
     cells = _panel(periods, staff_periods=set(periods), n_lib=12)
-    res = lagged_effects(cells, periods)
-    for d in (res.staff_to_patron, res.patron_to_staff):
+    res = lagged_effects(cells, "year")
+    sd = {}
+    for side in ("staff", "patron"):
+        part = cells[cells["side"] == side]
+        sd[side] = _within_sd_by_hand([list(g["mean"]) for _, g in part.groupby("library")])
+    for d, pred, out in (
+        (res.staff_to_patron, "staff", "patron"),
+        (res.patron_to_staff, "patron", "staff"),
+    ):
         assert d is not None and d.lag == 1 and d.n_libraries == 12 and d.n_rows == 24
         assert d.df == 9
-        assert d.std_ci_low < d.std_estimate < d.std_ci_high
-        k = d.std_estimate / d.estimate
-        assert d.std_ci_low == pytest.approx(d.ci_low * k) and d.std_ci_high == pytest.approx(
-            d.ci_high * k
-        )
-    # A gap in the caller's calendar (2021 missing for every library) breaks every pair.
+        # independent: the within-library SDs computed by hand from the cells
+        k = sd[pred] / sd[out]
+        assert d.std_estimate == pytest.approx(d.estimate * k, rel=1e-9)
+        assert d.std_ci_low == pytest.approx(d.ci_low * k, rel=1e-9)
+        assert d.std_ci_high == pytest.approx(d.ci_high * k, rel=1e-9)
+    # Invariance: rescale each side by its own within-library SD and refit; the raw estimate on
+    # the rescaled data must equal the standardised estimate on the original data.
+    scaled = cells.copy()
+    for side in ("staff", "patron"):
+        rows = scaled["side"] == side
+        scaled.loc[rows, "mean"] = scaled.loc[rows, "mean"] / sd[side]
+        scaled.loc[rows, "ss_within"] = scaled.loc[rows, "ss_within"] / sd[side] ** 2
+    res_s = lagged_effects(scaled, "year")
+    for d, d_s in (
+        (res.staff_to_patron, res_s.staff_to_patron),
+        (res.patron_to_staff, res_s.patron_to_staff),
+    ):
+        assert d_s.estimate == pytest.approx(d.std_estimate, rel=1e-3, abs=1e-4)
+    # A year missing for every library: 2020 -> 2022 is two years, not a consecutive pair.
     gap = cells[cells["period"] != "2021"]
-    res_gap = lagged_effects(gap, periods)
-    assert (
-        res_gap.staff_to_patron is None and "no consecutive pairs" in res_gap.reason_staff_to_patron
-    )
+    res_gap = lagged_effects(gap, "year")
+    assert res_gap.lag == 2 and res_gap.staff_to_patron.lag == 2
 
 
 # ----------------------------------------------------------------------------------------
