@@ -197,7 +197,7 @@ def run_battery(
         lag_out = lag
 
     touchpoints = _touchpoint_family(data, options)
-    rel = _reliability(data, staff_rows, item_covariances, options.k)
+    rel = _reliability(data, staff_rows, item_covariances, options.k, points)
     pw = power.power_summary(
         int(corr["n"] or 0) if corr.get("n") else len(points),
         lambda_x=rel.get("lambda_x"),
@@ -363,8 +363,15 @@ def _reliability(
     staff_rows: pd.DataFrame | None,
     item_covariances: pd.DataFrame | None,
     k: int,
+    points: pd.DataFrame | None = None,
 ) -> dict:
-    """ICC/lambda of the staff library means and alpha of the staff scale (visible groups only)."""
+    """ICC/lambda of the staff library means and alpha of the staff scale (visible groups only).
+
+    lambda_x is the reliability of the staff point each library contributes, i.e. of the
+    unweighted mean of its period means over the periods the primary analysis uses: its error
+    variance is sigma^2/T_j^2 * sum(1/n_jt), so the n that enters lambda = n rho / (1 + (n-1) rho)
+    is n_eff = T_j * harmonic mean of n_jt (one period's n alone understated it).
+    """
     staff = data[data["side"] == "staff"]
     icc = None
     with_rows = staff[staff["ss_within"].notna()]
@@ -388,18 +395,38 @@ def _reliability(
     if alpha_table is None and item_covariances is not None and not item_covariances.empty:
         visible = set(zip(staff["library"], staff["period"], strict=True))
         alpha_table = reliability.pooled_alpha(item_covariances, visible, k=k)
-    staff_n = staff.groupby("library")["n"].mean()
+    staff_n = _effective_n(staff, points)
     patron = data[(data["side"] == "patron") & data["touchpoint"].isna()]
-    patron_n = patron.groupby("library")["n"].mean()
+    patron_n = _effective_n(patron, points)
     summary = reliability.reliability_summary(
         icc=icc, alpha_table=alpha_table, staff_n=staff_n, patron_n=patron_n
     )
+    if icc is not None and icc.icc1 is not None and len(staff_n):
+        # the ICC comes from one period; lambda from the n behind each library's point
+        summary["lambda_x"] = float(np.mean(reliability.lambda_from_n(staff_n, icc.icc1)))
+    summary["lambda_n"] = "periods used x harmonic mean respondents per period, per library"
     if alpha_table is not None:
         summary["alpha"] = [
             {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
             for r in alpha_table.to_dict(orient="records")
         ]
     return summary
+
+
+def _effective_n(side: pd.DataFrame, points: pd.DataFrame | None) -> pd.Series:
+    """Per library: n_eff = T_j^2 / sum(1 / n_jt) = T_j x harmonic mean n over the periods its
+    library point uses (sigma^2 / n_eff is the error variance of the mean of period means)."""
+    d = side[side["n"] > 0]
+    if points is not None and len(points):
+        used = {
+            (lib, per)
+            for lib, pers in zip(points["library"], points["periods"], strict=True)
+            for per in str(pers).split(",")
+        }
+        keep = [(a, b) in used for a, b in zip(d["library"], d["period"], strict=True)]
+        d = d[keep]
+    inv = (1.0 / d["n"].astype(float)).groupby(d["library"])
+    return (inv.size() ** 2 / inv.sum()).astype(float)
 
 
 def _controls(

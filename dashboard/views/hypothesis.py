@@ -148,9 +148,13 @@ st.altair_chart(
     width="stretch",
 )
 summary_power = result.get("power") or {}
+zero_reliability = bool(summary_power.get("zero_reliability"))
+if zero_reliability:
+    # lambda = 0: no finite "libraries needed" once attenuation is counted; say why
+    st.warning(summary_power.get(f"zero_reliability_{lang}") or power.ZERO_RELIABILITY[lang])
 for r, suffix in ((0.2, "r_0_2"), (0.3, "r_0_3"), (0.5, "r_0_5")):
     needed = summary_power.get(f"libraries_needed_{suffix}")
-    if needed is None:
+    if needed is None or zero_reliability:
         continue
     attenuated = summary_power.get(f"libraries_needed_attenuated_{suffix}")
     if attenuated is None:
