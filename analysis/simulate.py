@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from servicemirror.analysis.association import library_correlation, library_points
-from servicemirror.analysis.multilevel import multilevel_means_as_outcomes
+from servicemirror.analysis.multilevel import DEFAULT_OPTIMIZERS, multilevel_means_as_outcomes
 from servicemirror.analysis.within_between import lagged_effects, within_between
 
 __all__ = [
@@ -147,6 +148,7 @@ def run_simulation(
     n_permutations: int = 999,
     alpha: float = 0.05,
     lags: bool = True,
+    optimizers: Sequence[str] = DEFAULT_OPTIMIZERS,
 ) -> pd.DataFrame:
     """Apply the pre-declared analyses (and the intervals the Hypothesis page shows) to forums.
 
@@ -174,7 +176,7 @@ def run_simulation(
             n_permutations=n_permutations,
             seed=seed + f,
         )
-        ml = multilevel_means_as_outcomes(cells, confidence=1 - alpha)
+        ml = multilevel_means_as_outcomes(cells, confidence=1 - alpha, optimizers=optimizers)
         row = {
             "forum": f,
             "r": cor.pearson_r,
@@ -192,7 +194,7 @@ def run_simulation(
         for key in _REWB_KEYS + _LAG_KEYS:
             row[key] = np.nan
         if design.n_periods >= 2:
-            wb = within_between(cells, confidence=1 - alpha)
+            wb = within_between(cells, confidence=1 - alpha, optimizers=optimizers)
             row.update(
                 within=wb.beta_within,
                 within_ci_low=wb.ci_within_low,
@@ -208,7 +210,7 @@ def run_simulation(
                 contextual_p=wb.contextual_p,
             )
             if lags:
-                lag = lagged_effects(cells, "year", confidence=1 - alpha)
+                lag = lagged_effects(cells, "year", confidence=1 - alpha, optimizers=optimizers)
                 row["lag"] = lag.lag
                 for name in ("staff_to_patron", "patron_to_staff"):
                     d = getattr(lag, name)

@@ -88,7 +88,7 @@ def _table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def run(name: str, forums: int, permutations: int, chunk: int = 50) -> Path:
+def run(name: str, forums: int, permutations: int, chunk: int = 25) -> Path:
     """Run one scenario in chunks, appending per-forum rows to bench/sim/<name>.csv."""
     _, design, seed, lags = SCENARIOS[name]
     SIM_DIR.mkdir(parents=True, exist_ok=True)
