@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from servicemirror.analysis.association import library_correlation, library_points
 from servicemirror.analysis.multilevel import DEFAULT_OPTIMIZERS, multilevel_means_as_outcomes
@@ -33,6 +34,7 @@ from servicemirror.analysis.within_between import lagged_effects, within_between
 
 __all__ = [
     "ForumDesign",
+    "acceptance_interval",
     "run_simulation",
     "simulate_forum",
     "summarise_simulation",
@@ -331,6 +333,22 @@ def summarise_simulation(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataF
             }
         )
     return pd.DataFrame(rows)
+
+
+def acceptance_interval(
+    n: int, nominal: float, checks: int = 1, pass_probability: float = 0.95
+) -> tuple[int, int]:
+    """Counts a correct procedure lands in: (lo, hi) with P(lo <= X <= hi) >= the target.
+
+    X ~ Binomial(n, nominal) is the number of rejections (or covering intervals) in ``n``
+    simulated forums when the procedure is exactly right. With ``checks`` rates tested at once
+    each tail gets (1 - pass_probability) / (2 checks) (Bonferroni), so all of them pass together
+    with probability >= ``pass_probability``. Exact binomial tails (scipy), not +-3 SE.
+    """
+    tail = (1 - pass_probability) / (2 * checks)
+    lo = int(stats.binom.ppf(tail, n, nominal))
+    hi = int(stats.binom.isf(tail, n, nominal))
+    return lo, hi
 
 
 def timed(fn, *args, **kwargs):
