@@ -119,6 +119,12 @@ if not fitted.empty:
     st.altair_chart(
         charts_stats.estimates(fitted, t("hyp_lag_axis"), t("hyp_part")), width="stretch"
     )
+lag_info = result.get("lagged") or {}
+if lag_info.get("lag"):
+    # the calendar distance the models use, and how many pairs each distance had
+    counts = ", ".join(f"{d}: {n}" for d, n in (lag_info.get("pair_counts") or {}).items())
+    unit = t("hyp_lag_unit_" + str(lag_info.get("period_length") or "year"))
+    st.caption(t("hyp_lag_used", lag=lag_info["lag"], unit=unit, counts=counts))
 for row in lag[lag["estimate"].isna()].itertuples():
     st.write(f"{row.label}: " + t("hyp_missing_part", reason=row.reason))
 if not fitted.empty:
