@@ -169,8 +169,8 @@ def collect(out_md: Path, permutations: int) -> bool:
         "How to read a miss: a band is a statement about the true rate, the table shows an",
         "estimate with Monte Carlo SE mc_se. A rate outside its band but within 3 mc_se of the",
         "nominal value (within_3se = yes) is not evidence of a wrong method at this number of",
-        "forums; 1,000 forums (mc_se .0069 for size, the same for coverage) are needed before a",
-        "true size of .08 or a coverage of .90 fails reliably.",
+        "forums. At 1,000 forums a true coverage of .90 falls below .93 in 99.9 % of runs and a",
+        "true size of .08 lands above .07 in about 88 % of them (binomial SE .0095 and .0086).",
         "",
     ]
     out_md.write_text("\n".join(parts), encoding="utf-8")
