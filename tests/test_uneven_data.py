@@ -190,3 +190,40 @@ def test_clear_answer_needs_interval_and_permutation_p():
     other = _verdict((-0.01, 0.8), 0.04)
     assert other["kind"] == "inconclusive" and "tests_disagree" in other["caveats"]
     assert "permutation p" in verdict.GATE_RULE and "excludes 0" in verdict.GATE_RULE
+
+
+# ---- the Hypothesis page: the lag used and lambda = 0 -------------------------------------
+
+
+def test_hypothesis_page_shows_the_lag_and_zero_reliability(monkeypatch, demo_db):
+    import copy
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from servicemirror import hypothesis
+    from servicemirror.dashboard import i18n
+
+    real = hypothesis.analyze(demo_db)
+    fake = copy.deepcopy(real)
+    fake["power"] = power.power_summary(real["libraries"], lambda_x=0.0, lambda_y=1.0)
+    monkeypatch.setattr(hypothesis, "analyze", lambda *a, **k: fake)
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(demo_db))
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=180)
+    at.session_state["language"] = "en"
+    at.switch_page("views/hypothesis.py")
+    at.run()
+    assert not at.exception
+    assert power.ZERO_RELIABILITY["en"] in [w.value for w in at.warning]
+    shown = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    lag = real["lagged"]
+    counts = ", ".join(f"{d}: {n}" for d, n in lag["pair_counts"].items())
+    expected = i18n.t(
+        "hyp_lag_used", "en", lag=lag["lag"], unit=i18n.t("hyp_lag_unit_year", "en"), counts=counts
+    )
+    assert expected in shown
+    # no finite "libraries needed" once lambda = 0: not even the naive figures
+    for r, suffix in (("0.2", "r_0_2"), ("0.3", "r_0_3"), ("0.5", "r_0_5")):
+        n = fake["power"][f"libraries_needed_{suffix}"]
+        assert i18n.t("hyp_power_needed_plain", "en", r=r, n=n) not in shown
