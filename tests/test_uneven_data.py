@@ -227,3 +227,4 @@ def test_hypothesis_page_shows_the_lag_and_zero_reliability(monkeypatch, demo_db
     for r, suffix in (("0.2", "r_0_2"), ("0.3", "r_0_3"), ("0.5", "r_0_5")):
         n = fake["power"][f"libraries_needed_{suffix}"]
         assert i18n.t("hyp_power_needed_plain", "en", r=r, n=n) not in shown
+        assert f"r = {r}: about" not in shown
