@@ -40,6 +40,7 @@ class BatteryOptions:
     k: int = 5
     touchpoint: str | None = None  # patron touchpoint for the primary analysis (None = overall)
     controls: Sequence[str] = ()  # library facts to adjust for (at most what J allows)
+    period_length: str = "year"  # calendar of the period labels; lags count its steps
 
 
 def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
@@ -69,23 +70,9 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         )
     staff = staff[staff["mean"].notna()]
     # comparability (STATISTICS.md §1b): between-library figures only on one shared instrument,
-    # the forum core items if anyone uses them, else the instrument most libraries share
-    if not staff.empty:
-        libs_per_instrument = staff.groupby("instrument")["library_key"].nunique()
-        if CORE_INSTRUMENT in libs_per_instrument.index:
-            shared = CORE_INSTRUMENT
-        else:
-            shared = libs_per_instrument.sort_values(ascending=False).index[0]
-        other = staff[staff["instrument"] != shared]
-        for row in other.itertuples():
-            excluded.append(
-                {
-                    "library": row.library_key,
-                    "period": row.period,
-                    "reason": f"staff survey on another instrument ({row.instrument}); compared only on {shared}",
-                }
-            )
-        staff = staff[staff["instrument"] == shared]
+    # for the staff survey and for the patron survey (modes differ as vendors do)
+    staff = _shared_instrument(staff, "staff", excluded)
+    patron = _shared_instrument(patron, "patron", excluded)
     both = pd.concat([staff, patron], ignore_index=True)
     out = pd.DataFrame(
         {
@@ -102,6 +89,35 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     )
     out = out[out["mean"].notna()].reset_index(drop=True)
     return out, excluded
+
+
+def _shared_instrument(side: pd.DataFrame, name: str, excluded: list[dict]) -> pd.DataFrame:
+    """Keep one side's cells on the shared instrument; list the others in ``excluded``.
+
+    The forum core items if any library uses them, else the instrument most libraries share
+    (ties: alphabetical, so the choice is reproducible). Cells without an instrument count as
+    one unnamed instrument, the loader's default.
+    """
+    if side.empty or "instrument" not in side.columns:
+        return side
+    instrument = side["instrument"].fillna("")
+    libs_per_instrument = side.groupby(instrument)["library_key"].nunique()
+    if CORE_INSTRUMENT in libs_per_instrument.index:
+        shared = CORE_INSTRUMENT
+    else:
+        ranked = sorted(libs_per_instrument.items(), key=lambda kv: (-kv[1], kv[0]))
+        shared = ranked[0][0]
+    other = side[instrument != shared]
+    for row in other.drop_duplicates(["library_key", "period"]).itertuples():
+        excluded.append(
+            {
+                "library": row.library_key,
+                "period": row.period,
+                "reason": f"{name} survey on another instrument ({row.instrument}); "
+                f"compared only on {shared}",
+            }
+        )
+    return side[instrument == shared]
 
 
 def run_battery(
@@ -176,9 +192,11 @@ def run_battery(
         wb_out = None
     else:
         wb_out = wb
-    lag = within_between.lagged_effects(data, periods, touchpoint=primary_touchpoint).as_dict()
+    lag = within_between.lagged_effects(
+        data, options.period_length, touchpoint=primary_touchpoint
+    ).as_dict()
     if lag.get("staff_to_patron") is None and lag.get("patron_to_staff") is None:
-        reasons["lagged"] = lag.get("reason_staff_to_patron") or "no consecutive periods"
+        reasons["lagged"] = lag.get("reason_staff_to_patron") or "no periods a fixed step apart"
         lag_out = None
     else:
         lag_out = lag
@@ -188,7 +206,7 @@ def run_battery(
         data, comment_counts, options.n_permutations, options.seed
     )
     touchpoints, comment_tests = _touchpoint_family(data, options, comment_tests)
-    rel = _reliability(data, staff_rows, item_covariances, options.k)
+    rel = _reliability(data, staff_rows, item_covariances, options.k, points)
     pw = power.power_summary(
         int(corr["n"] or 0) if corr.get("n") else len(points),
         lambda_x=rel.get("lambda_x"),
@@ -385,8 +403,15 @@ def _reliability(
     staff_rows: pd.DataFrame | None,
     item_covariances: pd.DataFrame | None,
     k: int,
+    points: pd.DataFrame | None = None,
 ) -> dict:
-    """ICC/lambda of the staff library means and alpha of the staff scale (visible groups only)."""
+    """ICC/lambda of the staff library means and alpha of the staff scale (visible groups only).
+
+    lambda_x is the reliability of the staff point each library contributes, i.e. of the
+    unweighted mean of its period means over the periods the primary analysis uses: its error
+    variance is sigma^2/T_j^2 * sum(1/n_jt), so the n that enters lambda = n rho / (1 + (n-1) rho)
+    is n_eff = T_j * harmonic mean of n_jt (one period's n alone understated it).
+    """
     staff = data[data["side"] == "staff"]
     icc = None
     with_rows = staff[staff["ss_within"].notna()]
@@ -410,18 +435,38 @@ def _reliability(
     if alpha_table is None and item_covariances is not None and not item_covariances.empty:
         visible = set(zip(staff["library"], staff["period"], strict=True))
         alpha_table = reliability.pooled_alpha(item_covariances, visible, k=k)
-    staff_n = staff.groupby("library")["n"].mean()
+    staff_n = _effective_n(staff, points)
     patron = data[(data["side"] == "patron") & data["touchpoint"].isna()]
-    patron_n = patron.groupby("library")["n"].mean()
+    patron_n = _effective_n(patron, points)
     summary = reliability.reliability_summary(
         icc=icc, alpha_table=alpha_table, staff_n=staff_n, patron_n=patron_n
     )
+    if icc is not None and icc.icc1 is not None and len(staff_n):
+        # the ICC comes from one period; lambda from the n behind each library's point
+        summary["lambda_x"] = float(np.mean(reliability.lambda_from_n(staff_n, icc.icc1)))
+    summary["lambda_n"] = "periods used x harmonic mean respondents per period, per library"
     if alpha_table is not None:
         summary["alpha"] = [
             {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
             for r in alpha_table.to_dict(orient="records")
         ]
     return summary
+
+
+def _effective_n(side: pd.DataFrame, points: pd.DataFrame | None) -> pd.Series:
+    """Per library: n_eff = T_j^2 / sum(1 / n_jt) = T_j x harmonic mean n over the periods its
+    library point uses (sigma^2 / n_eff is the error variance of the mean of period means)."""
+    d = side[side["n"] > 0]
+    if points is not None and len(points):
+        used = {
+            (lib, per)
+            for lib, pers in zip(points["library"], points["periods"], strict=True)
+            for per in str(pers).split(",")
+        }
+        keep = [(a, b) in used for a, b in zip(d["library"], d["period"], strict=True)]
+        d = d[keep]
+    inv = (1.0 / d["n"].astype(float)).groupby(d["library"])
+    return (inv.size() ** 2 / inv.sum()).astype(float)
 
 
 def _controls(

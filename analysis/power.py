@@ -46,6 +46,15 @@ __all__ = [
 
 PLANNING_R = (0.2, 0.3, 0.5)
 
+# lambda = 0 (ICC(1) <= 0 at these group sizes) is the worst attenuation, not "no attenuation"
+ZERO_RELIABILITY = {
+    "da": "Medarbejdernes gennemsnit bærer ikke noget signal om forskelle mellem bibliotekerne ved "
+    "de nuværende antal svar (pålidelighed λ = 0), så intet antal biblioteker ville kunne vise en "
+    "sammenhæng; flere svar pr. bibliotek skal til først.",
+    "en": "The staff averages carry no between-library signal at these group sizes (reliability "
+    "λ = 0), so no number of libraries could show a link; more respondents per library come first.",
+}
+
 
 def attenuated_r(r: float, lambda_x: float | None = 1.0, lambda_y: float | None = 1.0) -> float:
     """Expected observed correlation of unreliable means: r * sqrt(lambda_x * lambda_y).
@@ -191,11 +200,21 @@ def power_summary(
         ``min_detectable_r_80_attenuated`` (true r once attenuation is counted, or None),
         for r in .2/.3/.5 (key suffix ``r_0_2`` ...): ``power_r_0_2`` (naive),
         ``power_attenuated_r_0_2``, ``libraries_needed_r_0_2`` (naive),
-        ``libraries_needed_attenuated_r_0_2``; and ``note`` (planning figures, not observed power).
-        Attenuated entries are None when no lambda is known; figures are None when J < 4.
+        ``libraries_needed_attenuated_r_0_2``; ``note`` (planning figures, not observed power);
+        ``zero_reliability`` (True when a lambda is 0) with the plain sentence why in
+        ``zero_reliability_da`` / ``zero_reliability_en``. Attenuated entries are None when no
+        lambda is known, and when a lambda is 0: the staff averages then carry no
+        between-library signal, so no number of libraries gives a finite figure. Figures are
+        None when J < 4.
     """
     has_lambda = lambda_x is not None or lambda_y is not None
-    att = math.sqrt((lambda_x or 1.0) * (lambda_y or 1.0)) if has_lambda else None
+    # None = unknown (no attenuation counted); 0 is a real value: no between-library signal
+    att = (
+        math.sqrt((1.0 if lambda_x is None else lambda_x) * (1.0 if lambda_y is None else lambda_y))
+        if has_lambda
+        else None
+    )
+    zero = att is not None and att <= 0
     out: dict = {
         "J": int(J),
         "alpha": alpha,
@@ -206,6 +225,9 @@ def power_summary(
         "min_detectable_r_80": None,
         "min_detectable_r_80_attenuated": None,
         "note": "planning figures for assumed true correlations; not post-hoc observed power",
+        "zero_reliability": zero,
+        "zero_reliability_da": ZERO_RELIABILITY["da"] if zero else None,
+        "zero_reliability_en": ZERO_RELIABILITY["en"] if zero else None,
     }
     ok = J >= 4
     if ok:
@@ -218,7 +240,9 @@ def power_summary(
         s = _key(r)
         ra = attenuated_r(r, lambda_x, lambda_y) if has_lambda else None
         out[f"power_r_{s}"] = power_r(r, J, alpha) if ok else None
-        out[f"power_attenuated_r_{s}"] = power_r(ra, J, alpha) if ok and ra else None
+        out[f"power_attenuated_r_{s}"] = (
+            (alpha if zero else power_r(ra, J, alpha)) if ok and ra is not None else None
+        )
         out[f"libraries_needed_r_{s}"] = libraries_needed(r, target, alpha)
         out[f"libraries_needed_attenuated_r_{s}"] = (
             libraries_needed(ra, target, alpha) if ra else None

@@ -22,9 +22,22 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from .power import libraries_needed, min_detectable_r, periods_needed, within_power
+from .power import (
+    ZERO_RELIABILITY,
+    libraries_needed,
+    min_detectable_r,
+    periods_needed,
+    within_power,
+)
 
 __all__ = ["fmt_number", "strength", "verdict"]
+
+ALPHA = 0.05
+GATE_RULE = (
+    "The verdict calls the library-level link positive or negative only when the 95 % Fisher "
+    "interval of r excludes 0 AND the permutation p is below 0.05; when the two disagree it is "
+    "inconclusive (with the reason); without a permutation p the interval decides."
+)
 
 Kind = Literal["positive", "negative", "small_or_none", "inconclusive", "not_available"]
 
@@ -256,6 +269,22 @@ def verdict(result: Mapping | None) -> dict:
             kind = "small_or_none"
         else:
             kind = "inconclusive"
+        # GATE_RULE: a clear answer needs the Fisher interval and the permutation test to agree
+        if p_perm is not None:
+            perm_clear = p_perm < ALPHA
+            if (cls in ("positive", "negative")) != perm_clear:
+                kind = "inconclusive"
+                caveats.append("tests_disagree")
+                en.append(
+                    "The interval and the permutation test do not agree on whether the link "
+                    f"differs from zero (permutation p = {fmt_number(p_perm, 'en', 3)}), so the "
+                    "answer is unsettled."
+                )
+                da.append(
+                    "Intervallet og permutationstesten er ikke enige om, hvorvidt sammenhængen "
+                    f"er forskellig fra nul (permutationstest p = {fmt_number(p_perm, 'da', 3)}), "
+                    "så svaret er uafklaret."
+                )
     elif have_ml:
         basis = "between"
         rng = {"measure": "multilevel_slope", "estimate": b_ml, "ci_low": ml_lo, "ci_high": ml_hi}
@@ -381,7 +410,22 @@ def verdict(result: Mapping | None) -> dict:
     if need is None:
         need = libraries_needed(0.3)
     need_att = _count(_get(pw, "libraries_needed_attenuated_r_0_3"))
-    if J is None or J < need:
+    # lambda = 0 is the worst attenuation, not "unknown": no number of libraries is enough
+    zero_rel = _get(pw, "zero_reliability") is True or (
+        lam_x is not None and lam_x <= 0 and source is not None
+    )
+    if zero_rel:
+        settle_en.append(
+            "more staff respondents per library before more libraries (at these group sizes the "
+            "staff averages carry no between-library signal, so no number of libraries would "
+            "be enough)"
+        )
+        settle_da.append(
+            "flere medarbejdersvar pr. bibliotek før flere biblioteker (ved de nuværende antal "
+            "svar bærer medarbejdernes gennemsnit ikke noget signal om forskelle mellem "
+            "bibliotekerne, så intet antal biblioteker ville være nok)"
+        )
+    elif J is None or J < need:
         att_en = att_da = ""
         if need_att is not None and need_att > need:
             att_en = f"; about {need_att} once the uncertainty of the staff averages is counted"
@@ -470,6 +514,10 @@ def verdict(result: Mapping | None) -> dict:
             f"medarbejdernes gennemsnit{lam_da} er skønnet ud fra antallet af svar og en antaget "
             "ICC(1) på 0,05-0,20; Cronbachs alfa, ICC og enighed kan ikke beregnes."
         )
+    elif zero_rel:
+        caveats.append("zero_reliability")
+        en.append(ZERO_RELIABILITY["en"])
+        da.append(ZERO_RELIABILITY["da"])
     elif low_rel:
         caveats.append("low_reliability")
         val = icc2 if icc2 is not None and icc2 < RELIABILITY_WANTED else lam_x
@@ -589,5 +637,6 @@ def verdict(result: Mapping | None) -> dict:
         "kind": kind,
         "basis": basis,
         "caveats": caveats,
+        "rule": GATE_RULE,
         "range": rng,
     }

@@ -12,9 +12,10 @@ fitted exactly from the patron cells' (n, mean, ss_within) with
 variance are separated; the cell-level v_jt plays the part of e_jt in the paper). b_W equals
 the fixed-effects (demeaned) slope; b_B - b_W is Mundlak's contextual effect.
 
-Lags (§5) use consecutive periods of the caller's ordered period list only, lag = 1 period:
-staff_to_patron y_jt ~ x̃_{j,t-1} + x̄_j + period_t (+ u_j) and patron_to_staff
-x_jt ~ ỹ_{j,t-1} + ȳ_j + period_t (+ u_j). No lagged outcome is added (Nickell 1981 bias
+Lags (§5) count distance on the ``period_length`` calendar (``analysis.calendar``), one fixed
+distance L per analysis, reported with the number of pairs at every distance:
+staff_to_patron y_jt ~ x̃_{j,t-L} + x̄_j + period_t (+ u_j) and patron_to_staff
+x_jt ~ ỹ_{j,t-L} + ȳ_j + period_t (+ u_j). No lagged outcome is added (Nickell 1981 bias
 with T <= 8). Association over time, never proof of cause.
 """
 
@@ -28,6 +29,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from servicemirror.analysis.association import matched_cells, side_cells
+from servicemirror.analysis.calendar import PERIOD_LENGTHS, UNIT_NAMES, calendar_steps
 from servicemirror.analysis.multilevel import (
     DEFAULT_OPTIMIZERS,
     coefficient_table,
@@ -40,11 +42,10 @@ __all__ = [
     "LagDirection",
     "LaggedResult",
     "WithinBetweenResult",
+    "choose_lag",
     "lagged_effects",
     "within_between",
 ]
-
-LAG_PERIODS = 1
 
 
 def _dummies(d: pd.DataFrame, col: str) -> tuple[pd.DataFrame, list[str]]:
@@ -144,6 +145,7 @@ class WithinBetweenResult:
     contextual_p: float | None = None
     contextual_ci_low: float | None = None
     contextual_ci_high: float | None = None
+    contextual_df: int | None = None
     tau00: float | None = None
     sigma2: float | None = None
     tau_lp: float | None = None
@@ -156,8 +158,9 @@ class WithinBetweenResult:
     n_periods: int = 0
     n_cells: int = 0
     df_rule: str = (
-        "within and contextual: residual df of the equivalent fixed-effects regression, "
-        "cells - J - (periods - 1) - 1; between: J - 2 (HLM's J - q - 1 with q = 1)"
+        "within and period effects: residual df of the equivalent fixed-effects regression, "
+        "cells - J - (periods - 1) - 1; between, intercept and contextual (between - within): "
+        "J - 2 (HLM's J - q - 1 with q = 1)"
     )
     fixed_effects: pd.DataFrame | None = None
     fits: pd.DataFrame | None = None
@@ -203,7 +206,7 @@ def within_between(
         library's staff index rises, does its patron index rise), the same for ``between``,
         ``contextual`` = beta_between - beta_within with ``contextual_se``, ``_t``, ``_p``,
         ``_ci_low``, ``_ci_high`` (numeric contrast on the fixed-effect covariance, df =
-        df_within), variance estimates ``tau00``, ``sigma2``, ``tau_lp``, ``converged``,
+        df_between = J - 2: its SE is driven by the between part), variance estimates ``tau00``, ``sigma2``, ``tau_lp``, ``converged``,
         ``optimizer``, ``llf``, ``likelihood``, counts ``n_libraries``,
         ``n_libraries_within``, ``n_periods``, ``n_cells``, ``df_rule``, ``fixed_effects``,
         ``fits``, ``pairs`` ((library, period) used), ``warnings``, ``reason`` (why the
@@ -268,7 +271,9 @@ def within_between(
     L[list(fit.params.index).index("x_within")] = -1.0
     ctx = float(L @ fit.params.to_numpy())
     ctx_se = float(np.sqrt(L @ fit.cov.to_numpy() @ L))
-    ic = t_inference(ctx, ctx_se, df_w, confidence)
+    # The contrast's SE is driven by the between part (J library means), so it is tested on
+    # the between df J - 2, not on the within df (which over-rejected: 0.10 at J = 15, T = 6).
+    ic = t_inference(ctx, ctx_se, df_b, confidence)
     res.contextual, res.contextual_se, res.contextual_t, res.contextual_p = (
         ctx,
         ctx_se,
@@ -276,6 +281,7 @@ def within_between(
         ic["p"],
     )
     res.contextual_ci_low, res.contextual_ci_high = ic["ci_low"], ic["ci_high"]
+    res.contextual_df = df_b
     res.tau00, res.sigma2, res.tau_lp = fit.tau00, fit.sigma2, fit.tau_lp
     res.converged, res.optimizer, res.llf = fit.converged, fit.optimizer, fit.llf
     res.likelihood, res.fits, res.warnings = fit.likelihood, fit.fits, fit.warnings
@@ -303,10 +309,13 @@ class LagDirection:
     std_estimate: float | None
     std_ci_low: float | None
     std_ci_high: float | None
+    sd_within_predictor: float | None
+    sd_within_outcome: float | None
     mean_coefficient: float
     n_libraries: int
     n_rows: int
     lag: int
+    pair_counts: dict[str, int]
     converged: bool
     optimizer: str
     likelihood: str
@@ -317,31 +326,41 @@ class LagDirection:
         """Plain dict; pairs as lists."""
         out = dict(self.__dict__)
         out["pairs"] = [list(p) for p in self.pairs]
+        out["pair_counts"] = dict(self.pair_counts)
         return out
 
 
 @dataclass
 class LaggedResult:
-    """Both lag directions; a direction is None with its reason when it cannot be fitted."""
+    """Both lag directions; a direction is None with its reason when it cannot be fitted.
 
-    lag: int = LAG_PERIODS
+    ``lag`` is the calendar distance (in ``period_length`` units) the models use, None when
+    no distance could be fixed; ``pair_counts`` counts, over both directions, the pairs (a
+    predictor period followed by the library's next outcome period) at each distance.
+    """
+
+    lag: int | None = None
+    period_length: str = "year"
+    unit: str = UNIT_NAMES["year"]
     periods: list[str] = field(default_factory=list)
+    pair_counts: dict[str, int] = field(default_factory=dict)
     staff_to_patron: LagDirection | None = None
     patron_to_staff: LagDirection | None = None
     reason_staff_to_patron: str | None = None
     reason_patron_to_staff: str | None = None
-    note: str = "association over time between consecutive periods, not proof of cause"
+    note: str = "association over time between periods one fixed calendar distance apart, not proof of cause"
 
     def as_dict(self) -> dict:
         """JSON-serialisable dict."""
         out = dict(self.__dict__)
         for k in ("staff_to_patron", "patron_to_staff"):
             out[k] = None if out[k] is None else out[k].as_dict()
+        out["pair_counts"] = dict(self.pair_counts)
         return out
 
 
 def _side_table(
-    cells: pd.DataFrame, side: str, touchpoint: str | None, periods: list[str]
+    cells: pd.DataFrame, side: str, touchpoint: str | None, steps: dict[str, int]
 ) -> pd.DataFrame:
     rows = side_cells(cells, side, touchpoint)
     d = pd.DataFrame(
@@ -353,40 +372,89 @@ def _side_table(
             "ss": rows["ss_within"].astype(float).to_numpy(),
         }
     )
-    return d[d["period"].isin(periods)]
+    d = d[d["period"].isin(steps)].copy()
+    d["step"] = d["period"].map(steps).astype(int)
+    return d
+
+
+def _candidate_pairs(pred: pd.DataFrame, outc: pd.DataFrame) -> pd.DataFrame:
+    """Each outcome cell with the library's latest earlier predictor cell and their distance.
+
+    The distance is counted on the calendar (steps), so a library measured in 2019 and 2021
+    gives a two-step pair, never a one-step pair, whatever other libraries or years hold.
+    """
+    if pred.empty or outc.empty:
+        return pd.DataFrame(columns=["library", "period", "prev_period", "distance"])
+    both = outc[["library", "period", "step"]].merge(
+        pred[["library", "period", "step"]].rename(
+            columns={"period": "prev_period", "step": "prev_step"}
+        ),
+        on="library",
+    )
+    both = both[both["prev_step"] < both["step"]]
+    latest = both.groupby(["library", "period"])["prev_step"].transform("max")
+    both = both[both["prev_step"] == latest].copy()
+    both["distance"] = (both["step"] - both["prev_step"]).astype(int)
+    return both[["library", "period", "prev_period", "distance"]].reset_index(drop=True)
+
+
+def _within_sd(table: pd.DataFrame, libraries: set[str]) -> float | None:
+    """Pooled within-library SD of one side's cell means over the libraries in the model.
+
+    sqrt(sum (x_jt - x̄_j)^2 / (N - J')), J' = libraries with 2 or more cells: the SD of
+    change within a library, the scale on which both lag directions are expressed.
+    """
+    d = table[table["library"].isin(libraries)]
+    sizes = d.groupby("library")["mean"].transform("size")
+    d = d[sizes >= 2]
+    dof = len(d) - d["library"].nunique()
+    if dof < 1:
+        return None
+    dev = d["mean"] - d.groupby("library")["mean"].transform("mean")
+    sd = float(np.sqrt(np.sum(dev.to_numpy() ** 2) / dof))
+    return sd if sd > 0 else None
 
 
 def _lag_direction(
     pred: pd.DataFrame,
     outc: pd.DataFrame,
-    periods: list[str],
+    pairs: pd.DataFrame,
+    lag: int,
     pred_name: str,
     min_libraries: int,
     reml: bool,
     optimizers,
     confidence: float,
+    unit: str,
 ) -> tuple[LagDirection | None, str | None]:
-    prev = {periods[i]: periods[i - 1] for i in range(1, len(periods))}
     n_pred_periods = int(pred["period"].nunique())
-    if pred.empty or outc.empty:
-        return None, f"{pred_name} measured in {n_pred_periods} periods; no consecutive pairs"
-    # x̄_j over all of the library's predictor periods in the list (the between part).
+    counts = {str(k): int(v) for k, v in pairs["distance"].value_counts().sort_index().items()}
+    use = pairs[pairs["distance"] == lag]
+    if use.empty:
+        return None, (
+            f"{pred_name} measured in {n_pred_periods} periods; no pairs {lag} {unit}"
+            f"{'s' if lag != 1 else ''} apart"
+            + (
+                f" (pairs by distance: {', '.join(f'{k}: {v}' for k, v in counts.items())})"
+                if counts
+                else ""
+            )
+        )
+    # x̄_j over all of the library's predictor periods on the calendar (the between part).
     pbar = pred.groupby("library")["mean"].mean().rename("pred_mean")
-    o = outc.copy()
-    o["prev_period"] = (
-        o["period"].map(prev).astype(object)
-    )  # object even when no period has a predecessor
     lagged = pred.rename(columns={"period": "prev_period", "mean": "pred_lag"})[
         ["library", "prev_period", "pred_lag"]
     ]
-    d = o.merge(lagged, on=["library", "prev_period"], how="inner").merge(pbar, on="library")
-    if d.empty:
-        return None, f"{pred_name} measured in {n_pred_periods} periods; no consecutive pairs"
+    d = (
+        outc.merge(use[["library", "period", "prev_period"]], on=["library", "period"])
+        .merge(lagged, on=["library", "prev_period"])
+        .merge(pbar, on="library")
+    )
     J = int(d["library"].nunique())
     if J < min_libraries:
         return None, (
-            f"only {J} libraries have {pred_name} data followed by the other side in the next "
-            f"period; at least {min_libraries} are needed"
+            f"only {J} libraries have {pred_name} data followed by the other side {lag} {unit}"
+            f"{'s' if lag != 1 else ''} later; at least {min_libraries} are needed"
         )
     d["pred_lag_within"] = d["pred_lag"] - d["pred_mean"]
     if np.ptp(d["pred_lag_within"]) == 0:
@@ -404,10 +472,12 @@ def _lag_direction(
     # conservative, and right for T = 2 where the lag model is a cross-section of J.
     df = J - 3
     inf = t_inference(est, se, df, confidence)
-    # Standardised: SD of the lagged predictor deviation over SD of the outcome cell means
-    # over the rows used; the same rule in both directions so they can be compared.
-    sd_x, sd_y = float(d["pred_lag_within"].std(ddof=1)), float(d["mean"].std(ddof=1))
-    k = sd_x / sd_y if sd_y > 0 else np.nan
+    # Standardised with the within-library SD on both sides (change of one within-library SD
+    # in the predictor -> change in within-library SDs of the outcome), so staff -> patron and
+    # patron -> staff are on one scale and can be compared.
+    libs = set(d["library"])
+    sd_x, sd_y = _within_sd(pred, libs), _within_sd(outc, libs)
+    k = sd_x / sd_y if sd_x is not None and sd_y is not None else np.nan
     std = {
         key: (None if inf[key] is None or not np.isfinite(k) else inf[key] * k)
         for key in ("ci_low", "ci_high")
@@ -424,10 +494,13 @@ def _lag_direction(
             std_estimate=est * k if np.isfinite(k) else None,
             std_ci_low=std["ci_low"],
             std_ci_high=std["ci_high"],
+            sd_within_predictor=sd_x,
+            sd_within_outcome=sd_y,
             mean_coefficient=float(fit.params["pred_mean"]),
             n_libraries=J,
             n_rows=len(d),
-            lag=LAG_PERIODS,
+            lag=lag,
+            pair_counts=counts,
             converged=fit.converged,
             optimizer=fit.optimizer,
             likelihood=fit.likelihood,
@@ -438,9 +511,20 @@ def _lag_direction(
     )
 
 
+def choose_lag(counts: dict[int, int]) -> int | None:
+    """The calendar distance the lag models use: the one with the most pairs, ties to the shorter.
+
+    Yearly data give 1; surveys every other year give 2 (reported as such, never as 1); a mix
+    (2019, 2020, 2022) uses the distance most pairs have and counts the others as left out.
+    """
+    if not counts:
+        return None
+    return min(counts, key=lambda d: (-counts[d], d))
+
+
 def lagged_effects(
     cells: pd.DataFrame,
-    periods: Sequence[str],
+    period_length: str = "year",
     *,
     touchpoint: str | None = None,
     min_libraries: int = 5,
@@ -448,17 +532,19 @@ def lagged_effects(
     optimizers: Sequence[str] = DEFAULT_OPTIMIZERS,
     confidence: float = 0.95,
 ) -> LaggedResult:
-    """Staff t-1 -> patrons t and patrons t-1 -> staff t, consecutive periods only.
+    """Staff t-L -> patrons t and patrons t-L -> staff t on the ``period_length`` calendar.
 
     Parameters
     ----------
     cells : DataFrame
         The input contract.
-    periods : sequence of str
-        Every period of the calendar in order (e.g. ["2019", "2020", "2021"]). Two periods
-        are consecutive only when adjacent in this list; a library missing a period has no
-        lag pair across it (the model never jumps to "the next period with data"). Cells in
-        periods not in the list are ignored.
+    period_length : {"year", "half", "quarter", "month"}
+        The calendar of the period labels (the ``period_length`` setting). Each library's
+        schedule is the periods it has data for, placed on this calendar; a pair is an outcome
+        cell and the library's latest earlier predictor cell, and its distance is counted in
+        calendar steps. The models use one fixed distance L (:func:`choose_lag`: the distance
+        with most pairs over both directions); pairs at other distances are counted in
+        ``pair_counts`` and left out (a two-year gap is never a one-step lag).
     touchpoint : str or None
         Patron touchpoint; None = overall.
     min_libraries : int
@@ -470,26 +556,59 @@ def lagged_effects(
     Returns
     -------
     LaggedResult
-        ``lag`` (1 period), ``periods``, ``staff_to_patron`` and ``patron_to_staff``
-        (:class:`LagDirection` with ``estimate`` (raw-scale coefficient of the lagged
-        within-library deviation), ``se``, ``t``, ``df`` (J - 3), ``p``, ``ci_low``,
-        ``ci_high``, ``std_estimate``/``std_ci_low``/``std_ci_high`` (times SD of the
-        lagged deviation / SD of the outcome cell means), ``mean_coefficient``,
-        ``n_libraries``, ``n_rows``, ``lag``, ``converged``, ``optimizer``, ``likelihood``,
-        ``pairs`` ((library, period t-1, period t)), ``warnings``), or None with
+        ``lag`` (L in calendar steps), ``period_length``, ``unit``, ``periods`` (the labels on
+        the calendar, in calendar order), ``pair_counts`` ({distance: pairs}, both directions),
+        ``staff_to_patron`` and ``patron_to_staff`` (:class:`LagDirection` with ``estimate``
+        (raw-scale coefficient of the lagged within-library deviation), ``se``, ``t``, ``df``
+        (J - 3), ``p``, ``ci_low``, ``ci_high``, ``std_estimate``/``std_ci_low``/``std_ci_high``
+        (times within-library SD of the predictor / within-library SD of the outcome),
+        ``sd_within_predictor``, ``sd_within_outcome``, ``mean_coefficient``, ``n_libraries``,
+        ``n_rows``, ``lag``, ``pair_counts`` (this direction), ``converged``, ``optimizer``,
+        ``likelihood``, ``pairs`` ((library, period t-L, period t)), ``warnings``), or None with
         ``reason_staff_to_patron`` / ``reason_patron_to_staff``, and ``note``.
     """
-    per = [str(p) for p in periods]
-    if len(set(per)) != len(per):
-        raise ValueError("periods must not repeat")
-    res = LaggedResult(periods=per)
+    if period_length not in PERIOD_LENGTHS:
+        raise ValueError(
+            f"unknown period_length {period_length!r}; use one of {', '.join(PERIOD_LENGTHS)}"
+        )
+    unit = UNIT_NAMES[period_length]
+    res = LaggedResult(period_length=period_length, unit=unit)
     min_libraries = max(min_libraries, 5)
-    staff = _side_table(cells, "staff", None, per)
-    patron = _side_table(cells, "patron", touchpoint, per)
+    labels = cells["period"].astype(str).unique() if len(cells) else []
+    steps, off = calendar_steps(labels, period_length)
+    res.periods = sorted(steps, key=steps.get)
+    if off:
+        why = (
+            f"period labels {', '.join(off[:3])}{' ...' if len(off) > 3 else ''} are not on the "
+            f"{period_length} calendar; the distance between periods is unknown, so no lag is "
+            "computed (set period_length to match the labels)"
+        )
+        res.reason_staff_to_patron = res.reason_patron_to_staff = why
+        return res
+    staff = _side_table(cells, "staff", None, steps)
+    patron = _side_table(cells, "patron", touchpoint, steps)
+    pairs_sp = _candidate_pairs(staff, patron)
+    pairs_ps = _candidate_pairs(patron, staff)
+    total = pd.concat([pairs_sp["distance"], pairs_ps["distance"]]).value_counts()
+    res.pair_counts = {str(int(k)): int(v) for k, v in total.sort_index().items()}
+    lag = choose_lag({int(k): int(v) for k, v in total.items()})
+    if lag is None:
+        for name, table, attr in (
+            ("staff", staff, "reason_staff_to_patron"),
+            ("patron", patron, "reason_patron_to_staff"),
+        ):
+            setattr(
+                res,
+                attr,
+                f"{name} measured in {int(table['period'].nunique())} periods; "
+                "no period is followed by a later one with the other side",
+            )
+        return res
+    res.lag = lag
     res.staff_to_patron, res.reason_staff_to_patron = _lag_direction(
-        staff, patron, per, "staff", min_libraries, reml, optimizers, confidence
+        staff, patron, pairs_sp, lag, "staff", min_libraries, reml, optimizers, confidence, unit
     )
     res.patron_to_staff, res.reason_patron_to_staff = _lag_direction(
-        patron, staff, per, "patron", min_libraries, reml, optimizers, confidence
+        patron, staff, pairs_ps, lag, "patron", min_libraries, reml, optimizers, confidence, unit
     )
     return res

@@ -864,6 +864,7 @@ hyp_lagged = findings.lagged
 hyp_touchpoints = findings.touchpoints
 hyp_planning = findings.planning
 hyp_power_table = findings.power_table
+ZERO_RELIABILITY = power.ZERO_RELIABILITY
 
 
 def hyp_verdict_kind(result: dict) -> str:

@@ -915,6 +915,17 @@ TEXT: dict[str, dict[str, str]] = {
     "hyp_staff_to_patron": {"da": "Medarbejdere → borgere", "en": "Staff → patrons"},
     "hyp_patron_to_staff": {"da": "Borgere → medarbejdere", "en": "Patrons → staff"},
     "hyp_lag_axis": {"da": "Estimat (95 %-interval)", "en": "Estimate (95 % interval)"},
+    "hyp_lag_used": {
+        "da": "Forskydning: {lag} {unit}. Par pr. afstand i kalenderen: {counts}; kun par med "
+        "denne afstand indgår. Begge retninger er målt i standardafvigelser af udviklingen inden "
+        "for bibliotekerne.",
+        "en": "Lag: {lag} {unit}. Pairs by calendar distance: {counts}; only pairs at this distance "
+        "are used. Both directions are in standard deviations of change within libraries.",
+    },
+    "hyp_lag_unit_year": {"da": "år", "en": "year(s)"},
+    "hyp_lag_unit_half": {"da": "halvår", "en": "half-year(s)"},
+    "hyp_lag_unit_quarter": {"da": "kvartal(er)", "en": "quarter(s)"},
+    "hyp_lag_unit_month": {"da": "måned(er)", "en": "month(s)"},
     "hyp_power_title": {
         "da": "Hvor mange biblioteker skal der til?",
         "en": "How many libraries would we need?",

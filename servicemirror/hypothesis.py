@@ -17,11 +17,12 @@ from servicemirror.analysis.battery import BatteryOptions, run_battery
 
 
 def options_from_settings(settings: dict[str, str], **overrides) -> BatteryOptions:
-    """Battery options from the stored settings (k, permutations), with explicit overrides."""
+    """Battery options from the stored settings (k, permutations, period calendar), with overrides."""
     n_perm = settings.get("n_permutations", "9999")
     base = BatteryOptions(
         n_permutations=int(n_perm) if str(n_perm).isdigit() else 9999,
         k=publish.k_from_settings(settings),
+        period_length=settings.get("period_length") or "year",
     )
     return BatteryOptions(**(asdict(base) | {k: v for k, v in overrides.items() if v is not None}))
 

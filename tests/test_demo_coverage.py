@@ -3,7 +3,7 @@
 1. The database-free shortcut is honest: ``demo.published_cells`` equals the cells the product
    publishes from a real ``build_demo`` database (seed 2011) to 1e-9.
 2. On fixed seeds, the product's intervals cover the *attenuated* targets (what the measured
-   indices identify) within 3 Monte Carlo SE of .95, the targets agree with the mean estimates,
+   indices identify) inside the exact binomial acceptance region of .95, the targets agree with the mean estimates,
    and the within slope misses the documented beta_W_index far more often than 5 % (the
    attenuation finding stated in data/demo/README.md and docs/demo-coverage.md).
 """
@@ -20,6 +20,7 @@ import pytest
 
 from servicemirror import demo, publish
 from servicemirror.analysis.battery import analysis_cells
+from servicemirror.analysis.simulate import acceptance_interval
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "demo_coverage.py"
 # Seeds 1001-1048: disjoint from the bench's seeds 1-500, so the test is a fresh sample.
@@ -87,9 +88,12 @@ def test_attenuated_targets_are_covered_at_the_nominal_rate(study):
     _dc, _targets, _se, results, table = study
     attenuated = table[table["target"] == "attenuated"]
     assert (attenuated["seeds"] == len(SEEDS)).all()
+    # exact binomial acceptance for all figures together (passes a correct procedure with
+    # >= .95); 48 seeds cannot tell .90 from .95: bench/demo_coverage.py's 500 seeds do
+    lo, hi = acceptance_interval(len(SEEDS), 0.95, checks=len(attenuated))
     for row in attenuated.itertuples():
-        mc_se = math.sqrt(0.95 * 0.05 / row.seeds)
-        assert abs(row.coverage - 0.95) <= 3 * mc_se, (row.figure, row.coverage)
+        covered = round(row.coverage * row.seeds)
+        assert lo <= covered <= hi, (row.figure, row.coverage, (lo, hi))
     assert results["ml_converged"].all() and results["w_converged"].all()
 
 

