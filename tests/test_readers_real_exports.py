@@ -139,6 +139,66 @@ def test_limesurvey_code_and_question_text_headings(tmp_path):
     assert items["core_w2"][:2] == (3, pytest.approx(11 / 3))
 
 
+def _columns(report: load.LoadReport) -> dict:
+    return {c["column"]: (c["role"], c["reason"]) for c in report.columns}
+
+
+def test_limesurvey_equation_yes_no_address_and_ranking_are_not_items(tmp_path):
+    # Layout: LimeSurvey "Export responses", Headings = "Question code", Responses = "Answer
+    # codes" (manual.limesurvey.org/Export_responses). What each question type writes is in
+    # LimeSurvey's application/helpers/admin/export/SurveyObj.php (getFullAnswer/getShortAnswer):
+    # a Yes/No question (type "Y") writes Y or N; an equation question ("*") writes the computed
+    # value; a multiple short text ("Q", here an address) writes one Q[SQ00n] column per part; a
+    # ranking ("R") writes Q[1], Q[2], ... holding the answer code ranked at each place.
+    report = _dry(
+        tmp_path, "limesurvey/question_types_codes.csv", respondent_type="staff", library="Egedal"
+    )
+    assert report.format == "limesurvey"
+    columns = _columns(report)
+    assert columns["G02Q03"] == ("ignored", "yes/no question (not a rating)")
+    for computed in ("eqMean", "eqSum"):  # 4.3333333333, ...; sums 13, 14, 7, 8, 12
+        assert columns[computed][0] == "ignored" and "equation" in columns[computed][1]
+    for part in ("G03Q04[SQ001]", "G03Q04[SQ002]", "G03Q04[SQ003]"):  # street, postcode, town
+        assert columns[part][0] == "ignored" and "multiple short text" in columns[part][1]
+    for place in ("G04Q05[1]", "G04Q05[2]", "G04Q05[3]"):
+        assert columns[place] == ("ignored", wide.RANKING_REASON)
+    items = _items(report)
+    # only the 5-point questions: 4, 5, 2, 3, 4 = 18/5 each
+    assert set(items) == {"g01q01", "g01q02-sq001", "g01q02-sq002"}
+    assert items["g01q01"][:2] == (5, pytest.approx(3.6))
+    # no decimal of an equation is listed as a rejected answer
+    assert report.rejected == []
+    assert report.valid_responses == 5
+
+
+def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(tmp_path):
+    # Layout: the same survey exported with Headings = "Question code & question text" and
+    # Responses = "Full answers" in Danish (manual.limesurvey.org/Export_responses): yes/no is
+    # written "Ja"/"Nej" (SurveyObj.php translates 'Yes'/'No'); an equation question's heading text
+    # is its expression "{round(mean(...))}" and its values (4, 5, 3, 3, 4) look like a 1-5
+    # answer; the ranking writes the option texts; the address parts are typed text.
+    report = _dry(
+        tmp_path,
+        "limesurvey/question_types_full_answers_da.csv",
+        respondent_type="staff",
+        library="Egedal",
+    )
+    columns = _columns(report)
+    assert columns["G02Q03. Bruger du selv biblioteket i din fritid?"][1] == (
+        "yes/no question (not a rating)"
+    )
+    equation = columns["eqTrivsel. {round(mean(G01Q01.value, G01Q02_SQ001.value))}"]
+    assert equation[0] == "ignored" and "equation" in equation[1]
+    street = columns["G03Q04[SQ001]. Din adresse [Vej og nummer]"]
+    assert street[0] == "ignored" and "not stored" in street[1]  # never kept as a comment
+    assert columns["G03Q04[SQ002]. Din adresse [Postnummer]"][0] == "ignored"
+    assert columns["G04Q05[1]. Ranger bibliotekets tilbud [Rank 1]"][1] == wide.RANKING_REASON
+    items = _items(report)
+    # Enig, Helt enig, Uenig, Hverken enig eller uenig, Enig = 4, 5, 2, 3, 4 -> 18/5
+    assert set(items) == {"core_w1", "core_w2"}
+    assert items["core_w1"][:2] == (5, pytest.approx(3.6))
+
+
 # --------------------------------------------------------------------------- scales
 
 
