@@ -199,6 +199,40 @@ def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(t
     assert items["core_w1"][:2] == (5, pytest.approx(3.6))
 
 
+def test_qualtrics_rank_order_is_not_a_battery(tmp_path):
+    # Layout: a current Qualtrics CSV export (three header rows: ids, question texts, ImportId
+    # JSON; ropensci/qualtRics tests/testthat/files) with a Rank Order question: one column per
+    # choice, Q7_1..Q7_4, each holding the rank 1..4 given to that choice ("Understanding your
+    # dataset", qualtrics.com/support: Rank Order). Q8_1..Q8_3 is a 1-5 matrix on one scale.
+    report = _dry(tmp_path, "qualtrics/rank_order.csv", respondent_type="patron", library="Egedal")
+    assert report.format == "qualtrics"
+    columns = _columns(report)
+    for choice in ("Q7_1", "Q7_2", "Q7_3", "Q7_4"):
+        assert columns[choice] == ("ignored", wide.RANKING_REASON)
+    # the matrix stays, although its row 5 (2, 3, 1) happens to be a permutation: rows 1-4 tie
+    for statement in ("Q8_1", "Q8_2", "Q8_3"):
+        assert columns[statement][0] == "item"
+    items = _items(report)
+    assert len(items) == 4  # Q1 and the three statements
+    assert not any("ranger" in code for code in items)
+
+
+def test_surveymonkey_ranking_is_not_a_battery(tmp_path):
+    # Layout: SurveyMonkey "All individual responses" CSV (help.surveymonkey.com, "Exporting
+    # individual responses"): the question in row 1 over its first column, the options in the
+    # sub-row; a Ranking question writes one column per option holding the rank given to it.
+    report = _dry(tmp_path, "surveymonkey/ranking.csv", respondent_type="patron")
+    assert report.format == "surveymonkey"
+    columns = _columns(report)
+    ranked = [c for c in columns if c.startswith("Please rank")]
+    assert len(ranked) == 3
+    assert all(columns[c] == ("ignored", wide.RANKING_REASON) for c in ranked)
+    items = _items(report)
+    assert len(items) == 3  # overall satisfaction and the two statements
+    # Very satisfied, Satisfied, Neither, Satisfied = 5, 4, 3, 4 -> 4.0
+    assert items["how-satisfied-are-you-with-the-library-overall"][:2] == (4, pytest.approx(4.0))
+
+
 # --------------------------------------------------------------------------- scales
 
 
