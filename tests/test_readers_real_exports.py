@@ -306,6 +306,34 @@ def test_file_without_rating_questions_says_so(tmp_path):
         )
 
 
+def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path):
+    # the Danish texts are etl/messages.py's; the page passes its language in uploading.Options
+    from servicemirror import uploading
+
+    lines = ["Bibliotek;Dato;Tilfredshed (1-5)"] + [f";0{d}-03-2024;4" for d in range(1, 6)]
+    content = ("\n".join(lines) + "\n").encode()
+    outcome = uploading.preview(
+        tmp_path / "t.duckdb", "nolib.csv", content, uploading.Options("patron", lang="da")
+    )
+    assert outcome.status == "refused"
+    assert "ingen gyldige besvarelser" in outcome.message and "5 af 5" in outcome.message
+    assert "række 1, kolonne" in outcome.message and "--library" in outcome.message
+    english = uploading.preview(
+        tmp_path / "t.duckdb", "nolib.csv", content, uploading.Options("patron")
+    )
+    assert "no valid responses" in english.message and "row 1, column" in english.message
+    with pytest.raises(load.LoadRefused, match="er en mappe, ikke en fil"):
+        load.load_file(tmp_path / "t.duckdb", tmp_path, dry_run=True, lang="da")
+    text = "Bibliotek;Dato;Hvad lånte du?\nGentofte;05-03-2024;Bøger\nGentofte;06-03-2024;Film\n"
+    with pytest.raises(load.LoadRefused, match="ingen spørgsmål med en svarskala"):
+        load.load_file(
+            tmp_path / "t.duckdb",
+            _write(tmp_path, "cat.csv", text),
+            respondent_type="patron",
+            lang="da",
+        )
+
+
 # --------------------------------------------------------------------------- libraries
 
 
