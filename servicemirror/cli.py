@@ -101,6 +101,7 @@ def cmd_load(args) -> int:
                 loaded_by=os.environ.get("USER", "cli"),
                 mapping=column_mapping,
                 progress=bar.for_file(number, Path(path).name) if bar else None,
+                lang=args.lang,
             ).to_json()
             if args.save_profile and report["status"] == "loaded":
                 _save_profile(db_path, args.save_profile, column_mapping, path, args)
@@ -675,6 +676,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print one JSON object per file (no progress bar on stderr)",
+    )
+    p.add_argument(
+        "--lang", choices=["da", "en"], default="en", help="language of a refusal line (default en)"
     )
 
     p = add("uploads", cmd_uploads, "List uploads, newest first.")

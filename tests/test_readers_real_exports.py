@@ -306,7 +306,7 @@ def test_file_without_rating_questions_says_so(tmp_path):
         )
 
 
-def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path):
+def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path, capsys):
     # the Danish texts are etl/messages.py's; the page passes its language in uploading.Options
     from servicemirror import uploading
 
@@ -324,6 +324,13 @@ def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path):
     assert "no valid responses" in english.message and "row 1, column" in english.message
     with pytest.raises(load.LoadRefused, match="er en mappe, ikke en fil"):
         load.load_file(tmp_path / "t.duckdb", tmp_path, dry_run=True, lang="da")
+    # the command line: load --lang da
+    from servicemirror import cli
+
+    assert (
+        cli.main(["load", str(tmp_path), "--lang", "da", "--db", str(tmp_path / "c.duckdb")]) == 1
+    )
+    assert "er en mappe, ikke en fil" in capsys.readouterr().err
     text = "Bibliotek;Dato;Hvad lånte du?\nGentofte;05-03-2024;Bøger\nGentofte;06-03-2024;Film\n"
     with pytest.raises(load.LoadRefused, match="ingen spørgsmål med en svarskala"):
         load.load_file(
