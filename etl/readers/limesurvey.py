@@ -153,11 +153,12 @@ def question_type_roles(frame, columns: list[str], texts: dict[str, str]) -> dic
     for members in groups.values():
         if len(members) < 2 or members[0] in out:
             continue
+        # typed text (or typed numbers such as a postcode) in a part; a column of a few repeated
+        # words may be an array with labels we do not know, which stays "not a scale question"
         typed = [
             c
             for c in members
-            if wide.column_kind(frame[c], texts.get(c)) in ("text", "category")
-            and not _is_yes_no(frame[c])
+            if wide.column_kind(frame[c], texts.get(c)) == "text" or _is_computed(frame[c])
         ]
         if typed:
             out.update(dict.fromkeys(members, SHORT_TEXTS))
