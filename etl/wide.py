@@ -327,9 +327,12 @@ def _is_ranking(block: pd.DataFrame, ranks_held: bool) -> bool:
     rows = cells[cells.notna().sum(axis=1) >= 2]
     if len(rows) < MIN_RANKING_ROWS:
         return False
-    distinct = rows.apply(lambda r: r.dropna().nunique() == r.notna().sum(), axis=1)
-    if not distinct.all():
-        return False
+    # column pairs rather than a row-by-row loop: a battery shows a tie in some row at once
+    width = rows.shape[1]
+    for i in range(width):
+        for j in range(i + 1, width):
+            if (rows.iloc[:, i] == rows.iloc[:, j]).fillna(False).any():
+                return False
     if not ranks_held:
         return True
     ranks = rows.apply(pd.to_numeric, errors="coerce")
