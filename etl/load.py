@@ -131,6 +131,7 @@ def load_file(
     mapping: dict | None = None,
     allowed_libraries: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
 
@@ -152,6 +153,7 @@ def load_file(
         include_staff_text=include_staff_text,
         mapping=mapping,
         progress=progress,
+        lang=lang,
     )
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
@@ -200,6 +202,7 @@ def prepare(
     mapping: dict | None = None,
     progress: Callable[[str], None] | None = None,
     interpretation: dict | None = None,
+    lang: str = "en",
 ) -> _Prepared:
     """Everything up to the write: read, resolve libraries/periods/items, validate, scrub.
 
@@ -209,12 +212,13 @@ def prepare(
     ``interpretation``: a dict the wide readers fill with the headers and column roles they used
     (``etl.mapping.resolve``): filled even when the file is refused afterwards, so the upload
     page's mapping editor can show what was understood.
+    ``lang``: the language of the refusal line ("da" or "en"; see etl/messages.py).
     """
     path = Path(path)
     if path.is_dir():
-        raise LoadRefused(messages.message("folder", path=path))
+        raise LoadRefused(messages.message("folder", lang, path=path))
     if not path.is_file():
-        raise LoadRefused(messages.message("not_a_file", path=path))
+        raise LoadRefused(messages.message("not_a_file", lang, path=path))
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
         raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
     _stage(progress, "reading")
@@ -241,7 +245,9 @@ def prepare(
         return _prepare_package(result, path, (respondent_type, library, period))
     state = _database_state(db_path)
     apply_library_map(result, (mapping or {}).get("libraries"))
-    return _resolve(result, state, path, respondent_type, library, period, include_staff_text)
+    return _resolve(
+        result, state, path, respondent_type, library, period, include_staff_text, lang=lang
+    )
 
 
 def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
@@ -395,6 +401,7 @@ def _resolve(
     library: str | None,
     period: str | None,
     include_staff_text: bool,
+    lang: str = "en",
 ) -> _Prepared:
     report = LoadReport(
         file=path.name,
@@ -410,7 +417,7 @@ def _resolve(
     has_kiosk = not result.kiosk.empty
     if not (has_rows or has_aggregates or has_kiosk):
         report.rejected = [_problem_json(p) for p in problems]
-        raise LoadRefused(refusal(path.name, problems, result))
+        raise LoadRefused(refusal(path.name, problems, result, lang))
 
     libraries = _LibraryResolver(state, library, path.name)
     items = _resolve_items(result, state, report)
@@ -508,7 +515,7 @@ def _resolve(
     report.rejected = [_problem_json(p) for p in problems]
     report.warnings += libraries.warnings
     if report.valid_responses == 0:
-        raise LoadRefused(refusal(path.name, problems, result))
+        raise LoadRefused(refusal(path.name, problems, result, lang))
     new_items = (
         items.loc[items["_new"].astype(bool)]
         .drop(columns=["_new", "column"])
@@ -590,7 +597,9 @@ def _single(series: pd.Series):
     return values[0] if len(values) == 1 else None
 
 
-def refusal(file_name: str, problems: list[Problem], result: ReadResult | None = None) -> str:
+def refusal(
+    file_name: str, problems: list[Problem], result: ReadResult | None = None, lang: str = "en"
+) -> str:
     """The one line that refuses a file with no valid response: the cause, an example, what to do.
 
     The cause is the reason that rejected the most rows (not the first problem met); the example
@@ -604,22 +613,25 @@ def refusal(file_name: str, problems: list[Problem], result: ReadResult | None =
                 roles[column["role"]] = roles.get(column["role"], 0) + 1
             return messages.message(
                 "no_rating_questions",
+                lang,
                 file=file_name,
                 columns=len(result.columns),
                 roles=", ".join(f"{n} {role}" for role, n in sorted(roles.items())),
             )
     if not problems:
-        return messages.message("no_valid_bare", file=file_name)
+        return messages.message("no_valid_bare", lang, file=file_name)
     causes: dict[str, list[Problem]] = {}
     for problem in problems:
         causes.setdefault(_cause(problem.reason), []).append(problem)
     cause, rows = max(causes.items(), key=lambda kv: len(kv[1]))
     example = rows[0]
-    where = [f"row {example.row}"] if example.row is not None else []
+    where = (
+        [messages.message("where_row", lang, row=example.row)] if example.row is not None else []
+    )
     if example.column:
-        where.append(f"column '{messages.clip(example.column)}'")
+        where.append(messages.message("where_column", lang, column=messages.clip(example.column)))
     if example.value not in (None, ""):
-        where.append(f"value '{messages.clip(example.value)}'")
+        where.append(messages.message("where_value", lang, value=messages.clip(example.value)))
     lowered = cause.lower()
     todo = (
         "todo_library"
@@ -630,12 +642,13 @@ def refusal(file_name: str, problems: list[Problem], result: ReadResult | None =
     )
     return messages.message(
         "no_valid",
+        lang,
         file=file_name,
         count=len(rows),
         total=len(problems),
         reason=messages.clip(cause, 160),
         example=", ".join(where) or "-",
-        todo=messages.message(todo),
+        todo=messages.message(todo, lang),
     )
 
 

@@ -2,8 +2,9 @@
 
 Each key holds {"da": ..., "en": ...} with ``{named}`` fields; :func:`message` fills them in.
 Cell values are clipped by :func:`clip` before they go into a message: a 6 KB cell must never be
-echoed back. The loader speaks English on the command line today; the upload page may ask for
-Danish with ``lang="da"``.
+echoed back. The loader's refusal line (``etl.load.prepare``/``load_file`` ``lang``) is Danish on
+the upload page when the page is in Danish, English on the command line; the row reasons inside
+it come from the readers and are still English.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}: no valid responses found in the file. Most rejected rows ({count} of "
         "{total}) were rejected because: {reason}. Example: {example}. {todo}",
     },
+    "where_row": {"da": "række {row}", "en": "row {row}"},
+    "where_column": {"da": "kolonne '{column}'", "en": "column '{column}'"},
+    "where_value": {"da": "værdi '{value}'", "en": "value '{value}'"},
     "no_valid_bare": {
         "da": "{file}: ingen gyldige besvarelser i filen (ingen besvarelse har en gyldig "
         "vurdering).",

@@ -298,6 +298,50 @@ def _is_touchpoint_column(raw: pd.Series) -> bool:
     return bool(len(cells)) and cells.map(touchpoint_of).notna().mean() >= 0.8
 
 
+RANKING_REASON = "ranking question (the order of options, not a rating)"
+# a ranking is told from a battery by its rows: every answered row ranks distinct options; a few
+# rows are needed before that is evidence rather than chance
+MIN_RANKING_ROWS = 3
+
+
+def ranking_columns(
+    frame: pd.DataFrame, groups: dict[str, list[str]], *, ranks_held: bool
+) -> dict[str, str]:
+    """column -> :data:`RANKING_REASON` for every group of columns that is a ranking question.
+
+    ``groups``: question -> its sub-columns, as the reader knows them (LimeSurvey ``Q5[1]``,
+    ``Q5[2]``; Qualtrics ``Q7_1``..``Q7_n``; SurveyMonkey's option sub-row). ``ranks_held``: the
+    cells hold rank numbers (Qualtrics, SurveyMonkey: each answered row is a permutation of 1..n
+    over the options) rather than the option ranked at each place (LimeSurvey: the options of a
+    row are distinct). Kept out of the items: a rank is not a score.
+    """
+    out: dict[str, str] = {}
+    for columns in groups.values():
+        if len(columns) >= 2 and _is_ranking(frame[columns], ranks_held):
+            out.update(dict.fromkeys(columns, RANKING_REASON))
+    return out
+
+
+def _is_ranking(block: pd.DataFrame, ranks_held: bool) -> bool:
+    cells = block.apply(lambda s: s.astype("string").str.strip()).replace("", pd.NA)
+    rows = cells[cells.notna().sum(axis=1) >= 2]
+    if len(rows) < MIN_RANKING_ROWS:
+        return False
+    # column pairs rather than a row-by-row loop: a battery shows a tie in some row at once
+    width = rows.shape[1]
+    for i in range(width):
+        for j in range(i + 1, width):
+            if (rows.iloc[:, i] == rows.iloc[:, j]).fillna(False).any():
+                return False
+    if not ranks_held:
+        return True
+    ranks = rows.apply(pd.to_numeric, errors="coerce")
+    given = rows.notna()
+    whole = ranks.notna() == given
+    in_range = ((ranks % 1 == 0) & (ranks >= 1) & (ranks <= block.shape[1])) | ~given
+    return bool(whole.all().all() and in_range.all().all())
+
+
 def guess_respondent_type(texts: list[str]) -> str | None:
     """'staff' or 'patron' when the question wording clearly says so, else None."""
     staff = sum(vocab.has_word(t, vocab.STAFF_WORDS) for t in texts)

@@ -103,6 +103,7 @@ def cmd_load(args) -> int:
                 dry_run=args.dry_run,
                 mapping=column_mapping,
                 progress=bar.for_file(number, Path(path).name) if bar else None,
+                lang=args.lang,
             ).to_json()
             if args.save_profile and report["status"] == "loaded":
                 _save_profile(svc, args.save_profile, column_mapping, path, args)
@@ -819,6 +820,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print one JSON object per file (no progress bar on stderr)",
+    )
+    p.add_argument(
+        "--lang", choices=["da", "en"], default="en", help="language of a refusal line (default en)"
     )
 
     p = add("uploads", cmd_uploads, "List uploads, newest first.")

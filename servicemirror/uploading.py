@@ -53,6 +53,7 @@ class Options:
     period: str | None = None
     format: str | None = None
     mapping: str | None = None
+    lang: str = "en"  # the page's language: the refusal line is written in it
 
     def kwargs(self) -> dict:
         """Keyword arguments for ``etl.load``; blank text counts as "not given"."""
@@ -62,6 +63,7 @@ class Options:
             "period": (self.period or "").strip() or None,
             "format": self.format or None,
             "mapping": json.loads(self.mapping) if self.mapping else None,
+            "lang": self.lang if self.lang in ("da", "en") else "en",
         }
 
 

@@ -139,6 +139,100 @@ def test_limesurvey_code_and_question_text_headings(tmp_path):
     assert items["core_w2"][:2] == (3, pytest.approx(11 / 3))
 
 
+def _columns(report: load.LoadReport) -> dict:
+    return {c["column"]: (c["role"], c["reason"]) for c in report.columns}
+
+
+def test_limesurvey_equation_yes_no_address_and_ranking_are_not_items(tmp_path):
+    # Layout: LimeSurvey "Export responses", Headings = "Question code", Responses = "Answer
+    # codes" (manual.limesurvey.org/Export_responses). What each question type writes is in
+    # LimeSurvey's application/helpers/admin/export/SurveyObj.php (getFullAnswer/getShortAnswer):
+    # a Yes/No question (type "Y") writes Y or N; an equation question ("*") writes the computed
+    # value; a multiple short text ("Q", here an address) writes one Q[SQ00n] column per part; a
+    # ranking ("R") writes Q[1], Q[2], ... holding the answer code ranked at each place.
+    report = _dry(
+        tmp_path, "limesurvey/question_types_codes.csv", respondent_type="staff", library="Egedal"
+    )
+    assert report.format == "limesurvey"
+    columns = _columns(report)
+    assert columns["G02Q03"] == ("ignored", "yes/no question (not a rating)")
+    for computed in ("eqMean", "eqSum"):  # 4.3333333333, ...; sums 13, 14, 7, 8, 12
+        assert columns[computed][0] == "ignored" and "equation" in columns[computed][1]
+    for part in ("G03Q04[SQ001]", "G03Q04[SQ002]", "G03Q04[SQ003]"):  # street, postcode, town
+        assert columns[part][0] == "ignored" and "multiple short text" in columns[part][1]
+    for place in ("G04Q05[1]", "G04Q05[2]", "G04Q05[3]"):
+        assert columns[place] == ("ignored", wide.RANKING_REASON)
+    items = _items(report)
+    # only the 5-point questions: 4, 5, 2, 3, 4 = 18/5 each
+    assert set(items) == {"g01q01", "g01q02-sq001", "g01q02-sq002"}
+    assert items["g01q01"][:2] == (5, pytest.approx(3.6))
+    # no decimal of an equation is listed as a rejected answer
+    assert report.rejected == []
+    assert report.valid_responses == 5
+
+
+def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(tmp_path):
+    # Layout: the same survey exported with Headings = "Question code & question text" and
+    # Responses = "Full answers" in Danish (manual.limesurvey.org/Export_responses): yes/no is
+    # written "Ja"/"Nej" (SurveyObj.php translates 'Yes'/'No'); an equation question's heading text
+    # is its expression "{round(mean(...))}" and its values (4, 5, 3, 3, 4) look like a 1-5
+    # answer; the ranking writes the option texts; the address parts are typed text.
+    report = _dry(
+        tmp_path,
+        "limesurvey/question_types_full_answers_da.csv",
+        respondent_type="staff",
+        library="Egedal",
+    )
+    columns = _columns(report)
+    assert columns["G02Q03. Bruger du selv biblioteket i din fritid?"][1] == (
+        "yes/no question (not a rating)"
+    )
+    equation = columns["eqTrivsel. {round(mean(G01Q01.value, G01Q02_SQ001.value))}"]
+    assert equation[0] == "ignored" and "equation" in equation[1]
+    street = columns["G03Q04[SQ001]. Din adresse [Vej og nummer]"]
+    assert street[0] == "ignored" and "not stored" in street[1]  # never kept as a comment
+    assert columns["G03Q04[SQ002]. Din adresse [Postnummer]"][0] == "ignored"
+    assert columns["G04Q05[1]. Ranger bibliotekets tilbud [Rank 1]"][1] == wide.RANKING_REASON
+    items = _items(report)
+    # Enig, Helt enig, Uenig, Hverken enig eller uenig, Enig = 4, 5, 2, 3, 4 -> 18/5
+    assert set(items) == {"core_w1", "core_w2"}
+    assert items["core_w1"][:2] == (5, pytest.approx(3.6))
+
+
+def test_qualtrics_rank_order_is_not_a_battery(tmp_path):
+    # Layout: a current Qualtrics CSV export (three header rows: ids, question texts, ImportId
+    # JSON; ropensci/qualtRics tests/testthat/files) with a Rank Order question: one column per
+    # choice, Q7_1..Q7_4, each holding the rank 1..4 given to that choice ("Understanding your
+    # dataset", qualtrics.com/support: Rank Order). Q8_1..Q8_3 is a 1-5 matrix on one scale.
+    report = _dry(tmp_path, "qualtrics/rank_order.csv", respondent_type="patron", library="Egedal")
+    assert report.format == "qualtrics"
+    columns = _columns(report)
+    for choice in ("Q7_1", "Q7_2", "Q7_3", "Q7_4"):
+        assert columns[choice] == ("ignored", wide.RANKING_REASON)
+    # the matrix stays, although its row 5 (2, 3, 1) happens to be a permutation: rows 1-4 tie
+    for statement in ("Q8_1", "Q8_2", "Q8_3"):
+        assert columns[statement][0] == "item"
+    items = _items(report)
+    assert len(items) == 4  # Q1 and the three statements
+    assert not any("ranger" in code for code in items)
+
+
+def test_surveymonkey_ranking_is_not_a_battery(tmp_path):
+    # Layout: SurveyMonkey "All individual responses" CSV (help.surveymonkey.com, "Exporting
+    # individual responses"): the question in row 1 over its first column, the options in the
+    # sub-row; a Ranking question writes one column per option holding the rank given to it.
+    report = _dry(tmp_path, "surveymonkey/ranking.csv", respondent_type="patron")
+    assert report.format == "surveymonkey"
+    columns = _columns(report)
+    ranked = [c for c in columns if c.startswith("Please rank")]
+    assert len(ranked) == 3
+    assert all(columns[c] == ("ignored", wide.RANKING_REASON) for c in ranked)
+    items = _items(report)
+    assert len(items) == 3  # overall satisfaction and the two statements
+    # Very satisfied, Satisfied, Neither, Satisfied = 5, 4, 3, 4 -> 4.0
+    assert items["how-satisfied-are-you-with-the-library-overall"][:2] == (4, pytest.approx(4.0))
+
+
 # --------------------------------------------------------------------------- scales
 
 
@@ -209,6 +303,41 @@ def test_file_without_rating_questions_says_so(tmp_path):
     with pytest.raises(load.LoadRefused, match="no rating questions found"):
         load.load_file(
             tmp_path / "t.duckdb", _write(tmp_path, "cat.csv", text), respondent_type="patron"
+        )
+
+
+def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path, capsys):
+    # the Danish texts are etl/messages.py's; the page passes its language in uploading.Options
+    from servicemirror import uploading
+
+    lines = ["Bibliotek;Dato;Tilfredshed (1-5)"] + [f";0{d}-03-2024;4" for d in range(1, 6)]
+    content = ("\n".join(lines) + "\n").encode()
+    outcome = uploading.preview(
+        tmp_path / "t.duckdb", "nolib.csv", content, uploading.Options("patron", lang="da")
+    )
+    assert outcome.status == "refused"
+    assert "ingen gyldige besvarelser" in outcome.message and "5 af 5" in outcome.message
+    assert "række 1, kolonne" in outcome.message and "--library" in outcome.message
+    english = uploading.preview(
+        tmp_path / "t.duckdb", "nolib.csv", content, uploading.Options("patron")
+    )
+    assert "no valid responses" in english.message and "row 1, column" in english.message
+    with pytest.raises(load.LoadRefused, match="er en mappe, ikke en fil"):
+        load.load_file(tmp_path / "t.duckdb", tmp_path, dry_run=True, lang="da")
+    # the command line: load --lang da
+    from servicemirror import cli
+
+    assert (
+        cli.main(["load", str(tmp_path), "--lang", "da", "--db", str(tmp_path / "c.duckdb")]) == 1
+    )
+    assert "er en mappe, ikke en fil" in capsys.readouterr().err
+    text = "Bibliotek;Dato;Hvad lånte du?\nGentofte;05-03-2024;Bøger\nGentofte;06-03-2024;Film\n"
+    with pytest.raises(load.LoadRefused, match="ingen spørgsmål med en svarskala"):
+        load.load_file(
+            tmp_path / "t.duckdb",
+            _write(tmp_path, "cat.csv", text),
+            respondent_type="patron",
+            lang="da",
         )
 
 

@@ -54,6 +54,7 @@ def current_options(file_id: str):
         period=state.get(f"period_{file_id}"),
         format=state.get(f"format_{file_id}"),
         mapping=state.get(f"mapping_{file_id}"),
+        lang=lang,
     )
 
 
@@ -324,6 +325,7 @@ for upload in files or []:
             options.period,
             options.format,
             options.mapping,
+            options.lang,
         ),
         version,
     )

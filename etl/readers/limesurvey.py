@@ -49,6 +49,14 @@ SIGNATURES = [
 # question code, optional [subquestion], then an optional ". text" (the "code and text" heading)
 _CODE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[^\]]+\])?)(?:\.?\s+(.+))?$")
 _TIMING = re.compile(r"(time$|time\b|grouptime|qtime)", re.IGNORECASE)
+_SUBQUESTION = re.compile(r"^([^\[]+)\[([^\]]+)\]$")
+# an equation question's text is its Expression Manager expression, e.g. "{sum(G01Q01,G01Q02)}"
+_EXPRESSION = re.compile(r"\{[^{}]+\}")
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_YES_NO = {"y", "n", "yes", "no", "ja", "nej"}
+EQUATION = "equation or numerical input (a computed or typed number, not a rating)"
+YES_NO = "yes/no question (not a rating)"
+SHORT_TEXTS = "multiple short text (e.g. address parts): not a rating, not stored"
 
 
 def heading_key(header: str) -> str:
@@ -96,6 +104,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             fixed[column] = "comment"
         elif _TIMING.search(column) and column.lower() not in ("timestamp",):
             fixed[column] = "metadata"
+    fixed.update(question_type_roles(frame, [c for c in columns if c not in fixed], texts))
     submitted = next((c for c, r in fixed.items() if r == "date"), None)
     if submitted is not None:
         blank = frame[submitted].isna()
@@ -116,3 +125,70 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         warnings=[note] if note else [],
         records=records,
     )
+
+
+def question_type_roles(frame, columns: list[str], texts: dict[str, str]) -> dict[str, str]:
+    """column -> reason for the question types that are never ratings, told from the export.
+
+    The CSV does not carry LimeSurvey's question type, so it is read from what it does carry:
+    a ranking (``Q5[1]``, ``Q5[2]``: the option at each place, distinct in a row); a multiple
+    short text (``Q3[SQ001]``.. holding typed text such as address parts: not stored at all, as
+    it may name the respondent); a yes/no question (``Y``/``N``, or "Ja"/"Nej", "Yes"/"No" in a
+    full-answer export); an equation (its heading text is an ``{expression}``) or a number that
+    no answer scale holds (decimals, values above 10 or below 0 in most cells).
+    """
+    out: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for column in columns:
+        code = _CODE.match(column)
+        sub = _SUBQUESTION.match(code.group(1)) if code else None
+        if sub:
+            groups.setdefault(sub.group(1), []).append(column)
+    ranked = {
+        base: members
+        for base, members in groups.items()
+        if all(_SUBQUESTION.match(_CODE.match(c).group(1)).group(2).isdigit() for c in members)
+    }
+    out.update(wide.ranking_columns(frame, ranked, ranks_held=False))
+    for members in groups.values():
+        if len(members) < 2 or members[0] in out:
+            continue
+        # typed text (or typed numbers such as a postcode) in a part; a column of a few repeated
+        # words may be an array with labels we do not know, which stays "not a scale question"
+        typed = [
+            c
+            for c in members
+            if wide.column_kind(frame[c], texts.get(c)) == "text" or _is_computed(frame[c])
+        ]
+        if typed:
+            out.update(dict.fromkeys(members, SHORT_TEXTS))
+    for column in columns:
+        if column in out:
+            continue
+        if _EXPRESSION.search(texts.get(column) or ""):
+            out[column] = EQUATION
+        elif _is_yes_no(frame[column]):
+            out[column] = YES_NO
+        elif _is_computed(frame[column]):
+            out[column] = EQUATION
+    return out
+
+
+def _answers(raw) -> list[str]:
+    cells = raw.dropna().astype(str).str.strip()
+    return [c for c in cells if c and not vocab.is_non_answer(c)]
+
+
+def _is_yes_no(raw) -> bool:
+    answers = {vocab.normalise_label(c) for c in _answers(raw)}
+    return bool(answers) and answers <= _YES_NO
+
+
+def _is_computed(raw) -> bool:
+    """Most cells are numbers that no answer code is: decimals, above 10 or below 0."""
+    answers = _answers(raw)
+    numbers = [float(c) for c in answers if _NUMBER.match(c)]
+    if not answers or len(numbers) < len(answers):
+        return False
+    outside = [n for n in numbers if n % 1 or n > 10 or n < 0]
+    return len(outside) * 2 >= len(numbers)

@@ -27,6 +27,7 @@ from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
 FORMAT = "qualtrics"
+_CHOICE_SUFFIX = re.compile(r"^(.+)_(\d+)$")
 METADATA = {
     "startdate": "metadata",
     "enddate": "metadata",
@@ -159,6 +160,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             frame, bad, path, finished, "unfinished response (Finished = 0): not counted"
         )
         problems += excluded
+    fixed.update(rank_order_roles(frame, [c for c in columns if c not in fixed]))
     rtype = options.respondent_type if options else None
     spec = wide.classify(frame, format=FORMAT, texts=texts, fixed=fixed, respondent_type=rtype)
     spec.instrument = f"qualtrics:{mapping.signature(FORMAT, columns)}"
@@ -198,6 +200,20 @@ def metadata_roles(columns: list[str], import_ids: list[str | None]) -> dict[str
             # embedded data named like a role (Bibliotek, Enhed) stays; the rest is Qualtrics'
             roles[column] = "metadata"
     return roles
+
+
+def rank_order_roles(frame, columns: list[str]) -> dict[str, str]:
+    """column -> reason for a Rank Order question: ``Q7_1``..``Q7_n`` holding the ranks 1..n.
+
+    Each answered row of a rank order question is a permutation of 1..n over its options, which a
+    rating battery (``Q5_1``..``Q5_n`` on one scale, ties allowed) is not row after row.
+    """
+    groups: dict[str, list[str]] = {}
+    for column in columns:
+        match = _CHOICE_SUFFIX.match(str(column))
+        if match:
+            groups.setdefault(match.group(1), []).append(column)
+    return wide.ranking_columns(frame, groups, ranks_held=True)
 
 
 def _column(frame, key: str) -> str | None:

@@ -77,6 +77,12 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     fixed = {name: role for name, role in zip(names, roles, strict=True) if role}
     frame = wide.with_header(rows, 2, names)
     frame = wide.drop_blank_rows(frame)
+    # a ranking question writes one column per option, each holding the rank given to it
+    options_of: dict[str, list[str]] = {}
+    for question, sub, name in zip(questions, subs, names, strict=True):
+        if name not in fixed and sub is not None and str(sub).strip() and name != question:
+            options_of.setdefault(str(question), []).append(name)
+    fixed.update(wide.ranking_columns(frame, options_of, ranks_held=True))
     wide.require_records(frame, path, "SurveyMonkey")
     header = [c for c in frame.columns if c != "_record"]
     rtype = options.respondent_type if options else None
