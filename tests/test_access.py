@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import copy_database
 from streamlit.testing.v1 import AppTest
 
 from servicemirror import access, cli, users
@@ -70,6 +71,8 @@ def test_user_file_refuses_bad_entries(tmp_path, kwargs, message):
 
 
 def test_cli_users_add_list_remove(tmp_path, small_db_shared, monkeypatch, capsys):
+    # adding a user is an audited write: work on a copy, the shared database stays as built
+    small_db_shared = copy_database(small_db_shared, tmp_path / "db")
     path = tmp_path / "u.json"
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     args = ["users", "--users", str(path), "add", "Kim@Gamma.dk", "--role", "manager"]

@@ -114,14 +114,16 @@ def test_reexport_after_restore_still_supersedes(tmp_path, small_db, small_forum
 
 
 def test_export_csv_is_formula_protected(tmp_path):
+    # a formula in the library column is refused at load (not a plausible name), so the hostile
+    # cells here are the file name and the comments
     path = tmp_path / "f.duckdb"
     hostile = tmp_path / "=HYPERLINK(evil).csv"
     rows = ["library,period,respondent_type,respondent_id,item,value,construct,comment"]
     for i in range(6):
-        rows.append(f"+Plus Bibliotek,2024,patron,p{i},core_sat,4,,")
-    rows.append('+Plus Bibliotek,2024,patron,p0,comment,,comment,"@SUM(A1:A9)"')
-    rows.append('+Plus Bibliotek,2024,patron,p1,comment,,comment,"-2+3"')
-    rows.append("+Plus Bibliotek,2024,patron,p2,comment,,comment,\"=cmd|' /C calc'!A0\"")
+        rows.append(f"Plus Bibliotek,2024,patron,p{i},core_sat,4,,")
+    rows.append('Plus Bibliotek,2024,patron,p0,comment,,comment,"@SUM(A1:A9)"')
+    rows.append('Plus Bibliotek,2024,patron,p1,comment,,comment,"-2+3"')
+    rows.append("Plus Bibliotek,2024,patron,p2,comment,,comment,\"=cmd|' /C calc'!A0\"")
     hostile.write_text("\n".join(rows) + "\n")
     assert load.load_file(path, hostile).status == "loaded"
     backup.export(path, tmp_path / "out")
@@ -134,7 +136,6 @@ def test_export_csv_is_formula_protected(tmp_path):
         "'@SUM(A1:A9)",
         "'-2+3",
         "'=cmd|' /C calc'!A0",
-        "'+Plus Bibliotek",
         "'=HYPERLINK(evil).csv",
     ):
         assert protected in cells, protected

@@ -249,7 +249,7 @@ def forums(draw):
     skip = draw(st.sampled_from([0.0, 0.05, 0.15]))
     rows = []
     for li in range(n_libraries):
-        lib = f"Lib{li}"
+        lib = f"Bibliotek {'ABCD'[li]}"  # a name, not a unit code such as AO01
         for period in periods:
             sizes = draw(st.lists(st.integers(1, 9), min_size=1, max_size=3))
             for bi, size in enumerate(sizes):
