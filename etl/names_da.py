@@ -1,10 +1,12 @@
 """The most common Danish first names and surnames, for the comment scrubber (:mod:`etl.scrub`).
 
-Typed in from the top lists that Danmarks Statistik publishes in its name statistics
-"Navne i hele befolkningen" (dst.dk, population on 1 January): the most common first names of
-women, the most common first names of men, and the most common surnames (the "-sen" names and
-the most common other surnames: Møller, Lund, Holm, Schmidt, Østergaard, ...). A few hundred
-names are enough: the scrubber tags a listed first name only in name position (followed by a
+Typed in by hand after the two name statistics of Danmarks Statistik: "Navne i hele
+befolkningen" (population on 1 January; yearly top-20 lists of women's first names, men's first
+names and surnames) and "Navne til nyfødte" (yearly top-50 lists of names given to newborns),
+widened with the common names around those lists (the "-sen" names and the most common other
+surnames: Møller, Lund, Holm, Schmidt, Østergaard, ...). The tables themselves could not be
+opened while this list was typed, so it was not checked name by name against a release: compare
+it with the newest top lists when updating. A few hundred names are enough: the scrubber tags a listed first name only in name position (followed by a
 surname, or after "tak til", "hilsen", "spurgte"), and a library adds its own staff names in the
 setting ``comment_names``. Spelling variants with aa/ae/oe are added by the scrubber itself.
 """
