@@ -248,6 +248,23 @@ def verdict(result: Mapping | None) -> dict:
         if same:
             en.append(f"{where_en}, the data point to {_phrase(r_hi, 'en')} {topic_en}")
             da.append(f"{where_da} peger data på {_phrase(r_hi, 'da')} {topic_da}")
+        elif _sign_class(r_lo, r_hi) in ("positive", "negative") and (
+            strength(r_lo if r_lo > 0 else r_hi) == "none"
+        ):
+            # the interval excludes 0 but reaches down to a negligible size: say the sign first,
+            # so the heading ("positive link") and the sentence never contradict each other
+            positive = r_lo > 0
+            far = strength(r_hi if positive else r_lo)
+            far_en = "" if far == "none" else f" and {far}"
+            far_da = "" if far == "none" else f" og {_STRENGTH_DA[far]}"
+            en.append(
+                f"{where_en}, the data point to a {'positive' if positive else 'negative'} link "
+                f"{topic_en}, somewhere between very weak{far_en}"
+            )
+            da.append(
+                f"{where_da} peger data på en {'positiv' if positive else 'negativ'} sammenhæng "
+                f"{topic_da}, et sted mellem meget svag{far_da}"
+            )
         else:
             short = strength(r_lo) != "none" and strength(r_hi) != "none"
             en.append(

@@ -328,10 +328,14 @@ TEXT: dict[str, dict[str, str]] = {
     "comments_intro": {
         "da": "Temaer og tone findes af en ordbog og en fast regel, ikke af et menneske: læs "
         "andelene som mønstre over mange kommentarer. Tal vises kun for grupper på mindst {k} "
-        "svar; tekst kun for bibliotekets egen leder. Se docs/comments.md.",
+        "svar; tekst kun for bibliotekets egen leder. Et tema tælles, når en kommentar nævner et af "
+        'dets ord (også bøjet); tonen følger en ordliste, hvor "ikke" vender et ords tone og '
+        '"meget" forstærker det.',
         "en": "Themes and tone come from a dictionary and a fixed rule, not a person: read the "
         "shares as patterns over many comments. Figures are shown only for groups of at least "
-        "{k} respondents; text only to the library's own manager. See docs/comments.md.",
+        "{k} respondents; text only to the library's own manager. A theme counts when a comment "
+        'uses one of its words (in any form); tone follows a word list in which "not" turns a '
+        'word\'s tone and "very" strengthens it.',
     },
     "comments_theme": {"da": "Tema", "en": "Theme"},
     "comments_all_themes": {"da": "Alle temaer", "en": "All themes"},

@@ -559,3 +559,26 @@ def test_docs_power_table_matches_code():
 def test_analysis_module_is_pure(mod):
     src = (ROOT / "analysis" / f"{mod}.py").read_text("utf-8")
     assert "print(" not in src and "streamlit" not in src and "os.environ" not in src
+
+
+def test_a_clear_positive_verdict_never_opens_with_no_link():
+    """Issue 18: the heading said "Positiv sammenhæng" while the first sentence said the data fit
+    "anything from no link to a strong positive link" (interval 0.05 to 0.83 on the demo)."""
+    v = verdict.verdict(
+        _result(
+            library_level={
+                "n": 15,
+                "pearson_r": 0.55,
+                "ci_low": 0.05,
+                "ci_high": 0.83,
+                "p_permutation": 0.034,
+            },
+            multilevel={"slope": 0.42, "ci_low": 0.04, "ci_high": 0.80, "converged": True},
+        )
+    )
+    assert v["kind"] == "positive"
+    first_da, first_en = v["da"].split(".")[0], v["en"].split(".")[0]
+    assert "ingen sammenhæng" not in first_da and "no link" not in first_en
+    assert "peger data på en positiv sammenhæng" in first_da
+    assert "et sted mellem meget svag og stærk" in v["da"]
+    assert "point to a positive link" in first_en and "between very weak and strong" in v["en"]

@@ -26,6 +26,7 @@ PAGES = [
     "services",
     "data_quality",
     "hypothesis",
+    "comments",
     "projects",
     "upload",
     "report",

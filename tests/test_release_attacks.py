@@ -84,6 +84,33 @@ def package_leaks(package: forum.Package, k: int) -> list[str]:
                     f"{where}: items vs covariances leaves {item.n - n_cov} staff "
                     f"({item.item_code})"
                 )
+    leaks += comment_count_leaks(package, k)
+    return leaks
+
+
+def comment_count_leaks(package: forum.Package, k: int) -> list[str]:
+    """Comment theme and tone counts (issue 17) are released figures too: staff counts only for
+    a group of at least k whose staff cell is published, never split below the library-period
+    (no touchpoint, no branch), and no theme count larger than its group's comments."""
+    themes = package.tables.get("comment_themes")
+    if themes is None or themes.empty:
+        return []
+    leaks = []
+    cells = package.tables["cells"]
+    shown = cells[(cells["side"] == "staff") & cells["mean"].notna()]
+    visible = set(zip(shown["library_key"], shown["period"], strict=True))
+    for row in themes.itertuples(index=False):
+        where = f"{row.library_key} {row.period} {row.side} comments/{row.theme or 'all'}"
+        if row.n_group < k:
+            leaks.append(f"{where}: counts of a group of fewer than {k}")
+        if row.side == "staff" and (row.library_key, row.period) not in visible:
+            leaks.append(f"{where}: staff comment counts of a hidden staff cell")
+        if row.positive + row.neutral + row.negative != row.n_comments:
+            leaks.append(f"{where}: tone counts that do not add up to the comments")
+    for (lib, period, side), group in themes.groupby(["library_key", "period", "side"]):
+        everything = group[group["theme"] == ""]
+        if len(everything) and (group["n_comments"] > int(everything["n_comments"].iloc[0])).any():
+            leaks.append(f"{lib} {period} {side}: a theme count above the group's comments")
     return leaks
 
 
@@ -214,6 +241,11 @@ def test_forum_package_items_minus_covariances_isolate_nobody(demo_db):
         leaks += package_leaks(package, pub.k)
         released_cov += package.tables["item_covariances"]["period"].nunique()
     assert leaks == []
+    # comment theme counts travel in the packages and were checked above
+    assert any(
+        len(forum.collect(demo_db, library=lib).tables.get("comment_themes", ())) > 0
+        for lib in forum.libraries_with_data(demo_db)[:3]
+    )
     # the forum's alpha still has groups to work with
     assert released_cov >= 10
 
@@ -371,3 +403,18 @@ def test_the_forum_refuses_a_package_whose_items_and_covariances_differ(tmp_path
     items.loc[mask, "n"] = items.loc[mask, "n"] + 1
     with pytest.raises(ReadError, match="cover different respondents"):
         fmt._check_content(package.manifest, tables | {"items": items}, "old.zip")
+
+
+def test_the_checker_finds_planted_comment_count_leaks(demo_db):
+    """The comment part of the checker fails on a small staff group and on a hidden staff cell."""
+    pub = publish.published(demo_db)
+    package = forum.collect(demo_db, library=forum.libraries_with_data(demo_db)[0])
+    themes = package.tables["comment_themes"]
+    assert comment_count_leaks(package, pub.k) == []
+    small = themes.copy()
+    small.loc[small.index[0], "n_group"] = pub.k - 1
+    package.tables["comment_themes"] = small
+    assert any("fewer than" in leak for leak in comment_count_leaks(package, pub.k))
+    hidden = themes.iloc[:1].assign(side="staff", period="1999")
+    package.tables["comment_themes"] = pd.concat([themes, hidden], ignore_index=True)
+    assert any("hidden staff cell" in leak for leak in comment_count_leaks(package, pub.k))
