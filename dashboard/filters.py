@@ -110,3 +110,24 @@ def period_with_reason(lang: str, periods: Sequence[str], among: list[str] | Non
             i18n.t("period_thin", lang, period=period, n_any=cov["n_any"], n=cov["n_both"], k=k)
         )
     return period
+
+
+def library_picker(lang: str, labels, names: bool, *, everyone: bool = False) -> str:
+    """The library select box every page shares: libraries under the labels this viewer sees
+    (``data.library_labels``), opening on the ``library`` URL parameter, kept in the URL.
+
+    ``everyone`` adds "all libraries" as the first choice (its token is ""). Returns the token.
+    """
+    by_token = dict(zip(labels["token"], labels["label"], strict=True))
+    if everyone:
+        by_token = {"": i18n.t("all_libraries", lang), **by_token}
+    wanted = data.key_for_token(labels, st.query_params.get("library"), names)
+    default = labels.loc[labels["library_key"] == wanted, "token"]
+    fallback = "" if everyone else labels["token"].iloc[0]
+    return choose(
+        i18n.t("library", lang),
+        list(by_token),
+        "library",
+        default=default.iloc[0] if len(default) else fallback,
+        format_func=lambda tok: by_token.get(tok, tok),
+    )

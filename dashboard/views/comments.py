@@ -32,15 +32,7 @@ by_token = dict(zip(labels["token"], labels["label"], strict=True))
 theme_labels = filters.guarded(lang, lambda: data.theme_labels(lang))
 col_lib, col_period, col_tp, col_theme = st.columns(4)
 with col_lib:
-    wanted = data.key_for_token(labels, st.query_params.get("library"), names)
-    default = labels.loc[labels["library_key"] == wanted, "token"]
-    token = filters.choose(
-        t("library"),
-        list(labels["token"]),
-        "library",
-        default=default.iloc[0] if len(default) else labels["token"].iloc[0],
-        format_func=lambda tok: by_token.get(tok, tok),
-    )
+    token = filters.library_picker(lang, labels, names)
 with col_period:
     period = filters.choose(t("period"), periods, "period")
 with col_tp:

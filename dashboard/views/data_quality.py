@@ -38,15 +38,7 @@ with col_period:
         format_func=lambda p: p or t("all_periods"),
     )
 with col_lib:
-    wanted = data.key_for_token(labels, st.query_params.get("library"), names)
-    default = labels.loc[labels["library_key"] == wanted, "token"]
-    token = filters.choose(
-        t("library"),
-        list(by_token),
-        "library",
-        default=default.iloc[0] if len(default) else "",
-        format_func=lambda tok: by_token.get(tok, tok),
-    )
+    token = filters.library_picker(lang, labels, names, everyone=True)
 
 # ---- the coverage matrix
 st.header(t("coverage_title"))

@@ -27,15 +27,7 @@ labels = data.library_labels(lang, names)
 by_token = dict(zip(labels["token"], labels["label"], strict=True))
 col_lib, col_period, col_tp = st.columns(3)
 with col_lib:
-    wanted = data.key_for_token(labels, st.query_params.get("library"), names)
-    default = labels.loc[labels["library_key"] == wanted, "token"]
-    token = filters.choose(
-        t("library"),
-        list(labels["token"]),
-        "library",
-        default=default.iloc[0] if len(default) else labels["token"].iloc[0],
-        format_func=lambda tok: by_token.get(tok, tok),
-    )
+    token = filters.library_picker(lang, labels, names)
 with col_period:
     # open on the newest period this library has data in that the forum can be compared in
     own = data.library_series(data.key_for_token(labels, token, names))["period"]

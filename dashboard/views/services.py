@@ -32,15 +32,7 @@ col_period, col_lib, col_tp = st.columns(3)
 with col_period:
     period = filters.period_with_reason(lang, periods)
 with col_lib:
-    wanted = data.key_for_token(labels, st.query_params.get("library"), names)
-    default = labels.loc[labels["library_key"] == wanted, "token"]
-    token = filters.choose(
-        t("library"),
-        list(by_token),
-        "library",
-        default=default.iloc[0] if len(default) else "",
-        format_func=lambda tok: by_token.get(tok, tok),
-    )
+    token = filters.library_picker(lang, labels, names, everyone=True)
 with col_tp:
     touchpoint = filters.choose(
         t("touchpoint"),
