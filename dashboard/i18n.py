@@ -916,6 +916,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Last period's staff wellbeing against this period's patron satisfaction, and the other "
         "way round. This shows association over time, not cause.",
     },
+    "hyp_lag_caveat": {
+        "da": "I simulerede fora med 15 biblioteker var intervallerne for tidsforskydningen bredere "
+        "end nødvendigt (de afviser for sjældent): læs dem som beskrivende, ikke som en test.",
+        "en": "In simulated forums of 15 libraries the lag intervals were wider than needed (they "
+        "reject too rarely): read them as descriptive, not as a test.",
+    },
     "hyp_staff_to_patron": {"da": "Medarbejdere → borgere", "en": "Staff → patrons"},
     "hyp_patron_to_staff": {"da": "Borgere → medarbejdere", "en": "Patrons → staff"},
     "hyp_lag_axis": {"da": "Estimat (95 %-interval)", "en": "Estimate (95 % interval)"},

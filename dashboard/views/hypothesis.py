@@ -173,6 +173,8 @@ with st.expander(t("hyp_all_statistics")):
     # ---- 4. both directions over time
     st.header(t("hyp_lag_title"))
     st.caption(t("hyp_lag_intro"))
+    # bench/simulate_forums.py: the lag intervals are conservative at J = 15 (docs/simulation-results.md)
+    st.caption(t("hyp_lag_caveat"))
     lag = data.hyp_lagged(result)
     lag = lag.assign(label=lag["direction"].map(lambda d: t("hyp_" + d)))
     fitted = lag.dropna(subset=["estimate"])
