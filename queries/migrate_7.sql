@@ -1,0 +1,1 @@
+-- migrate_7: schema version 7, reserved. Idempotent; runs after schema.sql on a new database and upgrades an older one. No change yet.

@@ -1,0 +1,1 @@
+-- migrate_8: schema version 8, reserved. Idempotent; runs after schema.sql on a new database and upgrades an older one. No change yet.
