@@ -19,6 +19,9 @@ import pytest
 
 from servicemirror import demo
 
+# the module fixture is costly: every test of this file runs on one worker, so it is built once
+pytestmark = pytest.mark.xdist_group("demo_summary")
+
 K = 5
 
 
