@@ -953,7 +953,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         commands,
         "load",
-        "Load survey exports (CSV, Excel) into the database.",
+        "Load survey exports (CSV, Excel, SurveyXact zip, forum packages) into the database.",
         cmd_load,
         json_help="print one JSON object per file (no progress bar on stderr)",
         lang_help="language of a refusal line",
@@ -1102,7 +1102,11 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_users_add,
         action_of=p,
     )
-    a.add_argument("username", help="user name, or the e-mail address single sign-on reports")
+    a.add_argument(
+        "username",
+        metavar="USERNAME",
+        help="user name, or the e-mail address single sign-on reports",
+    )
     a.add_argument("--role", required=True, choices=users.ROLES, help="the user's role")
     a.add_argument("--library", metavar="KEY", help="the library a manager manages")
     a.add_argument("--sso", action="store_true", help="no password: signs in through st.login")
@@ -1122,7 +1126,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_users_remove,
         action_of=p,
     )
-    a.add_argument("username", help="the user to remove")
+    a.add_argument("username", metavar="USERNAME", help="the user to remove")
 
     p = _command(
         commands,
