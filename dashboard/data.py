@@ -888,7 +888,7 @@ def audit_log() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- projects, targets, segments
-# Issue 9. Results come from servicemirror.service_projects (cached per data version, keyed by
+# Service projects, targets and segments. Results come from servicemirror.service_projects (cached per data version, keyed by
 # library key); names or pseudonyms are put in here, per viewer.
 
 

@@ -1,6 +1,6 @@
 """Who is looking, and what they may see and do: everything asks :func:`current_principal`.
 
-Two ways to run (ARCHITECTURE.md):
+Two ways to run (docs/privacy.md):
 - **local** (default): one person on their own machine, no log-in, no network. They act as admin
   and the dashboard says so in the sidebar.
 - **server** (``SERVICEMIRROR_MODE=server``): people sign in through Streamlit's built-in OpenID
