@@ -432,7 +432,7 @@ def write_report(
         "# Demo coverage: do the product's intervals cover the demo's documented truth?",
         "",
         "Written by `bench/demo_coverage.py` (do not edit by hand; the discussion is part of the",
-        'script). The aim: *over ≥ 200 demo seeds the documented true effects are',
+        "script). The aim: *over ≥ 200 demo seeds the documented true effects are",
         "covered at the nominal rate*. `tests/test_demo_coverage.py` runs a small version.",
         "",
         "## Method",
