@@ -136,3 +136,29 @@ def test_vocabulary_page_names_every_code():
     for kind, table in tables.items():
         for code in table:
             assert f"| `{code}` |" in page, f"docs/vocabulary.md: {kind} code {code} is missing"
+
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+CODE_FOLDERS = ("servicemirror", "etl", "analysis", "dashboard")
+
+
+def test_architecture_names_only_paths_that_exist():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    for ref in re.findall(r"`((?:servicemirror|etl|analysis|dashboard|queries)/[^`\s]+)`", text):
+        if "<" in ref:
+            continue  # a pattern such as etl/readers/<format>.py
+        assert list(ROOT.glob(ref)), f"docs/architecture.md names {ref}, which does not exist"
+
+
+def test_architecture_places_every_module():
+    """Every module of the layers appears in docs/architecture.md, by path or by file name in its
+    folder's table, so a new or moved module is written into the architecture too."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    for folder in CODE_FOLDERS:
+        for module in sorted((ROOT / folder).glob("*.py")):
+            if module.name == "__init__.py":
+                continue
+            path = str(module.relative_to(ROOT))
+            assert path in text or f"`{module.name}`" in text, (
+                f"docs/architecture.md does not say where {path} belongs"
+            )
