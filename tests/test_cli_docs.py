@@ -179,3 +179,29 @@ def test_shared_options_work_before_and_after_the_action():
     with pytest.raises(SystemExit) as usage:
         parse(["users"])
     assert usage.value.code == 2
+
+
+def test_actions_report_json(tmp_path, capsys, monkeypatch):
+    """An action that changes something says what it did as JSON with --json (the same record
+    its text line describes), before or after the action name."""
+    import json
+
+    monkeypatch.delenv("SERVICEMIRROR_MODE", raising=False)
+    users_file = str(tmp_path / "users.json")
+    add = ["users", "--users", users_file, "add", "f@x.dk", "--role", "forum", "--sso", "--json"]
+    assert cli.main(add) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert added == {
+        "username": "f@x.dk",
+        "role": "forum",
+        "library_key": None,
+        "sign_in": "sso",
+        "file": users_file,
+    }
+    assert cli.main(["users", "--json", "--users", users_file, "list"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{k: v for k, v in added.items() if k != "file"}]
+    assert cli.main(["users", "--users", users_file, "remove", "f@x.dk"]) == 0
+    assert capsys.readouterr().out.strip() == f"f@x.dk removed from {users_file}."
+    keys = ["forum-key", "list", "--json", "--db", str(tmp_path / "none.duckdb")]
+    assert cli.main(keys) == 0
+    assert json.loads(capsys.readouterr().out) == {"own_key": None, "libraries": []}
