@@ -1,6 +1,6 @@
 """Library-level association between staff wellbeing and patron satisfaction.
 
-STATISTICS.md §2: the unit of inference is the library, so the primary test uses one
+docs/statistics.md §7: the unit of inference is the library, so the primary test uses one
 point per library (the unweighted mean of its matched library-period cell means), Pearson's
 r with a Fisher-z interval and a permutation p-value; Spearman with a Bonett-Wright interval
 is a sensitivity line.
@@ -108,7 +108,7 @@ def matched_cells(cells: pd.DataFrame, touchpoint: str | None = None) -> pd.Data
 
 
 def library_points(cells: pd.DataFrame, touchpoint: str | None = None) -> pd.DataFrame:
-    """Collapse matched cells to one point per library (STATISTICS.md §2).
+    """Collapse matched cells to one point per library (docs/statistics.md §7).
 
     Each library's staff and patron values are the **unweighted** means of its matched
     library-period cell means, so every period counts once whatever its respondent count.
@@ -248,7 +248,7 @@ def library_correlation(
     Notes
     -----
     Fisher (1921); Bonett & Wright (2000), Psychometrika 65(1),
-    https://doi.org/10.1007/BF02294183 . STATISTICS.md §2.
+    https://doi.org/10.1007/BF02294183 . docs/statistics.md §7.
     """
     xa = np.asarray(x, dtype=float)
     ya = np.asarray(y, dtype=float)

@@ -1,6 +1,6 @@
 """The whole hypothesis battery in one call: published cells in, the ``analyze --json`` object out.
 
-The verdict rests on the two pre-declared analyses (STATISTICS.md §0): primary = the library-level
+The verdict rests on the two pre-declared analyses (docs/statistics.md §1): primary = the library-level
 Pearson r (one point per library, Fisher CI, permutation p) with the means-as-outcomes multilevel
 model beside it; secondary = the within-library slope (REWB). Everything else is labelled
 sensitivity or exploratory. Inputs come ONLY from the publication layer, so a library-period
@@ -69,7 +69,7 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
             {"library": row.library_key, "period": row.period, "reason": f"staff: {reason}"}
         )
     staff = staff[staff["mean"].notna()]
-    # comparability (STATISTICS.md §1b): between-library figures only on one shared instrument,
+    # comparability (docs/statistics.md §13): between-library figures only on one shared instrument,
     # for the staff survey and for the patron survey (modes differ as vendors do)
     staff = _shared_instrument(staff, "staff", excluded)
     patron = _shared_instrument(patron, "patron", excluded)
@@ -129,7 +129,7 @@ def run_battery(
     options: BatteryOptions | None = None,
     comment_counts: pd.DataFrame | None = None,
 ) -> dict:
-    """Run every test on published cells; returns the ``analyze --json`` object (issue 4).
+    """Run every test on published cells; returns the ``analyze --json`` object.
 
     Parameters
     ----------

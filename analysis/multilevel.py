@@ -1,6 +1,6 @@
 """Means-as-outcomes multilevel model fitted exactly from library-period sufficient statistics.
 
-STATISTICS.md §3. Patrons i are nested in library-periods (j, t) nested in libraries j:
+docs/statistics.md §8. Patrons i are nested in library-periods (j, t) nested in libraries j:
 
     y_ijt = x_jt' beta + u_j + v_jt + e_ijt,
     u_j ~ N(0, tau00), v_jt ~ N(0, tau_lp), e_ijt ~ N(0, sigma2),
@@ -59,7 +59,7 @@ __all__ = [
     "select_fit",
 ]
 
-# Powell first (STACK.md §4: the robust one at every size), then two with different search
+# Powell first (the one that converged at every data size tried), then two with different search
 # logic. L-BFGS-B runs on the standard-deviation scale with bounds at 0, so it can land
 # exactly on the boundary; the other two run on log-variances and stay interior.
 DEFAULT_OPTIMIZERS: tuple[str, ...] = ("powell", "nelder-mead", "l-bfgs-b")
@@ -105,7 +105,7 @@ def select_fit(
     boundary_rtol: float = 1e-6,
     llf_tol: float = 1e-3,
 ) -> tuple[FitCandidate | None, pd.DataFrame]:
-    """Pick one fit from several optimisers (STATISTICS.md §3 guard).
+    """Pick one fit from several optimisers (the guard of docs/statistics.md §8).
 
     Rules, in order: (1) discard a fit with a non-finite ``llf``; (2) discard a fit with a
     negative or non-finite variance or a fixed-effect covariance that is not positive
@@ -678,7 +678,7 @@ def _library_design(
             excluded.append({"library": lib, "reason": "a control variable is missing"})
         m = m[~m["library"].isin(bad)].copy()
         for col in ctrl_cols:
-            # Centre on the mean over the libraries in the analysis (STATISTICS.md §7), one
+            # Centre on the mean over the libraries in the analysis (docs/statistics.md §8), one
             # value per library so that libraries with more periods do not pull the centre.
             m[col] = m[col] - m.groupby("library")[col].first().mean()
     if staff_level == "library":
@@ -735,7 +735,7 @@ def multilevel_means_as_outcomes(
         Patron touchpoint; None = overall.
     controls : DataFrame, optional
         Column ``library`` plus numeric library-level controls (at most 1-2 with J = 15;
-        STATISTICS.md §7). They are centred on the mean over the analysed libraries; a
+        docs/statistics.md §8). They are centred on the mean over the analysed libraries; a
         library lacking a value is excluded and listed in ``excluded``.
     staff_level : {"library", "period"}
         W = the library's staff index averaged (unweighted) over its matched periods
@@ -899,7 +899,7 @@ def cluster_robust_ols_sensitivity(
     row-level OLS coefficients, and because W is constant within a cell the cluster scores
     sum_i x_i e_i = n_c x_c (mean_c - x_c'b) are the same, so the CR1 sandwich equals the
     row-level one when its small-sample factor G/(G-1) * (N-1)/(N-k) uses N = patron rows
-    (STACK.md §4). t on G - 1 df. With G < ~30-40 clusters CR1 over-rejects (Cameron,
+    (statsmodels' CR1 convention). t on G - 1 df. With G < ~30-40 clusters CR1 over-rejects (Cameron,
     Gelbach & Miller 2008): a sensitivity line only.
 
     Returns

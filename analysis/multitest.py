@@ -1,4 +1,4 @@
-"""Benjamini-Hochberg false discovery rate control per family of tests (STATISTICS.md section 8).
+"""Benjamini-Hochberg false discovery rate control per family of tests (docs/statistics.md §12).
 
 Only secondary families (touchpoints x one predictor, ...) are adjusted; the pre-declared primary
 test is a family of one. Benjamini & Hochberg 1995, JRSS-B 57(1),

@@ -1,7 +1,7 @@
 """Net Promoter Score (patrons) and eNPS (staff) with standard errors.
 
 NPS = % promoters (9-10) - % detractors (0-6) on the 0-10 "how likely are you to recommend" item
-(Reichheld 2003, HBR 81(12); VOCABULARY-DA.md section 2). Its sampling variance follows from the
+(Reichheld 2003, HBR 81(12); docs/statistics.md §3). Its sampling variance follows from the
 multinomial distribution of (promoter, passive, detractor): with proportions p_P, p_D,
 Var(p_P - p_D) = [p_P + p_D - (p_P - p_D)^2] / n, so SE = 100 * sqrt(...) in NPS points
 (delta method for a difference of two multinomial proportions; e.g. Rocks 2016,

@@ -1,4 +1,4 @@
-"""Design power for the library-level correlation and the within-library slope (STATISTICS.md s. 9).
+"""Design power for the library-level correlation and the within-library slope (docs/statistics.md §11).
 
 Power here is a *planning* figure: it is computed for assumed true correlations (.2, .3, .5; the
 linkage literature expects .2-.35, Harter, Schmidt & Hayes 2002,
@@ -92,7 +92,7 @@ def power_r(r: float, J: int, alpha: float = 0.05, method: str = "fisher") -> fl
     J : int
         Number of libraries (points); at least 4.
     method : {"fisher", "exact"}
-        "fisher" (default, STATISTICS.md): statsmodels ``normal_power(atanh r, J - 3, alpha)``.
+        "fisher" (default, docs/statistics.md §11): statsmodels ``normal_power(atanh r, J - 3, alpha)``.
         "exact": exact distribution of r with the t-test critical value.
     """
     if J < 4:
@@ -117,8 +117,8 @@ def libraries_needed(
 
     The Fisher closed form J = ((z_{1-a/2} + z_{power}) / atanh r)^2 + 3 is a real number; we
     return the smallest *integer* J that reaches the target, i.e. the closed form rounded up
-    (checked against :func:`power_r`). STATISTICS.md rounds to nearest, so for r = .5 it prints 29
-    (closed form 29.01) where this returns 30; the exact method also gives 29.
+    (checked against :func:`power_r`). Rounding to nearest would print 29 for r = .5 (closed
+    form 29.01) where this returns 30 (docs/statistics.md §11); the exact method also gives 29.
     """
     if r == 0:
         return None

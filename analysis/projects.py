@@ -1,6 +1,6 @@
 """Did a service project make a difference? Difference-in-differences against the other libraries.
 
-Issue 9, "What did it do?". For a project in library L on touchpoint T starting on date s, the
+"What did it do?" For a project in library L on touchpoint T starting on date s, the
 estimate is the change in L's T patron index (0-100) from the periods before s to the periods
 after s, minus the change of the same touchpoint in the other libraries over the same periods:
 a two-way fixed-effects (TWFE) regression on library x period cell means,

@@ -1,6 +1,6 @@
 """Measurement gates: Cronbach's alpha, ICC(1)/ICC(2), reliability lambda and rwg.
 
-STATISTICS.md section 1. Everything here works from *sufficient statistics* so the same code runs on
+docs/statistics.md §4-6. Everything here works from *sufficient statistics* so the same code runs on
 individual answers and on the aggregate-only forum package:
 
 - alpha needs, per scale x period, the number of complete respondents and the item covariance matrix;
@@ -12,7 +12,7 @@ Anonymity: every function takes ``k`` (default 5, the "rule of 5"). A per-librar
 ``k`` respondents has its figures set to missing (NaN in a DataFrame, None in a dict) and the reason
 :data:`SUPPRESSED`. Forum-wide figures (ICC, alpha over all libraries) leave such libraries out
 entirely, because with J = 15 the 14 visible libraries and a forum figure solve for the hidden one
-(STATISTICS.md section 1, "Anonymity").
+(docs/statistics.md §13).
 """
 
 from __future__ import annotations
@@ -351,7 +351,7 @@ def icc_from_stats(
 ) -> ICCResult:
     """ICC(1), ICC(2) and per-library lambda from per-library sufficient statistics.
 
-    One-way random-effects ANOVA (STATISTICS.md section 1; Bliese 2000 in Klein & Kozlowski (eds.),
+    One-way random-effects ANOVA (docs/statistics.md §5; Bliese 2000 in Klein & Kozlowski (eds.),
     *Multilevel Theory, Research and Methods in Organizations*, pp. 349-381):
     SSB = sum n_j (mean_j - grand)^2 on J-1 df, SSW = sum ss_within_j on N-J df.
 
@@ -364,7 +364,7 @@ def icc_from_stats(
         suppressed, because a forum figure plus the visible libraries would reveal them.
     group_size : {"mean", "adjusted"}
         kbar for ICC(1). "mean" (default) is N/J, what Bliese's R package ``multilevel::ICC1`` uses
-        and what STATISTICS.md states; "adjusted" is the classical unequal-n ANOVA group size
+        and what docs/statistics.md §5 states; "adjusted" is the classical unequal-n ANOVA group size
         n0 = (N - sum n_j^2/N)/(J-1) (Snedecor & Cochran; Searle, Casella & McCulloch 1992). They
         agree for equal n.
 
@@ -445,8 +445,8 @@ def lambda_from_n_range(
 ) -> pd.DataFrame:
     """Per-library reliability lambda from n alone, for aggregate-only uploads.
 
-    When only means and n per library arrived, ICC(1) cannot be estimated; STATISTICS.md
-    section 1b says to use a stated ICC(1) range (.05-.20, the typical range for organisational
+    When only means and n per library arrived, ICC(1) cannot be estimated; docs/statistics.md
+    §5 says to use a stated ICC(1) range (.05-.20, the typical range for organisational
     climate/wellbeing, Bliese 2000).
 
     Returns

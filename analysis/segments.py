@@ -1,6 +1,6 @@
 """Differentiated service: patron satisfaction per segment, with the small-cell rule.
 
-Issue 9 ("knowing one's own users"). Segments are the patron columns age_band, visit_frequency,
+Knowing one's own users. Segments are the patron columns age_band, visit_frequency,
 user_type and channel; a persona is a named combination of them. Input rows come from
 ``segment_cells.sql`` / ``persona_cells.sql`` (library x period x touchpoint x segment: n, mean,
 sd on the 0-100 index); this module decides what may be shown.
@@ -13,7 +13,7 @@ of 5, because (a) a segment narrows a library's patrons to a small, describable 
 act on. It never goes below the staff k in force. Complementary suppression: the segments of one
 column partition the library's patrons who answered it, so when exactly one segment of a group
 is hidden the next-smallest one is hidden too; otherwise the hidden mean could be solved from the
-others and the published total (ARCHITECTURE.md, Privacy rules). Forum-level figures pool only
+others and the published total (docs/privacy.md). Forum-level figures pool only
 visible cells and say how many libraries entered.
 
 DataFrame in, DataFrame out; no IO.

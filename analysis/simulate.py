@@ -1,4 +1,4 @@
-"""Simulated forums for checking the pre-declared analyses (STATISTICS.md §9, issue 4).
+"""Simulated forums for checking the pre-declared analyses (docs/statistics.md §11).
 
 A forum is J libraries x T periods of staff and patron cells in the input contract of
 ``analysis.association``. Cell means and within sums of squares are drawn from their exact

@@ -1,6 +1,6 @@
 """Service declarations: targets against measured values, with the uncertainty of the measurement.
 
-Issue 9 ("from paper to action"). A target promises a level on the product's scales for one
+From paper to action. A target promises a level on the product's scales for one
 library and touchpoint: ``index`` (patron index 0-100), ``top2`` (percentage answering one of the
 two best points, e.g. "90 % satisfied with home delivery") or ``nps`` (-100..100, overall only).
 For every period the measured value gets a 95 % interval and the gap to the target with the same

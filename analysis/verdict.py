@@ -1,6 +1,6 @@
-"""The verdict: a plain-language answer in Danish and English (issue 4, item 10).
+"""The verdict: a plain-language answer in Danish and English.
 
-Built only from the two pre-declared analyses (STATISTICS.md section 0):
+Built only from the two pre-declared analyses (docs/statistics.md §1):
 
 - primary: the library-level Pearson r (Fisher-z 95 % CI, permutation p) and, beside it, the
   means-as-outcomes multilevel slope (t interval on J - q - 1 df);
@@ -12,7 +12,7 @@ settle it, then the caveats that apply, and always "association, not causation" 
 Greenland & McShane 2019, Nature 567, https://doi.org/10.1038/d41586-019-00857-9 , on reading
 intervals as compatibility ranges rather than significant / not significant).
 
-Strength words for a correlation (Cohen 1988's conventions, as used in STATISTICS.md):
+Strength words for a correlation (Cohen 1988's conventions, as used in docs/statistics.md §14):
 |r| < .1 none, < .3 weak, < .5 moderate, otherwise strong.
 """
 

@@ -1,6 +1,6 @@
 """Within- vs between-library effects (REWB / Mundlak) and lagged models in both directions.
 
-STATISTICS.md §4-5. For library j in period t with staff index x_jt (matched with a patron
+docs/statistics.md §9-10. For library j in period t with staff index x_jt (matched with a patron
 cell), x̄_j is the library's unweighted mean over its matched periods and x̃_jt = x_jt - x̄_j.
 The REWB model (Bell & Jones 2015, PSRM 3(1), https://doi.org/10.1017/psrm.2014.7 ; Bell,
 Fairbrother & Jones 2019, Qual. Quant. 53, https://doi.org/10.1007/s11135-018-0802-x ) is
@@ -264,7 +264,7 @@ def within_between(
     res.ci_within_low, res.ci_within_high = iw["ci_low"], iw["ci_high"]
     res.beta_between, res.se_between, res.t_between, res.p_between = bb, sb, ib["t"], ib["p"]
     res.ci_between_low, res.ci_between_high = ib["ci_low"], ib["ci_high"]
-    # Contrast b_B - b_W as a numeric vector over the fixed effects (STATISTICS.md §4:
+    # Contrast b_B - b_W as a numeric vector over the fixed effects (docs/statistics.md §9:
     # statsmodels' t_test rejects string constraints for MixedLM; here we own the covariance).
     L = np.zeros(len(fit.params))
     L[list(fit.params.index).index("x_between")] = 1.0

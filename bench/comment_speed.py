@@ -1,5 +1,5 @@
 """How long tagging comments takes at load time: 100,000 comments in under 30 s on the 2-core
-machine (issue 17, point 7).
+machine.
 
 The comments are the labelled set's texts recombined (two or three sentences each, with
 random numbers and names so that distinct words keep growing as in real data). Two figures:

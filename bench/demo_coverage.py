@@ -1,4 +1,4 @@
-"""Coverage of the demo's documented truth by the pre-declared analyses (issue 4, "Done when").
+"""Coverage of the demo's documented truth by the pre-declared analyses.
 
 For each of >= 200 demo seeds the forum is drawn with ``servicemirror.demo`` (the same generator
 the ``servicemirror demo`` command loads), turned into the analysis cells the product would
@@ -8,7 +8,7 @@ with the product's own functions: the primary Pearson r with its Fisher-z CI, th
 means-as-outcomes multilevel slope with its t(J - 2) CI beside it, and the secondary REWB
 within-library slope with its t CI. No database is involved, so hundreds of seeds take minutes.
 
-Each interval is checked against three values (STATISTICS.md §1, attenuation):
+Each interval is checked against three values (docs/statistics.md §5 and §11, attenuation):
 
 - ``documented``: what data/demo/README.md calls the truth: r_true_library of the seed (r of the
   true library means over all six periods), beta_B_index and beta_W_index (the generative
@@ -432,7 +432,7 @@ def write_report(
         "# Demo coverage: do the product's intervals cover the demo's documented truth?",
         "",
         "Written by `bench/demo_coverage.py` (do not edit by hand; the discussion is part of the",
-        'script). Issue 4, "Done when": *over ≥ 200 demo seeds the documented true effects are',
+        "script). The aim: *over ≥ 200 demo seeds the documented true effects are",
         "covered at the nominal rate*. `tests/test_demo_coverage.py` runs a small version.",
         "",
         "## Method",
@@ -465,7 +465,7 @@ def write_report(
         "  and the reverse path (gamma_reverse: last year's patron shock raises this year's staff",
         "  wellbeing) correlates staff changes with the patron side within libraries.",
         "- **attenuated**: the same *with* the sampling error of the cell means at the demo's",
-        "  sample sizes — the quantity the observed data identify (STATISTICS.md §1: unreliable",
+        "  sample sizes — the quantity the observed data identify (docs/statistics.md §5: unreliable",
         "  staff means shrink correlations and slopes). `design_targets` computes it from",
         f"  {n_target_forums:,} simulated forums of the latent model (true expected indices exact",
         "  from the normal CDF) plus the exact sampling variance of each cell mean in closed form",
@@ -558,7 +558,7 @@ def _discussion(table: pd.DataFrame, targets: dict[str, float]) -> list[str]:
         f"r {_f(get('r', 'attenuated'))}, multilevel slope {_f(get('ml', 'attenuated'))}, within",
         f"slope {_f(get('within', 'attenuated'))} ({all_ok}). No interval",
         "claims to cover the latent generative effect; where that differs from the attenuated",
-        "target, missing it is the measurement problem of STATISTICS.md §1 showing, not a bug.",
+        "target, missing it is the measurement problem of docs/statistics.md §5 showing, not a bug.",
         "",
         "**Primary r and the multilevel slope.** Library staff means over several years of 8–60",
         f"respondents are reliable (λx ≈ {_f(targets['lambda_library_x'], 2)}), so attenuation is",
@@ -583,12 +583,12 @@ def _discussion(table: pd.DataFrame, targets: dict[str, float]) -> list[str]:
         f"not the documented beta_W_index {_f(get('within', 'documented', 'value'))}: its CI covers",
         f"the attenuated target {_f(get('within', 'attenuated'))} of the time but the documented",
         f"effect only {_f(get('within', 'documented'))}. This is a finding about the estimand, not",
-        "a failure of the interval: regression dilution (STATISTICS.md §1, §9). Even without",
+        "a failure of the interval: regression dilution (docs/statistics.md §5, §11). Even without",
         f"sampling error the within slope would target {_f(targets['noiseless_within'])}: a",
         "library's six-year average contains this year's patron shock through next year's staff",
         "wellbeing (gamma_reverse), so after demeaning, a year's staff deviation is slightly",
         "negatively correlated with that year's patron shock (the short-panel bias of",
-        "STATISTICS.md §5).",
+        "docs/statistics.md §10).",
         "",
         "**Mean estimates** are a check on the targets, not a coverage figure: the slopes should",
         "centre on their attenuated targets; the sample r is biased toward zero by about",

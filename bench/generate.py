@@ -45,7 +45,7 @@ SEED = 8
 
 @dataclass(frozen=True)
 class Scale:
-    """How big the world is (issue 8 gives the national figures)."""
+    """How big the world is (at national scale: every Danish library system)."""
 
     name: str
     libraries: int

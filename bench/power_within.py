@@ -2,7 +2,7 @@
 
 Writes ``analysis/power_within_table.csv`` (read by ``analysis.power.within_power``).
 
-Design (STATISTICS.md section 9): J libraries x T periods of library-period *cell means*.
+Design (docs/statistics.md §11): J libraries x T periods of library-period *cell means*.
 x_jt = a_j + p_t + e_jt,  y_jt = b_j + q_t + r * e_jt + sqrt(1 - r^2) * f_jt,
 with library effects (a_j, b_j) correlated 0.5 with each other (between-library confounding the
 within estimator must ignore), period shocks (p_t, q_t) shared by all libraries (a forum-wide budget

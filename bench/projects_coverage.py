@@ -1,4 +1,4 @@
-"""Coverage of the service-project estimate over simulated forums (issue 9, "Done when").
+"""Coverage of the service-project estimate over simulated forums.
 
 For each scenario, >= 1000 forums are drawn with ``analysis.projects.simulate_panel`` (library and
 period effects, serially correlated library-period shocks, patron sampling error from libraries of
@@ -150,7 +150,7 @@ How to read it:
   .125 with 7), so "p <= .10" is the strictest placebo threshold a forum of 15 can reach and one
   of 8 never reaches it.
 - With 8 libraries the intervals are much wider: the forum's size, not the patrons' number,
-  limits what can be shown (STATISTICS.md §0).
+  limits what can be shown (docs/statistics.md §1).
 """
     )
     Path(args.out).write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Run the five benchmarks of issue 8 and append the results to bench/RESULTS.md (``make bench``).
+"""Run the five national-scale benchmarks and append the results to bench/RESULTS.md (``make bench``).
 
     python -m bench.run_all                     # national scale (the default; ~10 min, 5.3 GB)
     python -m bench.run_all --scale tiny        # seconds; what tests/test_bench_smoke.py runs

@@ -1,4 +1,4 @@
-"""The comment scrubber on very long comments (issue 12): seconds per comment by length.
+"""The comment scrubber on very long comments: seconds per comment by length.
 
 Run: ``.venv/bin/python -m bench.scrub_long`` (``--sizes 1000000,100000`` to choose lengths).
 Each text is built from a mix of ordinary Danish, a name in name position, a phone number, an

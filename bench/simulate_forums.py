@@ -1,4 +1,4 @@
-"""Simulation study of the intervals the Hypothesis page shows (issues 4 and 15, STATISTICS.md §9).
+"""Simulation study of the intervals the Hypothesis page shows (docs/statistics.md §11; results in docs/simulation-results.md).
 
 Simulated forums of 15 libraries under the null (no link) at T = 2, 4 and 6 periods, on a yearly
 and on a biennial calendar (surveys every other year: the lag models use a two-year lag), and

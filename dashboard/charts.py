@@ -368,7 +368,7 @@ def coverage_matrix(
 
 
 # --------------------------------------------------------------------------- targets, projects, segments
-# Issue 9. Layers for the time charts (x = period:O, y = index) and the segment bars.
+# Service projects and targets. Layers for the time charts (x = period:O, y = index) and the segment bars.
 
 
 def target_rules(frame: pd.DataFrame, colour_title: str | None = None) -> alt.Chart:

@@ -1,7 +1,6 @@
 """Pure DataFrame -> Altair chart functions for the Hypothesis page (estimates and power).
 
-Kept beside charts.py (the other pages' charts) so two engineers can work without editing one
-file at once; same palette, same rules: no data access, no streamlit, titles passed in.
+Beside charts.py (the other pages' charts), with the same palette and the same rules: no data access, no streamlit, titles passed in.
 """
 
 from __future__ import annotations

@@ -888,7 +888,7 @@ def audit_log() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- projects, targets, segments
-# Issue 9. Results come from servicemirror.service_projects (cached per data version, keyed by
+# Service projects, targets and segments. Results come from servicemirror.service_projects (cached per data version, keyed by
 # library key); names or pseudonyms are put in here, per viewer.
 
 
@@ -1043,11 +1043,3 @@ def personas() -> pd.DataFrame:
     """The defined personas (personas_all.sql columns); empty without a database."""
     path = db_path()
     return _service_projects().personas(path) if db.exists(path) else pd.DataFrame()
-
-
-def persona_series(persona: dict, library_key: str) -> pd.DataFrame:
-    """One persona's published satisfaction in one library over time: period, touchpoint, n,
-    mean, ci_low, ci_high, suppressed, suppressed_reason."""
-    cells = _service_projects().persona_cells(db_path(), persona)
-    mine = cells[cells["library_key"] == library_key]
-    return mine.drop(columns=["library_key"]).reset_index(drop=True)

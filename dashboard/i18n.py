@@ -1118,7 +1118,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "There is no data to package yet. Load the library's surveys first.",
     },
     "fp_received": {"da": "Modtagne forumpakker", "en": "Forum packages received"},
-    # --- Projects page and the target/project layers (issue 9; views/projects.py, data.py) ---
+    # --- Projects page and the target/project layers (views/projects.py, data.py) ---
     "page_projects": {"da": "Projekter", "en": "Projects"},
     "projects_title": {
         "da": "Projekter og servicedeklarationer",

@@ -1,7 +1,7 @@
 """Sniff what a file is before any reader touches it: kind, encoding, delimiter.
 
 DuckDB's CSV reader takes UTF-8, UTF-16 and latin-1 but not cp1252, so anything that is not plain
-UTF-8 is converted to a temporary UTF-8 file in chunks first (STACK.md). File type is decided by
+UTF-8 is converted to a temporary UTF-8 file in chunks first. File type is decided by
 content, never by the extension.
 """
 

@@ -1,7 +1,7 @@
 """The ONLY writer: file -> reader -> resolved, validated, scrubbed frames -> one transaction.
 
 Reading, interpretation and validation happen before the database lock is taken; the lock is held
-only for the inserts and the commit (ARCHITECTURE.md, Database access). An upload lands whole or
+only for the inserts and the commit (servicemirror/db.py). An upload lands whole or
 not at all, and every stored row points to its upload so it can be listed and undone.
 """
 
@@ -80,7 +80,7 @@ class LoadReport:
     columns: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        """The JSON object documented in issue 3 (plus status/message/superseded)."""
+        """The JSON object of ``load --json`` (docs/cli.md), with status, message and superseded."""
         return asdict(self)
 
 
@@ -258,7 +258,7 @@ def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
     frame = pd.DataFrame(
         {
             "library_key": libraries["library"].map(vocab.slug),
-            # names are printed and shown: no terminal control characters (issue 12)
+            # names are printed and shown: no terminal control characters
             "display_name": libraries.get("display_name", libraries["library"]).map(
                 safety.strip_controls
             ),
@@ -781,7 +781,7 @@ class _LibraryResolver:
         """Add library_key, display_name and branch_key; rows without a known library go.
 
         Names are matched once per distinct value, not per row: an hourly kiosk file has
-        millions of rows but a few hundred names (issue 8 measured the per-row loop at 30 s for
+        millions of rows but a few hundred names (the per-row loop was measured at 30 s for
         5 million presses). Problems are reported per row, in row order, as before.
         """
         frame = frame.copy()
@@ -1484,7 +1484,7 @@ def _seed_core_items(con) -> None:
 
 
 # --------------------------------------------------------------------------- projects, targets, personas
-# "From paper to action" and "differentiated service" (issue 9): small writers, one transaction each.
+# "From paper to action" and "differentiated service": small writers, one transaction each.
 
 PROJECT_STATUSES = ("planned", "active", "completed", "stopped")
 TARGET_MEASURES = {"index": (0.0, 100.0), "top2": (0.0, 100.0), "nps": (-100.0, 100.0)}

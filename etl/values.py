@@ -46,11 +46,3 @@ def parse_answers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
                 "float64"
             )
     return values, unknown
-
-
-def label_scale_points(raw: pd.Series) -> int | None:
-    """Number of points of the label set the text answers come from, if they are labels."""
-    text = raw.dropna().astype(str)
-    text = text[parse_numbers(text).isna()]
-    match = vocab.match_scale(list(text.unique())) if len(text) else None
-    return match[1] if match else None

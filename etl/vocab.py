@@ -1,6 +1,6 @@
 """Domain words: Likert labels (da/en) to scale points, non-answers, touchpoints, constructs.
 
-Sources: ../shared/context/VOCABULARY-DA.md (public survey code, vendor help pages). Labels are
+Sources: public survey code and vendor help pages; docs/vocabulary.md lists the terms. Labels are
 matched after :func:`normalise_label` (case, whitespace, "/"-"-" variants folded). Every scale here
 is listed from the most negative to the most positive answer, so position = canonical value.
 """
@@ -12,7 +12,7 @@ import unicodedata
 
 from servicemirror import labels
 
-# Non-substantive answers: missing, never a scale point (VOCABULARY-DA.md §1.7).
+# Non-substantive answers: missing, never a scale point (docs/vocabulary.md, Answers).
 NON_ANSWERS = {
     "ved ikke",
     "ved ej",
@@ -37,7 +37,7 @@ NON_ANSWERS = {
     "ved ikke/ikke relevant",
 }
 
-# Label sets, most negative first (VOCABULARY-DA.md §1.1-1.6).
+# Label sets, most negative first (docs/vocabulary.md, Answers).
 LIKERT_SETS: dict[str, list[list[str]]] = {
     "agree5": [
         ["helt uenig", "meget uenig", "strongly disagree"],
@@ -145,7 +145,7 @@ LIKERT_SETS: dict[str, list[list[str]]] = {
     ],
 }
 
-# NPS end labels that exports sometimes print instead of 0 and 10 (VOCABULARY-DA.md §2).
+# NPS end labels that exports sometimes print instead of 0 and 10 (docs/vocabulary.md, Answers).
 NPS_END_LABELS = {
     "0 - slet ikke sandsynligt": 0.0,
     "slet ikke sandsynligt": 0.0,
@@ -158,7 +158,7 @@ NPS_END_LABELS = {
     "10 - extremely likely": 10.0,
 }
 
-# Canonical touchpoints and the words users write for them (CONTEXT.md, VOCABULARY-DA.md §6).
+# Canonical touchpoints and the words users write for them (docs/vocabulary.md, Services).
 TOUCHPOINTS: dict[str, list[str]] = {
     "counter": [
         "counter",
@@ -243,7 +243,7 @@ def construct_of(text) -> str | None:
     return None
 
 
-# The forum core items shipped with the product (STATISTICS.md §1b): comparable across libraries.
+# The forum core items shipped with the product (docs/statistics.md §13): comparable across libraries.
 CORE_ITEMS = [
     # code, construct, scale_min, scale_max, touchpoint, text_da, text_en
     (
@@ -723,7 +723,7 @@ WIDE_HEADER_QUESTIONS: dict[str, list[str]] = {
     "age_band": ["hvor gammel er du", "how old are you"],
     "visit_frequency": ["hvor ofte besøger du", "how often do you visit", "hvor ofte bruger du"],
 }
-# Columns never stored: identity (any survey) and staff demographics (issue 3, privacy rules).
+# Columns never stored: identity (any survey) and staff demographics.
 IDENTITY_HEADERS = [
     "email",
     "e mail",

@@ -7,7 +7,7 @@
 -- item n; the within sum of squares is only known for single-item constructs with an sd.
 -- `instrument` names the questionnaire(s) behind a cell: 'forum-core-v1' when only forum core items
 -- were used, else the instrument ids joined by '+' ('unknown' for items without one); libraries
--- are compared with each other only on a shared instrument (STATISTICS.md §1b).
+-- are compared with each other only on a shared instrument (docs/statistics.md §13).
 -- Forum packages (schema version 2): a package carries the cells its library published, so on a
 -- forum installation they are taken as they are (same n, mean, sd, ss_within and NPS counts as the
 -- library computed; `source` stays the library's). Precedence per cell: rows, then a package, then

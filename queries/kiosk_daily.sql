@@ -5,7 +5,7 @@
 -- of the same kind the newest active upload wins (a re-export replaces the older one). Undoing
 -- an upload brings the next source back, because nothing is deleted.
 -- Hourly views read kiosk_counts with hour >= 0 only: daily counts have no hour.
--- Forum packages (issue 7) carry kiosk days too (forum_kiosk_days: per library x day, terminals
+-- Forum packages carry kiosk days too (forum_kiosk_days: per library x day, terminals
 -- and hours summed). A package day counts only when the installation has NO local kiosk_counts
 -- row of that library and date: local counts are the finer source and the package's days were
 -- made from them, so counting both would double the presses. A forum installation has only

@@ -1,6 +1,6 @@
 -- kiosk_presses_hourly: smiley-kiosk presses (one row per button press) counted per terminal,
 -- date, hour and button, straight from the file: DuckDB streams the file through the aggregate,
--- so 50 million presses never become a table or a DataFrame (issue 8: under 2 GB). Presses whose
+-- so 50 million presses never become a table or a DataFrame (under 2 GB). Presses whose
 -- timestamp cannot be read land in the group with date null; the reader reports them. Lines the
 -- parser cannot split go to reject_errors (read them with csv_rejects).
 -- The timestamp keeps its wall-clock time: 'T' becomes a space and anything after the seconds

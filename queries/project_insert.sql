@@ -1,4 +1,4 @@
--- project_insert: record one service project (issue 9) and return its new id.
+-- project_insert: record one service project and return its new id.
 -- params: $library_key, $touchpoint, $title, $description, $start_date, $end_date, $owner,
 --         $expected_effect, $status, $notes (nullable ones may be null).
 -- output: project_id.

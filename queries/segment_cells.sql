@@ -1,5 +1,5 @@
 -- segment_cells: patron satisfaction per library x period x touchpoint ('' = overall) x segment,
--- on the 0-100 index, for "differentiated service" (issue 9). A segment is one value of one
+-- on the 0-100 index, for "differentiated service". A segment is one value of one
 -- segment column (dimension: age_band | visit_frequency | user_type | channel); patrons who left
 -- the column blank form no segment. Scores as in cells.sql: a respondent's score is the mean of
 -- their answered items of that touchpoint, rescaled; the cell mean is over respondents. Figures

@@ -1,6 +1,6 @@
 """Who is looking, and what they may see and do: everything asks :func:`current_principal`.
 
-Two ways to run (ARCHITECTURE.md):
+Two ways to run (docs/privacy.md):
 - **local** (default): one person on their own machine, no log-in, no network. They act as admin
   and the dashboard says so in the sidebar.
 - **server** (``SERVICEMIRROR_MODE=server``): people sign in through Streamlit's built-in OpenID
@@ -25,8 +25,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from servicemirror import users
@@ -73,7 +72,6 @@ class SessionIdentity:
     form_user: str | None = None
 
 
-_override: Principal | None = None
 _session_reader: Callable[[], SessionIdentity] | None = None
 _failures: dict[str, list[float]] = {}
 _failures_lock = threading.Lock()
@@ -92,22 +90,6 @@ def mode(environ: Mapping[str, str] | None = None) -> str:
     return value
 
 
-@contextmanager
-def acting_as(principal: Principal | None) -> Iterator[None]:
-    """Test seam: make :func:`current_principal` return ``principal`` inside the block.
-
-    For unit tests of the per-viewer functions only; the dashboard tests use AppTest's
-    ``at.user`` stand-in for single sign-on and the user file for passwords.
-    """
-    global _override
-    before = _override
-    _override = principal
-    try:
-        yield
-    finally:
-        _override = before
-
-
 def read_sessions_with(reader: Callable[[], SessionIdentity] | None) -> None:
     """Register how to read the current browser session (the dashboard does, at import)."""
     global _session_reader
@@ -124,8 +106,6 @@ def current_principal(environ: Mapping[str, str] | None = None) -> Principal | N
     In server mode the role always comes from the user file, read on every call so that
     ``servicemirror users remove`` takes effect on the next click.
     """
-    if _override is not None:
-        return _override
     if mode(environ) == "local":
         return LOCAL_ADMIN
     if _session_reader is None:

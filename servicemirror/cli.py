@@ -1,6 +1,9 @@
-"""The one command line: `servicemirror COMMAND ...` (ARCHITECTURE.md, The command line).
+"""The one command line: `servicemirror COMMAND [ACTION] ...` (docs/cli.md).
 
-Each command parses its arguments, calls one function of the library and prints the result.
+Each command (and each action of one, such as ``users add``) is made by ``_command`` with the
+options all share (``--db``, ``--json``, ``--lang`` where a language matters, Danish by default),
+calls the access layer (``service.Service``) and prints the result, as text or with ``--json`` as
+JSON. Choice lists come from the code's own constants.
 Errors are one line on stderr and exit code 1; usage errors exit 2; never a traceback.
 """
 
@@ -14,9 +17,10 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
-from servicemirror import config, db, publish, queries, safety, service
+from servicemirror import config, db, labels, publish, queries, safety, service, users
 from servicemirror.etl.readers.base import ReadError
 from servicemirror.progress import LoadProgress
 from servicemirror.service import LoadRefused
@@ -63,7 +67,27 @@ def _clean(value):
 
 
 def print_json(value) -> None:
+    """``value`` as indented JSON on stdout (NaN as null, dates as ISO text)."""
     print(json.dumps(_clean(value), ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _report(args, record, *lines: str) -> int:
+    """Say what a command did: ``record`` as JSON with ``--json``, else the lines of text."""
+    if args.json:
+        print_json(record)
+    else:
+        for line in lines:
+            print(line)
+    return 0
+
+
+@contextmanager
+def _one_line(*errors: type[Exception]):
+    """A module's own refusals (``errors``) become the command's one-line error."""
+    try:
+        yield
+    except errors as exc:
+        raise CommandError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- commands
@@ -81,8 +105,11 @@ def cmd_demo(args) -> int:
         for suffix in ("", ".wal", ".version"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     files = demo.build_demo(db_path, seed=args.seed)
-    print(f"Demo database built at {db_path} from {len(files.paths)} files (seed {args.seed}).")
-    return 0
+    return _report(
+        args,
+        {"db": str(db_path), "files": len(files.paths), "seed": args.seed},
+        f"Demo database built at {db_path} from {len(files.paths)} files (seed {args.seed}).",
+    )
 
 
 def cmd_load(args) -> int:
@@ -204,10 +231,12 @@ def cmd_undo(args) -> int:
     if outcome.status != "undone":
         raise CommandError(outcome.message)
     result = outcome.report
-    print(
-        f"Upload {result['upload_id']} ({result['file_name']}) undone: {result['rows_removed']} rows removed."
+    return _report(
+        args,
+        result,
+        f"Upload {result['upload_id']} ({result['file_name']}) undone: "
+        f"{result['rows_removed']} rows removed.",
     )
-    return 0
 
 
 def cmd_forum_package(args) -> int:
@@ -269,52 +298,81 @@ def cmd_forum(args) -> int:
     return 0
 
 
-def cmd_forum_key(args) -> int:
+def cmd_forum_key_list(args) -> int:
+    from servicemirror import signing
+
+    db_path = _db(args)
+    own, rows = None, []
+    with _one_line(signing.SigningError):
+        if db.exists(db_path):
+            own = signing.own_key_info(db_path)
+            rows = signing.registered(db_path).to_dict(orient="records")
+    if args.json:
+        print_json({"own_key": own, "libraries": rows})
+        return 0
+    print(f"own signing key: {own['key_id'] if own else 'none yet (made with the first package)'}")
+    for r in rows:
+        when = str(r["registered_at"])[:19]
+        print(f"{r['library_key']}: {r['key_id']} ({r['source']}, {when})")
+    return 0
+
+
+def cmd_forum_key_export(args) -> int:
     from servicemirror import forum, signing
 
     db_path = _db(args)
-    try:
-        if args.action == "export":
-            keys = forum.libraries_with_data(db_path)
-            library = args.library or (keys[0] if len(keys) == 1 else None)
-            if library not in keys:
-                raise CommandError(
-                    f"name the library with --library (one of: {', '.join(keys) or 'none yet'})."
-                )
-            with db.reading(db_path) as con:
-                libraries = queries.run(con, "libraries_all")
-            name = libraries.loc[libraries["library_key"] == library, "display_name"].iloc[0]
-            content = signing.write_key_file(db_path, Path(args.out), library, str(name))
-            print(f"Public key {content['key_id']} of {library} written to {args.out}.")
-            print("  Hand it to the forum's admin: `servicemirror forum-key register FILE`.")
-        elif args.action in ("register", "replace"):
-            key_id = _service(args).register_library_key(
-                Path(args.file), replace=args.action == "replace"
+    with _one_line(signing.SigningError):
+        keys = forum.libraries_with_data(db_path)
+        library = args.library or (keys[0] if len(keys) == 1 else None)
+        if library not in keys:
+            raise CommandError(
+                f"name the library with --library (one of: {', '.join(keys) or 'none yet'})."
             )
-            library, _ = signing.read_key_file(Path(args.file))
-            done = "replaced by" if args.action == "replace" else "registered as"
-            print(f"{library}: key {done} {key_id}; its packages must be signed with it.")
-        elif args.action == "rotate":
-            key_id = _service(args).rotate_own_key()
-            print(f"New signing key {key_id}; the next forum package is signed with it.")
-            print("  Send the forum `servicemirror forum-key export` so its admin can replace it.")
-        else:
-            own, rows = None, []
-            if db.exists(db_path):
-                own = signing.own_key_info(db_path)
-                rows = signing.registered(db_path).to_dict(orient="records")
-            if args.json:
-                print_json({"own_key": own, "libraries": rows})
-                return 0
-            print(
-                f"own signing key: {own['key_id'] if own else 'none yet (made with the first package)'}"
-            )
-            for r in rows:
-                when = str(r["registered_at"])[:19]
-                print(f"{r['library_key']}: {r['key_id']} ({r['source']}, {when})")
-    except signing.SigningError as exc:
-        raise CommandError(str(exc)) from None
-    return 0
+        with db.reading(db_path) as con:
+            libraries = queries.run(con, "libraries_all")
+        name = libraries.loc[libraries["library_key"] == library, "display_name"].iloc[0]
+        content = signing.write_key_file(db_path, Path(args.out), library, str(name))
+    return _report(
+        args,
+        {"file": str(args.out), "library_key": library, "key_id": content["key_id"]},
+        f"Public key {content['key_id']} of {library} written to {args.out}.",
+        "  Hand it to the forum's admin: `servicemirror forum-key register FILE`.",
+    )
+
+
+def cmd_forum_key_register(args) -> int:
+    return _register_key(args, replace=False)
+
+
+def cmd_forum_key_replace(args) -> int:
+    return _register_key(args, replace=True)
+
+
+def _register_key(args, replace: bool) -> int:
+    from servicemirror import signing
+
+    with _one_line(signing.SigningError):
+        key_id = _service(args).register_library_key(Path(args.file), replace=replace)
+        library, _ = signing.read_key_file(Path(args.file))
+    done = "replaced by" if replace else "registered as"
+    return _report(
+        args,
+        {"library_key": library, "key_id": key_id, "replaced": replace},
+        f"{library}: key {done} {key_id}; its packages must be signed with it.",
+    )
+
+
+def cmd_forum_key_rotate(args) -> int:
+    from servicemirror import signing
+
+    with _one_line(signing.SigningError):
+        key_id = _service(args).rotate_own_key()
+    return _report(
+        args,
+        {"key_id": key_id},
+        f"New signing key {key_id}; the next forum package is signed with it.",
+        "  Send the forum `servicemirror forum-key export` so its admin can replace it.",
+    )
 
 
 def cmd_summary(args) -> int:
@@ -357,7 +415,7 @@ def cmd_analyze(args) -> int:
     result = hypothesis.analyze(db_path, touchpoint=args.touchpoint)
     import pandas as pd
 
-    names = _service(args).names("en", show_names=True)
+    names = _service(args).names(args.lang, show_names=True)
     shown = pd.DataFrame({"library_key": list(names), "display_name": list(names.values())})
     result = hypothesis.with_display_names(result, shown)
     if args.json:
@@ -471,60 +529,71 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
-def cmd_users(args) -> int:
-    from servicemirror import users
+def _users_file(args) -> Path:
+    return Path(args.users) if args.users else users.users_path()
 
-    path = Path(args.users) if args.users else users.users_path()
-    svc = _service(args)
-    try:
-        if args.action == "add":
-            if args.library:
-                db_path = _db(args)
-                if db.exists(db_path):
-                    with db.reading(db_path) as con:
-                        known = set(queries.run(con, "libraries_all")["library_key"])
-                    if args.library not in known:
-                        raise CommandError(
-                            f"no library with key {args.library!r} in {db_path}; known: "
-                            f"{', '.join(sorted(known)) or 'none yet'}."
-                        )
-            password = None if args.sso else _read_password(args.password_stdin)
-            user = svc.add_user(
-                path,
-                args.username,
-                args.role,
-                library_key=args.library,
-                password=password,
-                replace=args.replace,
-            )
-            how = "single sign-on" if user.password_hash is None else "a password (argon2)"
-            of = f" of {user.library_key}" if user.library_key else ""
-            print(f"{user.username}: {user.role}{of}, signs in with {how}. Saved in {path}.")
-        elif args.action == "remove":
-            if not svc.remove_user(path, args.username):
-                raise CommandError(f"no user {args.username!r} in {path}.")
-            print(f"{users.normalise(args.username)} removed from {path}.")
-        else:
-            rows = [
-                {
-                    "username": u.username,
-                    "role": u.role,
-                    "library_key": u.library_key,
-                    "sign_in": "password" if u.password_hash else "sso",
-                }
-                for u in svc.list_users(path)
-            ]
-            if args.json:
-                print_json(rows)
-            else:
-                for r in rows:
-                    print(
-                        f"{r['username']:<32} {r['role']:<8} {r['library_key'] or '':<16} {r['sign_in']}"
-                    )
-                print(f"{len(rows)} users in {path}.")
-    except users.UserError as exc:
-        raise CommandError(str(exc)) from None
+
+def cmd_users_add(args) -> int:
+    path = _users_file(args)
+    if args.library:
+        db_path = _db(args)
+        if db.exists(db_path):
+            with db.reading(db_path) as con:
+                known = set(queries.run(con, "libraries_all")["library_key"])
+            if args.library not in known:
+                raise CommandError(
+                    f"no library with key {args.library!r} in {db_path}; known: "
+                    f"{', '.join(sorted(known)) or 'none yet'}."
+                )
+    password = None if args.sso else _read_password(args.password_stdin)
+    with _one_line(users.UserError):
+        user = _service(args).add_user(
+            path,
+            args.username,
+            args.role,
+            library_key=args.library,
+            password=password,
+            replace=args.replace,
+        )
+    how = "single sign-on" if user.password_hash is None else "a password (argon2)"
+    of = f" of {user.library_key}" if user.library_key else ""
+    return _report(
+        args,
+        {**_user_record(user), "file": str(path)},
+        f"{user.username}: {user.role}{of}, signs in with {how}. Saved in {path}.",
+    )
+
+
+def _user_record(user) -> dict:
+    """What the command line shows of a user: never the password hash."""
+    return {
+        "username": user.username,
+        "role": user.role,
+        "library_key": user.library_key,
+        "sign_in": "password" if user.password_hash else "sso",
+    }
+
+
+def cmd_users_list(args) -> int:
+    path = _users_file(args)
+    with _one_line(users.UserError):
+        rows = [_user_record(u) for u in _service(args).list_users(path)]
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['username']:<32} {r['role']:<8} {r['library_key'] or '':<16} {r['sign_in']}")
+    print(f"{len(rows)} users in {path}.")
     return 0
+
+
+def cmd_users_remove(args) -> int:
+    path = _users_file(args)
+    with _one_line(users.UserError):
+        if not _service(args).remove_user(path, args.username):
+            raise CommandError(f"no user {args.username!r} in {path}.")
+    name = users.normalise(args.username)
+    return _report(args, {"username": name, "file": str(path)}, f"{name} removed from {path}.")
 
 
 def cmd_report(args) -> int:
@@ -541,8 +610,9 @@ def cmd_report(args) -> int:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"{args.out}: cannot write the report ({exc.strerror}).") from None
-    print(f"Report ({args.lang}) written to {out}.")
-    return 0
+    return _report(
+        args, {"file": str(out), "lang": args.lang}, f"Report ({args.lang}) written to {out}."
+    )
 
 
 def cmd_export(args) -> int:
@@ -552,12 +622,24 @@ def cmd_export(args) -> int:
         done = _service(args).export(Path(args.out))
     except backup.BackupError as exc:
         raise CommandError(str(exc)) from None
-    print(
+    return _report(
+        args,
+        _backup_record(done),
         f"Exported {len(done.rows)} tables ({done.total_rows} rows, data version "
-        f"{done.data_version}) to {done.folder}: Parquet, csv/ for Excel, manifest.json."
+        f"{done.data_version}) to {done.folder}: Parquet, csv/ for Excel, manifest.json.",
+        "The folder holds all survey data and the hash salt: keep it as safe as the database.",
     )
-    print("The folder holds all survey data and the hash salt: keep it as safe as the database.")
-    return 0
+
+
+def _backup_record(done) -> dict:
+    """What ``export`` and ``restore`` report with ``--json``: folder, database, rows per table."""
+    return {
+        "folder": str(done.folder),
+        "db": str(done.db_path),
+        "rows": done.rows,
+        "total_rows": done.total_rows,
+        "data_version": done.data_version,
+    }
 
 
 def cmd_restore(args) -> int:
@@ -567,11 +649,12 @@ def cmd_restore(args) -> int:
         done = _service(args).restore(Path(args.folder))
     except backup.BackupError as exc:
         raise CommandError(str(exc)) from None
-    print(
+    return _report(
+        args,
+        _backup_record(done),
         f"Restored {len(done.rows)} tables ({done.total_rows} rows) from {done.folder} "
-        f"into {done.db_path} (data version {done.data_version})."
+        f"into {done.db_path} (data version {done.data_version}).",
     )
-    return 0
 
 
 def cmd_purge(args) -> int:
@@ -642,7 +725,7 @@ def cmd_serve(args) -> int:
     return subprocess.call(command, env=env, cwd=app.parent)
 
 
-def cmd_project(args) -> int:
+def cmd_project_add(args) -> int:
     project_id = _service(args).add_project(
         library=args.library,
         touchpoint=args.touchpoint,
@@ -655,10 +738,18 @@ def cmd_project(args) -> int:
         status=args.status,
         notes=args.notes,
     )
-    print(
-        f"Project {project_id} recorded: {args.title} ({args.library}, {args.touchpoint}, from {args.start})."
+    return _report(
+        args,
+        {
+            "project_id": project_id,
+            "title": args.title,
+            "library": args.library,
+            "touchpoint": args.touchpoint,
+            "start": args.start,
+        },
+        f"Project {project_id} recorded: {args.title} ({args.library}, {args.touchpoint}, "
+        f"from {args.start}).",
     )
-    return 0
 
 
 def cmd_projects(args) -> int:
@@ -690,21 +781,26 @@ def cmd_projects(args) -> int:
     return 0
 
 
-def cmd_targets(args) -> int:
-    from servicemirror import service_projects
+def cmd_targets_load(args) -> int:
     from servicemirror.etl.readers import targets as targets_reader
 
-    db_path = _db(args)
+    if not args.file:
+        raise CommandError(
+            "targets load needs a FILE (a CSV with library, touchpoint, measure, target)."
+        )
+    rows = _service(args).set_targets(targets_reader.read(Path(args.file)))
+    return _report(
+        args,
+        {"file": Path(args.file).name, "targets": rows},
+        f"{len(rows)} targets set from {Path(args.file).name}.",
+    )
+
+
+def cmd_targets_list(args) -> int:
+    from servicemirror import service_projects
+
     svc = _service(args)
-    if args.action == "load":
-        if not args.file:
-            raise CommandError(
-                "targets load needs a FILE (a CSV with library, touchpoint, measure, target)."
-            )
-        rows = svc.set_targets(targets_reader.read(Path(args.file)))
-        print(f"{len(rows)} targets set from {Path(args.file).name}.")
-        return 0
-    frame = service_projects.targets(db_path)
+    frame = service_projects.targets(_db(args))
     latest = service_projects.tgt.latest_status(frame)
     if not latest.empty:
         latest["library"] = latest["library_key"].map(svc.names("en", show_names=True))
@@ -736,14 +832,18 @@ def cmd_comments(args) -> int:
     svc = _service(args)
     if args.load_themes:
         n = svc.load_theme_dictionary(Path(args.load_themes))
-        print(
-            f"Theme dictionary loaded from {Path(args.load_themes).name}; {n} comments re-tagged."
+        return _report(
+            args,
+            {"file": Path(args.load_themes).name, "retagged": n},
+            f"Theme dictionary loaded from {Path(args.load_themes).name}; {n} comments re-tagged.",
         )
-        return 0
     if args.reset_themes:
         n = svc.reset_theme_dictionary()
-        print(f"Back to the shipped theme dictionary; {n} comments re-tagged.")
-        return 0
+        return _report(
+            args,
+            {"file": None, "retagged": n},
+            f"Back to the shipped theme dictionary; {n} comments re-tagged.",
+        )
     if args.themes:
         with db.reading(db_path) as con:
             frame = comments.dictionary_in_use(con)
@@ -771,32 +871,98 @@ def cmd_comments(args) -> int:
 
 # --------------------------------------------------------------------------- parser
 
+DB_HELP = "database file (default: $SERVICEMIRROR_DB or data/servicemirror.duckdb)"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """``--help`` states every option's default as the parser holds it, so the default a user
+    reads is never a copy that can drift (docs/cli.md is checked against the same parser)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "%(default)" not in text:
+            text += " (default %(default)s)"
+        return text
+
+
+def _command(
+    group,
+    name: str,
+    help: str,
+    func: Callable | None = None,
+    *,
+    json_help: str | None = "print JSON instead of text",
+    lang_help: str | None = None,
+    action_of: argparse.ArgumentParser | None = None,
+) -> argparse.ArgumentParser:
+    """Add one command (or, with ``action_of``, one action of a command such as ``users add``)
+    with the options every command shares: ``--db``; ``--json`` unless ``json_help`` is None
+    (only ``serve`` reports nothing); ``--lang`` when ``lang_help`` says what it changes.
+
+    An action repeats its command's shared options so they may follow the action
+    (``users add X --db F``); their default there is SUPPRESS, so a value given before the action
+    (``users --db F add X``) is not blanked by the action's default."""
+    nested = action_of is not None
+    p = group.add_parser(name, help=help, description=help, formatter_class=_HelpFormatter)
+    p.add_argument("--db", default=argparse.SUPPRESS if nested else None, help=DB_HELP)
+    if json_help is not None:
+        p.add_argument(
+            "--json",
+            action="store_true",
+            default=argparse.SUPPRESS if nested else False,
+            help=json_help,
+        )
+    if lang_help is not None:
+        p.add_argument(
+            "--lang",
+            choices=list(labels.LANGUAGES),
+            default=argparse.SUPPRESS if nested else labels.DEFAULT_LANGUAGE,
+            help=lang_help,
+        )
+    if func is not None:
+        p.set_defaults(func=func)
+    return p
+
+
+def _actions(command: argparse.ArgumentParser, default: Callable | None = None):
+    """The actions of ``command`` (``users add|list|remove``); with ``default``, the action run
+    when none is named (``targets`` lists)."""
+    if default is not None:
+        command.set_defaults(func=default)
+    return command.add_subparsers(dest="action", required=default is None, metavar="ACTION")
+
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: every command and action is made by :func:`_command`."""
     parser = argparse.ArgumentParser(
         prog="servicemirror",
         description="Service Mirror: do happier library staff go with more satisfied citizens?",
+        formatter_class=_HelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
-        p.add_argument(
-            "--db", help="database file (default: $SERVICEMIRROR_DB or data/servicemirror.duckdb)"
-        )
-        p.set_defaults(func=func)
-        return p
-
-    p = add("demo", cmd_demo, "Build the demo database: 15 libraries, 6 years, known true effects.")
-    p.add_argument("--seed", type=int, default=2011, help="random seed (default 2011)")
+    p = _command(
+        commands,
+        "demo",
+        "Build the demo database: 15 libraries, 6 years, known true effects.",
+        cmd_demo,
+    )
+    p.add_argument("--seed", type=int, default=2011, help="random seed")
     p.add_argument("--force", action="store_true", help="replace an existing database at --db")
 
-    p = add("load", cmd_load, "Load survey exports (CSV, Excel) into the database.")
+    p = _command(
+        commands,
+        "load",
+        "Load survey exports (CSV, Excel, SurveyXact zip, forum packages) into the database.",
+        cmd_load,
+        json_help="print one JSON object per file (no progress bar on stderr)",
+        lang_help="language of a refusal line",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files to load")
     p.add_argument(
         "--as",
         dest="as_type",
-        choices=["staff", "patron"],
+        choices=service.RESPONDENT_TYPES,
         help="respondent type when the file does not say",
     )
     p.add_argument("--library", help="load every row for this library")
@@ -816,164 +982,236 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dry-run", action="store_true", help="interpret and validate only; write nothing"
     )
-    p.add_argument(
-        "--json",
-        action="store_true",
-        help="print one JSON object per file (no progress bar on stderr)",
+
+    _command(commands, "uploads", "List uploads, newest first.", cmd_uploads)
+
+    p = _command(
+        commands, "undo", "Remove one upload completely (restores what it replaced).", cmd_undo
     )
-    p.add_argument(
-        "--lang", choices=["da", "en"], default="en", help="language of a refusal line (default en)"
-    )
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID", help="the id `uploads` shows")
 
-    p = add("uploads", cmd_uploads, "List uploads, newest first.")
-    p.add_argument("--json", action="store_true")
-
-    p = add("undo", cmd_undo, "Remove one upload completely (restores what it replaced).")
-    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-
-    p = add(
+    p = _command(
+        commands,
         "forum-package",
-        cmd_forum_package,
         "Write this library's aggregate-only forum package (k-checked, no rows, no comments).",
+        cmd_forum_package,
+        json_help="print the manifest as JSON",
     )
     p.add_argument("--out", required=True, metavar="FILE", help="where to write the package (.zip)")
     p.add_argument(
         "--periods", nargs="+", metavar="PERIOD", help="only these periods (default all)"
     )
     p.add_argument("--library", help="the library, when the database holds more than one")
-    p.add_argument("--json", action="store_true", help="print the manifest as JSON")
 
-    p = add("forum", cmd_forum, "List the forum packages received: which library sent what, when.")
-    p.add_argument("--json", action="store_true")
+    _command(
+        commands,
+        "forum",
+        "List the forum packages received: which library sent what, when.",
+        cmd_forum,
+    )
 
-    p = add(
+    p = _command(
+        commands,
         "forum-key",
-        cmd_forum_key,
         "Forum package signing keys: list, export the own public key, rotate it; on the forum "
         "register or (admin) replace a library's key.",
     )
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    a = actions.add_parser("list", help="this installation's key and the library keys registered")
-    a.add_argument("--json", action="store_true")
-    a = actions.add_parser("export", help="write this installation's public key to a key file")
+    actions = _actions(p)
+    _command(
+        actions,
+        "list",
+        "This installation's key and the library keys registered.",
+        cmd_forum_key_list,
+        action_of=p,
+    )
+    a = _command(
+        actions,
+        "export",
+        "Write this installation's public key to a key file.",
+        cmd_forum_key_export,
+        action_of=p,
+    )
     a.add_argument("--out", required=True, metavar="FILE.json", help="where to write the key file")
     a.add_argument("--library", metavar="KEY", help="the library the key signs for")
-    a = actions.add_parser("register", help="register a library's key from its key file")
-    a.add_argument("file", metavar="FILE.json")
-    a = actions.add_parser("replace", help="admin: replace a library's registered key")
-    a.add_argument("file", metavar="FILE.json")
-    actions.add_parser("rotate", help="retire this installation's signing key and make a new one")
-    for a in actions.choices.values():
-        # --db also after the action, as with `users`
-        a.add_argument("--db", default=argparse.SUPPRESS, help="database file")
+    a = _command(
+        actions,
+        "register",
+        "Register a library's key from its key file.",
+        cmd_forum_key_register,
+        action_of=p,
+    )
+    a.add_argument("file", metavar="FILE.json", help="the library's key file")
+    a = _command(
+        actions,
+        "replace",
+        "Admin: replace a library's registered key.",
+        cmd_forum_key_replace,
+        action_of=p,
+    )
+    a.add_argument("file", metavar="FILE.json", help="the library's new key file")
+    _command(
+        actions,
+        "rotate",
+        "Retire this installation's signing key and make a new one.",
+        cmd_forum_key_rotate,
+        action_of=p,
+    )
 
-    p = add(
+    _command(
+        commands,
         "summary",
-        cmd_summary,
         "Staff and patron indices per library and period (anonymity applied).",
+        cmd_summary,
     )
-    p.add_argument("--json", action="store_true")
 
-    p = add(
+    p = _command(
+        commands,
         "analyze",
-        cmd_analyze,
         "Test the hypothesis: library-level r, multilevel model, within/between, lags, power.",
+        cmd_analyze,
+        json_help="print one JSON object",
+        lang_help="language of the verdict in text output",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--touchpoint",
         help="patron touchpoint for the primary analysis (default: overall satisfaction)",
     )
-    p.add_argument(
-        "--lang", choices=["da", "en"], default="en", help="language of the verdict in text output"
+
+    p = _command(
+        commands, "settings", "Show settings, or change one with --set KEY=VALUE.", cmd_settings
     )
+    p.add_argument("--set", metavar="KEY=VALUE", help="change one setting")
 
-    p = add("settings", cmd_settings, "Show settings, or change one with --set KEY=VALUE.")
-    p.add_argument("--set", metavar="KEY=VALUE")
-    p.add_argument("--json", action="store_true")
-
-    p = add(
+    _command(
+        commands,
         "audit",
-        cmd_audit,
         "Every recorded write: who, when, what, which library (admins only), newest first.",
+        cmd_audit,
+        json_help="print one JSON object per write",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object per write")
 
-    p = add("users", cmd_users, "Server-mode users: add, list or remove (local user file, argon2).")
+    p = _command(
+        commands, "users", "Server-mode users: add, list or remove (local user file, argon2)."
+    )
     p.add_argument("--users", metavar="FILE", help="user file (default: $SERVICEMIRROR_USERS)")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    a = actions.add_parser("add", help="add a user (a password, or --sso for single sign-on)")
-    a.add_argument("username", help="user name, or the e-mail address single sign-on reports")
-    a.add_argument("--role", required=True, choices=["admin", "manager", "forum"])
+    actions = _actions(p)
+    a = _command(
+        actions,
+        "add",
+        "Add a user (a password, or --sso for single sign-on).",
+        cmd_users_add,
+        action_of=p,
+    )
+    a.add_argument(
+        "username",
+        metavar="USERNAME",
+        help="user name, or the e-mail address single sign-on reports",
+    )
+    a.add_argument("--role", required=True, choices=users.ROLES, help="the user's role")
     a.add_argument("--library", metavar="KEY", help="the library a manager manages")
     a.add_argument("--sso", action="store_true", help="no password: signs in through st.login")
     a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     a.add_argument("--replace", action="store_true", help="change an existing user")
-    # --db also after the action; SUPPRESS keeps a missing one from blanking `users --db X add`
-    a.add_argument("--db", default=argparse.SUPPRESS, help="database to check --library against")
-    a = actions.add_parser("list", help="list users (never their password hashes)")
-    a.add_argument("--json", action="store_true")
-    a = actions.add_parser("remove", help="remove a user; their sessions end at the next click")
-    a.add_argument("username")
+    _command(
+        actions,
+        "list",
+        "List users (never their password hashes).",
+        cmd_users_list,
+        action_of=p,
+    )
+    a = _command(
+        actions,
+        "remove",
+        "Remove a user; their sessions end at the next click.",
+        cmd_users_remove,
+        action_of=p,
+    )
+    a.add_argument("username", metavar="USERNAME", help="the user to remove")
 
-    p = add("report", cmd_report, "Write a self-contained HTML report for a forum meeting.")
+    p = _command(
+        commands,
+        "report",
+        "Write a self-contained HTML report for a forum meeting.",
+        cmd_report,
+        lang_help="language of the report",
+    )
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
-    p.add_argument("--lang", choices=["da", "en"], default="da", help="language (default da)")
 
-    p = add(
+    p = _command(
+        commands,
         "export",
-        cmd_export,
         "Back up every table to a folder: Parquet, CSV for Excel, manifest with checksums.",
+        cmd_export,
     )
     p.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
 
-    p = add("restore", cmd_restore, "Restore an `export` folder into a new, empty database.")
+    p = _command(
+        commands, "restore", "Restore an `export` folder into a new, empty database.", cmd_restore
+    )
     p.add_argument("folder", metavar="DIR", help="the folder `export` wrote")
 
-    p = add(
+    p = _command(
+        commands,
         "purge",
-        cmd_purge,
         "Delete every upload loaded before DATE with all its rows (GDPR storage limitation).",
+        cmd_purge,
     )
     p.add_argument("--before", required=True, metavar="DATE", help="YYYY-MM-DD")
     p.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
-    p.add_argument("--json", action="store_true")
 
-    p = add("project", cmd_project, "Record a service project (add).")
-    p.add_argument("action", choices=["add"], help="add: record a new project")
-    p.add_argument("--library", required=True, help="library key, name or alias")
-    p.add_argument("--touchpoint", required=True, help="e.g. counter, self_service, 'Bogen Kommer'")
-    p.add_argument("--start", required=True, metavar="DATE", help="start date, YYYY-MM-DD")
-    p.add_argument("--title", required=True, metavar="TEXT")
-    p.add_argument("--description")
-    p.add_argument("--end", metavar="DATE", help="end date, if any")
-    p.add_argument("--owner")
-    p.add_argument("--expected-effect", dest="expected_effect")
-    p.add_argument(
-        "--status", default="active", choices=["planned", "active", "completed", "stopped"]
+    p = _command(commands, "project", "Record a service project.")
+    actions = _actions(p)
+    a = _command(actions, "add", "Record a new service project.", cmd_project_add, action_of=p)
+    a.add_argument("--library", required=True, help="library key, name or alias")
+    a.add_argument("--touchpoint", required=True, help="e.g. counter, self_service, 'Bogen Kommer'")
+    a.add_argument("--start", required=True, metavar="DATE", help="start date, YYYY-MM-DD")
+    a.add_argument("--title", required=True, metavar="TEXT", help="the project's title")
+    a.add_argument("--description", metavar="TEXT", help="what the project does")
+    a.add_argument("--end", metavar="DATE", help="end date, if any")
+    a.add_argument("--owner", metavar="NAME", help="who runs it")
+    a.add_argument(
+        "--expected-effect", dest="expected_effect", metavar="TEXT", help="what it should change"
     )
-    p.add_argument("--notes", help="notes from the forum meetings")
-
-    p = add(
-        "projects", cmd_projects, "Service projects and what they did (difference-in-differences)."
+    a.add_argument(
+        "--status",
+        default="active",
+        choices=service.PROJECT_STATUSES,
+        help="where the project stands",
     )
-    p.add_argument("--json", action="store_true", help="one JSON object per project")
+    a.add_argument("--notes", metavar="TEXT", help="notes from the forum meetings")
 
-    p = add(
+    _command(
+        commands,
+        "projects",
+        "Service projects and what they did (difference-in-differences).",
+        cmd_projects,
+        json_help="one JSON object per project",
+    )
+
+    p = _command(
+        commands,
         "targets",
-        cmd_targets,
         "Service-declaration targets: list them with their gaps, or load a CSV.",
     )
-    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
-    p.add_argument("file", nargs="?", metavar="FILE", help="with load: the targets CSV")
-    p.add_argument("--json", action="store_true")
-
-    p = add(
-        "comments",
-        cmd_comments,
-        "Themes and tone of patron comments per library and period (counts, never text).",
+    actions = _actions(p, default=cmd_targets_list)
+    _command(
+        actions,
+        "list",
+        "List the targets with their latest value and gap (the default).",
+        cmd_targets_list,
+        action_of=p,
     )
-    p.add_argument("--json", action="store_true", help="a JSON array, one object per theme")
+    a = _command(actions, "load", "Load a targets CSV.", cmd_targets_load, action_of=p)
+    # optional here so a missing FILE is the one-line error (exit 1) it has always been
+    a.add_argument("file", nargs="?", metavar="FILE", help="the targets CSV")
+
+    p = _command(
+        commands,
+        "comments",
+        "Themes and tone of patron comments per library and period (counts, never text).",
+        cmd_comments,
+        json_help="a JSON array, one object per theme",
+    )
     p.add_argument("--library", help="only this library (key, name or alias)")
     p.add_argument("--period", help="only this period, e.g. 2024")
     p.add_argument("--themes", action="store_true", help="list the theme dictionary in use")
@@ -990,9 +1228,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="go back to the shipped theme dictionary and re-tag every comment",
     )
 
-    p = add("serve", cmd_serve, "Serve the dashboard.")
-    p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", default="localhost")
+    p = _command(commands, "serve", "Serve the dashboard.", cmd_serve, json_help=None)
+    p.add_argument("--port", type=int, default=8501, help="port")
+    p.add_argument("--address", default="localhost", help="address to listen on")
     return parser
 
 

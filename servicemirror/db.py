@@ -1,4 +1,4 @@
-"""The one place that opens database connections (ARCHITECTURE.md, "Database access").
+"""The one place that opens database connections (docs/architecture.md, "Infrastructure").
 
 DuckDB allows one read-write process OR many read-only ones on a file, never both, so every
 connection here is short-lived and guarded by a sidecar lock file: shared for reads, exclusive

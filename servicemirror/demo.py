@@ -363,7 +363,7 @@ SMALL_STAFF_CELLS: dict[tuple[str, str], int] = {
 # Aggregates-only libraries that skipped a year.
 AGGREGATE_GAPS = {("silkeborg", "2022")}
 
-# One service project per library (issue 9). latent_effect: shift on the touchpoint item's latent
+# One service project per library. latent_effect: shift on the touchpoint item's latent
 # scale for patrons answering on or after the start date (0 = no true effect).
 PROJECT_SPECS: list[dict[str, Any]] = [
     {
@@ -518,7 +518,7 @@ PROJECT_SPECS: list[dict[str, Any]] = [
     },
 ]
 
-# Service-declaration targets of the demo (issue 9): library, touchpoint ('' = overall), measure
+# Service-declaration targets of the demo: library, touchpoint ('' = overall), measure
 # (index | top2 | nps), target, source. A few promises of the kinds libraries write down, set a
 # little above where the library stands so that the charts show gaps of both signs.
 DEMO_TARGETS: list[dict[str, Any]] = [
@@ -1436,7 +1436,7 @@ def build_demo(db_path: Path, seed: int = 2011, *, split: str = "library") -> De
         etl_load.set_setting(db_path, "comment_names", ",".join(files.truth["staff_first_names"]))
         for path in files.paths:
             files.reports.append(etl_load.load_file(db_path, path, loaded_by="demo"))
-        # the forum's projects and service declarations, through the ordinary writers (issue 9)
+        # the forum's projects and service declarations, through the ordinary writers
         etl_load.add_projects(
             db_path,
             [

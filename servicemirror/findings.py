@@ -1,8 +1,7 @@
 """The hypothesis result for a database, and tidy tables of it for the Hypothesis page and the report.
 
-``result(db_path)`` is the ``analyze --json`` object of issue 4, computed by
-``servicemirror.hypothesis.analyze`` (the lead's adapter: published cells only, cached per data
-version). The other functions are pure: dict in, DataFrame out, so the page and the HTML report
+``result(db_path)`` is the ``analyze --json`` object, computed by
+``servicemirror.hypothesis.analyze`` (published cells only, cached per data version). The other functions are pure: dict in, DataFrame out, so the page and the HTML report
 show the same numbers and nothing is reshaped in a page.
 """
 

@@ -31,7 +31,6 @@ from servicemirror.etl.load import period_of
 from servicemirror.etl.readers import forum_package as fmt
 
 SCALE = battery.STAFF_MEASURE  # the staff scale whose alpha the battery reports
-STAFF_ITEM_CONSTRUCTS = ("wellbeing", "engagement", "enps", "satisfaction", "touchpoint", "nps")
 NEVER = (
     "individual answers or rows, free-text comments, respondent ids or their hashes, "
     "branch or terminal detail, segment columns, staff figures of groups below k"

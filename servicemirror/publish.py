@@ -1,8 +1,8 @@
 """The one privacy layer: the table of cells that may be shown, built once per data version.
 
 Every output (pages, CLI, reports, exports, forum packages) reads cells from here and never from
-the raw tables, so the anonymity rule is applied in one place (ARCHITECTURE.md, Privacy rules;
-the rules in plain words are in docs/privacy.md):
+the raw tables, so the anonymity rule is applied in one place (the
+rules in plain words are in docs/privacy.md):
 
 1. **Threshold.** A staff cell (library or branch level) with fewer than k respondents shows no
    figure (k from settings ``k_staff``, default 5, never below 3); its count stays so a manager
@@ -157,7 +157,7 @@ def protect(
     staff = cells["side"] == "staff"
     keys = ["library_key", "period", "measure"]
     # The total of each library x period x measure (its first overall staff cell), looked up
-    # once: a scan of all cells per group took 6 of 10 s at national scale (issue 8).
+    # once: a scan of all cells per group took 6 of 10 s at national scale.
     overall = cells[staff & (cells["touchpoint"] == "")]
     parent_of: dict[tuple, object] = {}
     for idx, key in zip(

@@ -1,4 +1,4 @@
-"""Delete old data everywhere: ``servicemirror purge --before DATE`` (issue 6, Data protection).
+"""Delete old data everywhere: ``servicemirror purge --before DATE``.
 
 Staff wellbeing answers can be health data (GDPR art. 9), kept no longer than needed. A purge removes
 every upload loaded before DATE with all of its rows (responses, answers, comments, aggregates,

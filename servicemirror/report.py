@@ -6,7 +6,7 @@ offline in this environment (altair 6 ships only the schema and loads the JS fro
 is not a dependency; Streamlit's copy is split into Vite chunks that cannot be inlined reliably),
 and a report that silently needs a CDN shows empty boxes on a meeting-room laptop.
 
-Privacy (ARCHITECTURE.md): everything comes from the publication layer (``publish.Published``) and
+Privacy (docs/privacy.md): everything comes from the publication layer (``publish.Published``) and
 the hypothesis result built from it, so no staff figure below k appears; libraries appear under
 the labels the access layer gives the viewer (``service.Service.report_html``: the same pseudonym
 letters as on the dashboard), or, called directly without them, pseudonyms drawn afresh for this

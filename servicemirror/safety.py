@@ -4,7 +4,7 @@ Every limit is a documented constant (docs/privacy.md, "Data protection"), check
 reader or parser touches the bytes, and every refusal is one line that says what to do:
 
 - ``MAX_UPLOAD_BYTES``: the largest file ``load`` accepts. Real exports are 10^3-10^5 rows (a few
-  MB); 256 MiB is a 3.5M-row long CSV (STACK.md: 1M rows = 69 MB) and keeps a load within memory.
+  MB); 256 MiB is a 3.5M-row long CSV (1M rows are about 69 MB) and keeps a load within memory.
 - ``.xlsx`` and ``.zip`` files are zip archives: ``check_zip`` reads only the central directory
   (milliseconds, nothing is decompressed) and refuses more than ``MAX_ZIP_MEMBERS`` members, more
   than ``MAX_ZIP_UNCOMPRESSED`` bytes unpacked, a member that expands more than

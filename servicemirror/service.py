@@ -52,6 +52,8 @@ USER_ENV = "SERVICEMIRROR_USER"
 LoadRefused = load.LoadRefused  # the writers' one-line refusal, for callers of this layer
 SEGMENT_DIMENSIONS = load.SEGMENT_DIMENSIONS  # what a persona may name
 TARGET_MEASURES = load.TARGET_MEASURES  # the measures a target may be set on
+RESPONDENT_TYPES = load.RESPONDENT_TYPES  # who answered a survey: staff or patron
+PROJECT_STATUSES = load.PROJECT_STATUSES  # what a service project's status may be
 
 
 class Refused(PermissionError):

@@ -69,7 +69,7 @@ def _r(x, digits: int = 2):
 
 
 def project_json(row: dict, a: did.ProjectAssessment, library: str) -> dict:
-    """The `projects --json` object of one project (issue 9 fields first, then extras)."""
+    """The `projects --json` object of one project (the documented fields first, then extras)."""
     r, s = a.patron, a.staff
     out = {
         "id": int(row["project_id"]),

@@ -1,6 +1,6 @@
 """Uploads from the dashboard: browser bytes -> private temporary file -> ``etl.load``.
 
-Readers work on file paths (ARCHITECTURE.md, Runtime facts), so an upload is first written to a
+Readers work on file paths, so an upload is first written to a
 temporary file. The browser's file name is a label, never a location: each upload gets its own
 fresh private folder (``tempfile.mkdtemp``) and the file inside it is named by a reduced base name
 (letters, digits, space, ``._-()``; no separators, no leading dot), so a hostile name such as

@@ -206,7 +206,7 @@ def test_exact_fit_equals_statsmodels_rows_random_intercept(reml):
     assert ours.sigma2 == pytest.approx(sm_fit.scale, rel=rel)
     assert ours.llf == pytest.approx(sm_fit.llf, rel=1e-8)
     assert ours.df == 15 - 1 - 1 and ours.tau_lp is None
-    # t on J - q - 1 df, not z (STATISTICS.md §3).
+    # t on J - q - 1 df, not z (docs/statistics.md §8).
     assert ours.p == pytest.approx(2 * stats.t.sf(abs(ours.slope / ours.se), 13), rel=1e-10)
     # Default covariance (X'V^-1X)^-1 (HLM/lme4) differs from statsmodels' observed one only slightly.
     expected = multilevel_means_as_outcomes(cells, reml=reml)
@@ -288,7 +288,7 @@ def test_hsb_means_as_outcomes_reproduces_raudenbush_bryk():
 
 
 def test_guard_discards_converged_fit_with_infinite_llf_and_zero_variance():
-    # statsmodels lbfgs on 1M rows (STACK.md §4): converged=True, llf=inf, group variance 0.
+    # seen with statsmodels' lbfgs on 1M rows: converged=True, llf=inf, group variance 0.
     broken = FitCandidate("lbfgs", float("inf"), True, {"tau00": 0.0, "sigma2": 390.0}, np.eye(2))
     valid = FitCandidate(
         "powell", -23480.6, True, {"tau00": 2.64, "sigma2": 39.16}, np.eye(2) * 0.1

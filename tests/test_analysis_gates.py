@@ -147,7 +147,7 @@ def test_icc1_matches_mixedlm_rho_on_balanced_data():
 
 
 def test_lambda_values_from_statistics_md():
-    # STATISTICS.md section 1: rho = .10 -> n = 5: .36, 20: .69, 60: .87
+    # docs/statistics.md §5: rho = .10 -> n = 5: .36, 20: .69, 60: .87
     lam = reliability.lambda_from_n(np.array([5, 20, 60]), 0.10)
     np.testing.assert_allclose(lam, [0.36, 0.69, 0.87], atol=0.005)
 
@@ -245,7 +245,7 @@ def test_nps_scale_min_and_table_suppression():
 
 
 # ------------------------------------------------------------------------------------------
-# Power (STATISTICS.md section 9)
+# Power (docs/statistics.md §11)
 # ------------------------------------------------------------------------------------------
 
 
@@ -255,15 +255,15 @@ def test_power_at_j15_matches_statistics_md(r, expected):
 
 
 def test_power_exact_matches_simulation_figure():
-    # STATISTICS.md: "simulation gives .194 for r = .3" at J = 15
+    # docs/statistics.md §11: power 19 % for r = .3 at J = 15 (a simulation gave .194)
     assert power.power_r(0.3, 15, method="exact") == pytest.approx(0.194, abs=0.002)
 
 
 def test_libraries_needed_and_mdr():
-    # STATISTICS.md: J = 194 (r = .2), 85 (r = .3) for 80 %; MDR at J = 15 = 0.67
+    # docs/statistics.md §11: J = 194 (r = .2), 85 (r = .3) for 80 %; MDR at J = 15 = 0.67
     assert power.libraries_needed(0.2) == 194
     assert power.libraries_needed(0.3) == 85
-    # r = .5: STATISTICS.md prints 29, the closed form rounded to nearest (29.01); the smallest
+    # r = .5: rounding the closed form (29.01) to nearest prints 29; the smallest
     # integer J reaching 80 % under the Fisher approximation is 30 (power .7998 at J = 29).
     assert power.power_r(0.5, 29) < 0.80 <= power.power_r(0.5, 30)
     assert power.libraries_needed(0.5) == 30
@@ -272,7 +272,7 @@ def test_libraries_needed_and_mdr():
 
 
 def test_attenuation_roughly_doubles_libraries_needed():
-    # STATISTICS.md: r = .3 at lambda_x = .5 needs roughly twice the libraries of the naive figure
+    # docs/statistics.md §11: r = .3 at lambda_x = .5 needs roughly twice the libraries of the naive figure
     s = power.power_summary(15, lambda_x=0.5, lambda_y=1.0)
     assert power.attenuated_r(0.3, 0.5, 1.0) == pytest.approx(0.3 * math.sqrt(0.5))
     assert 1.9 < s["libraries_needed_attenuated_r_0_3"] / s["libraries_needed_r_0_3"] < 2.2
@@ -562,7 +562,7 @@ def test_analysis_module_is_pure(mod):
 
 
 def test_a_clear_positive_verdict_never_opens_with_no_link():
-    """Issue 18: the heading said "Positiv sammenhæng" while the first sentence said the data fit
+    """A regression: the heading said "Positiv sammenhæng" while the first sentence said the data fit
     "anything from no link to a strong positive link" (interval 0.05 to 0.83 on the demo)."""
     v = verdict.verdict(
         _result(

@@ -1,4 +1,4 @@
-"""Issue 6: `servicemirror restore` accepts a backup made under an older schema version.
+"""`servicemirror restore` accepts a backup made under an older schema version.
 
 The version-1 backup is made the way an old Service Mirror would have made it: a real export of
 the small forum, cut to the version-1 shape (the tables and columns that queries/schema.sql alone

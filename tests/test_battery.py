@@ -101,7 +101,7 @@ def test_library_level_r_equals_scipy_on_the_published_points(demo_db, demo_resu
         .first()
     )
     matched = staff.to_frame("x").join(patron.to_frame("y"), how="inner").groupby("library").mean()
-    # independent: scipy on unweighted library means of the matched periods (STATISTICS.md §2)
+    # independent: scipy on unweighted library means of the matched periods (docs/statistics.md §7)
     ref = stats.pearsonr(matched["x"], matched["y"])
     ci = ref.confidence_interval(0.95)
     lib = demo_result["library_level"]

@@ -1,4 +1,4 @@
-"""The benchmarks of bench/ run end to end on tiny data, so they cannot rot (issue 8).
+"""The benchmarks of bench/ run end to end on tiny data, so they cannot rot.
 
 Not a timed test: it asserts that every benchmark produces its figures and a ratio, never how
 fast anything is. The browser benchmark needs Debian's Chromium: it is skipped locally without

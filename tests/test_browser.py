@@ -1,4 +1,4 @@
-"""Real-browser tests: the served dashboard in Debian's Chromium through Playwright (STACK.md §5).
+"""Real-browser tests: the served dashboard in Debian's Chromium through Playwright (no download at run time).
 
 One Streamlit server per session on a free loopback port, over a private copy of the demo
 database. Every page in app.py is opened in both languages, waited for until its charts are
@@ -56,7 +56,7 @@ def _missing(reason: str):
 def app_pages() -> list[tuple[str, str]]:
     """(page name, URL path) for every st.Page in app.py, in menu order; "" is the default page.
 
-    Read from app.py's source so pages the other engineers add are tested without editing this file.
+    Read from app.py's source so a page added to the router is tested without editing this file.
     """
     source = APP.read_text(encoding="utf-8")
     pages = []

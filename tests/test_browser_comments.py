@@ -1,4 +1,4 @@
-"""Real-browser test of the Comments page (issue 17): one page load of the served demo in
+"""Real-browser test of the Comments page: one page load of the served demo in
 Debian's Chromium through Playwright, with the recipe of tests/test_browser.py.
 
 The themes chart (bars by tone with the forum's spread) and the theme's trend are drawn, the

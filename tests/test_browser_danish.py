@@ -1,4 +1,4 @@
-"""Real-browser checks of what only a browser shows (issue 18, item 2): the page declares its
+"""Real-browser checks of what only a browser shows: the page declares its
 language to screen readers, and Streamlit's own texts (the file picker, the chart menu and
 description) are Danish on a Danish page. Fixtures and recipe: tests/test_browser.py.
 """

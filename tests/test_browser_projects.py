@@ -1,5 +1,5 @@
-"""Real-browser tests for issue 9: targets, project markers and patron segments on the served
-Library and Services pages (Debian's Chromium through Playwright, STACK.md §5).
+"""Real-browser tests of service projects: targets, project markers and patron segments on the served
+Library and Services pages (Debian's Chromium through Playwright).
 
 The server, browser and page fixtures are those of tests/test_browser.py (imported, so the recipe
 lives in one place; pytest gives this module its own server over its own copy of the demo

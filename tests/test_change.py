@@ -31,7 +31,7 @@ def test_mean_change_matches_statsmodels_welch_interval(seed):
 
 
 def test_the_issue_example_is_noise_and_a_large_change_is_clear():
-    # NPS 30 after 46.2 with about 30 answers each: the interval spans 0 (issue 18, item 4)
+    # NPS 30 after 46.2 with about 30 answers each: the interval spans 0
     noisy = change.nps_change(12, 3, 30, 18, 4, 30)
     assert noisy["change"] == pytest.approx(100 * (9 / 30) - 100 * (14 / 30))
     assert noisy["ci_low"] < 0 < noisy["ci_high"] and noisy["verdict"] == "uncertain"

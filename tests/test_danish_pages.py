@@ -1,4 +1,4 @@
-"""Every page in Danish, with no code or English word on it (issue 18, item 2).
+"""Every page in Danish, with no code or English word on it.
 
 The forbidden words come from the one label table itself (``servicemirror.labels``): every code
 whose name differs from the code (``counter``, ``generic_kiosk``, ``active``, ``age_band`` ...)

@@ -1,4 +1,4 @@
-"""The demo coverage study (issue 4, "Done when"), small version; bench/demo_coverage.py runs 500 seeds.
+"""The demo coverage study, small version; bench/demo_coverage.py runs 500 seeds.
 
 1. The database-free shortcut is honest: ``demo.published_cells`` equals the cells the product
    publishes from a real ``build_demo`` database (seed 2011) to 1e-9.

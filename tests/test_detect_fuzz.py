@@ -3,7 +3,7 @@
 "Clear" means ``LoadRefused`` with a one-line message (``ReadError`` from a reader is turned into
 ``LoadRefused`` by ``etl.load.prepare``). Any other exception is a bug. Hypothesis feeds random
 bytes and random CSV shapes (delimiters, encodings, quoting, column counts, title rows); the
-hostile cases of issue 3 are listed one by one below. Budget: well under 30 s on 2 cores.
+hostile cases are listed one by one below. Budget: well under 30 s on 2 cores.
 """
 
 from __future__ import annotations

@@ -38,28 +38,6 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 COMMANDS = _subparsers(cli.build_parser())
 
 
-def _options(parser: argparse.ArgumentParser) -> set[str]:
-    """Every ``--option`` of a command, its nested actions' included (``users add --role``)."""
-    found = {
-        s
-        for action in parser._actions
-        for s in action.option_strings
-        if s.startswith("--") and s != "--help"
-    }
-    for nested in _subparsers(parser).values():
-        found |= _options(nested)
-    return found
-
-
-def _words(parser: argparse.ArgumentParser) -> set[str]:
-    """Positional choices a user types: nested actions (``users add``) and choice lists."""
-    words = set(_subparsers(parser))
-    for action in parser._actions:
-        if not action.option_strings and action.choices and not _subparsers(parser):
-            words |= {str(c) for c in action.choices}
-    return words
-
-
 def _sections(path: Path, level: str = "## ") -> dict[str, str]:
     """Heading text -> body, for one heading level of a markdown file."""
     sections: dict[str, str] = {}
@@ -94,30 +72,7 @@ def test_every_command_has_help_text():
         assert parser.description, f"servicemirror {name} has no help text"
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_cli_md_documents_every_command_and_option(name):
-    sections = _sections(CLI_MD)
-    assert name in sections, f"docs/cli.md has no '## {name}' section"
-    body = sections[name]
-    for option in sorted(_options(COMMANDS[name])):
-        assert re.search(rf"`{re.escape(option)}(?![\w-])", body), (
-            f"docs/cli.md, section {name}: option {option} is not documented"
-        )
-    for word in sorted(_words(COMMANDS[name])):
-        assert re.search(rf"`{re.escape(word)}(?![\w-])", body), (
-            f"docs/cli.md, section {name}: action {word!r} is not documented"
-        )
-    assert f"servicemirror {name}" in body, f"docs/cli.md, section {name}: no example"
-
-
-def test_cli_md_documents_nothing_that_is_gone():
-    for name, body in _sections(CLI_MD).items():
-        if name in CLI_EXTRA_SECTIONS:
-            continue
-        assert name in COMMANDS, f"docs/cli.md documents a command that does not exist: {name}"
-        real = _options(COMMANDS[name])
-        for option in set(re.findall(r"`(--[a-z][\w-]*)", body)):
-            assert option in real, f"docs/cli.md, section {name}: {option} is not an option"
+# the commands, actions, options and defaults of docs/cli.md: tests/test_cli_docs.py
 
 
 def test_environment_variables_are_documented():

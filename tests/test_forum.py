@@ -1,4 +1,4 @@
-"""Forum packages (issue 7): build, check, import, supersede, undo, and the federated round trip.
+"""Forum packages: build, check, import, supersede, undo, and the federated round trip.
 
 The round trip: the demo forum (15 libraries, 6 years) loaded into ONE pooled database, and the
 same files split into 15 single-library installations that each send a package to a fresh forum

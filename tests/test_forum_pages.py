@@ -1,4 +1,4 @@
-"""Issue 7: the Overview, Hypothesis and Report pages on a forum installation, and its kiosk days.
+"""The Overview, Hypothesis and Report pages on a forum installation, and its kiosk days.
 
 A light federation: five demo libraries (two that consented to be named, three that did not) each
 get their own installation, export a forum package, and the forum installation loads the five

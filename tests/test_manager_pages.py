@@ -1,5 +1,5 @@
 """The dashboard as a Danish library manager meets it: the period a page opens on, after a
-normal upload of one library for a new year (issue 18), and the pages and report staying
+normal upload of one library for a new year, and the pages and report staying
 meaningful.
 """
 
@@ -95,7 +95,7 @@ def test_forum_band_needs_three_libraries():
     assert band.loc["y", "median"] == 2.0
 
 
-# --------------------------------------------------------------------------- failure 1 of issue 18
+# --------------------------------------------------------------------------- failure 1
 
 
 def test_overview_stays_on_the_last_comparable_year_after_a_new_year_upload(

@@ -1,6 +1,6 @@
 """The column-mapping step (editor table, load --mapping, profiles) and the load progress bar.
 
-Issue 3: "Whatever cannot be detected is asked for ... a confirmed mapping is saved as a profile
+"Whatever cannot be detected is asked for ... a confirmed mapping is saved as a profile
 so the next export from the same survey loads in one step"; "the CLI shows a progress bar".
 """
 

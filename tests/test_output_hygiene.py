@@ -1,4 +1,4 @@
-"""Output hygiene (issue 12, failures 7 and 10): CSV exports that no spreadsheet runs as formulas,
+"""Output hygiene: CSV exports that no spreadsheet runs as formulas,
 and no terminal control character in names at load or in anything the CLI prints."""
 
 from __future__ import annotations

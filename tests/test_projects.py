@@ -1,4 +1,4 @@
-"""Service projects, targets and segments (issue 9): the DiD estimate, its coverage, nulls with
+"""Service projects, targets and segments: the DiD estimate, its coverage, nulls with
 reasons, the CLI JSON shape, the targets reader and gaps, and the segment small-cell rule."""
 
 from __future__ import annotations

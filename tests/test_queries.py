@@ -77,7 +77,7 @@ PARAMS = {
     "bad_buttons": ["x"],
     "sequence": "upload_ids",
     "steps": 2,
-    # projects, targets, personas (issue 9)
+    # projects, targets, personas
     "description": None,
     "end_date": None,
     "owner": None,

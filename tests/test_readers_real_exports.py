@@ -1,4 +1,4 @@
-"""Real exports as they come (issue 14): each failure seen on other people's files, on a fixture
+"""Real exports as they come: each failure seen on other people's files, on a fixture
 in the tool's real layout. Each test names the public source of the layout it imitates.
 
 Fixtures are small and hand-written in that layout (tests/fixtures/<tool>/); the counts and means
@@ -68,7 +68,7 @@ def test_qualtrics_legacy_v1_layout(tmp_path):
 def test_qualtrics_single_quoted_import_ids_solution_revision_and_csat(tmp_path):
     # Layout: the third header row written with single quotes ({'ImportId': 'QID1'}) as in
     # ropensci/qualtRics tests/testthat/test-extract-colmap.R's legacy import ids; SolutionRevision
-    # is a metadata field of current Qualtrics API exports (issue 14, item 1). Answers in
+    # is a metadata field of current Qualtrics API exports. Answers in
     # Qualtrics' standard CSAT set (Extremely / Somewhat satisfied, Neither satisfied nor
     # dissatisfied, Somewhat / Extremely dissatisfied). No RecordedDate: EndDate is the date.
     report = _dry(tmp_path, "qualtrics/api_single_quoted_ids.csv")
@@ -279,7 +279,7 @@ def test_nps_end_labels_make_a_0_10_question():
 
 
 def test_refusal_names_the_commonest_cause_with_one_clipped_example(tmp_path):
-    # issue 14, item 8: the first problem was a stray row; most rows lack a library
+    # the first problem was a stray row; most rows lack a library
     long_cell = "x" * 6000
     lines = ["Bibliotek;Dato;Tilfredshed (1-5)", f"Gentofte;05-03-2024;{long_cell}"]
     lines += [f";0{d}-03-2024;4" for d in range(1, 6)]
@@ -345,7 +345,7 @@ def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path, capsys):
 
 
 def test_formula_url_and_long_library_cells_are_rejected_with_a_reason(tmp_path):
-    # issue 14, item 5: "=cmd|' /C calc'!A0" in the library column became a new library
+    # "=cmd|' /C calc'!A0" in the library column became a new library
     text = (
         "Bibliotek;Dato;Tilfredshed (1-5)\n"
         "Gentofte;05-03-2024;4\n"
@@ -370,7 +370,7 @@ def test_formula_url_and_long_library_cells_are_rejected_with_a_reason(tmp_path)
 
 
 def test_a_response_needs_one_valid_rating(tmp_path):
-    # issue 14, item 9: a comment alone made a valid response, categorical answers alone did not
+    # a comment alone made a valid response, categorical answers alone did not
     text = (
         "Bibliotek;Dato;Tilfredshed (1-5);Kommentar\n"
         "Gentofte;05-03-2024;4;Fint\n"
@@ -437,7 +437,7 @@ def test_surveymonkey_panel_export_with_response_sub_row(tmp_path):
 def test_surveymonkey_library_typed_into_other_please_specify(tmp_path):
     # Layout: SurveyMonkey "All responses data" CSV (help.surveymonkey.com, "Exporting all
     # responses"): a question with an "Other (please specify)" box has a second column whose
-    # sub-row reads "Other (please specify)"; issue 14, item 5: the typed library dropped the row.
+    # sub-row reads "Other (please specify)"; the typed library dropped the row.
     report = _dry(tmp_path, "surveymonkey/library_other_specify.csv", respondent_type="patron")
     assert report.valid_responses == 3
     assert report.libraries == {"Central Library": 2, "Harbour Library": 1}
@@ -469,7 +469,7 @@ def test_kiosk_locations_map_to_libraries_through_the_mapping(tmp_path):
 
 
 def test_coded_library_column_asks_for_the_mapping(tmp_path):
-    # issue 14, item 5: a library column holding vendor codes AO01..AO05 (as LimeSurvey answer
+    # a library column holding vendor codes AO01..AO05 (as LimeSurvey answer
     # codes are written, docs/formats/limesurvey.md) refused the file about an unrelated row
     text = "Bibliotek;Dato;Tilfredshed (1-5)\n" + "".join(
         f"AO0{i};0{i}-03-2024;{i}\n" for i in range(1, 6)
@@ -515,7 +515,7 @@ def test_dry_run_json_lists_every_column_with_its_role(tmp_path):
 
 
 def test_no_pandas_warning_on_a_110_column_export(tmp_path):
-    # issue 14, item 8: a PerformanceWarning ("DataFrame is highly fragmented") leaked to stderr.
+    # a PerformanceWarning ("DataFrame is highly fragmented") leaked to stderr.
     # pandas warns only past 100 column blocks, so the file needs 110 questions (a few seconds).
     import warnings
 

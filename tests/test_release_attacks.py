@@ -89,7 +89,7 @@ def package_leaks(package: forum.Package, k: int) -> list[str]:
 
 
 def comment_count_leaks(package: forum.Package, k: int) -> list[str]:
-    """Comment theme and tone counts (issue 17) are released figures too: staff counts only for
+    """Comment theme and tone counts are released figures too: staff counts only for
     a group of at least k whose staff cell is published, never split below the library-period
     (no touchpoint, no branch), and no theme count larger than its group's comments."""
     themes = package.tables.get("comment_themes")
@@ -231,7 +231,7 @@ def all_leaks(db_path: Path, *, analysis: bool = True) -> list[str]:
 
 
 def test_forum_package_items_minus_covariances_isolate_nobody(demo_db):
-    """Failure 1 of issue 12: n*mean(items) - n*mean(covariances) was one person's answers in
+    """A leak found once: n*mean(items) - n*mean(covariances) was one person's answers in
     26 library-periods of the demo. Every package of the demo must now pass the pairs above."""
     pub = publish.published(demo_db)
     leaks = []

@@ -1,4 +1,4 @@
-"""The comment scrubber (issue 12, failures 8 and 9): what it must remove, what it must leave, and
+"""The comment scrubber: what it must remove, what it must leave, and
 that its cost grows linearly with the text. Each case is an exact expected output."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Signed forum packages (issue 12, failure 6): a package that claims another library is refused.
+"""Signed forum packages: a package that claims another library is refused.
 
 Two library installations hold the same small forum (so each could build any library's package)
 but each has its own signing key; the forum installation registers alfa's key from alfa's first

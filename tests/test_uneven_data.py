@@ -1,4 +1,4 @@
-"""Statistics on uneven data (issue 15): the lag calendar, lambda = 0, lambda from the n behind
+"""Statistics on uneven data: the lag calendar, lambda = 0, lambda from the n behind
 each library point, instrument comparability for patrons, and the verdict's gate rule."""
 
 from __future__ import annotations

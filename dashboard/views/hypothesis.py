@@ -1,6 +1,6 @@
 """Hypothesis / Hypotese: the verdict first, then each test, within vs between, direction, power.
 
-Reads the ``analyze --json`` object (issue 4) through servicemirror.findings, which computes it
+Reads the ``analyze --json`` object through servicemirror.findings, which computes it
 from the published cells only; tidy tables come from findings, charts from charts_stats.
 """
 

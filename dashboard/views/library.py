@@ -136,7 +136,7 @@ for measure in (t("measure_staff"), t("measure_patron")):
         st.caption(t("no_published_values"))
     st.altair_chart(
         charts.localized(
-            # issue 9: the library's projects as markers, its overall index target as a line
+            # the library's projects as markers, its overall index target as a line
             charts.with_targets_and_projects(
                 charts.versus_forum(part, t("period"), t("index_axis"), t("forum_median")),
                 data.target_lines(library_key, "", lang)
@@ -186,7 +186,7 @@ if tp_series.empty:
 else:
     st.altair_chart(
         charts.localized(
-            # issue 9: targets (dashed, in the touchpoint's colour, with the gap) and projects
+            # targets (dashed, in the touchpoint's colour, with the gap) and projects
             charts.with_targets_and_projects(
                 charts.touchpoint_lines(tp_series, t("period"), t("index_axis"), t("touchpoint")),
                 data.target_lines(library_key, touchpoint or None, lang),

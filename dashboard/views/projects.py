@@ -1,5 +1,5 @@
 """Projekter / Projects: each library's forum project and what it did, the service declaration's
-targets with their gaps, and satisfaction by patron segment and persona (issue 9).
+targets with their gaps, and satisfaction by patron segment and persona.
 
 Thin: results come from data.py (service_projects underneath); the forms write through the
 access layer (data.add_project etc.), which lets a manager write only for the own library, an

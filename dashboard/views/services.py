@@ -196,7 +196,7 @@ else:
         )
 
 
-# ---- issue 9: targets of the service declaration and patron segments for this choice
+# ---- targets of the service declaration and patron segments for this choice
 st.header(t("targets_header"))
 targets = data.targets_latest(lang)
 if not targets.empty:

@@ -1,4 +1,4 @@
-"""Reader for the forum package: one library's aggregate-only export for the forum (issue 7).
+"""Reader for the forum package: one library's aggregate-only export for the forum.
 
 A package is ONE zip file holding ``manifest.json`` and one Parquet file per table (see
 :data:`TABLES`; docs/forum.md explains every column). This module defines the format and reads

@@ -6,7 +6,7 @@ Two exports (docs/formats/kiosk.md names the public documentation imitated):
     its location, the question and the button (1-4, 0-3 as in HappyOrNot's API, or the face's
     word: "Meget glad", "Very unhappy", ...). Counted per terminal, date, hour and button by DuckDB
     straight from the file (queries/kiosk_presses_hourly.sql): the presses are streamed through
-    the aggregate and never held whole, so 50 million presses stay far below 2 GB (issue 8).
+    the aggregate and never held whole, so 50 million presses stay far below 2 GB.
 ``kiosk_daily``    one row per terminal and day with one count column per button ("Meget
     utilfreds", "Utilfreds", "Tilfreds", "Meget tilfreds", or "Knap 1".."Knap 4"). Stored with
     ``hour = -1``: the hour is not known.
@@ -53,7 +53,7 @@ TS_FORMATS = [
 ]
 MAX_REJECT_LINES = 20
 DAILY_HOUR = -1  # kiosk_counts.hour of a daily count: the whole day, hour unknown
-# DuckDB's own limits for the streamed count: far below issue 8's 2 GB for the whole process
+# DuckDB's own limits for the streamed count: far below the 2 GB budget for the whole process
 DUCKDB_CONFIG = {
     "memory_limit": "1GB",
     "preserve_insertion_order": False,
