@@ -22,6 +22,7 @@ from servicemirror.analysis import (
     multitest,
     power,
     reliability,
+    sensitivity,
     within_between,
 )
 from servicemirror.analysis.verdict import verdict
@@ -180,7 +181,7 @@ def run_battery(
         seed=options.seed,
     ).as_dict()
     ml = multilevel.multilevel_means_as_outcomes(data, touchpoint=primary_touchpoint).as_dict()
-    cluster = multilevel.cluster_robust_ols_sensitivity(
+    cluster = sensitivity.cluster_robust_ols_sensitivity(
         data, touchpoint=primary_touchpoint
     ).as_dict()
 

@@ -20,13 +20,12 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 from servicemirror.analysis.association import library_correlation, library_points, matched_cells
-from servicemirror.analysis.multilevel import (
-    FitCandidate,
+from servicemirror.analysis.cell_model import FitCandidate, select_fit
+from servicemirror.analysis.multilevel import multilevel_means_as_outcomes
+from servicemirror.analysis.sensitivity import (
     cluster_robust_ols_sensitivity,
     fit_mixedlm,
     mixedlm_candidate,
-    multilevel_means_as_outcomes,
-    select_fit,
 )
 from servicemirror.analysis.simulate import (
     ForumDesign,
@@ -379,6 +378,31 @@ def test_real_statsmodels_fits_pass_the_guard():
 # ----------------------------------------------------------------------------------------
 # multilevel fallbacks and sensitivity lines
 # ----------------------------------------------------------------------------------------
+
+
+def test_t_inference_equals_statsmodels_ols_and_is_the_one_helper():
+    """One t helper (analysis/inference.py) for every model: t, p and CI on a coefficient equal
+    statsmodels OLS's own t test and conf_int (an independent computation) at small df."""
+    import sys
+
+    from servicemirror.analysis import inference
+
+    rng = np.random.default_rng(31)
+    x = rng.normal(size=9)
+    ols = smf.ols("y ~ x", pd.DataFrame({"x": x, "y": 0.4 * x + rng.normal(size=9)})).fit()
+    for conf in (0.95, 0.9):
+        got = inference.t_inference(ols.params["x"], ols.bse["x"], ols.df_resid, conf)
+        lo, hi = ols.conf_int(alpha=1 - conf).loc["x"]
+        assert got["t"] == pytest.approx(ols.tvalues["x"], rel=1e-12)
+        assert got["p"] == pytest.approx(ols.pvalues["x"], rel=1e-10)
+        assert (got["ci_low"], got["ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    table = inference.coefficient_table(ols.params, ols.cov_params(), ols.df_resid)
+    assert table["p"].to_numpy() == pytest.approx(ols.pvalues.to_numpy(), rel=1e-10)
+    assert inference.t_inference(1.0, 0.0, 5) == dict.fromkeys(("t", "p", "ci_low", "ci_high"))
+    # every model reaches the same function: no second copy of t-based CI/p
+    for mod in ("multilevel", "within_between", "sensitivity"):
+        module = sys.modules[f"servicemirror.analysis.{mod}"]
+        assert module.t_inference is inference.t_inference, mod
 
 
 def test_cluster_robust_wls_on_cells_equals_row_level_ols_cluster():

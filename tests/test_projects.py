@@ -16,6 +16,7 @@ from servicemirror.analysis import projects as did
 from servicemirror.analysis import segments as seg
 from servicemirror.analysis import targets as tgt
 from servicemirror.analysis.simulate import acceptance_interval
+from servicemirror.analysis.simulate_projects import simulate_panel
 from servicemirror.etl import load
 from servicemirror.etl.readers import targets as targets_reader
 
@@ -85,14 +86,14 @@ def test_coverage_over_simulated_forums():
     null_cover = effect_cover = placebo_small = 0
     p_grid = None
     for _ in range(n):
-        panel, treated, timing = did.simulate_panel(rng)
+        panel, treated, timing = simulate_panel(rng)
         r = did.did(panel, treated, timing)
         null_cover += r.ci_low <= 0 <= r.ci_high
         # size of the placebo p: under no effect the treated library is exchangeable with the
         # comparisons, so P(p <= k / (J_c + 1)) = k / (J_c + 1) exactly
         p_grid = 3 * r.p_min
         placebo_small += r.p <= p_grid + 1e-12
-        panel, treated, timing = did.simulate_panel(rng, effect=5.0)
+        panel, treated, timing = simulate_panel(rng, effect=5.0)
         r = did.did(panel, treated, timing)
         effect_cover += r.ci_low <= 5.0 <= r.ci_high
     # exact binomial acceptance, 3 rates together: a correct procedure passes with >= .95
