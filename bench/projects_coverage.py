@@ -88,12 +88,13 @@ def run(forums: int, seed: int, kwargs: dict, naive: bool = False) -> dict:
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Run every scenario and write the table to ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forums", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2011)
     parser.add_argument("--out", default="docs/projects-simulation.md")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     t0 = time.time()
     lines = []
     naive_line = None

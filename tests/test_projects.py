@@ -103,6 +103,23 @@ def test_coverage_over_simulated_forums():
     assert lo_p <= placebo_small <= hi_p, (placebo_small, p_grid, (lo_p, hi_p))
 
 
+def test_bench_projects_coverage_smoke(tmp_path):
+    """bench/projects_coverage.py (the 1,000-forum run that tells .90 from .95 coverage and a
+    placebo-p size of .08 from .05) runs end to end on 2 forums per scenario and writes its table."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "projects_coverage.py"
+    spec = importlib.util.spec_from_file_location("projects_coverage", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "projects-simulation.md"
+    mod.main(["--forums", "2", "--out", str(out)])
+    text = out.read_text()
+    assert "| coverage | MC error |" in text and "placebo p <= .10" in text
+    rows = [line for line in text.splitlines() if line.startswith("| no effect")]
+    assert len(rows) == sum(name.startswith("no effect") for name, _ in mod.SCENARIOS)
+
+
 @pytest.mark.parametrize(
     ("timing", "reason"),
     [
