@@ -52,9 +52,9 @@ def analysis_cells(
     ``cells`` are publish cells (library_key, period, side, measure, touchpoint ('' = overall), n,
     mean, ss_within, source, instrument, suppressed). ``instruments`` is the database's instrument
     registry (``instruments_all.sql``: instrument_id, name, vendor, respondent_type, core); the
-    comparability rule takes the forum core instrument(s) from its ``core`` flag and names a
-    left-out instrument by its registered name. Without a registry, :data:`CORE_INSTRUMENT` is
-    the core. Returns (contract cells with columns library, period, side, n, mean, ss_within,
+    comparability rule takes the forum core instrument(s) from its ``core`` flag and shows an
+    instrument by its registered name where it has one. Without a registry,
+    :data:`CORE_INSTRUMENT` is the core. Returns (contract cells with columns library, period, side, n, mean, ss_within,
     touchpoint (None = overall), source, instrument; excluded list of {"library", "period",
     "reason"}).
     """
@@ -101,7 +101,8 @@ def analysis_cells(
 
 class _Registry:
     """The instrument registry as the comparability rule reads it: which instruments are the
-    forum core, and what each registered instrument is called."""
+    forum core, and the registered names (the registry names only the core; an upload's
+    instrument is shown by its id, which names the vendor)."""
 
     def __init__(self, instruments: pd.DataFrame | None) -> None:
         if instruments is None or not len(instruments):

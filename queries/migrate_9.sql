@@ -5,12 +5,11 @@
 -- and the analysis's comparability rule reads them (instruments_all.sql).
 alter table instruments add column if not exists core boolean default false;
 alter table instruments add column if not exists first_upload_id integer;
--- a database made before this version: register the instruments its items name, each named
--- after the earliest upload that recorded it (else its id)
+-- a database made before this version: register the instruments its items name, each with the
+-- earliest upload that recorded it (as register_instruments.sql does)
 insert or ignore into instruments (instrument_id, name, vendor, respondent_type, core, first_upload_id)
 select i.instrument_id,
-       case when bool_or(i.core) then 'forum core items'
-            else coalesce(any_value(u.file_name), i.instrument_id) end,
+       case when bool_or(i.core) then 'forum core items' end,
        case when bool_or(i.core) then 'servicemirror'
             else split_part(i.instrument_id, ':', 1) end,
        case when bool_or(i.core) then null else any_value(u.respondent_type) end,

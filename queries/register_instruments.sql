@@ -2,13 +2,14 @@
 -- the registry the comparability rule reads (libraries are compared with each other only on one
 -- shared instrument, or on the forum core items). Runs in each upload's transaction after its
 -- items and its uploads row are stored, so an instrument not yet registered is one this upload
--- brought: it is named after the upload's file and takes the upload's respondent type. The forum
--- core items (seeded into every database) are registered as the core, with no first upload.
+-- brought: it records that upload and its respondent type, and no name (a file name may name a
+-- library, and the rule's reasons are published). The forum core items (seeded into every
+-- database) are registered as the core, named, with no first upload.
 -- A registered instrument is never changed (insert or ignore).
 -- params: $upload_id (the upload being written). output: none.
 insert or ignore into instruments (instrument_id, name, vendor, respondent_type, core, first_upload_id)
 select i.instrument_id,
-       case when bool_or(i.core) then 'forum core items' else any_value(u.file_name) end as name,
+       case when bool_or(i.core) then 'forum core items' end as name,
        case when bool_or(i.core) then 'servicemirror'
             else split_part(i.instrument_id, ':', 1) end as vendor,
        case when bool_or(i.core) then null else any_value(u.respondent_type) end as respondent_type,
