@@ -634,9 +634,13 @@ def test_lags_both_directions_standardised_by_within_library_sd():
 
 
 # In-suite simulations are sized to pass a correct procedure with probability >= .95 (exact
-# binomial acceptance, Bonferroni over the rates checked together) and to take well under 60 s
-# in all. They cannot tell a size of .08 from .05; the discriminating 1,000-forum runs are
-# bench/simulate_forums.py (docs/simulation-results.md), smoke-tested below.
+# binomial acceptance, Bonferroni over the rates checked together) and to take about 60 s of CPU
+# in all, with the project and demo coverage studies (tests/test_projects.py,
+# tests/test_demo_coverage.py). They cannot tell a size of .08 from .05; the discriminating
+# 1,000-forum runs are bench/simulate_forums.py (docs/simulation-results.md), smoke-tested below.
+# Coverage under a link is checked in the suite by the demo coverage study (r, multilevel and
+# within intervals against their attenuated targets); at 30 forums a separate run here would
+# accept anything from .83 up, so it is left to the bench.
 
 
 def _check_rates(results, metrics, nominal):
@@ -671,7 +675,7 @@ def test_acceptance_interval_passes_a_correct_procedure_95_percent():
 
 
 def test_null_size_at_one_period():
-    res = run_simulation(60, ForumDesign(), seed=20240501, n_permutations=199, lags=False)
+    res = run_simulation(48, ForumDesign(), seed=20240501, n_permutations=199, lags=False)
     _check_rates(res, ("reject_permutation", "reject_multilevel"), 0.05)
 
 
@@ -679,12 +683,6 @@ def test_null_size_of_the_within_between_and_contextual_terms_at_four_periods():
     res = run_simulation(50, ForumDesign(n_periods=4), seed=20240503, n_permutations=99, lags=False)
     assert res["within_p"].notna().all() and res["contextual_p"].notna().all()
     _check_rates(res, ("reject_within", "reject_between", "reject_contextual"), 0.05)
-
-
-def test_coverage_under_a_link_at_two_periods():
-    design = ForumDesign(n_periods=2, beta_between=0.5, beta_within=0.5)
-    res = run_simulation(30, design, seed=7, n_permutations=99, lags=False)
-    _check_rates(res, ("cover_fisher", "cover_multilevel", "cover_within"), 0.95)
 
 
 def test_bench_simulation_smoke(tmp_path, monkeypatch):
