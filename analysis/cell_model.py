@@ -53,7 +53,7 @@ __all__ = [
     "select_fit",
 ]
 
-# Powell first (STACK.md §4: the robust one at every size), then two with different search
+# Powell first (the robust one at every forum size), then two with different search
 # logic. L-BFGS-B runs on the standard-deviation scale with bounds at 0, so it can land
 # exactly on the boundary; the other two run on log-variances and stay interior.
 DEFAULT_OPTIMIZERS: tuple[str, ...] = ("powell", "nelder-mead", "l-bfgs-b")
@@ -99,7 +99,7 @@ def select_fit(
     boundary_rtol: float = 1e-6,
     llf_tol: float = 1e-3,
 ) -> tuple[FitCandidate | None, pd.DataFrame]:
-    """Pick one fit from several optimisers (STATISTICS.md §3 guard).
+    """Pick one fit from several optimisers (the guard of docs/statistics.md §8).
 
     Rules, in order: (1) discard a fit with a non-finite ``llf``; (2) discard a fit with a
     negative or non-finite variance or a fixed-effect covariance that is not positive

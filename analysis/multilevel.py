@@ -87,7 +87,7 @@ def library_design(
             excluded.append({"library": lib, "reason": "a control variable is missing"})
         m = m[~m["library"].isin(bad)].copy()
         for col in ctrl_cols:
-            # Centre on the mean over the libraries in the analysis (STATISTICS.md §7), one
+            # Centre on the mean over the libraries in the analysis, one
             # value per library so that libraries with more periods do not pull the centre.
             m[col] = m[col] - m.groupby("library")[col].first().mean()
     if staff_level == "library":
@@ -143,9 +143,9 @@ def multilevel_means_as_outcomes(
     touchpoint : str or None
         Patron touchpoint; None = overall.
     controls : DataFrame, optional
-        Column ``library`` plus numeric library-level controls (at most 1-2 with J = 15;
-        STATISTICS.md §7). They are centred on the mean over the analysed libraries; a
-        library lacking a value is excluded and listed in ``excluded``.
+        Column ``library`` plus numeric library-level controls (at most 1-2 with J = 15; a
+        sensitivity figure). They are centred on the mean over the analysed libraries; a library
+        lacking a value is excluded and listed in ``excluded``.
     staff_level : {"library", "period"}
         W = the library's staff index averaged (unweighted) over its matched periods
         (default: a pure library-level predictor, the primary question), or the staff

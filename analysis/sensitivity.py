@@ -63,8 +63,8 @@ def cluster_robust_ols_sensitivity(
     WLS of patron cell means on W (and centred controls) with weights = patron n gives the
     row-level OLS coefficients, and because W is constant within a cell the cluster scores
     sum_i x_i e_i = n_c x_c (mean_c - x_c'b) are the same, so the CR1 sandwich equals the
-    row-level one when its small-sample factor G/(G-1) * (N-1)/(N-k) uses N = patron rows
-    (STACK.md §4). t on G - 1 df. With G < ~30-40 clusters CR1 over-rejects (Cameron,
+    row-level one when its small-sample factor G/(G-1) * (N-1)/(N-k) uses N = patron rows.
+    t on G - 1 df. With G < ~30-40 clusters CR1 over-rejects (Cameron,
     Gelbach & Miller 2008): a sensitivity line only.
 
     Returns
