@@ -22,6 +22,7 @@ from servicemirror.analysis import (
     multitest,
     power,
     reliability,
+    sensitivity,
     within_between,
 )
 from servicemirror.analysis.verdict import verdict
@@ -43,13 +44,19 @@ class BatteryOptions:
     period_length: str = "year"  # calendar of the period labels; lags count its steps
 
 
-def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+def analysis_cells(
+    cells: pd.DataFrame, instruments: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[dict]]:
     """Turn published cells into the analysis input contract and list what must be left out.
 
     ``cells`` are publish cells (library_key, period, side, measure, touchpoint ('' = overall), n,
-    mean, ss_within, source, instrument, suppressed). Returns (contract cells with columns library,
-    period, side, n, mean, ss_within, touchpoint (None = overall), source, instrument; excluded
-    list of {"library", "period", "reason"}).
+    mean, ss_within, source, instrument, suppressed). ``instruments`` is the database's instrument
+    registry (``instruments_all.sql``: instrument_id, name, vendor, respondent_type, core); the
+    comparability rule takes the forum core instrument(s) from its ``core`` flag and shows an
+    instrument by its registered name where it has one. Without a registry,
+    :data:`CORE_INSTRUMENT` is the core. Returns (contract cells with columns library, period, side, n, mean, ss_within,
+    touchpoint (None = overall), source, instrument; excluded list of {"library", "period",
+    "reason"}).
     """
     staff = cells[
         (cells["side"] == "staff")
@@ -71,8 +78,9 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     staff = staff[staff["mean"].notna()]
     # comparability (docs/statistics.md §13): between-library figures only on one shared instrument,
     # for the staff survey and for the patron survey (modes differ as vendors do)
-    staff = _shared_instrument(staff, "staff", excluded)
-    patron = _shared_instrument(patron, "patron", excluded)
+    registry = _Registry(instruments)
+    staff = _shared_instrument(staff, "staff", excluded, registry)
+    patron = _shared_instrument(patron, "patron", excluded, registry)
     both = pd.concat([staff, patron], ignore_index=True)
     out = pd.DataFrame(
         {
@@ -91,30 +99,54 @@ def analysis_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return out, excluded
 
 
-def _shared_instrument(side: pd.DataFrame, name: str, excluded: list[dict]) -> pd.DataFrame:
+class _Registry:
+    """The instrument registry as the comparability rule reads it: which instruments are the
+    forum core, and the registered names (the registry names only the core; an upload's
+    instrument is shown by its id, which names the vendor)."""
+
+    def __init__(self, instruments: pd.DataFrame | None) -> None:
+        if instruments is None or not len(instruments):
+            self.core = {CORE_INSTRUMENT}
+            self.names: dict[str, str] = {}
+            return
+        core = instruments["core"].fillna(False).astype(bool)
+        self.core = set(instruments.loc[core, "instrument_id"])
+        self.names = {
+            str(i): str(n)
+            for i, n in zip(instruments["instrument_id"], instruments["name"], strict=True)
+            if isinstance(n, str) and n and n != i
+        }
+
+    def label(self, instrument: str) -> str:
+        """``id`` or ``id, "registered name"``; a cell on several instruments names each part."""
+        parts = [p for p in str(instrument).split("+") if p]
+        return " + ".join(f'{p}, "{self.names[p]}"' if p in self.names else p for p in parts)
+
+
+def _shared_instrument(
+    side: pd.DataFrame, name: str, excluded: list[dict], registry: _Registry
+) -> pd.DataFrame:
     """Keep one side's cells on the shared instrument; list the others in ``excluded``.
 
-    The forum core items if any library uses them, else the instrument most libraries share
-    (ties: alphabetical, so the choice is reproducible). Cells without an instrument count as
-    one unnamed instrument, the loader's default.
+    A forum core instrument (the registry's ``core`` flag) if any library uses it, else the
+    instrument most libraries share (ties: alphabetical, so the choice is reproducible). Cells
+    without an instrument count as one unnamed instrument, the loader's default.
     """
     if side.empty or "instrument" not in side.columns:
         return side
     instrument = side["instrument"].fillna("")
     libs_per_instrument = side.groupby(instrument)["library_key"].nunique()
-    if CORE_INSTRUMENT in libs_per_instrument.index:
-        shared = CORE_INSTRUMENT
-    else:
-        ranked = sorted(libs_per_instrument.items(), key=lambda kv: (-kv[1], kv[0]))
-        shared = ranked[0][0]
+    ranked = sorted(libs_per_instrument.items(), key=lambda kv: (-kv[1], kv[0]))
+    core = [i for i, _ in ranked if i in registry.core]
+    shared = core[0] if core else ranked[0][0]
     other = side[instrument != shared]
     for row in other.drop_duplicates(["library_key", "period"]).itertuples():
         excluded.append(
             {
                 "library": row.library_key,
                 "period": row.period,
-                "reason": f"{name} survey on another instrument ({row.instrument}); "
-                f"compared only on {shared}",
+                "reason": f"{name} survey on another instrument ({registry.label(row.instrument)});"
+                f" compared only on {registry.label(shared)}",
             }
         )
     return side[instrument == shared]
@@ -128,6 +160,7 @@ def run_battery(
     facts: pd.DataFrame | None = None,
     options: BatteryOptions | None = None,
     comment_counts: pd.DataFrame | None = None,
+    instruments: pd.DataFrame | None = None,
 ) -> dict:
     """Run every test on published cells; returns the ``analyze --json`` object.
 
@@ -147,6 +180,8 @@ def run_battery(
     comment_counts : DataFrame, optional
         Released patron comment theme counts (``servicemirror.comments.theme_counts``) for the
         exploratory comment outcomes; None or empty: none are tested.
+    instruments : DataFrame, optional
+        The instrument registry for the comparability rule (see :func:`analysis_cells`).
 
     Returns
     -------
@@ -158,7 +193,7 @@ def run_battery(
         ``reasons`` entry.
     """
     options = options or BatteryOptions()
-    data, excluded_cells = analysis_cells(cells)
+    data, excluded_cells = analysis_cells(cells, instruments)
     reasons: dict[str, str] = {}
     patron_overall = data[(data["side"] == "patron") & data["touchpoint"].isna()]
     primary_touchpoint = options.touchpoint
@@ -180,7 +215,7 @@ def run_battery(
         seed=options.seed,
     ).as_dict()
     ml = multilevel.multilevel_means_as_outcomes(data, touchpoint=primary_touchpoint).as_dict()
-    cluster = multilevel.cluster_robust_ols_sensitivity(
+    cluster = sensitivity.cluster_robust_ols_sensitivity(
         data, touchpoint=primary_touchpoint
     ).as_dict()
 

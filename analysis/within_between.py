@@ -8,7 +8,7 @@ Fairbrother & Jones 2019, Qual. Quant. 53, https://doi.org/10.1007/s11135-018-08
     y_ijt = b0 + b_W x̃_jt + b_B x̄_j + period_t + u_j + v_jt + e_ijt,
 
 fitted exactly from the patron cells' (n, mean, ss_within) with
-:func:`analysis.multilevel.fit_cell_model` (patron sampling error, library-period and library
+:func:`analysis.cell_model.fit_cell_model` (patron sampling error, library-period and library
 variance are separated; the cell-level v_jt plays the part of e_jt in the paper). b_W equals
 the fixed-effects (demeaned) slope; b_B - b_W is Mundlak's contextual effect.
 
@@ -30,13 +30,8 @@ import statsmodels.api as sm
 
 from servicemirror.analysis.association import matched_cells, side_cells
 from servicemirror.analysis.calendar import PERIOD_LENGTHS, UNIT_NAMES, calendar_steps
-from servicemirror.analysis.multilevel import (
-    DEFAULT_OPTIMIZERS,
-    coefficient_table,
-    fit_cell_model,
-    result_dict,
-    t_inference,
-)
+from servicemirror.analysis.cell_model import DEFAULT_OPTIMIZERS, fit_cell_model
+from servicemirror.analysis.inference import coefficient_table, result_dict, t_inference
 
 __all__ = [
     "LagDirection",
@@ -194,7 +189,7 @@ def within_between(
     min_libraries_within : int
         Libraries with >= 2 matched periods needed before the within slope is reported.
     reml, optimizers
-        Passed to :func:`analysis.multilevel.fit_cell_model`.
+        Passed to :func:`analysis.cell_model.fit_cell_model`.
     confidence : float
         Level of the t intervals.
 
@@ -550,7 +545,7 @@ def lagged_effects(
     min_libraries : int
         Libraries with a lag pair needed per direction (df = J - 3 must stay >= 2).
     reml, optimizers
-        Passed to :func:`analysis.multilevel.fit_cell_model`.
+        Passed to :func:`analysis.cell_model.fit_cell_model`.
     confidence : float
 
     Returns

@@ -1410,6 +1410,8 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         loaded_by=loaded_by,
         report_json=json.dumps(report.to_json(), ensure_ascii=False, default=str),
     )
+    # the instruments this upload brings, for the comparability rule (migrate_9.sql)
+    queries.execute(con, "register_instruments", upload_id=upload_id)
     _test_pause("before-commit")
     return upload_id
 

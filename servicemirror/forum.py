@@ -386,9 +386,10 @@ def forum_alpha(db_path: Path) -> pd.DataFrame:
     """Cronbach's alpha of the staff scale on a forum installation, over the staff groups the
     analysis uses (published, on the shared instrument), from the packages' covariances."""
     pub = publish.published(Path(db_path))
-    data, _ = battery.analysis_cells(pub.cells)
-    staff = data[data["side"] == "staff"]
-    visible = set(zip(staff["library"], staff["period"], strict=True))
     with db.reading(Path(db_path)) as con:
         cov = queries.run(con, "forum_item_covariances_all")
+        instruments = queries.run(con, "instruments_all")
+    data, _ = battery.analysis_cells(pub.cells, instruments)
+    staff = data[data["side"] == "staff"]
+    visible = set(zip(staff["library"], staff["period"], strict=True))
     return reliability.pooled_alpha(cov, visible, k=pub.k)

@@ -43,6 +43,7 @@ def analyze(
             covariances = queries.run(con, "forum_item_covariances_all")
             # released patron comment counts only (groups below k_comments left out)
             comment_counts = comments.theme_counts(con, side="patron")
+            instruments = queries.run(con, "instruments_all")
         return run_battery(
             pub.cells,
             staff_rows=staff_rows,
@@ -50,6 +51,7 @@ def analyze(
             facts=facts,
             options=options,
             comment_counts=comment_counts,
+            instruments=instruments,
         )
 
     return cache.cached(db_path, "analyze", build, options, version=pub.data_version)

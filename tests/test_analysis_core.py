@@ -20,13 +20,12 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 from servicemirror.analysis.association import library_correlation, library_points, matched_cells
-from servicemirror.analysis.multilevel import (
-    FitCandidate,
+from servicemirror.analysis.cell_model import FitCandidate, select_fit
+from servicemirror.analysis.multilevel import multilevel_means_as_outcomes
+from servicemirror.analysis.sensitivity import (
     cluster_robust_ols_sensitivity,
     fit_mixedlm,
     mixedlm_candidate,
-    multilevel_means_as_outcomes,
-    select_fit,
 )
 from servicemirror.analysis.simulate import (
     ForumDesign,
@@ -381,6 +380,31 @@ def test_real_statsmodels_fits_pass_the_guard():
 # ----------------------------------------------------------------------------------------
 
 
+def test_t_inference_equals_statsmodels_ols_and_is_the_one_helper():
+    """One t helper (analysis/inference.py) for every model: t, p and CI on a coefficient equal
+    statsmodels OLS's own t test and conf_int (an independent computation) at small df."""
+    import sys
+
+    from servicemirror.analysis import inference
+
+    rng = np.random.default_rng(31)
+    x = rng.normal(size=9)
+    ols = smf.ols("y ~ x", pd.DataFrame({"x": x, "y": 0.4 * x + rng.normal(size=9)})).fit()
+    for conf in (0.95, 0.9):
+        got = inference.t_inference(ols.params["x"], ols.bse["x"], ols.df_resid, conf)
+        lo, hi = ols.conf_int(alpha=1 - conf).loc["x"]
+        assert got["t"] == pytest.approx(ols.tvalues["x"], rel=1e-12)
+        assert got["p"] == pytest.approx(ols.pvalues["x"], rel=1e-10)
+        assert (got["ci_low"], got["ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    table = inference.coefficient_table(ols.params, ols.cov_params(), ols.df_resid)
+    assert table["p"].to_numpy() == pytest.approx(ols.pvalues.to_numpy(), rel=1e-10)
+    assert inference.t_inference(1.0, 0.0, 5) == dict.fromkeys(("t", "p", "ci_low", "ci_high"))
+    # every model reaches the same function: no second copy of t-based CI/p
+    for mod in ("multilevel", "within_between", "sensitivity"):
+        module = sys.modules[f"servicemirror.analysis.{mod}"]
+        assert module.t_inference is inference.t_inference, mod
+
+
 def test_cluster_robust_wls_on_cells_equals_row_level_ols_cluster():
     rows, staff = _rows(seed=8, periods=("2020", "2021"))
     cells = _cells_from(rows, staff)
@@ -610,9 +634,13 @@ def test_lags_both_directions_standardised_by_within_library_sd():
 
 
 # In-suite simulations are sized to pass a correct procedure with probability >= .95 (exact
-# binomial acceptance, Bonferroni over the rates checked together) and to take well under 60 s
-# in all. They cannot tell a size of .08 from .05; the discriminating 1,000-forum runs are
-# bench/simulate_forums.py (docs/simulation-results.md), smoke-tested below.
+# binomial acceptance, Bonferroni over the rates checked together) and to take about 60 s of CPU
+# in all, with the project and demo coverage studies (tests/test_projects.py,
+# tests/test_demo_coverage.py). They cannot tell a size of .08 from .05; the discriminating
+# 1,000-forum runs are bench/simulate_forums.py (docs/simulation-results.md), smoke-tested below.
+# Coverage under a link is checked in the suite by the demo coverage study (r, multilevel and
+# within intervals against their attenuated targets); at 30 forums a separate run here would
+# accept anything from .83 up, so it is left to the bench.
 
 
 def _check_rates(results, metrics, nominal):
@@ -647,7 +675,7 @@ def test_acceptance_interval_passes_a_correct_procedure_95_percent():
 
 
 def test_null_size_at_one_period():
-    res = run_simulation(60, ForumDesign(), seed=20240501, n_permutations=199, lags=False)
+    res = run_simulation(48, ForumDesign(), seed=20240501, n_permutations=199, lags=False)
     _check_rates(res, ("reject_permutation", "reject_multilevel"), 0.05)
 
 
@@ -655,12 +683,6 @@ def test_null_size_of_the_within_between_and_contextual_terms_at_four_periods():
     res = run_simulation(50, ForumDesign(n_periods=4), seed=20240503, n_permutations=99, lags=False)
     assert res["within_p"].notna().all() and res["contextual_p"].notna().all()
     _check_rates(res, ("reject_within", "reject_between", "reject_contextual"), 0.05)
-
-
-def test_coverage_under_a_link_at_two_periods():
-    design = ForumDesign(n_periods=2, beta_between=0.5, beta_within=0.5)
-    res = run_simulation(30, design, seed=7, n_permutations=99, lags=False)
-    _check_rates(res, ("cover_fisher", "cover_multilevel", "cover_within"), 0.95)
 
 
 def test_bench_simulation_smoke(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from servicemirror.analysis import projects as did
 from servicemirror.analysis import segments as seg
 from servicemirror.analysis import targets as tgt
 from servicemirror.analysis.simulate import acceptance_interval
+from servicemirror.analysis.simulate_projects import simulate_panel
 from servicemirror.etl import load
 from servicemirror.etl.readers import targets as targets_reader
 
@@ -85,14 +86,14 @@ def test_coverage_over_simulated_forums():
     null_cover = effect_cover = placebo_small = 0
     p_grid = None
     for _ in range(n):
-        panel, treated, timing = did.simulate_panel(rng)
+        panel, treated, timing = simulate_panel(rng)
         r = did.did(panel, treated, timing)
         null_cover += r.ci_low <= 0 <= r.ci_high
         # size of the placebo p: under no effect the treated library is exchangeable with the
         # comparisons, so P(p <= k / (J_c + 1)) = k / (J_c + 1) exactly
         p_grid = 3 * r.p_min
         placebo_small += r.p <= p_grid + 1e-12
-        panel, treated, timing = did.simulate_panel(rng, effect=5.0)
+        panel, treated, timing = simulate_panel(rng, effect=5.0)
         r = did.did(panel, treated, timing)
         effect_cover += r.ci_low <= 5.0 <= r.ci_high
     # exact binomial acceptance, 3 rates together: a correct procedure passes with >= .95
@@ -100,6 +101,23 @@ def test_coverage_over_simulated_forums():
     assert lo <= null_cover <= hi and lo <= effect_cover <= hi, (null_cover, effect_cover)
     lo_p, hi_p = acceptance_interval(n, p_grid, checks=3)
     assert lo_p <= placebo_small <= hi_p, (placebo_small, p_grid, (lo_p, hi_p))
+
+
+def test_bench_projects_coverage_smoke(tmp_path):
+    """bench/projects_coverage.py (the 1,000-forum run that tells .90 from .95 coverage and a
+    placebo-p size of .08 from .05) runs end to end on 2 forums per scenario and writes its table."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "projects_coverage.py"
+    spec = importlib.util.spec_from_file_location("projects_coverage", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "projects-simulation.md"
+    mod.main(["--forums", "2", "--out", str(out)])
+    text = out.read_text()
+    assert "| coverage | MC error |" in text and "placebo p <= .10" in text
+    rows = [line for line in text.splitlines() if line.startswith("| no effect")]
+    assert len(rows) == sum(name.startswith("no effect") for name, _ in mod.SCENARIOS)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@ each library point, instrument comparability for patrons, and the verdict's gate
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -160,6 +162,91 @@ def test_patron_cells_on_another_instrument_are_left_out():
     gone = {e["library"]: e["reason"] for e in res["excluded"]}
     assert set(gone) == {"L000", "L001"}
     assert "patron survey on another instrument (kiosk-paper)" in gone["L000"]
+
+
+def test_the_registry_names_the_core_instrument_for_both_sides():
+    """The rule reads the instrument registry: its core flag decides the shared instrument
+    (here a next core version used by 5 libraries beats a vendor instrument used by 10)."""
+    cells = _forum(["2023", "2024"], seed=5)
+    newer = cells["library_key"].isin([f"L{j:03d}" for j in range(5)])
+    cells.loc[~newer, "instrument"] = "qualtrics:SV_1"
+    cells.loc[newer, "instrument"] = "forum-core-v2"
+    registry = pd.DataFrame(
+        {
+            "instrument_id": ["forum-core-v1", "forum-core-v2", "qualtrics:SV_1"],
+            "name": ["forum core items", "forum core items v2", None],
+            "vendor": ["servicemirror", "servicemirror", "qualtrics"],
+            "respondent_type": [None, None, "staff"],
+            "core": [True, True, False],
+        }
+    )
+    data, excluded = battery.analysis_cells(cells, registry)
+    assert set(data["library"]) == {f"L{j:03d}" for j in range(5)}
+    reasons = {e["reason"] for e in excluded}
+    for side in ("staff", "patron"):
+        assert (
+            f"{side} survey on another instrument (qualtrics:SV_1); "
+            'compared only on forum-core-v2, "forum core items v2"'
+        ) in reasons
+    # without the registry the forum core id is the core: none here, so the most shared wins
+    data, _ = battery.analysis_cells(cells)
+    assert data["library"].nunique() == 10
+
+
+def test_uploads_register_their_instruments_and_the_analysis_reads_them(tmp_path):
+    """End to end: each upload registers the instrument it brings (a SurveyMonkey patron survey
+    beside the forum core items); `analyze` leaves the libraries on it out and names it, never by
+    its file's name (which names the libraries); a database from before migration 9 gets its
+    registry on opening."""
+    import duckdb
+    from conftest import FIXTURES, write_small_forum
+
+    from servicemirror import db, hypothesis, queries
+    from servicemirror.etl import load
+
+    files = write_small_forum(tmp_path / "files")
+    patron = next(f for f in files if "patron" in f.name)
+    rows = pd.read_csv(patron)
+    rows[~rows["library"].isin(["Alfa", "Beta"])].to_csv(patron, index=False)
+    vendor = tmp_path / "patrons_alfa_beta.csv"
+    text = (FIXTURES / "surveymonkey" / "patron_survey.csv").read_text(encoding="utf-8")
+    vendor.write_text(text.replace("Central Library", "Alfa").replace("Harbour Library", "Beta"))
+    path = tmp_path / "forum.duckdb"
+    for f in files:
+        load.load_file(path, f)
+    upload = load.load_file(path, vendor, period="2024").upload_id
+
+    def registry() -> pd.DataFrame:
+        with db.reading(path) as con:
+            return queries.run(con, "instruments_all").set_index("instrument_id")
+
+    reg = registry()
+    (sm,) = [i for i in reg.index if i.startswith("surveymonkey:")]
+    assert list(reg.index) == ["forum-core-v1", sm]
+    assert bool(reg.loc["forum-core-v1", "core"]) and not bool(reg.loc[sm, "core"])
+    assert pd.isna(reg.loc[sm, "name"]) and reg.loc["forum-core-v1", "name"] == "forum core items"
+    assert reg.loc[sm, "respondent_type"] == "patron"
+    assert reg.loc[sm, "first_upload_id"] == upload
+    res = hypothesis.analyze(path, n_permutations=99)
+    gone = {e["library"]: e["reason"] for e in res["excluded"]}
+    assert set(gone) == {"alfa", "beta"} and res["libraries"] == 4
+    assert (
+        f'patron survey on another instrument ({sm}); compared only on forum-core-v1, "forum core '
+        'items"'
+    ) in gone["alfa"]
+    assert "alfa_beta" not in json.dumps(res, default=str)
+    # an older database (schema 8: no core flag, nothing registered) is filled on opening
+    con = duckdb.connect(str(path))
+    con.execute("delete from instruments")
+    con.execute("alter table instruments drop column core")
+    con.execute("alter table instruments drop column first_upload_id")
+    con.execute("update meta set value = '8' where key = 'schema_version'")
+    con.close()
+    with db.writing(path):
+        pass
+    again = registry()
+    assert list(again.index) == ["forum-core-v1", sm] and bool(again.loc["forum-core-v1", "core"])
+    assert again.loc[sm, "first_upload_id"] == upload
 
 
 # ---- 7. the verdict's gate: interval AND permutation p -------------------------------------
