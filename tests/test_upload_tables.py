@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -61,3 +62,31 @@ def test_the_table_slot_takes_only_a_plain_name():
             queries.on_table("upload_rows_delete", bad)
     with pytest.raises(ValueError, match="no {table} slot"):
         queries.on_table("cells", "answers")
+
+
+# the statements that decide which rows a NEW upload marks superseded (they run before the upload
+# is active, so "current" is not their question), and undo's consent rule (the newest active
+# package, superseded or not)
+CONDITION_ALLOWED = {
+    "migrate_7",
+    "supersede_responses",
+    "supersede_aggregates",
+    "supersede_forum_package",
+    "count_superseded",
+    "count_superseded_packages",
+    "undo_upload",
+}
+
+
+def test_queries_read_current_rows_through_the_views():
+    repeated = [
+        name
+        for name in queries.names()
+        if name not in CONDITION_ALLOWED
+        and (
+            "superseded_by is null" in queries.sql(name)
+            or re.search(r"\bstatus\s*=\s*'active'", queries.sql(name))
+        )
+    ]
+    # upload_by_sha256 asks about uploads themselves (is this file already active?)
+    assert repeated == ["upload_by_sha256"]
