@@ -45,6 +45,7 @@ IMPORTGRAPH := build/importgraph
 imports: $(VENV)/.installed
 	rm -rf $(IMPORTGRAPH) && mkdir -p $(IMPORTGRAPH)/servicemirror
 	ln -s $(CURDIR)/servicemirror/*.py $(IMPORTGRAPH)/servicemirror/
+	for d in $(CURDIR)/servicemirror/*/__init__.py; do ln -s $$(dirname $$d) $(IMPORTGRAPH)/servicemirror/; done
 	for d in etl analysis queries dashboard; do ln -s $(CURDIR)/$$d $(IMPORTGRAPH)/servicemirror/$$d; done
 	cd $(IMPORTGRAPH) && $(CURDIR)/$(BIN)/lint-imports --config $(CURDIR)/.importlinter
 

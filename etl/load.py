@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from servicemirror import comments as comment_store
-from servicemirror import db, queries, safety, signing
+from servicemirror import db, queries, safety, signing, upload_tables
 from servicemirror.config import SETTING_DEFAULTS, parse_setting
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import messages, scrub, vocab
@@ -295,8 +295,7 @@ def undo(db_path: Path, upload_id: int) -> dict:
             raise LoadRefused(
                 f"upload {upload_id}: no such active upload. See `servicemirror uploads`."
             )
-        removed = int(queries.scalar(con, "upload_row_count", upload_id=upload_id) or 0)
-        queries.script(con, "undo_upload", upload_id=upload_id)
+        removed = upload_tables.undo(con, upload_id)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
 
 

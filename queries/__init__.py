@@ -1,10 +1,14 @@
 """Every SQL statement of Service Mirror lives in this folder, one query per ``NAME.sql`` file.
 
-Queries take DuckDB ``$named`` parameters and are loaded by name; nothing builds SQL from strings.
+Queries take DuckDB ``$named`` parameters and are loaded by name; nothing builds SQL from strings,
+except one slot: a statement that acts alike on each upload-owned table (``delete``/``update``
+cannot take a table name as a parameter) names it ``{table}``, and ``on_table`` fills it with a
+plain lower-case name that the caller takes from the closed list in ``servicemirror.upload_tables``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -18,6 +22,20 @@ def sql(name: str) -> str:
     if not resource.is_file():
         raise KeyError(f"no query named {name!r} in queries/")
     return resource.read_text(encoding="utf-8")
+
+
+def on_table(name: str, table: str) -> str:
+    """The text of ``queries/NAME.sql`` with its ``{table}`` slot filled by ``table``.
+
+    ValueError unless the file has the slot and ``table`` is a plain lower-case name (letters and
+    ``_``), so the slot can never carry anything but one table's name.
+    """
+    text = sql(name)
+    if "{table}" not in text:
+        raise ValueError(f"query {name!r} has no {{table}} slot")
+    if not re.fullmatch(r"[a-z_]+", table):
+        raise ValueError(f"not a table name: {table!r}")
+    return text.replace("{table}", table)
 
 
 def names() -> list[str]:

@@ -14,11 +14,7 @@
 -- aggregates; superseded package parts and undone uploads never count.
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active'
-),
-scored as (
+with scored as (
     select r.response_id, r.library_key, r.period, r.respondent_type as side,
            case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end as measure,
            coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
@@ -83,11 +79,9 @@ agg_items as (
            -- pooled within sd of the item (branches combined), rescaled
            sqrt(sum((g.n - 1) * g.sd * g.sd) / nullif(sum(g.n) - count(*), 0))
                * 100 / nullif(max(i.scale_max - i.scale_min), 0) as sd
-    from aggregates g
-    join uploads u using (upload_id)
+    from current_aggregates g
     join items i on i.item_code = g.item_code
-    where g.superseded_by is null and u.status = 'active'
-      and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
+    where i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
     group by all
 ),
 from_aggregates as (
@@ -107,9 +101,7 @@ from_aggregates as (
 from_packages as (
     select f.library_key, f.period, f.side, f.measure, f.touchpoint, f.n, f.mean, f.sd, f.ss_within,
            f.promoters, f.detractors, f.source, f.instrument
-    from forum_cells f
-    join uploads u using (upload_id)
-    where f.superseded_by is null and u.status = 'active'
+    from current_forum_cells f
 )
 select * from from_rows
 union all

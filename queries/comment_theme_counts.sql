@@ -6,22 +6,22 @@
 -- output: library_key, period, side, theme ('' = all comments of the group), n_comments,
 --         positive, neutral, negative, n_group (current respondents of that side, and touchpoint
 --         if chosen, in the library x period), source ('rows' | 'package').
-with current_responses as (
+with side_responses as (
     select r.response_id, r.library_key, r.period, r.respondent_type as side
-    from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.respondent_type = $side
+    from current_responses r
+    where r.respondent_type = $side
       and ($library_key = '' or r.library_key = $library_key)
       and ($period = '' or r.period = $period)
       and ($touchpoint = '' or coalesce(r.touchpoint, '') = $touchpoint)
 ),
 groups as (
     select library_key, period, side, count(*) as n_group
-    from current_responses group by library_key, period, side
+    from side_responses group by library_key, period, side
 ),
 tagged as (
     select cr.library_key, cr.period, cr.side, c.response_id, c.item_code, t.tone
     from comments c
-    join current_responses cr using (response_id)
+    join side_responses cr using (response_id)
     join comment_tones t
       on t.response_id = c.response_id and t.item_code is not distinct from c.item_code
 ),
@@ -50,8 +50,8 @@ from_rows as (
 from_packages as (
     select f.library_key, f.period, f.side, f.theme, f.n_comments, f.positive, f.neutral,
            f.negative, f.n_group, 'package' as source
-    from forum_comment_themes f join uploads u using (upload_id)
-    where f.superseded_by is null and u.status = 'active' and f.side = $side
+    from current_forum_comment_themes f
+    where f.side = $side
       and $touchpoint = ''
       and ($library_key = '' or f.library_key = $library_key)
       and ($period = '' or f.period = $period)

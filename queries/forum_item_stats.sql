@@ -7,9 +7,8 @@
 -- params: $library_key.
 -- output: library_key, period, side, touchpoint ('' = overall), item_code, construct, scale_min,
 --         scale_max, instrument_id, n, mean, sd, ss_within, source ('rows' | 'aggregates').
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.library_key = $library_key
+with library_responses as (
+    select r.* from current_responses r where r.library_key = $library_key
 ),
 from_rows as (
     select r.library_key, r.period, r.respondent_type as side,
@@ -21,7 +20,7 @@ from_rows as (
            stddev_samp(a.value) as sd,
            coalesce(var_samp(a.value) * (count(*) - 1), 0) as ss_within,
            'rows' as source
-    from current_responses r
+    from library_responses r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
     where a.value is not null
@@ -33,10 +32,9 @@ agg as (
            coalesce(case when i.construct = 'touchpoint' then coalesce(i.touchpoint, g.touchpoint) end, '') as touchpoint,
            g.item_code, g.n, g.mean, g.sd,
            sum(g.n * g.mean) over w / sum(g.n) over w as item_mean
-    from aggregates g
-    join uploads u using (upload_id)
+    from current_aggregates g
     join items i on i.item_code = g.item_code
-    where g.superseded_by is null and u.status = 'active' and g.library_key = $library_key
+    where g.library_key = $library_key
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
     window w as (partition by g.library_key, g.period, g.respondent_type, g.item_code)
 ),

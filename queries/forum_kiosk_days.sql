@@ -3,8 +3,7 @@
 -- params: $library_key.
 -- output: library_key, date, question, button, n.
 select k.library_key, k.date, k.question, k.button, sum(k.n)::bigint as n
-from kiosk_counts k
-join uploads u using (upload_id)
-where u.status = 'active' and k.library_key = $library_key
+from current_kiosk_counts k
+where k.library_key = $library_key
 group by all
 order by k.date, k.question, k.button

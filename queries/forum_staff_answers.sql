@@ -11,11 +11,10 @@ select r.library_key, r.period,
        coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
                 case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
        r.response_id, a.item_code, a.value
-from responses r
-join uploads u using (upload_id)
+from current_responses r
 join answers a using (response_id)
 join items i on i.item_code = a.item_code
-where r.superseded_by is null and u.status = 'active' and r.respondent_type = 'staff'
+where r.respondent_type = 'staff'
   and r.library_key = $library_key and a.value is not null
   and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
 order by r.period, measure, touchpoint, r.response_id, a.item_code

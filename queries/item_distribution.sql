@@ -5,15 +5,11 @@
 -- params: $library_key.
 -- output: library_key, period, side, item_code, construct, touchpoint, text_da, text_en,
 --         scale_min, scale_max, value, n (respondents with that answer), n_item (answered the item).
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.library_key = $library_key
-),
-counts as (
+with counts as (
     select r.library_key, r.period, r.respondent_type as side, a.item_code, a.value, count(*) as n
     from current_responses r
     join answers a using (response_id)
-    where a.value is not null
+    where r.library_key = $library_key and a.value is not null
     group by all
 )
 select c.library_key, c.period, c.side, c.item_code, i.construct, coalesce(i.touchpoint, '') as touchpoint,

@@ -8,10 +8,8 @@
 -- output: library_key, weekday (1-7), hour, staffed (bool or null), presses, score, happiest_share.
 with facts as (
     select f.library_key, f.name, arg_max(f.value, f.period) as value
-    from library_facts f
-    left join uploads u using (upload_id)
-    where (f.upload_id is null or u.status = 'active')
-      and (f.name like 'staffed_start_%' or f.name like 'staffed_end_%')
+    from current_library_facts f
+    where (f.name like 'staffed_start_%' or f.name like 'staffed_end_%')
     group by all
 ),
 known as (select distinct library_key from facts),
@@ -20,10 +18,9 @@ presses as (
            sum(k.n) as presses,
            sum(k.n * (k.button - 1)) * 100.0 / (3 * sum(k.n)) as score,
            sum(case when k.button = 4 then k.n else 0 end) * 1.0 / sum(k.n) as happiest_share
-    from kiosk_counts k
-    join uploads u using (upload_id)
+    from current_kiosk_counts k
     -- hour -1 = a daily-count export (no hour known); those days count in kiosk_daily only
-    where u.status = 'active' and k.hour >= 0
+    where k.hour >= 0
     group by all
 )
 select p.library_key, p.weekday, p.hour,

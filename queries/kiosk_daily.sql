@@ -15,23 +15,17 @@
 --   the counts come from presses / hourly counts, false = a daily-count export or a package
 --   day), upload_id, source ('kiosk' = local kiosk_counts, 'package' = a forum package;
 --   package days have no branch or terminal).
-with active as (
-    select k.*
-    from kiosk_counts k
-    join uploads u using (upload_id)
-    where u.status = 'active'
-),
-chosen as (
+with chosen as (
     select library_key, coalesce(terminal, '') as terminal_key, date,
            max((hour >= 0)::bigint * 4294967296 + upload_id) % 4294967296 as upload_id
-    from active
+    from current_kiosk_counts
     group by all
 ),
 local_days as (
     select a.library_key, any_value(a.branch_key) as branch_key, a.terminal, a.date, a.question,
            a.button, sum(a.n) as n, bool_or(a.hour >= 0) as hourly, a.upload_id,
            'kiosk' as source
-    from active a
+    from current_kiosk_counts a
     join chosen c
       on c.library_key = a.library_key
      and c.terminal_key = coalesce(a.terminal, '')
@@ -42,9 +36,7 @@ local_days as (
 package_days as (
     select f.library_key, null::varchar as branch_key, null::varchar as terminal, f.date,
            f.question, f.button, f.n, false as hourly, f.upload_id, 'package' as source
-    from forum_kiosk_days f
-    join uploads u using (upload_id)
-    where f.superseded_by is null and u.status = 'active'
+    from current_forum_kiosk_days f
 )
 select * from local_days
 union all

@@ -2,7 +2,5 @@
 -- facts a newer forum package replaced are left out.
 -- output: library_key, period, name, value, source.
 select f.library_key, f.period, f.name, f.value, f.source
-from library_facts f
-left join uploads u using (upload_id)
-where (f.upload_id is null or u.status = 'active') and f.superseded_by is null
+from current_library_facts f
 order by f.library_key, f.period, f.name

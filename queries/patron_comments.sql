@@ -4,8 +4,8 @@
 -- params: $library_key, $period.
 -- output: text, touchpoint, n_group (current patron respondents of the library in the period).
 with current_patrons as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.respondent_type = 'patron'
+    select r.* from current_responses r
+    where r.respondent_type = 'patron'
       and r.library_key = $library_key and r.period = $period
 )
 select c.text, coalesce(p.touchpoint, '') as touchpoint,

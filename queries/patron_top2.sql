@@ -4,16 +4,15 @@
 -- as cells.sql; a respondent with several items of one touchpoint counts once, by the mean of
 -- their answers. Only current rows count.
 -- output: library_key, period, touchpoint, n, n_top2, top2 (percentage 0-100).
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.respondent_type = 'patron'
+with patrons as (
+    select r.* from current_responses r where r.respondent_type = 'patron'
 ),
 person as (
     select r.library_key, r.period, r.response_id,
            coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
                     case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
            avg(case when a.value >= i.scale_max - 1 then 1.0 else 0.0 end) as top2
-    from current_responses r
+    from patrons r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
     where a.value is not null and i.construct in ('satisfaction', 'touchpoint')

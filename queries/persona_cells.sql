@@ -4,9 +4,9 @@
 -- the small-cell rule.
 -- params: $age_band, $visit_frequency, $user_type, $channel (each nullable).
 -- output: library_key, period, touchpoint, n, mean, sd.
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.respondent_type = 'patron'
+with patrons as (
+    select r.* from current_responses r
+    where r.respondent_type = 'patron'
       and ($age_band is null or r.age_band = $age_band)
       and ($visit_frequency is null or r.visit_frequency = $visit_frequency)
       and ($user_type is null or r.user_type = $user_type)
@@ -17,7 +17,7 @@ person as (
            coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
                     case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
            avg((a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100) as score
-    from current_responses r
+    from patrons r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
     where a.value is not null and i.construct in ('satisfaction', 'touchpoint')

@@ -190,10 +190,3 @@ create table if not exists mapping_profiles (
     mapping_json varchar not null,
     created_at timestamp default current_timestamp
 );
-
-create table if not exists users (
-    username varchar primary key,
-    password_hash varchar,                 -- argon2
-    role varchar not null,                 -- admin | manager | forum
-    library_key varchar
-);

@@ -5,9 +5,8 @@
 -- their answered items of that touchpoint, rescaled; the cell mean is over respondents. Figures
 -- here are NOT yet publishable: analysis/segments.py applies the small-cell rule.
 -- output: library_key, period, touchpoint, dimension, segment, n, mean, sd.
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active' and r.respondent_type = 'patron'
+with patrons as (
+    select r.* from current_responses r where r.respondent_type = 'patron'
 ),
 person as (
     select r.library_key, r.period, r.response_id,
@@ -18,7 +17,7 @@ person as (
            any_value(r.user_type) as user_type,
            any_value(r.channel) as channel,
            avg((a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100) as score
-    from current_responses r
+    from patrons r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
     where a.value is not null and i.construct in ('satisfaction', 'touchpoint')

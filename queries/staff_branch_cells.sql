@@ -7,16 +7,15 @@
 -- Staff with no branch form no branch cell (publish counts them as the library's unassigned rest).
 -- output: library_key, branch_key, branch_name, period, measure, n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates').
-with current_responses as (
-    select r.* from responses r join uploads u using (upload_id)
-    where r.superseded_by is null and u.status = 'active'
-      and r.respondent_type = 'staff' and r.branch_key is not null
+with branch_staff as (
+    select r.* from current_responses r
+    where r.respondent_type = 'staff' and r.branch_key is not null
 ),
 scored as (
     select r.response_id, r.library_key, r.branch_key, r.period, i.construct as measure,
            (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
            a.value
-    from current_responses r
+    from branch_staff r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
     where a.value is not null and i.construct in ('wellbeing', 'engagement', 'enps')
@@ -49,11 +48,9 @@ agg_items as (
            sum(g.n * (g.mean - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100) / sum(g.n) as mean,
            sqrt(sum((g.n - 1) * g.sd * g.sd) / nullif(sum(g.n) - count(*), 0))
                * 100 / nullif(max(i.scale_max - i.scale_min), 0) as sd
-    from aggregates g
-    join uploads u using (upload_id)
+    from current_aggregates g
     join items i on i.item_code = g.item_code
-    where g.superseded_by is null and u.status = 'active'
-      and g.respondent_type = 'staff' and g.branch_key is not null
+    where g.respondent_type = 'staff' and g.branch_key is not null
       -- a vendor's eNPS arrives as a mean on 0-10, which is not an NPS (as in cells.sql)
       and i.construct in ('wellbeing', 'engagement')
     group by g.library_key, g.branch_key, g.period, i.construct, g.item_code

@@ -4,10 +4,9 @@
 -- params: $construct (e.g. 'wellbeing').
 -- output: library_key, period, response_id, item, value (on the item's own scale), scale_min, scale_max.
 select r.library_key, r.period, r.response_id, a.item_code as item, a.value, i.scale_min, i.scale_max
-from responses r
-join uploads u using (upload_id)
+from current_responses r
 join answers a using (response_id)
 join items i on i.item_code = a.item_code
-where r.superseded_by is null and u.status = 'active' and r.respondent_type = 'staff'
+where r.respondent_type = 'staff'
   and i.construct = $construct and a.value is not null
 order by r.library_key, r.period, r.response_id, a.item_code

@@ -9,8 +9,6 @@ select r.library_key, r.period, r.respondent_type as side,
        max(r.submitted_at) as last_submitted,
        count(r.submitted_at) as n_dated,
        count(*) - count(r.submitted_at) as n_undated
-from responses r
-join uploads u using (upload_id)
-where r.superseded_by is null and u.status = 'active'
+from current_responses r
 group by all
 order by r.library_key, r.period, side

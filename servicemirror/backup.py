@@ -17,7 +17,8 @@ all. Sequences continue after the backup's values, so the next upload gets a fre
 A backup made under an older schema version restores too: its tables are checked against the
 schema AT THE BACKUP'S VERSION (schema.sql plus migrate_2 .. migrate_<version>, built in memory),
 its rows land in the current tables, a column a later migration added is filled NULL, a table a
-later migration created stays empty, and the later migrate_<n>.sql files then run again over the
+later migration created stays empty, a table a later migration dropped (``DROPPED``) is left
+out, and the later migrate_<n>.sql files then run again over the
 restored rows in the same transaction, so the result is what migrating the old database would give.
 A backup from a newer Service Mirror is refused.
 
@@ -162,6 +163,11 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 # the reserved migrations fill in): the audit log of the access layer; restored empty
 STARTS_EMPTY = frozenset({"audit"})
 
+# tables a migration dropped -> the schema version that dropped them: a backup made before that
+# version holds the table; it is accepted and its rows are left out, as migrating the old
+# database drops them (`users` was never written: server-mode users live in the user file)
+DROPPED = {"users": 7}
+
 
 def restore(folder: Path, db_path: Path) -> BackupSummary:
     """Restore the backup in ``folder`` into ``db_path``, which must be new or empty.
@@ -184,9 +190,12 @@ def restore(folder: Path, db_path: Path) -> BackupSummary:
             expected = list(shape) if shape is not None else present
             # a log that starts empty may be missing from a backup made before it existed
             expected = [n for n in expected if n in manifest["tables"] or n not in STARTS_EMPTY]
-            if set(expected) != set(manifest["tables"]):
-                missing = sorted(set(expected) - set(manifest["tables"]))
-                extra = sorted(set(manifest["tables"]) - set(expected))
+            backed_up = set(manifest["tables"]) - {
+                name for name, dropped_at in DROPPED.items() if version < dropped_at
+            }
+            if set(expected) != backed_up:
+                missing = sorted(set(expected) - backed_up)
+                extra = sorted(backed_up - set(expected))
                 raise BackupError(
                     f"{folder}: the backup's tables do not match schema version {version} "
                     f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(extra) or 'none'})."

@@ -1,8 +1,9 @@
 """Delete old data everywhere: ``servicemirror purge --before DATE``.
 
-Staff wellbeing answers can be health data (GDPR art. 9), kept no longer than needed. A purge removes
-every upload loaded before DATE with all of its rows (responses, answers, comments, aggregates,
-kiosk counts, facts) and its lineage row, in ONE transaction that bumps the data version (so every
+Staff wellbeing answers can be health data (GDPR art. 9), kept no longer than needed. A purge
+removes every upload loaded before DATE with all of its rows (each table of
+``upload_tables.TABLES``: responses, answers, comments and their tags, aggregates, kiosk counts,
+facts, forum packages) and its lineage row, in ONE transaction that bumps the data version (so every
 version-keyed cache, in the dashboard and in ``publish``/``hypothesis``, drops what it held), then
 checkpoints. Leftover temporary copies of uploads older than an hour (a load killed mid-parse
 leaves one) are removed from the temp folder too.
@@ -14,7 +15,6 @@ made with ``export``, the original export files, file-system snapshots) are not 
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import time
@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from servicemirror import db, queries
+from servicemirror import db, queries, upload_tables
 
 TEMP_PREFIXES = ("servicemirror-",)  # etl.detect.to_utf8 and servicemirror.uploading
 TEMP_MIN_AGE_SECONDS = 3600  # a running load never keeps its copy this long
-SCRIPTS = ("purge_before_forum", "purge_before")  # forum rows first: they point to uploads
 
 
 class PurgeRefused(ValueError):
@@ -66,57 +65,44 @@ def parse_date(text: str) -> date:
 def purge(db_path: Path, before: date, *, dry_run: bool = False) -> PurgeResult:
     """Delete every upload loaded before ``before`` (local midnight) and all its rows.
 
-    With ``dry_run`` only counts what would go. Returns the counts per table.
+    With ``dry_run`` only counts what would go. Returns the counts per table: ``uploads`` and
+    each table of ``upload_tables.TABLES``.
     """
     db_path = Path(db_path)
     result = PurgeResult(before=before.isoformat(), dry_run=dry_run)
     if dry_run:
         with db.reading(db_path) as con:
-            result.removed = _counts(con, before, _tables(con))
+            result.removed = _counts(con, _old_uploads(con, before))
         result.data_version = db.data_version(db_path)
         return result
     with db.writing(db_path) as con:
-        tables = _require_covered(con, db_path)
-        result.removed = _counts(con, before, tables)
-        for script in SCRIPTS:
-            if _deletes(script) <= tables:  # the forum tables exist only in a forum installation
-                queries.script(con, script, before=before.isoformat())
+        _require_covered(con, db_path)
+        ids = _old_uploads(con, before)
+        result.removed = {"uploads": len(ids)} | upload_tables.remove(con, ids)
+        queries.execute(con, "purge_before", upload_ids=ids)
     result.data_version = db.data_version(db_path)
     result.temp_removed = sweep_temp_copies()
     return result
 
 
-def _deletes(script: str) -> set[str]:
-    # which tables a purge script empties (a regex over its text, not SQL)
-    return set(re.findall(r"delete\s+from\s+(\w+)", queries.sql(script), flags=re.IGNORECASE))
+def _old_uploads(con, before: date) -> list[int]:
+    return [
+        int(i) for i in queries.run(con, "purge_uploads", before=before.isoformat())["upload_id"]
+    ]
 
 
-def _require_covered(con, db_path: Path) -> set[str]:
+def _require_covered(con, db_path: Path) -> None:
     """Every table an upload writes to is purged: refuse (delete nothing) when one is not."""
-    tables = _tables(con)
-    covered = set().union(*(_deletes(s) for s in SCRIPTS))
-    missing = sorted(tables - covered)
+    missing = upload_tables.unknown(con)
     if missing:
         raise PurgeRefused(
             f"{db_path}: purge does not know the table(s) {', '.join(missing)} yet, so it deleted "
             "nothing; update Service Mirror."
         )
-    return tables
 
 
-def _tables(con) -> set[str]:
-    return {str(t) for t in queries.run(con, "purge_tables")["table_name"]} | {"uploads"}
-
-
-def _counts(con, before: date, tables: set[str]) -> dict[str, int]:
-    counts = {}
-    for name in ("purge_counts", "purge_counts_forum"):
-        # the forum counts only where the forum tables exist (as for the forum delete script)
-        if name == "purge_counts_forum" and not _deletes("purge_before_forum") <= tables:
-            continue
-        row = queries.run(con, name, before=before.isoformat()).iloc[0]
-        counts |= {str(k): int(v) for k, v in row.items()}
-    return counts
+def _counts(con, upload_ids: list[int]) -> dict[str, int]:
+    return {"uploads": len(upload_ids)} | upload_tables.count(con, upload_ids)
 
 
 def sweep_temp_copies(

@@ -27,6 +27,8 @@ def installed_layout(target: Path, extra_page: str | None = None) -> Path:
     package.mkdir(parents=True)
     for source in (ROOT / "servicemirror").glob("*.py"):
         (package / source.name).symlink_to(source)
+    for init in (ROOT / "servicemirror").glob("*/__init__.py"):  # sub-packages, e.g. demo/
+        (package / init.parent.name).symlink_to(init.parent)
     for folder in FOLDERS:
         if folder == "dashboard" and extra_page is not None:
             continue

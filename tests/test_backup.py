@@ -278,6 +278,8 @@ def test_purge_removes_old_uploads_everywhere(small_db, tmp_path):
         "responses": 240,  # 6 libraries x 2 periods x 20 patrons
         "answers": 720,
         "comments": 12,
+        "comment_tones": 12,  # every stored comment has its tone
+        "comment_themes": 0,  # "Skriv til mig: <e-mail>" carries no theme
         "aggregates": 0,
         "kiosk_counts": 0,
         "library_facts": 0,
@@ -286,6 +288,7 @@ def test_purge_removes_old_uploads_everywhere(small_db, tmp_path):
         "forum_items": 0,
         "forum_item_covariances": 0,
         "forum_kiosk_days": 0,
+        "forum_comment_themes": 0,
     }
     assert result["data_version"] == version + 1 == db.data_version(small_db)
     after = table_rows(small_db)
