@@ -6,15 +6,19 @@
 alter table instruments add column if not exists core boolean default false;
 alter table instruments add column if not exists first_upload_id integer;
 -- a database made before this version: register the instruments its items name, each with the
--- earliest upload that recorded it (as register_instruments.sql does)
-insert or ignore into instruments (instrument_id, name, vendor, respondent_type, core, first_upload_id)
+-- earliest upload that recorded it (as register_instruments.sql does) and that upload's time (the
+-- core: the database's first upload), so a migrated database and a restored backup of it agree
+insert or ignore into instruments (instrument_id, name, vendor, respondent_type, core, first_upload_id,
+                                   created_at)
 select i.instrument_id,
        case when bool_or(i.core) then 'forum core items' end,
        case when bool_or(i.core) then 'servicemirror'
             else split_part(i.instrument_id, ':', 1) end,
        case when bool_or(i.core) then null else any_value(u.respondent_type) end,
        bool_or(i.core),
-       case when bool_or(i.core) then null else any_value(u.upload_id) end
+       case when bool_or(i.core) then null else any_value(u.upload_id) end,
+       coalesce(case when bool_or(i.core) then (select min(loaded_at) from uploads)
+                     else any_value(u.loaded_at) end, current_timestamp)
 from items i
 left join (
     select instrument_id, min(upload_id) as upload_id from uploads group by instrument_id
