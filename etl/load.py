@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from servicemirror import comments as comment_store
-from servicemirror import db, queries, safety, signing
+from servicemirror import db, labels, queries, safety, signing
 from servicemirror.config import SETTING_DEFAULTS, parse_setting
 from servicemirror.etl import mapping as mapping_profiles
-from servicemirror.etl import messages, scrub, vocab
+from servicemirror.etl import scrub, vocab
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.readers import forum_package
 from servicemirror.etl.readers.base import Problem, ReadError, ReadOptions, ReadResult
@@ -212,13 +212,14 @@ def prepare(
     ``interpretation``: a dict the wide readers fill with the headers and column roles they used
     (``etl.mapping.resolve``): filled even when the file is refused afterwards, so the upload
     page's mapping editor can show what was understood.
-    ``lang``: the language of the refusal line ("da" or "en"; see etl/messages.py).
+    ``lang``: the language of the refusal line and of the rejected rows' reasons ("da" or "en";
+    the texts are the ``load_*`` and ``reason_*`` keys of ``servicemirror.labels``).
     """
     path = Path(path)
     if path.is_dir():
-        raise LoadRefused(messages.message("folder", lang, path=path))
+        raise LoadRefused(labels.t("load_folder", lang, path=path))
     if not path.is_file():
-        raise LoadRefused(messages.message("not_a_file", lang, path=path))
+        raise LoadRefused(labels.t("load_not_a_file", lang, path=path))
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
         raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
     _stage(progress, "reading")
@@ -416,7 +417,7 @@ def _resolve(
     has_aggregates = not result.aggregates.empty
     has_kiosk = not result.kiosk.empty
     if not (has_rows or has_aggregates or has_kiosk):
-        report.rejected = [_problem_json(p) for p in problems]
+        report.rejected = [_problem_json(p, lang) for p in problems]
         raise LoadRefused(refusal(path.name, problems, result, lang))
 
     libraries = _LibraryResolver(state, library, path.name)
@@ -443,13 +444,7 @@ def _resolve(
             )
         for row in responses.loc[bad_type, "row"]:
             problems.append(
-                Problem(
-                    path.name,
-                    int(row),
-                    "respondent_type",
-                    None,
-                    "respondent type must be staff or patron",
-                )
+                Problem.of(path.name, int(row), "respondent_type", None, "reason_respondent_type")
             )
         responses = responses[~bad_type]
         responses = libraries.apply(responses, problems)
@@ -512,7 +507,7 @@ def _resolve(
         for name, n in kiosk.groupby("display_name")["n"].sum().items():
             report.libraries[str(name)] = int(n)
 
-    report.rejected = [_problem_json(p) for p in problems]
+    report.rejected = [_problem_json(p, lang) for p in problems]
     report.warnings += libraries.warnings
     if report.valid_responses == 0:
         raise LoadRefused(refusal(path.name, problems, result, lang))
@@ -611,50 +606,51 @@ def refusal(
             roles: dict[str, int] = {}
             for column in result.columns:
                 roles[column["role"]] = roles.get(column["role"], 0) + 1
-            return messages.message(
-                "no_rating_questions",
+            return labels.t(
+                "load_no_rating_questions",
                 lang,
                 file=file_name,
                 columns=len(result.columns),
                 roles=", ".join(f"{n} {role}" for role, n in sorted(roles.items())),
             )
     if not problems:
-        return messages.message("no_valid_bare", lang, file=file_name)
+        return labels.t("load_no_valid_bare", lang, file=file_name)
     causes: dict[str, list[Problem]] = {}
     for problem in problems:
-        causes.setdefault(_cause(problem.reason), []).append(problem)
+        causes.setdefault(_cause(problem), []).append(problem)
     cause, rows = max(causes.items(), key=lambda kv: len(kv[1]))
     example = rows[0]
-    where = (
-        [messages.message("where_row", lang, row=example.row)] if example.row is not None else []
-    )
+    where = [labels.t("load_where_row", lang, row=example.row)] if example.row is not None else []
     if example.column:
-        where.append(messages.message("where_column", lang, column=messages.clip(example.column)))
+        where.append(labels.t("load_where_column", lang, column=labels.clip(example.column)))
     if example.value not in (None, ""):
-        where.append(messages.message("where_value", lang, value=messages.clip(example.value)))
+        where.append(labels.t("load_where_value", lang, value=labels.clip(example.value)))
     lowered = cause.lower()
     todo = (
-        "todo_library"
+        "load_todo_library"
         if "library" in lowered
-        else "todo_period"
+        else "load_todo_period"
         if "period" in lowered or "date" in lowered
-        else "todo_mapping"
+        else "load_todo_mapping"
     )
-    return messages.message(
-        "no_valid",
+    return labels.t(
+        "load_no_valid",
         lang,
         file=file_name,
         count=len(rows),
         total=len(problems),
-        reason=messages.clip(cause, 160),
+        reason=labels.clip(example.text(lang) if example.key else cause, 160),
         example=", ".join(where) or "-",
-        todo=messages.message(todo, lang),
+        todo=labels.t(todo, lang),
     )
 
 
-def _cause(reason: str) -> str:
-    """A reason without the row's own details, so rows rejected for the same cause group."""
-    return re.sub(r"'[^']*'", "'…'", reason.split(";")[0]).strip()
+def _cause(problem: Problem) -> str:
+    """What groups rows rejected for the same cause: the reason's label key, or for a reason
+    without one the text less the row's own details."""
+    if problem.key:
+        return problem.key
+    return re.sub(r"'[^']*'", "'…'", problem.reason.split(";")[0]).strip()
 
 
 def library_values(result: ReadResult, limit: int = 200) -> list[str]:
@@ -711,16 +707,17 @@ _UNIT_CODE = re.compile(r"^[A-Za-z]{1,4}[-_]?\d{1,5}$")
 def implausible_library(raw: str) -> str | None:
     """Why a library cell is not a name (formula, web address, over 100 characters), or None.
 
+    The why is a label key (``load_why_*``), told in the reader's language by ``Problem.text``.
     A cell such as ``=cmd|' /C calc'!A0`` must never become a library (and later a cell in
     someone's spreadsheet).
     """
     text = str(raw).strip()
     if text[:1] in ("=", "+", "@") or (text[:1] == "-" and len(text) > 1 and not text[1].isalnum()):
-        return messages.message("why_formula")
+        return "load_why_formula"
     if re.match(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", text, flags=re.IGNORECASE):
-        return messages.message("why_url")
+        return "load_why_url"
     if len(text) > 100:
-        return messages.message("why_long")
+        return "load_why_long"
     return None
 
 
@@ -758,13 +755,8 @@ class _LibraryResolver:
         if near and problems is not None:
             key, display = self.lookup[near[0]]
             problems.append(
-                Problem(
-                    self.file_name,
-                    row,
-                    "library",
-                    raw,
-                    f"unknown library; did you mean '{display}'? Load with --library '{display}' "
-                    "or add the name as an alias",
+                Problem.of(
+                    self.file_name, row, "library", raw, "reason_library_near_miss", name=display
                 )
             )
             return None
@@ -833,19 +825,20 @@ class _LibraryResolver:
             pos = first[code]
             why = implausible_library(raw)
             if why is None and _UNIT_CODE.match(raw.strip()) and _norm(raw) not in self.lookup:
-                why = messages.message("why_code")
+                why = "load_why_code"
             if why is not None:
                 # every row with this cell is rejected with the reason (not only the first)
                 for at in np.flatnonzero(per_row == code):
                     found.append(
                         (
                             int(at),
-                            Problem(
+                            Problem.of(
                                 self.file_name,
                                 int(rows[at]),
                                 "library",
-                                messages.clip(raw),
-                                messages.message("implausible_library", why=why),
+                                labels.clip(raw),
+                                "reason_implausible_library",
+                                why=why,
                             ),
                         )
                     )
@@ -860,12 +853,8 @@ class _LibraryResolver:
             found.append(
                 (
                     int(pos),
-                    Problem(
-                        self.file_name,
-                        int(rows[pos]),
-                        "library",
-                        None,
-                        "no library named; add a library column or use --library",
+                    Problem.of(
+                        self.file_name, int(rows[pos]), "library", None, "reason_no_library"
                     ),
                 )
             )
@@ -876,12 +865,8 @@ class _LibraryResolver:
                 found.append(
                     (
                         int(pos),
-                        Problem(
-                            self.file_name,
-                            int(rows[pos]),
-                            "library",
-                            raw,
-                            "unknown library (see above)",
+                        Problem.of(
+                            self.file_name, int(rows[pos]), "library", raw, "reason_unknown_library"
                         ),
                     )
                 )
@@ -1008,15 +993,7 @@ def _apply_periods(
     period = given.where(given.notna() & (given != ""), derived) if given is not None else derived
     missing = period.isna()
     for row in frame.loc[missing, "row"]:
-        problems.append(
-            Problem(
-                file_name,
-                int(row),
-                "period",
-                None,
-                "no period and no date; add a period column or use --period",
-            )
-        )
+        problems.append(Problem.of(file_name, int(row), "period", None, "reason_no_period"))
     frame = frame[~missing]
     frame["period"] = period[~missing].astype(str)
     return frame
@@ -1086,7 +1063,7 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
         )
         if construct == "other":
-            report.warnings.append(messages.message("other_counts_nowhere", item=code))
+            report.warnings.append(labels.t("load_other_counts_nowhere", "en", item=code))
         rows.append(
             {
                 "column": item.column,
@@ -1157,12 +1134,15 @@ def _validate_answers(
     )
     for row in merged[out].itertuples():
         problems.append(
-            Problem(
+            Problem.of(
                 file_name,
                 int(row.row),
                 str(row.column),
                 str(row.raw_value),
-                f"outside the scale {row.scale_min:g}-{row.scale_max:g} of item {row.item}",
+                "reason_outside_item_scale",
+                lo=f"{row.scale_min:g}",
+                hi=f"{row.scale_max:g}",
+                item=row.item,
             )
         )
     keep = ~out & ~unknown_item
@@ -1180,22 +1160,24 @@ def _validate_aggregates(
     out = (merged["mean"] < merged["scale_min"]) | (merged["mean"] > merged["scale_max"])
     for row in merged[bad_type].itertuples():
         problems.append(
-            Problem(
+            Problem.of(
                 file_name,
                 int(row.row),
                 "respondent_type",
                 str(row.respondent_type),
-                "must be staff or patron",
+                "reason_respondent_type",
             )
         )
     for row in merged[out & ~bad_type].itertuples():
         problems.append(
-            Problem(
+            Problem.of(
                 file_name,
                 int(row.row),
                 "mean",
                 f"{row.mean}",
-                f"mean outside the scale {row.scale_min:g}-{row.scale_max:g}",
+                "reason_mean_outside_scale",
+                lo=f"{row.scale_min:g}",
+                hi=f"{row.scale_max:g}",
             )
         )
     return merged[~bad_type & ~out]
@@ -1252,8 +1234,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _problem_json(p: Problem) -> dict:
-    return {"row": p.row, "column": p.column, "value": p.value, "reason": p.reason}
+def _problem_json(p: Problem, lang: str = "en") -> dict:
+    return {"row": p.row, "column": p.column, "value": p.value, "reason": p.text(lang)}
 
 
 def _item_summary(answers: pd.DataFrame, items: pd.DataFrame) -> list[dict]:

@@ -47,7 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, messages, vocab
+from servicemirror import labels
+from servicemirror.etl import csvio, vocab
 from servicemirror.etl.detect import to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
@@ -936,32 +937,22 @@ def _unique(code: str, taken: set[str]) -> str:
 def _cell_problems(name, rows, column, raw, read: ColumnValues, result: ReadResult) -> None:
     for row, value in zip(rows[read.unknown], raw[read.unknown], strict=True):
         result.rejected.append(
-            Problem(
-                name,
-                int(row),
-                column,
-                str(value)[:80],
-                "not a number or a known answer label; fix the cell or map the column's scale",
-            )
+            Problem.of(name, int(row), column, labels.clip(value), "reason_not_a_label_cell")
         )
     for row, value in zip(rows[read.decimal], raw[read.decimal], strict=True):
         result.rejected.append(
-            Problem(
-                name,
-                int(row),
-                column,
-                str(value)[:80],
-                messages.message("decimal_answer"),
-            )
+            Problem.of(name, int(row), column, labels.clip(value), "reason_decimal_answer")
         )
     for row, value in zip(rows[read.out_of_range], raw[read.out_of_range], strict=True):
         result.rejected.append(
-            Problem(
+            Problem.of(
                 name,
                 int(row),
                 column,
-                str(value)[:80],
-                f"outside the scale {read.scale_min:g}-{read.scale_max:g}; fix the cell",
+                labels.clip(value),
+                "reason_outside_scale",
+                lo=f"{read.scale_min:g}",
+                hi=f"{read.scale_max:g}",
             )
         )
 
@@ -1000,13 +991,13 @@ def _drop_repeats(frame: pd.DataFrame, spec: WideSpec, result: ReadResult) -> pd
     repeated = repeated[repeated["_record"] != last[repeated.index]]
     for rec, keep in zip(repeated["_record"], last[repeated.index], strict=True):
         result.rejected.append(
-            Problem(
+            Problem.of(
                 result.path.name,
                 int(rec),
                 spec.respondent_id,
                 None,
-                f"repeated submission by the same respondent; the later one (row {int(keep)}) "
-                "is used",
+                "reason_repeated_submission",
+                later=int(keep),
             )
         )
     return frame.drop(index=repeated.index)
@@ -1067,9 +1058,7 @@ def to_aggregates(
     n = _numbers(frame[spec.n])
     bad_n = n.isna() | (n <= 0)
     for row in rows[bad_n]:
-        result.rejected.append(
-            Problem(path.name, int(row), spec.n, None, "n must be a number above 0")
-        )
+        result.rejected.append(Problem.of(path.name, int(row), spec.n, None, "reason_n_positive"))
     parts, items, codes = [], [], set()
     for item in spec.items:
         means = _numbers(frame[item.column])
@@ -1088,12 +1077,14 @@ def to_aggregates(
         outside = means.notna() & ((means < lo) | (means > hi))
         for row, value in zip(rows[outside], frame.loc[outside, item.column], strict=True):
             result.rejected.append(
-                Problem(
+                Problem.of(
                     path.name,
                     int(row),
                     item.column,
                     str(value),
-                    f"mean outside the scale {lo:g}-{hi:g}; fix the cell",
+                    "reason_mean_outside_scale",
+                    lo=f"{lo:g}",
+                    hi=f"{hi:g}",
                 )
             )
         keep = means.notna() & ~outside & ~bad_n
@@ -1315,8 +1306,10 @@ def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:
 
 
 def exclude_rows(frame: pd.DataFrame, mask: pd.Series, path: Path, column: str | None, why: str):
-    """Drop the rows in ``mask``; each becomes a Problem naming its row and the reason."""
+    """Drop the rows in ``mask``; each becomes a Problem naming its row and the reason (``why``:
+    a reason key of the label table)."""
     problems = [
-        Problem(Path(path).name, int(row), column, None, why) for row in frame.loc[mask, "_record"]
+        Problem.of(Path(path).name, int(row), column, None, why)
+        for row in frame.loc[mask, "_record"]
     ]
     return frame[~mask], problems

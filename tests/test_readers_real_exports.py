@@ -307,7 +307,8 @@ def test_file_without_rating_questions_says_so(tmp_path):
 
 
 def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path, capsys):
-    # the Danish texts are etl/messages.py's; the page passes its language in uploading.Options
+    # the Danish texts are the label table's (servicemirror/labels.py); the page passes its
+    # language in uploading.Options
     from servicemirror import uploading
 
     lines = ["Bibliotek;Dato;Tilfredshed (1-5)"] + [f";0{d}-03-2024;4" for d in range(1, 6)]
@@ -560,11 +561,108 @@ def test_upload_page_library_editor_maps_kiosk_locations(tmp_path):
 def test_every_message_has_danish_and_english_with_the_same_fields():
     import string
 
-    from servicemirror.etl import messages
+    from servicemirror import labels
 
-    for key, texts in messages.MESSAGES.items():
+    for key, texts in labels.LOAD_MESSAGES.items():
         assert set(texts) == {"da", "en"}, key
         fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in texts.values()]
         assert fields[0] == fields[1], key
-    assert len(messages.clip("x" * 6000)) == 80
-    assert messages.clip("a\nb") == "a b"
+        assert texts["da"] != texts["en"] or key.startswith("load_where_"), key
+    assert len(labels.clip("x" * 6000)) == 80
+    assert labels.clip("a\nb") == "a b"
+
+
+# --------------------------------------------------------------------------- Danish end to end
+
+# a wide file in Danish with four kinds of bad row next to three good ones: no library (row 4), a
+# decimal answer (row 5), an answer outside the header's 1-5 (row 6), a word that is no answer
+# (row 7)
+PARTLY_BAD = (
+    "Bibliotek;Dato;Tilfredshed (1-5)\n"
+    "Gentofte;01-03-2024;4\n"
+    "Gentofte;02-03-2024;5\n"
+    "Gentofte;03-03-2024;3\n"
+    ";04-03-2024;4\n"
+    "Gentofte;05-03-2024;4,5\n"
+    "Gentofte;06-03-2024;9\n"
+    "Gentofte;07-03-2024;måske\n"
+)
+
+
+def _english_words() -> set[str]:
+    """Words of the importer's English texts that none of its Danish texts uses (so "Status",
+    "--library" and a field name do not count as English)."""
+    import re
+
+    from servicemirror import labels
+
+    def words(lang: str) -> set[str]:
+        return {
+            w.lower()
+            for texts in labels.LOAD_MESSAGES.values()
+            for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{[^}]*\}", " ", texts[lang]))
+        }
+
+    return words("en") - words("da")
+
+
+def _english_in(text: str, english: set[str]) -> set[str]:
+    import re
+
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} & english
+
+
+def test_load_lang_da_prints_no_english_reason(tmp_path, capsys):
+    # issue 14: the reasons inside the refusal and the rejected-row lines come from the readers;
+    # with --lang da every one of them is Danish (the word list is the label table's own)
+    from servicemirror import cli
+
+    english = _english_words()
+    assert {"library", "decimal"} & english or {"decimal", "outside"} <= english
+    db = str(tmp_path / "c.duckdb")
+    bad = _write(tmp_path, "delvis.csv", PARTLY_BAD)
+    argv = ["load", str(bad), "--as", "patron", "--dry-run", "--lang", "da", "--db", db]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    rejected = [line for line in out.splitlines() if line.startswith("  afvist ")]
+    assert len(rejected) == 4, out
+    assert not _english_in("\n".join(rejected), english), rejected
+    assert "intet bibliotek angivet" in out and "decimaltal" in out
+    assert "uden for skalaen 1-5" in out and "hverken et tal eller en kendt svartekst" in out
+    # the same file in English says the English reasons (the word list is not empty by luck)
+    assert cli.main([*argv[:-4], "--lang", "en", "--db", db]) == 0
+    assert len(_english_in(capsys.readouterr().out, english)) >= 4
+    # a refused file: every row bad for the same cause (an implausible library), one line
+    refused = _write(
+        tmp_path,
+        "afvist.csv",
+        "Bibliotek;Dato;Tilfredshed (1-5)\n"
+        + "".join(f"=cmd|' /C calc'!A0;0{d}-03-2024;4\n" for d in range(1, 4))
+        + ";04-03-2024;4\n",
+    )
+    assert cli.main(["load", str(refused), "--as", "patron", "--lang", "da", "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "ingen gyldige besvarelser" in err and "3 af 4" in err and "en formel" in err
+    assert not _english_in(err, english), err
+
+
+def test_upload_page_in_danish_shows_danish_reasons(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(tmp_path / "page.duckdb"))
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=180)
+    at.session_state["language"] = "da"
+    at.switch_page("views/upload.py")
+    at.run()
+    at.get("file_uploader")[0].set_value(("delvis.csv", PARTLY_BAD.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    at.selectbox[0].set_value("patron")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    # the rejected rows' table (the page's other tables hold the file's own headers)
+    tables = [" ".join(map(str, d.value.to_numpy().ravel())) for d in at.dataframe]
+    reasons = next(text for text in tables if "intet bibliotek angivet" in text)
+    assert "decimaltal" in reasons and "uden for skalaen 1-5" in reasons
+    assert not _english_in(reasons, _english_words())

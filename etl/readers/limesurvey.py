@@ -108,9 +108,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     submitted = next((c for c, r in fixed.items() if r == "date"), None)
     if submitted is not None:
         blank = frame[submitted].isna()
-        frame, excluded = wide.exclude_rows(
-            frame, blank, path, submitted, "incomplete response (no submit date): not counted"
-        )
+        frame, excluded = wide.exclude_rows(frame, blank, path, submitted, "reason_incomplete")
         problems += excluded
     rtype = options.respondent_type if options else None
     spec = wide.classify(frame, format=FORMAT, texts=texts, fixed=fixed, respondent_type=rtype)

@@ -148,17 +148,13 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     if status is not None:
         bad = ~frame[status].astype("string").str.strip().str.lower().isin(VALID_STATUS)
         bad = bad.fillna(True).astype(bool)
-        frame, excluded = wide.exclude_rows(
-            frame, bad, path, status, "survey preview, test or spam (Status): not a response"
-        )
+        frame, excluded = wide.exclude_rows(frame, bad, path, status, "reason_preview_or_test")
         problems += excluded
     finished = _column(frame, "finished")
     if finished is not None:
         bad = ~frame[finished].astype("string").str.strip().str.lower().isin(FINISHED)
         bad = bad.fillna(True).astype(bool)
-        frame, excluded = wide.exclude_rows(
-            frame, bad, path, finished, "unfinished response (Finished = 0): not counted"
-        )
+        frame, excluded = wide.exclude_rows(frame, bad, path, finished, "reason_unfinished")
         problems += excluded
     fixed.update(rank_order_roles(frame, [c for c in columns if c not in fixed]))
     rtype = options.respondent_type if options else None
