@@ -159,6 +159,11 @@ class WideSpec:
 # --------------------------------------------------------------------------- classification
 
 
+# a reader's fixed role "metadata: <reason>": the tool's own field (an equation, a score), listed
+# as metadata with the reason in ``load --dry-run --json`` columns, never an item
+METADATA_BECAUSE = "metadata: "
+
+
 def classify(
     frame: pd.DataFrame,
     *,
@@ -856,7 +861,10 @@ def column_table(
                 row.update(role="segment", reason=role.split(":", 1)[1])
             elif role.startswith("dropped:"):
                 why = role.split(":", 1)[1]
-                row.update(role="metadata" if why == "metadata" else "ignored", reason=why)
+                if why.startswith(METADATA_BECAUSE):  # metadata with the reader's reason
+                    row.update(role="metadata", reason=why[len(METADATA_BECAUSE) :])
+                else:
+                    row.update(role="metadata" if why == "metadata" else "ignored", reason=why)
             elif role == "comment":
                 row["role"] = "comment"
             else:

@@ -66,9 +66,14 @@ def test_qualtrics_legacy_v1_layout(tmp_path):
 
 
 def test_qualtrics_single_quoted_import_ids_solution_revision_and_csat(tmp_path):
-    # Layout: the third header row written with single quotes ({'ImportId': 'QID1'}) as in
-    # ropensci/qualtRics tests/testthat/test-extract-colmap.R's legacy import ids; SolutionRevision
-    # is a metadata field of current Qualtrics API exports (issue 14, item 1). Answers in
+    # Layout: a current Qualtrics CSV export as published in davemosk/FinSL-signbank
+    # docs/validation_result_model.md: row 1 the field names (StartDate, EndDate, Status,
+    # Progress, Duration (in seconds), Finished, ..., ResponseId, DistributionChannel,
+    # UserLanguage, then the questions), row 2 their labels ("Response Type" under Status), row 3
+    # the import ids. There they are JSON ({"ImportId":"startDate","timeZone":...}); this fixture
+    # writes them with single quotes ({'ImportId': 'startDate'}), the form issue 14, item 4 met,
+    # which the reader must also skip. SolutionRevision (issue 14, item 1) sits among the metadata
+    # as seen in that issue's export; no public example of it was found to cite. Answers in
     # Qualtrics' standard CSAT set (Extremely / Somewhat satisfied, Neither satisfied nor
     # dissatisfied, Somewhat / Extremely dissatisfied). No RecordedDate: EndDate is the date.
     report = _dry(tmp_path, "qualtrics/api_single_quoted_ids.csv")
@@ -120,11 +125,14 @@ def test_surveyxact_statoverall_flags_and_staff_background(tmp_path):
 
 
 def test_limesurvey_code_and_question_text_headings(tmp_path):
-    # Layout: LimeSurvey "Export responses", Headings = "Question code & question text"
-    # (manual.limesurvey.org/Export_responses): every heading is "code. text", so the metadata
-    # read "id. Response ID", "submitdate. Date submitted", "lastpage. Last page",
-    # "startlanguage. Start language", "seed. Seed"; a file-upload question adds
-    # "G01Q03[filecount]. filecount - ...".
+    # Layout: LimeSurvey "Export responses", Headings = "Question code & question text": the
+    # heading is the code, the separator ". " and the text, a subquestion's code and text in
+    # brackets (LimeSurvey/LimeSurvey application/helpers/admin/export/Writer.php, write(): case
+    # 'codetext' -> getHeadingCode . headCodeTextSeparator . getHeadingText). A public export in
+    # this layout, sohanwithanm/DPCN_A1 Survey_Results_UC.csv, starts "id. Response ID" and
+    # quotes every non-empty field, as the fixture does; the other metadata headings follow the
+    # same rule ("submitdate. Date submitted", "lastpage. Last page", "startlanguage. Start
+    # language", "seed. Seed"), and a file-upload question adds "G01Q03[filecount]. filecount - ...".
     path = FIXTURES / "limesurvey/code_and_text_headings.csv"
     assert _detected(path) == "limesurvey"
     report = _dry(tmp_path, "limesurvey/code_and_text_headings.csv")
@@ -157,7 +165,7 @@ def test_limesurvey_equation_yes_no_address_and_ranking_are_not_items(tmp_path):
     columns = _columns(report)
     assert columns["G02Q03"] == ("ignored", "yes/no question (not a rating)")
     for computed in ("eqMean", "eqSum"):  # 4.3333333333, ...; sums 13, 14, 7, 8, 12
-        assert columns[computed][0] == "ignored" and "equation" in columns[computed][1]
+        assert columns[computed][0] == "metadata" and "equation" in columns[computed][1]
     for part in ("G03Q04[SQ001]", "G03Q04[SQ002]", "G03Q04[SQ003]"):  # street, postcode, town
         assert columns[part][0] == "ignored" and "multiple short text" in columns[part][1]
     for place in ("G04Q05[1]", "G04Q05[2]", "G04Q05[3]"):
@@ -169,6 +177,31 @@ def test_limesurvey_equation_yes_no_address_and_ranking_are_not_items(tmp_path):
     # no decimal of an equation is listed as a rejected answer
     assert report.rejected == []
     assert report.valid_responses == 5
+
+
+def test_limesurvey_equation_with_whole_0_10_values_under_code_headings(tmp_path):
+    # Layout: LimeSurvey "Export responses", Headings = "Question code", Responses = "Answer
+    # codes": the heading is the code alone (LimeSurvey/LimeSurvey
+    # application/helpers/admin/export/Writer.php, write(): case 'code' -> getHeadingCode), so an
+    # equation question (type "*") shows neither its type nor its {expression}; with date stamps
+    # on, startdate and datestamp follow seed. eq1 and eqTrivsel hold whole numbers 3..10 that a
+    # 0-10 question could hold (issue 14, item 1: they became items and moved the indices).
+    report = _dry(
+        tmp_path, "limesurvey/equation_codes.csv", respondent_type="staff", library="Egedal"
+    )
+    assert report.format == "limesurvey"
+    columns = _columns(report)
+    for equation in ("eq1", "eqTrivsel"):
+        role, reason = columns[equation]
+        assert role == "metadata" and "equation question" in reason, (equation, role, reason)
+    for field in ("startdate", "datestamp", "seed", "lastpage"):
+        assert columns[field][0] == "metadata", field
+    # only the two 5-point questions are items: 4, 5, 2, 3, 4 = 18/5 and 4, 5, 3, 2, 5 = 19/5
+    items = _items(report)
+    assert set(items) == {"g01q01", "g01q02-sq001"}
+    assert items["g01q01"][:2] == (5, pytest.approx(3.6))
+    assert items["g01q02-sq001"][:2] == (5, pytest.approx(3.8))
+    assert columns["G02Q03"][0] != "item"  # one typed text
 
 
 def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(tmp_path):
@@ -188,7 +221,7 @@ def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(t
         "yes/no question (not a rating)"
     )
     equation = columns["eqTrivsel. {round(mean(G01Q01.value, G01Q02_SQ001.value))}"]
-    assert equation[0] == "ignored" and "equation" in equation[1]
+    assert equation[0] == "metadata" and "equation" in equation[1]
     street = columns["G03Q04[SQ001]. Din adresse [Vej og nummer]"]
     assert street[0] == "ignored" and "not stored" in street[1]  # never kept as a comment
     assert columns["G03Q04[SQ002]. Din adresse [Postnummer]"][0] == "ignored"
@@ -417,17 +450,27 @@ def test_generic_long_goes_through_the_vocabulary(tmp_path):
 
 
 def test_surveymonkey_panel_export_with_response_sub_row(tmp_path):
-    # Layout: SurveyMonkey "All responses data" CSV (help.surveymonkey.com, "Exporting all
-    # responses"): two header rows, the question above and "Response" below each single-answer
-    # column; a panel (SurveyMonkey Audience) collector's export has no Collector ID column and
-    # adds profile columns (Gender, Age) with the same "Response" sub-row.
+    # Layout: a SurveyMonkey Audience (panel) export as published in fivethirtyeight/data,
+    # star-wars-survey/StarWars.csv: first header "RespondentID" (one word) with a blank cell below
+    # it, "Response" in the sub-row under every single-answer question, no Collector ID and no
+    # dates, and the panel's profile columns Gender, Age, Household Income, Education,
+    # Location (Census Region) after the questions, each with "Response" below.
     path = FIXTURES / "surveymonkey/panel_response_subrow.csv"
     assert _detected(path) == "surveymonkey"
-    report = _dry(tmp_path, "surveymonkey/panel_response_subrow.csv", respondent_type="patron")
+    report = _dry(
+        tmp_path,
+        "surveymonkey/panel_response_subrow.csv",
+        respondent_type="patron",
+        period="2024",
+    )
     assert (report.records, report.valid_responses) == (3, 3)
     assert report.libraries == {"Central Library": 2, "Harbour Library": 1}
     roles = {c["column"]: c["role"] for c in report.columns}
-    assert roles["Gender"] == "ignored" and roles["Start Date"] == "metadata"
+    assert roles["RespondentID"] == "metadata" and roles["Age"] == "segment"
+    for profile in ("Gender", "Household Income", "Education", "Location (Census Region)"):
+        assert roles[profile] == "ignored", profile
+    # the two questions and nothing else are items
+    assert sum(role == "item" for role in roles.values()) == 2
     # Very satisfied 5, Satisfied 4, Dissatisfied 2 = 11/3
     assert _items(report)["how-satisfied-are-you-with-the-library-overall"][:2] == (
         3,

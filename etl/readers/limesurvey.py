@@ -55,6 +55,12 @@ _EXPRESSION = re.compile(r"\{[^{}]+\}")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _YES_NO = {"y", "n", "yes", "no", "ja", "nej"}
 EQUATION = "equation or numerical input (a computed or typed number, not a rating)"
+# an equation question's code as survey authors write it (e.g. "eq1",
+# "eqMean"): "eq"/"equation"/"calc" then a digit, "_" or a capital. With code headings the export
+# carries neither the type ("*") nor the {expression}, and its value is often a whole 0-10
+# number that would pass for an answer.
+_EQUATION_CODE = re.compile(r"^(?:[Ee][Qq]|[Ee]quation|[Cc]alc)(?:[0-9_A-Z]|$)")
+EQUATION_BY_CODE = "equation question (computed by the survey, its code names it): not an answer"
 YES_NO = "yes/no question (not a rating)"
 SHORT_TEXTS = "multiple short text (e.g. address parts): not a rating, not stored"
 
@@ -163,13 +169,23 @@ def question_type_roles(frame, columns: list[str], texts: dict[str, str]) -> dic
     for column in columns:
         if column in out:
             continue
+        code = _CODE.match(column)
+        if code and "[" not in code.group(1) and _EQUATION_CODE.match(code.group(1)):
+            if _all_numbers(frame[column]):
+                out[column] = wide.METADATA_BECAUSE + EQUATION_BY_CODE
+                continue
         if _EXPRESSION.search(texts.get(column) or ""):
-            out[column] = EQUATION
+            out[column] = wide.METADATA_BECAUSE + EQUATION
         elif _is_yes_no(frame[column]):
             out[column] = YES_NO
         elif _is_computed(frame[column]):
-            out[column] = EQUATION
+            out[column] = wide.METADATA_BECAUSE + EQUATION
     return out
+
+
+def _all_numbers(raw) -> bool:
+    answers = _answers(raw)
+    return bool(answers) and all(_NUMBER.match(c) for c in answers)
 
 
 def _answers(raw) -> list[str]:

@@ -21,6 +21,7 @@ from servicemirror.etl.readers.base import ReadOptions, ReadResult
 FORMAT = "surveymonkey"
 METADATA = {
     "respondent id": "respondent_id",
+    "respondentid": "respondent_id",  # a panel (Audience) export writes it as one word
     "collector id": "metadata",
     "start date": "metadata",
     "end date": "date",
@@ -40,10 +41,11 @@ def detect(sniffed: Sniffed, path: Path) -> float:
     keys = {vocab.normalise_label(h) for h in head[0]} if head else set()
     if {"respondent id", "collector id"} <= keys:
         return 0.98
-    # a panel (Audience) collector's export: the "Response" sub-row under the questions and the
-    # respondent's dates, without a Collector ID column
+    # a panel (Audience) collector's export: "RespondentID", the "Response" sub-row under the
+    # questions and the panel's profile columns, without Collector ID or dates (the FiveThirtyEight
+    # star-wars-survey file is one)
     subs = {vocab.normalise_label(h) for h in head[1]} if len(head) > 1 else set()
-    if "respondent id" in keys and {"start date", "end date"} <= keys and subs & SINGLE:
+    if keys & {"respondent id", "respondentid"} and subs & SINGLE:
         return 0.95
     return 0.0
 
