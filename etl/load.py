@@ -78,6 +78,9 @@ class LoadReport:
     message: str | None = None
     # every column of the file and what it was read as (wide readers; see etl.wide.column_table)
     columns: list[dict] = field(default_factory=list)
+    # codes/locations mapped to libraries in this upload's mapping step, saved for the next
+    # upload of the same instrument (unit_map)
+    units_mapped: int = 0
 
     def to_json(self) -> dict:
         """The JSON object documented in issue 3 (plus status/message/superseded)."""
@@ -112,6 +115,8 @@ class _Prepared:
         return keys
 
     package: PackageResult | None = None  # a forum package: stored by _write_package
+    # the mapping step's unit -> library rows confirmed with this upload (saved in unit_map)
+    unit_map: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------- public API
@@ -245,10 +250,55 @@ def prepare(
     if isinstance(result, PackageResult):
         return _prepare_package(result, path, (respondent_type, library, period))
     state = _database_state(db_path)
-    apply_library_map(result, (mapping or {}).get("libraries"))
-    return _resolve(
+    # the mapping step's codes and locations: those confirmed on an earlier upload of the same
+    # instrument (unit_map) apply without asking again; a mapping given now wins and is saved
+    instrument = unit_instrument(result)
+    given = {str(k): str(v) for k, v in ((mapping or {}).get("libraries") or {}).items()}
+    apply_library_map(result, {**_saved_units(db_path, instrument), **given})
+    prepared = _resolve(
         result, state, path, respondent_type, library, period, include_staff_text, lang=lang
     )
+    if given:
+        prepared.unit_map = _unit_rows(instrument, given, state, prepared.new_libraries)
+        prepared.report.units_mapped = len(prepared.unit_map)
+    return prepared
+
+
+def unit_instrument(result: ReadResult) -> str:
+    """The key a unit mapping is saved under: the reader's instrument (a survey's header
+    signature), or its format where it names none (kiosk and template files)."""
+    return result.instrument or result.format
+
+
+def _saved_units(db_path: Path, instrument: str) -> dict[str, str]:
+    """unit -> library key saved for ``instrument`` (and for any instrument) in unit_map."""
+    if not db.exists(db_path):
+        return {}
+    with db.reading(db_path) as con:
+        rows = queries.run(con, "unit_map_of", instrument=instrument)
+    return dict(zip(rows["unit"], rows["library_key"], strict=True))
+
+
+def _unit_rows(
+    instrument: str, given: dict[str, str], state: _State, new_libraries: pd.DataFrame
+) -> pd.DataFrame:
+    """The rows of unit_map for a mapping given now: each unit with the key of the library it
+    was mapped to (a known library by key, name or alias, or one this upload adds)."""
+    keys: dict[str, str] = {}
+    for row in state.libraries.itertuples():
+        aliases = list(row.aliases) if row.aliases is not None else []
+        for name in (row.library_key, row.display_name, *aliases):
+            keys[_norm(name)] = row.library_key
+    for row in new_libraries.itertuples():
+        keys.setdefault(_norm(row.display_name), row.library_key)
+    units = [(u, keys.get(_norm(name))) for u, name in given.items() if str(name).strip()]
+    return pd.DataFrame(
+        {
+            "instrument_id": [instrument] * len(units),
+            "unit": [str(u).strip() for u, _ in units],
+            "library_key": [k for _, k in units],
+        }
+    ).dropna(subset=["library_key"])
 
 
 def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
@@ -1316,6 +1366,11 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         con.register("new_items", prepared.new_items)
         queries.execute(con, "insert_new_items")
         con.unregister("new_items")
+    if prepared.unit_map is not None and not prepared.unit_map.empty:
+        # kept by undo: the mapping is the user's answer about their units, not this file's data
+        con.register("new_unit_map", prepared.unit_map)
+        queries.execute(con, "unit_map_upsert")
+        con.unregister("new_unit_map")
     superseded = 0
     if not prepared.responses.empty:
         responses = prepared.responses

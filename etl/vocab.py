@@ -642,8 +642,10 @@ NON_ANSWERS.update(
 _NON_ANSWERS_NORMALISED.update(normalise_label(x) for x in NON_ANSWERS)
 
 # Header words of the non-question columns of a wide export (one row per respondent), da/en,
-# compared after normalise_label. "Enhed" is the staff survey's unit: read as the library and
-# mapped through unit_map by the loader. A header may also be a question naming the role
+# compared after normalise_label. "Enhed" is the staff survey's unit: read as the library; a
+# unit that is not a library name (a vendor code such as AO01) is mapped in the mapping step,
+# which the loader saves in unit_map and applies to the next upload of the same survey
+# (etl.load.prepare). A header may also be a question naming the role
 # ("Hvilket bibliotek besøgte du?"): WIDE_HEADER_QUESTIONS.
 WIDE_HEADERS: dict[str, list[str]] = {
     "library": [
