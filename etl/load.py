@@ -29,7 +29,13 @@ from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.readers import forum_package
-from servicemirror.etl.readers.base import Problem, ReadError, ReadOptions, ReadResult
+from servicemirror.etl.readers.base import (
+    SEGMENT_COLUMNS,
+    Problem,
+    ReadError,
+    ReadOptions,
+    ReadResult,
+)
 from servicemirror.etl.readers.forum_package import PackageResult
 from servicemirror.etl.registry import READERS
 
@@ -1374,14 +1380,7 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     superseded = 0
     if not prepared.responses.empty:
         responses = prepared.responses
-        for seg in (
-            "age_band",
-            "visit_frequency",
-            "user_type",
-            "channel",
-            "touchpoint",
-            "submitted_at",
-        ):
+        for seg in (*SEGMENT_DIMENSIONS, "touchpoint", "submitted_at"):
             if seg not in responses.columns:
                 responses = responses.assign(**{seg: None})
         responses = responses.assign(
@@ -1525,7 +1524,7 @@ def _seed_core_items(con) -> None:
 
 PROJECT_STATUSES = ("planned", "active", "completed", "stopped")
 TARGET_MEASURES = {"index": (0.0, 100.0), "top2": (0.0, 100.0), "nps": (-100.0, 100.0)}
-SEGMENT_DIMENSIONS = ("age_band", "visit_frequency", "user_type", "channel")
+SEGMENT_DIMENSIONS = tuple(SEGMENT_COLUMNS)  # the label table's dimensions (readers.base)
 
 
 def _library_lookup(db_path: Path) -> tuple[dict[str, str], list[str]]:

@@ -201,16 +201,8 @@ TOUCHPOINTS: dict[str, list[str]] = {
 # the services' names live in the one label table (code -> {"da", "en", "colour"})
 TOUCHPOINT_LABELS = labels.TOUCHPOINTS
 
-CONSTRUCTS = (
-    "wellbeing",
-    "engagement",
-    "enps",
-    "satisfaction",
-    "nps",
-    "touchpoint",
-    "other",
-    "comment",
-)
+# the constructs are the label table's (servicemirror.labels), named once there
+CONSTRUCTS = tuple(labels.CONSTRUCTS)
 
 # Danish and English names users write for the constructs (a `construct` column, or an item
 # named after its construct); the canonical name maps to itself.

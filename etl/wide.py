@@ -301,7 +301,7 @@ def _is_touchpoint_column(raw: pd.Series) -> bool:
     cells = pd.Series(raw.dropna().astype(str).unique())
     if cells.str.contains(";", regex=False).any():
         return False  # several choices in one cell: not the one service this response is about
-    return bool(len(cells)) and cells.map(touchpoint_of).notna().mean() >= 0.8
+    return bool(len(cells)) and cells.map(vocab.touchpoint_of).notna().mean() >= 0.8
 
 
 RANKING_REASON = "ranking question (the order of options, not a rating)"
@@ -655,24 +655,6 @@ def item_code(text: str, respondent_type: str | None = None) -> str:
     return slug
 
 
-def touchpoint_of(text: str | None) -> str | None:
-    """The touchpoint a header names; the longest matching word wins.
-
-    vocab.touchpoint_of takes the first touchpoint in table order, so "Selvbetjeningen" would be
-    the counter ("betjening"); here "selvbetjening" wins because it is longer.
-    """
-    if not text:
-        return None
-    norm = vocab.normalise_label(text)
-    best, length = None, 0
-    for key, words in vocab.TOUCHPOINTS.items():
-        for word in words:
-            w = vocab.normalise_label(word)
-            if w in norm and len(w) > length:
-                best, length = key, len(w)
-    return best
-
-
 def guess_construct(text: str, nps: bool, respondent_type: str | None) -> str:
     """enps/nps for recommend questions, touchpoint, satisfaction or wellbeing by wording."""
     if nps:
@@ -680,7 +662,7 @@ def guess_construct(text: str, nps: bool, respondent_type: str | None) -> str:
         return "enps" if staff else "nps"
     if respondent_type == "staff":
         return "wellbeing"
-    if touchpoint_of(text) is not None and respondent_type == "patron":
+    if vocab.touchpoint_of(text) is not None and respondent_type == "patron":
         return "touchpoint"
     if respondent_type == "patron" or vocab.has_word(text, vocab.SATISFACTION_WORDS):
         return "satisfaction"
@@ -744,7 +726,7 @@ def to_result(
     else:
         responses["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     touch = _text_column(frame, spec.touchpoint)
-    responses["touchpoint"] = touch.map(lambda t: touchpoint_of(t) if t else None)
+    responses["touchpoint"] = touch.map(lambda t: vocab.touchpoint_of(t) if t else None)
     for segment, column in spec.segments.items():
         responses[segment] = _text_column(frame, column)
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
@@ -760,7 +742,9 @@ def to_result(
         code = item.item or item_code(text, spec.respondent_type)
         code = _unique(code, codes)
         construct = item.construct or guess_construct(text, read.nps, spec.respondent_type)
-        touchpoint = item.touchpoint or (touchpoint_of(text) if construct == "touchpoint" else None)
+        touchpoint = item.touchpoint or (
+            vocab.touchpoint_of(text) if construct == "touchpoint" else None
+        )
         if read.how == "answers" and item.scale_min is None:
             result.warnings.append(
                 f"column '{item.column}': scale {read.scale_min:g}-{read.scale_max:g} guessed "

@@ -45,7 +45,8 @@ RESPONSE_COLUMNS = [
     "submitted_at",
     "touchpoint",
 ]
-SEGMENT_COLUMNS = ["age_band", "visit_frequency", "user_type", "channel"]
+# the patron segment dimensions: the one list is the label table's
+SEGMENT_COLUMNS = list(labels.SEGMENT_DIMENSIONS)
 ANSWER_COLUMNS = ["row", "column", "item", "value", "raw_value"]
 ITEM_COLUMNS = [
     "column",
@@ -74,8 +75,6 @@ AGGREGATE_COLUMNS = [
     "scale_max",
 ]
 KIOSK_COLUMNS = ["row", "library", "branch", "terminal", "date", "hour", "question", "button", "n"]
-
-CONSTRUCTS = ("wellbeing", "engagement", "enps", "satisfaction", "nps", "touchpoint", "other")
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

@@ -19,8 +19,8 @@ from servicemirror.etl.detect import Sniffed, to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
     KIOSK_COLUMNS,
+    SEGMENT_COLUMNS,
     Problem,
-    ReadError,
     ReadResult,
 )
 
@@ -102,7 +102,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
             "respondent_type": respondents["respondent_type"].replace("", None).to_numpy(),
         }
     )
-    for seg in ("age_band", "visit_frequency", "user_type", "channel"):
+    for seg in SEGMENT_COLUMNS:
         if seg in frame.columns:
             result.responses[seg] = respondents[seg].to_numpy()
 
@@ -272,12 +272,3 @@ def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     )[KIOSK_COLUMNS]
     result.respondent_type = "patron"
     return result
-
-
-def require_columns(frame: pd.DataFrame, required: list[str], name: str) -> None:
-    """ReadError naming the missing columns."""
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ReadError(
-            f"{name}: missing column(s) {', '.join(missing)}; see docs/formats/generic.md."
-        )
