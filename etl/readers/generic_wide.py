@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -57,36 +57,21 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     wide.require_records(frame, path, "spreadsheet")
     records = len(frame)
     columns = [c for c in frame.columns if c != "_record"]
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, respondent_type=rtype)
-    spec, note = mapping.resolve(spec, columns, options)
-    warnings = [note] if note else []
-    frame, dropped = _drop_totals(frame, spec)
-    if dropped:
-        warnings.append(f"{dropped} totals row(s) ('I alt', 'Total', ...) left out")
-    spec.instrument = f"generic_wide:{mapping.signature(FORMAT, columns)}"
-    if spec.n is not None and spec.library is not None:
-        return wide.to_aggregates(
-            frame,
-            spec,
-            path=path,
-            encoding=sniffed.encoding,
-            problems=problems,
-            warnings=warnings,
-            records=records,
-        )
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
         problems=problems,
-        warnings=warnings,
         records=records,
+        after=_drop_totals,
+        aggregates=True,
     )
 
 
-def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame, int]:
+def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame, list[str]]:
     """Rows whose library (else first) cell says "I alt"/"Total"/"Gennemsnit" are sums, not data."""
     column = spec.library or spec.branch or next(c for c in frame.columns if c != "_record")
     words = {vocab.normalise_label(w) for w in vocab.TOTAL_ROW_WORDS}
@@ -96,4 +81,6 @@ def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame
         .map(lambda t: vocab.normalise_label(t) if isinstance(t, str) else "")
     )
     total = label.isin(words).fillna(False).astype(bool)
-    return frame[~total], int(total.sum())
+    dropped = int(total.sum())
+    note = f"{dropped} totals row(s) ('I alt', 'Total', ...) left out"
+    return frame[~total], [note] if dropped else []

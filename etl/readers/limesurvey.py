@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -116,17 +116,16 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         blank = frame[submitted].isna()
         frame, excluded = wide.exclude_rows(frame, blank, path, submitted, "reason_incomplete")
         problems += excluded
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, texts=texts, fixed=fixed, respondent_type=rtype)
-    spec.instrument = f"limesurvey:{mapping.signature(FORMAT, columns)}"
-    spec, note = mapping.resolve(spec, columns, options)
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
+        fixed=fixed,
+        texts=texts,
         problems=problems,
-        warnings=[note] if note else [],
         records=records,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -64,16 +64,13 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         for c in columns
         if vocab.normalise_label(c) in METADATA
     }
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, fixed=fixed, respondent_type=rtype)
-    spec.instrument = f"ms_forms:{mapping.signature(FORMAT, columns)}"
-    spec, note = mapping.resolve(spec, columns, options)
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
+        fixed=fixed,
         problems=problems,
-        warnings=[note] if note else [],
-        records=len(frame),
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -87,17 +87,15 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     fixed.update(wide.ranking_columns(frame, options_of, ranks_held=True))
     wide.require_records(frame, path, "SurveyMonkey")
     header = [c for c in frame.columns if c != "_record"]
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, fixed=fixed, respondent_type=rtype)
-    spec.dayfirst = False  # SurveyMonkey writes US dates
-    spec.instrument = f"surveymonkey:{mapping.signature(FORMAT, header)}"
-    spec, note = mapping.resolve(spec, header, options)
-    return wide.to_result(
+    # SurveyMonkey writes US dates
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=header,
+        fixed=fixed,
         problems=problems,
-        warnings=[note] if note else [],
-        records=len(frame),
+        dayfirst=False,
     )
