@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the point: the test then runs the new query too.
 PARAMS = {
     "upload_id": 999,
+    "instrument": "limesurvey:abc",
     "key": "k_staff",
     "value": "5",
     "sha256": "0" * 64,
@@ -124,6 +125,9 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
                 "aliases": [["X"]],
                 "consent_named": [False],
             }
+        ),
+        "new_unit_map": pd.DataFrame(
+            {"instrument_id": ["limesurvey:abc"], "unit": ["AO01"], "library_key": ["gentofte"]}
         ),
         "new_branches": pd.DataFrame(
             {"branch_key": ["x/b"], "library_key": ["x"], "display_name": ["B"]}
