@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from servicemirror.etl import load, wide
+from servicemirror.etl import load, wide, wide_values
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.registry import READERS
 
@@ -302,10 +302,10 @@ def test_nps_end_labels_make_a_0_10_question():
     # Layout: SurveyXact/MS Forms print the ends of a 0-10 scale as "0 - Slet ikke sandsynligt"
     # and "10 - Meget sandsynligt" (VOCABULARY in etl/vocab.py, NPS_END_LABELS); no answer is 0.
     raw = wide.pd.Series(["10 - Meget sandsynligt", "9", "7", "3", "1"])
-    read = wide.interpret_column(raw, wide.ItemSpec(column="Q7", text="Q7"), "staff")
+    read = wide_values.interpret_column(raw, wide.ItemSpec(column="Q7", text="Q7"), "staff")
     assert (read.scale_min, read.scale_max, read.nps) == (0.0, 10.0, True)
     assert list(read.values) == [10.0, 9.0, 7.0, 3.0, 1.0]
-    assert wide.guess_construct("Q7", read.nps, "staff") == "enps"
+    assert wide_values.guess_construct("Q7", read.nps, "staff") == "enps"
 
 
 # --------------------------------------------------------------------------- refusals

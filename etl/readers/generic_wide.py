@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import vocab, wide, wide_end
+from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -38,14 +38,14 @@ def _header_index(head: list[list[str]]) -> int | None:
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.3 (a fallback below every named format) for a table with a library/date/id column."""
-    head = wide.head_rows(sniffed, path, HEADER_SEARCH_ROWS)
+    head = tables.head_rows(sniffed, path, HEADER_SEARCH_ROWS)
     return 0.3 if head and _header_index(head) is not None else 0.0
 
 
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A wide sheet -> responses (one row per respondent) or aggregates (one row per library)."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
+    rows, problems = tables.table_rows(path, sniffed)
     head = [
         [str(c) if c is not None else "" for c in r[1:]]
         for r in rows.head(HEADER_SEARCH_ROWS).itertuples(index=False)
@@ -53,8 +53,8 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     index = _header_index(head)
     if index is None:
         index = 0  # --format generic_wide on a sheet without known headers: the first row
-    frame = wide.drop_blank_rows(wide.with_header(rows, index + 1))
-    wide.require_records(frame, path, "spreadsheet")
+    frame = tables.drop_blank_rows(tables.with_header(rows, index + 1))
+    tables.require_records(frame, path, "spreadsheet")
     records = len(frame)
     columns = [c for c in frame.columns if c != "_record"]
     return wide_end.finish(

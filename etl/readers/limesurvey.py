@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from servicemirror.etl import vocab, wide, wide_end
+from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -80,7 +80,7 @@ def heading_key(header: str) -> str:
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.95 when the header has LimeSurvey's response metadata (any heading style)."""
-    head = wide.head_rows(sniffed, path, 1)
+    head = tables.head_rows(sniffed, path, 1)
     keys = {heading_key(h) for h in head[0]} if head else set()
     return 0.95 if any(sig <= keys for sig in SIGNATURES) else 0.0
 
@@ -88,10 +88,10 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A LimeSurvey export (codes or full answers) -> ReadResult."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
-    frame = wide.with_header(rows, 1)
-    frame = wide.drop_blank_rows(frame)
-    wide.require_records(frame, path, "LimeSurvey")
+    rows, problems = tables.table_rows(path, sniffed)
+    frame = tables.with_header(rows, 1)
+    frame = tables.drop_blank_rows(frame)
+    tables.require_records(frame, path, "LimeSurvey")
     records = len(frame)
     columns = [c for c in frame.columns if c != "_record"]
     fixed, texts = {}, {}
@@ -114,7 +114,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     submitted = next((c for c, r in fixed.items() if r == "date"), None)
     if submitted is not None:
         blank = frame[submitted].isna()
-        frame, excluded = wide.exclude_rows(frame, blank, path, submitted, "reason_incomplete")
+        frame, excluded = tables.exclude_rows(frame, blank, path, submitted, "reason_incomplete")
         problems += excluded
     return wide_end.finish(
         frame,

@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, values, vocab, wide
+from servicemirror.etl import csvio, values, vocab, wide_values
 from servicemirror.etl.detect import Sniffed, sniff, to_utf8
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
 
@@ -445,9 +445,9 @@ def _interpret(
                 lo, hi = float(numeric.min()), float(numeric.max())
                 # a scale in the variable name or text ("trivsel_1_5", "(1-5)") wins over the
                 # answers: an answer outside it is rejected, not a wider scale
-                hint_lo, hint_hi, _ = wide.header_hint(col)
+                hint_lo, hint_hi, _ = wide_values.header_hint(col)
                 if hint_lo is None:
-                    hint_lo, hint_hi, _ = wide.header_hint(text)
+                    hint_lo, hint_hi, _ = wide_values.header_hint(text)
                 if hint_lo is not None:
                     lo, hi = hint_lo, hint_hi
                 scale = (None, lo, hi, False)
