@@ -15,8 +15,10 @@ and unfinished rows, name the metadata columns. The shared interpretation lives 
 
 The frame contract: a DataFrame of text cells (``None`` for blank) whose column names are the
 final, unique headers, plus ``_record`` (int: the row number to show in messages, 1 = first
-data row). Cell interpretation (:func:`interpret_column`) is per column and vectorised: labels are
-looked up once per distinct value, so 200,000 respondents x 25 questions stay fast.
+data row). Cell interpretation (``etl.wide_values.interpret_column``) is per column and
+vectorised: labels are looked up once per distinct value, so 200,000 respondents x 25 questions
+stay fast. Reading the table itself (rows, header rows) is ``etl.tables``; the readers' shared
+ending (classify, signature, mapping, result) is ``etl.wide_end``.
 
 Stored values are always "higher = more positive": labels are mapped by their text (the label set
 in ``vocab.LIKERT_SETS`` knows its direction), numeric codes are turned when the item says
