@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from servicemirror import queries
+from servicemirror import labels, queries
 from servicemirror.etl.readers.base import Problem, ReadError
 
 MAX_LINE_BYTES = 8 * 1024 * 1024  # a 300,000-character comment must still parse
@@ -60,8 +60,13 @@ def read_text_table(
     record = pd.DataFrame({"_record": range(1, len(frame) + 1)}, index=frame.index)
     frame = pd.concat([record, frame], axis=1)
     problems = [
-        Problem(
-            name, int(r.line), None, None, f"line could not be read ({r.error_type}): {r.message}"
+        Problem.of(
+            name,
+            int(r.line),
+            None,
+            labels.clip(r.message),
+            "reason_line_unreadable",
+            error=r.error_type,
         )
         for r in rejects.itertuples()
     ]

@@ -201,16 +201,8 @@ TOUCHPOINTS: dict[str, list[str]] = {
 # the services' names live in the one label table (code -> {"da", "en", "colour"})
 TOUCHPOINT_LABELS = labels.TOUCHPOINTS
 
-CONSTRUCTS = (
-    "wellbeing",
-    "engagement",
-    "enps",
-    "satisfaction",
-    "nps",
-    "touchpoint",
-    "other",
-    "comment",
-)
+# the constructs are the label table's (servicemirror.labels), named once there
+CONSTRUCTS = tuple(labels.CONSTRUCTS)
 
 # Danish and English names users write for the constructs (a `construct` column, or an item
 # named after its construct); the canonical name maps to itself.
@@ -642,8 +634,10 @@ NON_ANSWERS.update(
 _NON_ANSWERS_NORMALISED.update(normalise_label(x) for x in NON_ANSWERS)
 
 # Header words of the non-question columns of a wide export (one row per respondent), da/en,
-# compared after normalise_label. "Enhed" is the staff survey's unit: read as the library and
-# mapped through unit_map by the loader. A header may also be a question naming the role
+# compared after normalise_label. "Enhed" is the staff survey's unit: read as the library; a
+# unit that is not a library name (a vendor code such as AO01) is mapped in the mapping step,
+# which the loader saves in unit_map and applies to the next upload of the same survey
+# (etl.load.prepare). A header may also be a question naming the role
 # ("Hvilket bibliotek besøgte du?"): WIDE_HEADER_QUESTIONS.
 WIDE_HEADERS: dict[str, list[str]] = {
     "library": [

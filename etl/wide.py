@@ -15,8 +15,10 @@ and unfinished rows, name the metadata columns. The shared interpretation lives 
 
 The frame contract: a DataFrame of text cells (``None`` for blank) whose column names are the
 final, unique headers, plus ``_record`` (int: the row number to show in messages, 1 = first
-data row). Cell interpretation (:func:`interpret_column`) is per column and vectorised: labels are
-looked up once per distinct value, so 200,000 respondents x 25 questions stay fast.
+data row). Cell interpretation (``etl.wide_values.interpret_column``) is per column and
+vectorised: labels are looked up once per distinct value, so 200,000 respondents x 25 questions
+stay fast. Reading the table itself (rows, header rows) is ``etl.tables``; the readers' shared
+ending (classify, signature, mapping, result) is ``etl.wide_end``.
 
 Stored values are always "higher = more positive": labels are mapped by their text (the label set
 in ``vocab.LIKERT_SETS`` knows its direction), numeric codes are turned when the item says
@@ -34,21 +36,15 @@ Example (what the SurveyXact reader does with a dataset and its label file)::
 
 from __future__ import annotations
 
-import csv
-import datetime
-import hashlib
-import io
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, messages, vocab
-from servicemirror.etl.detect import to_utf8
+from servicemirror import labels
+from servicemirror.etl import vocab
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
     ANSWER_COLUMNS,
@@ -57,40 +53,28 @@ from servicemirror.etl.readers.base import (
     RESPONSE_COLUMNS,
     SEGMENT_COLUMNS,
     Problem,
-    ReadError,
     ReadResult,
     empty,
 )
+from servicemirror.etl.wide_values import (
+    NPS_SCALE,
+    ColumnValues,
+    _label_values,
+    guess_construct,
+    header_hint,
+    interpret_column,
+    item_code,
+    parse_dates,
+)
 
-# Standard numeric scales, smallest first: an item's scale is the first that holds its answers.
-# 3- and 4-point scales are never guessed: answers 2-4 on a 5-point item are far more common.
-STANDARD_SCALES = [(1, 5), (0, 5), (1, 7), (1, 10), (0, 10)]
-NPS_SCALE = (0.0, 10.0)
 # More than this share of distinct long answers makes a text column free text, not a category.
 FREE_TEXT_UNIQUE_SHARE = 0.6
 FREE_TEXT_MEAN_LENGTH = 25
-MAX_ITEM_CODE = 60
 # A column whose cells are at least this share numbers/labels/non-answers is a scale question.
 SCALE_SHARE = 0.8
+
+
 ROLE_FIELDS = ("library", "branch", "date", "respondent_id", "period", "touchpoint", "n")
-
-_PREFIXED_LABEL = re.compile(r"^\s*(\d{1,2})\s*[-.=:)]\s*(.+?)\s*$")
-_SUFFIXED_LABEL = re.compile(r"^\s*(.+?)\s*\(\s*(\d{1,2})\s*\)\s*$")
-_NUMBER = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*$")
-_RANGE_HINT = re.compile(r"(?<![\d.,])([01])\s*[-–]\s*(\d{1,2})(?![\d.,])")
-# a variable name that carries its scale: "tilfredshed_1_5", "trivsel_0_10"
-_SUFFIX_HINT = re.compile(r"_([01])_(\d{1,2})$")
-_EQUALS_HINT = re.compile(r"(\d{1,2})\s*=\s*([^,;)/\]]+)")
-_TZ_SUFFIX = re.compile(
-    # an offset only after a time ("10:01:13+01:00"): "05-03-2024" must keep its "-2024"
-    r"\s*(?:(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?|[A-Z]{2,5}T|(?<=\d)Z"
-    r"|(?<=:\d\d)[+-]\d{2}:?\d{2})\s*$"
-)
-_HINT_IN_PARENS = re.compile(r"\s*\([^()]*\d[^()]*\)")
-_DOTTED_TIME = re.compile(r"(\s\d{1,2})\.(\d{2})(?:\.(\d{2}))?$")
-
-
-# --------------------------------------------------------------------------- the spec
 
 
 @dataclass
@@ -156,6 +140,10 @@ class WideSpec:
 
 
 # --------------------------------------------------------------------------- classification
+
+# a reader's fixed role "metadata: <reason>": the tool's own field (an equation, a score), listed
+# as metadata with the reason in ``load --dry-run --json`` columns, never an item
+METADATA_BECAUSE = "metadata: "
 
 
 def classify(
@@ -295,10 +283,11 @@ def _is_touchpoint_column(raw: pd.Series) -> bool:
     cells = pd.Series(raw.dropna().astype(str).unique())
     if cells.str.contains(";", regex=False).any():
         return False  # several choices in one cell: not the one service this response is about
-    return bool(len(cells)) and cells.map(touchpoint_of).notna().mean() >= 0.8
+    return bool(len(cells)) and cells.map(vocab.touchpoint_of).notna().mean() >= 0.8
 
 
 RANKING_REASON = "ranking question (the order of options, not a rating)"
+
 # a ranking is told from a battery by its rows: every answered row ranks distinct options; a few
 # rows are needed before that is evidence rather than chance
 MIN_RANKING_ROWS = 3
@@ -360,330 +349,6 @@ def guess_respondent_type(texts: list[str]) -> str | None:
 # --------------------------------------------------------------------------- cell values
 
 
-def _canonical_label(text: str) -> str:
-    """'5 - Helt enig' / 'Helt enig (5)' -> 'Helt enig' when the rest is a known label."""
-    for pattern, group in ((_PREFIXED_LABEL, 2), (_SUFFIXED_LABEL, 1)):
-        match = pattern.match(text)
-        if match:
-            rest = match.group(group)
-            number = match.group(1 if group == 2 else 2)
-            if number in ("0", "10") and vocab.normalise_label(rest) in vocab.NPS_END_LABELS:
-                # "10 - Meget sandsynligt" is the end of a 0-10 question: the number is the answer
-                return text
-            if vocab.is_non_answer(rest) or vocab.match_scale([rest]) is not None:
-                return rest
-            if vocab.normalise_label(rest) in vocab.NPS_END_LABELS:
-                return text
-    return text
-
-
-def _label_values(distinct: pd.Series, scale_name: str | None = None) -> pd.Series:
-    """Value (1 = most negative) of each distinct label of one label set; NaN where unknown.
-
-    Numbers keep their number; a number with an unknown label ("10 - Extremely likely") keeps the
-    number. Labels are matched to the one set that holds them all, so "Enig" is point 4 of the
-    5-point set in a 5-point column and point 6 of the 7-point set in a 7-point column.
-    """
-    labels = distinct.astype(str).map(_canonical_label)
-    numeric = labels.str.match(_NUMBER.pattern)
-    out = pd.Series(np.nan, index=distinct.index, dtype="float64")
-    out[numeric] = labels[numeric].str.strip().str.replace(",", ".").astype("float64")
-    words = labels[~numeric]
-    if words.empty:
-        return out
-    name = scale_name
-    if name is None:
-        match = vocab.match_scale([w for w in words if vocab.match_scale([w]) is not None])
-        name = match[0] if match else None
-    if name is not None:
-        out[words.index] = words.map(lambda w: vocab.label_value(w, name)).astype("float64")
-    nps = words.map(lambda w: vocab.NPS_END_LABELS.get(vocab.normalise_label(w)))
-    out = out.fillna(nps.astype("float64"))
-    # "10 - Extremely likely": the number before an unknown label is the answer
-    prefixed = words.str.extract(_PREFIXED_LABEL)[0].astype("float64")
-    return out.fillna(prefixed)
-
-
-@dataclass
-class ColumnValues:
-    """One question column read: values on the stored scale (NaN = missing) and what was found."""
-
-    values: pd.Series  # float, index as the frame; NaN for blank, non-answer or unknown
-    answered: pd.Series  # bool: a cell with anything in it (non-answers included)
-    unknown: pd.Series  # bool: text that is neither a number, a label nor a non-answer
-    out_of_range: pd.Series  # bool: a number outside the item's scale
-    decimal: pd.Series  # bool: a decimal ("4,5") where only whole points are answers
-    scale_min: float
-    scale_max: float
-    reversed: bool
-    nps: bool
-    how: str  # labels | codes with labels | header | answers | given
-
-
-def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None = None):
-    """Read one question column: values turned to higher = better, scale, NPS, problems.
-
-    Returns a :class:`ColumnValues`. Labels decide value and direction; numbers use the given
-    scale, else the header hint ("1-7", "1 = Helt enig"), else the smallest standard scale that
-    holds the answers (0-10 for recommend questions). NPS coded 1-11 is shifted to 0-10.
-    """
-    text = item.text or item.column
-    cells = raw.astype("string").str.strip()
-    answered = cells.notna() & (cells != "")
-    distinct = pd.Series(cells[answered].unique(), dtype="object")
-    if item.labels:
-        # code exports: the label file names each code, so its text decides the value
-        lookup = {str(k).strip(): v for k, v in item.labels.items()}
-        as_label = distinct.map(lambda c: lookup.get(_code_key(c), c))
-    else:
-        as_label = distinct
-    non_answer = as_label.map(vocab.is_non_answer).astype(bool)
-    substantive = as_label[~non_answer]
-    label_set = _single_label_set(substantive)
-    parsed = _label_values(substantive, label_set)
-    numeric_only = substantive.astype(str).map(_canonical_label).str.match(_NUMBER.pattern)
-    how = "given"
-    hint_lo, hint_hi, hint_reversed = header_hint(text)
-    is_nps = item.nps if item.nps is not None else vocab.has_word(text, vocab.RECOMMEND_WORDS)
-    if item.nps is None and not is_nps:
-        # a column whose ends read "10 - Meget sandsynligt" is a 0-10 likelihood (NPS) question
-        is_nps = bool(substantive.map(_is_nps_end).any())
-    numbers = parsed[numeric_only].dropna()
-    reversed_codes = bool(item.reversed) if item.reversed is not None else bool(hint_reversed)
-    if item.scale_min is not None and item.scale_max is not None:
-        lo, hi = float(item.scale_min), float(item.scale_max)
-    elif label_set is not None and numbers.empty:
-        lo, hi = 1.0, float(len(vocab.LIKERT_SETS[label_set]))
-        how = "codes with labels" if item.labels else "labels"
-        reversed_codes = False  # label text already runs most negative -> most positive
-    elif hint_lo is not None:
-        lo, hi, how = hint_lo, hint_hi, "header"
-    else:
-        lo, hi = _scale_from_answers(numbers, is_nps, label_set)
-        # a recommend question is 0-10 by definition (NPS), not a guess
-        how = "recommend" if is_nps else "answers"
-    nps_shift = False
-    coded_1_to_11 = not numbers.empty and numbers.min() >= 1 and numbers.max() == 11
-    if is_nps and ((lo, hi) == (1.0, 11.0) or coded_1_to_11):
-        lo, hi, nps_shift = 0.0, 10.0, True
-    is_nps = bool(is_nps and (lo, hi) == NPS_SCALE)
-    value_of = pd.Series(np.nan, index=distinct.index, dtype="float64")
-    value_of[substantive.index] = parsed
-    if nps_shift:
-        value_of[substantive.index[numeric_only.to_numpy()]] -= 1
-    out_distinct = value_of.notna() & ((value_of < lo) | (value_of > hi))
-    if reversed_codes:
-        # only numeric codes are turned; a label already says where it stands
-        turn = pd.Series(False, index=distinct.index)
-        turn[substantive.index] = numeric_only.to_numpy()
-        value_of[turn] = lo + hi - value_of[turn]
-    value_of[out_distinct] = np.nan
-    decimal_distinct = decimal_answers(value_of)
-    value_of[decimal_distinct] = np.nan
-    unknown_distinct = ~non_answer & value_of.isna() & ~out_distinct & ~decimal_distinct
-    key = distinct.astype(str)
-    values = cells.map(dict(zip(key, value_of, strict=True))).astype("float64")
-    unknown = cells.map(dict(zip(key, unknown_distinct, strict=True))).fillna(False).astype(bool)
-    out = cells.map(dict(zip(key, out_distinct, strict=True))).fillna(False).astype(bool)
-    decimal = cells.map(dict(zip(key, decimal_distinct, strict=True))).fillna(False).astype(bool)
-    return ColumnValues(
-        values=values.where(answered),
-        answered=answered.fillna(False).astype(bool),
-        unknown=unknown & answered.fillna(False),
-        out_of_range=out & answered.fillna(False),
-        decimal=decimal & answered.fillna(False),
-        scale_min=float(lo),
-        scale_max=float(hi),
-        reversed=reversed_codes,
-        nps=is_nps,
-        how=how,
-    )
-
-
-def decimal_answers(values: pd.Series) -> pd.Series:
-    """True where a value is not a whole point: "4,5" on a Likert item is no answer, not 4.5."""
-    return (values.notna() & (values != values.round())).astype(bool)
-
-
-def _is_nps_end(label) -> bool:
-    """True for "10 - Meget sandsynligt", "0 - Not at all likely" and the bare end labels."""
-    norm = vocab.normalise_label(label)
-    return norm in vocab.NPS_END_LABELS and vocab.LABEL_INDEX["likely5"].get(norm) is None
-
-
-def _code_key(code) -> str:
-    """'3.0' (a whole float from Excel) -> '3'; other codes unchanged."""
-    text = str(code).strip()
-    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
-
-
-def _single_label_set(labels: pd.Series) -> str | None:
-    words = [
-        _canonical_label(str(x))
-        for x in labels
-        if not _NUMBER.match(_canonical_label(str(x)))
-        and vocab.normalise_label(x) not in vocab.NPS_END_LABELS
-    ]
-    match = vocab.match_scale(words) if words else None
-    return match[0] if match else None
-
-
-def _scale_from_answers(numbers: pd.Series, is_nps: bool, label_set: str | None):
-    if label_set is not None:
-        return 1.0, float(len(vocab.LIKERT_SETS[label_set]))
-    if is_nps:
-        return NPS_SCALE
-    if numbers.empty:
-        return 1.0, 5.0
-    # values that no standard scale could hold (55, -3, 2.5 typos) are left out of the guess
-    plausible = numbers[(numbers >= 0) & (numbers <= 10) & (numbers == numbers.round())]
-    if plausible.empty:
-        return 1.0, 5.0
-    lo, hi = plausible.min(), plausible.max()
-    for a, b in STANDARD_SCALES:
-        if lo >= a and hi <= b:
-            return float(a), float(b)
-    return 0.0, 10.0
-
-
-def header_hint(text: str | None) -> tuple[float | None, float | None, bool | None]:
-    """(scale_min, scale_max, reversed) from a header such as "(1-5, 1 = Helt enig)".
-
-    ``reversed`` is True when the lowest number is named by the most positive label.
-    """
-    if not text:
-        return None, None, None
-    lo = hi = None
-    match = _RANGE_HINT.search(text) or _SUFFIX_HINT.search(text.strip())
-    if match and int(match.group(2)) in (3, 4, 5, 6, 7, 10, 11):
-        lo, hi = float(match.group(1)), float(match.group(2))
-    rev = None
-    for number, label in _EQUALS_HINT.findall(text):
-        label = label.strip()
-        found = vocab.match_scale([label])
-        if found is None:
-            continue
-        position = vocab.label_value(label, found[0])
-        points = found[1]
-        if lo is not None and float(number) != lo:
-            continue
-        if lo is None:
-            lo, hi = (0.0, float(points - 1)) if number == "0" else (1.0, float(points))
-        if position == points:
-            rev = True
-        elif position == 1:
-            rev = False
-        break
-    return lo, hi, rev
-
-
-# --------------------------------------------------------------------------- dates
-
-
-def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series:
-    """Timestamps from mixed export formats, vectorised; NaT where none can be read.
-
-    Time-zone suffixes ("GMT+1", "CET", "+01:00", "Z") are dropped (the local time is kept),
-    "10.22.13" times get colons, ISO dates are read first. Ambiguous day/month (03/04/2024) is
-    read day-first unless ``dayfirst`` is False or some date shows month-first (a 13-31 second
-    number). Returns naive datetime64.
-    """
-    text = raw.astype("string").str.strip()
-    text = text.str.replace(_TZ_SUFFIX, "", regex=True)
-    text = text.str.replace(_DOTTED_TIME, _colon_time, regex=True)
-    text = text.where(text != "", pd.NA)
-    # pandas' ISO8601 parser also takes "07.03.2024" (month first): only real ISO text goes there
-    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    if iso.any():
-        parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
-        out[iso] = parsed.dt.tz_localize(None).astype("datetime64[ns]")
-    rest = out.isna() & text.notna()
-    if rest.any():
-        if dayfirst is None:
-            dayfirst = _looks_dayfirst(text[rest])
-        order = "%d/%m/%Y" if dayfirst else "%m/%d/%Y"
-        candidates = [
-            order.replace("/", sep) + tail
-            for sep in ("/", "-", ".")
-            for tail in (" %H:%M:%S", " %H:%M", "", " %I:%M:%S %p", " %I:%M %p")
-        ] + ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d", "%d-%m-%y", "%d.%m.%y"]
-        for fmt in candidates:
-            rest = out.isna() & text.notna()
-            if not rest.any():
-                break
-            out[rest] = pd.to_datetime(text[rest], errors="coerce", format=fmt)
-    return out.astype("datetime64[ns]")
-
-
-def _colon_time(match: re.Match) -> str:
-    return f"{match.group(1)}:{match.group(2)}" + (f":{match.group(3)}" if match.group(3) else "")
-
-
-def _looks_dayfirst(text: pd.Series) -> bool:
-    parts = text.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}").astype("float64")
-    if (parts[1] > 12).any() and not (parts[0] > 12).any():
-        return False
-    return True
-
-
-# --------------------------------------------------------------------------- item codes
-
-
-def item_code(text: str, respondent_type: str | None = None) -> str:
-    """The item code of a question: a forum core item when the wording is one, else a slug.
-
-    Core items match on their Danish or English text (contained in the header, so "Q3. Jeg trives
-    på min arbejdsplads" is core_w1). Long slugs are cut with a short hash so they stay unique.
-    """
-    norm = vocab.normalise_label(text)
-    for code, _construct, _lo, _hi, _tp, da, en in vocab.CORE_ITEMS:
-        if vocab.normalise_label(da) in norm or vocab.normalise_label(en) in norm:
-            return code
-    # a scale hint in the header ("(1-5)", "(1 = Helt enig)") is not part of the question
-    slug = vocab.slug(_HINT_IN_PARENS.sub(" ", text)) if _HINT_IN_PARENS.search(text) else None
-    slug = slug if slug and slug != "unknown" else vocab.slug(text)
-    if len(slug) > MAX_ITEM_CODE:
-        digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
-        slug = f"{slug[: MAX_ITEM_CODE - 9].rstrip('-')}-{digest}"
-    return slug
-
-
-def touchpoint_of(text: str | None) -> str | None:
-    """The touchpoint a header names; the longest matching word wins.
-
-    vocab.touchpoint_of takes the first touchpoint in table order, so "Selvbetjeningen" would be
-    the counter ("betjening"); here "selvbetjening" wins because it is longer.
-    """
-    if not text:
-        return None
-    norm = vocab.normalise_label(text)
-    best, length = None, 0
-    for key, words in vocab.TOUCHPOINTS.items():
-        for word in words:
-            w = vocab.normalise_label(word)
-            if w in norm and len(w) > length:
-                best, length = key, len(w)
-    return best
-
-
-def guess_construct(text: str, nps: bool, respondent_type: str | None) -> str:
-    """enps/nps for recommend questions, touchpoint, satisfaction or wellbeing by wording."""
-    if nps:
-        staff = respondent_type == "staff" or vocab.has_word(text, vocab.WORKPLACE_WORDS)
-        return "enps" if staff else "nps"
-    if respondent_type == "staff":
-        return "wellbeing"
-    if touchpoint_of(text) is not None and respondent_type == "patron":
-        return "touchpoint"
-    if respondent_type == "patron" or vocab.has_word(text, vocab.SATISFACTION_WORDS):
-        return "satisfaction"
-    return "other"
-
-
-# --------------------------------------------------------------------------- frame -> result
-
-
 def to_result(
     frame: pd.DataFrame,
     spec: WideSpec,
@@ -738,7 +403,7 @@ def to_result(
     else:
         responses["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     touch = _text_column(frame, spec.touchpoint)
-    responses["touchpoint"] = touch.map(lambda t: touchpoint_of(t) if t else None)
+    responses["touchpoint"] = touch.map(lambda t: vocab.touchpoint_of(t) if t else None)
     for segment, column in spec.segments.items():
         responses[segment] = _text_column(frame, column)
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
@@ -754,7 +419,9 @@ def to_result(
         code = item.item or item_code(text, spec.respondent_type)
         code = _unique(code, codes)
         construct = item.construct or guess_construct(text, read.nps, spec.respondent_type)
-        touchpoint = item.touchpoint or (touchpoint_of(text) if construct == "touchpoint" else None)
+        touchpoint = item.touchpoint or (
+            vocab.touchpoint_of(text) if construct == "touchpoint" else None
+        )
         if read.how == "answers" and item.scale_min is None:
             result.warnings.append(
                 f"column '{item.column}': scale {read.scale_min:g}-{read.scale_max:g} guessed "
@@ -807,6 +474,7 @@ SCALE_SOURCES = {
     "recommend": "recommend question (0-10)",
     "given": "given",
 }
+
 # what the dry-run table calls each spec role
 _ROLE_OF = {
     "library": "library",
@@ -855,7 +523,10 @@ def column_table(
                 row.update(role="segment", reason=role.split(":", 1)[1])
             elif role.startswith("dropped:"):
                 why = role.split(":", 1)[1]
-                row.update(role="metadata" if why == "metadata" else "ignored", reason=why)
+                if why.startswith(METADATA_BECAUSE):  # metadata with the reader's reason
+                    row.update(role="metadata", reason=why[len(METADATA_BECAUSE) :])
+                else:
+                    row.update(role="metadata" if why == "metadata" else "ignored", reason=why)
             elif role == "comment":
                 row["role"] = "comment"
             else:
@@ -936,32 +607,22 @@ def _unique(code: str, taken: set[str]) -> str:
 def _cell_problems(name, rows, column, raw, read: ColumnValues, result: ReadResult) -> None:
     for row, value in zip(rows[read.unknown], raw[read.unknown], strict=True):
         result.rejected.append(
-            Problem(
-                name,
-                int(row),
-                column,
-                str(value)[:80],
-                "not a number or a known answer label; fix the cell or map the column's scale",
-            )
+            Problem.of(name, int(row), column, labels.clip(value), "reason_not_a_label_cell")
         )
     for row, value in zip(rows[read.decimal], raw[read.decimal], strict=True):
         result.rejected.append(
-            Problem(
-                name,
-                int(row),
-                column,
-                str(value)[:80],
-                messages.message("decimal_answer"),
-            )
+            Problem.of(name, int(row), column, labels.clip(value), "reason_decimal_answer")
         )
     for row, value in zip(rows[read.out_of_range], raw[read.out_of_range], strict=True):
         result.rejected.append(
-            Problem(
+            Problem.of(
                 name,
                 int(row),
                 column,
-                str(value)[:80],
-                f"outside the scale {read.scale_min:g}-{read.scale_max:g}; fix the cell",
+                labels.clip(value),
+                "reason_outside_scale",
+                lo=f"{read.scale_min:g}",
+                hi=f"{read.scale_max:g}",
             )
         )
 
@@ -1000,13 +661,13 @@ def _drop_repeats(frame: pd.DataFrame, spec: WideSpec, result: ReadResult) -> pd
     repeated = repeated[repeated["_record"] != last[repeated.index]]
     for rec, keep in zip(repeated["_record"], last[repeated.index], strict=True):
         result.rejected.append(
-            Problem(
+            Problem.of(
                 result.path.name,
                 int(rec),
                 spec.respondent_id,
                 None,
-                f"repeated submission by the same respondent; the later one (row {int(keep)}) "
-                "is used",
+                "reason_repeated_submission",
+                later=int(keep),
             )
         )
     return frame.drop(index=repeated.index)
@@ -1067,9 +728,7 @@ def to_aggregates(
     n = _numbers(frame[spec.n])
     bad_n = n.isna() | (n <= 0)
     for row in rows[bad_n]:
-        result.rejected.append(
-            Problem(path.name, int(row), spec.n, None, "n must be a number above 0")
-        )
+        result.rejected.append(Problem.of(path.name, int(row), spec.n, None, "reason_n_positive"))
     parts, items, codes = [], [], set()
     for item in spec.items:
         means = _numbers(frame[item.column])
@@ -1088,12 +747,14 @@ def to_aggregates(
         outside = means.notna() & ((means < lo) | (means > hi))
         for row, value in zip(rows[outside], frame.loc[outside, item.column], strict=True):
             result.rejected.append(
-                Problem(
+                Problem.of(
                     path.name,
                     int(row),
                     item.column,
                     str(value),
-                    f"mean outside the scale {lo:g}-{hi:g}; fix the cell",
+                    "reason_mean_outside_scale",
+                    lo=f"{lo:g}",
+                    hi=f"{hi:g}",
                 )
             )
         keep = means.notna() & ~outside & ~bad_n
@@ -1149,174 +810,3 @@ def _numbers(raw: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- reading tables
 # Readers share these: header rows are read as data (header=False) so each tool can take as many
 # header rows as it has (Qualtrics 3, SurveyMonkey 2) and name the columns itself.
-
-
-def read_csv_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
-    """Every record of a delimited export as text (None for blank), header rows included.
-
-    cp1252 / UTF-16 / BOM files are converted to UTF-8 first (in chunks, removed afterwards).
-    Columns are numbered 0..n-1; ``_record`` counts records from 1 (header records included).
-    Lines DuckDB cannot split become problems. An .xlsx renamed .csv never gets here: the
-    sniffer decides by content.
-    """
-    path = Path(path)
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-wide-"))
-    try:
-        utf8 = to_utf8(path, sniffed.encoding, workdir)
-        frame, problems = csvio.read_text_table(
-            utf8, sniffed.delimiter or ",", header=False, display_name=path.name
-        )
-    finally:
-        # the converted copy holds the whole export: never leave it behind
-        shutil.rmtree(workdir, ignore_errors=True)
-    data = [c for c in frame.columns if c != "_record"]
-    frame = frame.rename(columns={c: i for i, c in enumerate(data)})
-    if len(frame.columns) > 1 and 0 in frame.columns:
-        first = frame[0].astype("string").str.lstrip("\ufeff")
-        frame[0] = first.astype("object").where(first.notna(), None)
-    return frame, problems
-
-
-def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
-    """Every row of one sheet of an .xlsx as text cells, like :func:`read_csv_rows`.
-
-    pandas + calamine (DuckDB's excel extension is not reachable). Whole numbers lose Excel's
-    ".0", dates become ISO text; cells are converted once per distinct value per column.
-    """
-    path = Path(path)
-    try:
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
-    except (ValueError, OSError, RuntimeError) as exc:
-        raise ReadError(
-            f"{path.name}: the Excel file could not be read ({str(exc).splitlines()[0]}). "
-            "Open it in Excel, save it again as .xlsx and upload that."
-        ) from None
-    # built as one dict, not column by column: a 300-column sheet made pandas warn about a
-    # fragmented frame (PerformanceWarning on stderr)
-    converted = {"_record": np.arange(1, len(raw) + 1)}
-    for i, column in enumerate(raw.columns):
-        cells = raw[column]
-        distinct = pd.unique(cells[cells.notna()])
-        lookup = {v: _cell_text(v) for v in distinct}
-        converted[i] = cells.map(lookup).astype("object").where(cells.notna(), None).to_numpy()
-    return pd.DataFrame(converted)
-
-
-def _cell_text(value) -> str | None:
-    if isinstance(value, float):
-        if np.isnan(value):
-            return None
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, pd.Timestamp | datetime.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
-
-
-def xlsx_head(path: Path, rows: int = 6) -> list[list[str]]:
-    """The first rows of the first sheet as text (for detection); [] when it cannot be read."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        head = sheet.to_python(nrows=rows)
-    except (ValueError, OSError, RuntimeError, IndexError):
-        # not a workbook calamine can open: no reader of ours claims it
-        return []
-    return [[_cell_text(c) or "" for c in row] for row in head]
-
-
-def csv_head(sniffed, rows: int = 6) -> list[list[str]]:
-    """The first records of a sniffed text file, split on its delimiter (quotes respected)."""
-    if sniffed.kind != "csv" or not sniffed.head:
-        return []
-    reader = csv.reader(io.StringIO("\n".join(sniffed.head)), delimiter=sniffed.delimiter or ",")
-    out = []
-    for record in reader:
-        out.append([c.strip().lstrip("\ufeff") for c in record])
-        if len(out) >= rows:
-            break
-    return out
-
-
-def head_rows(sniffed, path: Path, rows: int = 6) -> list[list[str]]:
-    """First records of a CSV or the first sheet of an .xlsx, as text."""
-    if sniffed.kind == "xlsx":
-        return xlsx_head(path, rows)
-    return csv_head(sniffed, rows)
-
-
-def table_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
-    """All records of a CSV or the first sheet of an .xlsx (see :func:`read_csv_rows`)."""
-    if sniffed.kind == "xlsx":
-        return read_xlsx_rows(path), []
-    if sniffed.kind != "csv":
-        raise ReadError(f"{Path(path).name}: not a CSV or .xlsx file.")
-    return read_csv_rows(path, sniffed)
-
-
-def with_header(
-    rows: pd.DataFrame, header_rows: int, names: list[str] | None = None
-) -> pd.DataFrame:
-    """Data records under ``header_rows`` header records, columns named (unique), ``_record`` 1..n.
-
-    ``names`` default to the last header record; blank names become "column N"; repeats get
-    " (2)", " (3)". Completely empty trailing columns (Excel's leftovers) are dropped.
-    """
-    data = rows.iloc[header_rows:].copy()
-    columns = [c for c in rows.columns if c != "_record"]
-    if names is None:
-        last = rows.iloc[header_rows - 1] if header_rows else pd.Series(dtype=object)
-        names = [last.get(c) for c in columns]
-    named = unique_names(names, len(columns))
-    data = data[columns]
-    data.columns = named
-    # trailing columns with neither a header nor a value: Excel's leftovers, not questions
-    while len(data.columns) and named[len(data.columns) - 1].startswith("column "):
-        last = data.columns[-1]
-        if data[last].notna().any():
-            break
-        data = data.drop(columns=[last])
-    data.insert(0, "_record", np.arange(1, len(data) + 1))
-    return data.reset_index(drop=True)
-
-
-def unique_names(names: list, count: int) -> list[str]:
-    """Header texts made unique and non-empty ("column 7", "Q1 (2)")."""
-    out, seen = [], {}
-    for i in range(count):
-        name = names[i] if i < len(names) else None
-        text = "" if name is None else str(name).strip().lstrip("\ufeff")
-        text = text or f"column {i + 1}"
-        if text in seen:
-            seen[text] += 1
-            text = f"{text} ({seen[text]})"
-        else:
-            seen[text] = 1
-        out.append(text)
-    return out
-
-
-def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows with no cell at all (blank lines in hand-made sheets) are not records."""
-    cells = frame.drop(columns=["_record"])
-    return frame[cells.notna().any(axis=1)]
-
-
-def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:
-    """ReadError (one line) when an export holds only its header: nothing to load."""
-    if frame.empty:
-        raise ReadError(
-            f"{Path(path).name}: the {tool} export holds no responses (only the header). Export "
-            "again once responses have come in, or check the export's response filter."
-        )
-
-
-def exclude_rows(frame: pd.DataFrame, mask: pd.Series, path: Path, column: str | None, why: str):
-    """Drop the rows in ``mask``; each becomes a Problem naming its row and the reason."""
-    problems = [
-        Problem(Path(path).name, int(row), column, None, why) for row in frame.loc[mask, "_record"]
-    ]
-    return frame[~mask], problems

@@ -153,7 +153,7 @@ def cmd_load(args) -> int:
             print(one_line(exc), file=sys.stderr)
         reports.append(report)
         if not args.json and report["status"] != "refused":
-            _print_load_report(report)
+            _print_load_report(report, args.lang)
     if args.json:
         print_json(reports)
     return 1 if failed else 0
@@ -186,7 +186,7 @@ def _save_profile(svc: service.Service, name: str, column_mapping: dict, path, a
     print(f"mapping profile '{name}' saved for exports like {Path(path).name}", file=sys.stderr)
 
 
-def _print_load_report(report: dict) -> None:
+def _print_load_report(report: dict, lang: str = "en") -> None:
     status = {
         "loaded": f"loaded as upload {report['upload_id']}",
         "dry_run": "checked (dry run, nothing written)",
@@ -199,10 +199,12 @@ def _print_load_report(report: dict) -> None:
     )
     for name, n in report["libraries"].items():
         print(f"  {name}: {n}")
+    # the reasons come in ``lang`` from the loader; the row and column words follow them
     for problem in report["rejected"][:20]:
-        where = f"row {problem['row']}" if problem["row"] is not None else ""
-        col = f", column {problem['column']}" if problem.get("column") else ""
-        print(f"  rejected {where}{col}: {problem['reason']}")
+        where = [labels.t("load_where_row", lang, row=problem["row"])] if problem["row"] else []
+        if problem.get("column"):
+            where.append(labels.t("load_where_column", lang, column=problem["column"]))
+        print(f"  {labels.t('load_rejected', lang)} {', '.join(where)}: {problem['reason']}")
     if len(report["rejected"]) > 20:
         print(f"  ... and {len(report['rejected']) - 20} more rejected rows (see --json)")
     for warning in report["warnings"]:

@@ -330,7 +330,233 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-TEXT: dict[str, dict[str, str]] = {**MESSAGES, **_coded_text()}
+# --------------------------------------------------------------------------- importer messages
+# The importer's refusal lines and the reason of every rejected row, in Danish and English: a
+# Danish user sees a Danish line end to end (load --lang da, the Danish Upload page). A reader
+# names its reason by key (``etl.readers.base.Problem.of``); cells go into a message through
+# :func:`clip` only, so a 6 KB cell is never echoed back.
+MAX_ECHO = 80
+
+LOAD_MESSAGES: dict[str, dict[str, str]] = {
+    "load_not_a_file": {
+        "da": "{path}: filen findes ikke.",
+        "en": "{path}: no such file.",
+    },
+    "load_folder": {
+        "da": "{path}: er en mappe, ikke en fil. Upload én eksportfil (for SurveyXact: zip-filen "
+        "eller dataset.csv).",
+        "en": "{path}: is a folder, not a file. Upload one export file (for SurveyXact: the .zip "
+        "or dataset.csv).",
+    },
+    "load_no_rating_questions": {
+        "da": "{file}: ingen spørgsmål med en svarskala i filen ({columns} kolonner læst: "
+        "{roles}). Angiv skalaen for et spørgsmål i kolonnetildelingen (load --mapping eller "
+        "Upload-siden).",
+        "en": "{file}: no rating questions found ({columns} columns read: {roles}). Give a "
+        "question's scale in the mapping step (load --mapping or the Upload page).",
+    },
+    "load_no_valid": {
+        "da": "{file}: ingen gyldige besvarelser i filen. Flest rækker ({count} af {total}) blev "
+        "afvist fordi: {reason}. Eksempel: {example}. {todo}",
+        "en": "{file}: no valid responses found in the file. Most rejected rows ({count} of "
+        "{total}) were rejected because: {reason}. Example: {example}. {todo}",
+    },
+    "load_where_row": {"da": "række {row}", "en": "row {row}"},
+    "load_where_column": {"da": "kolonne '{column}'", "en": "column '{column}'"},
+    "load_where_value": {"da": "værdi '{value}'", "en": "value '{value}'"},
+    "load_rejected": {"da": "afvist", "en": "rejected"},
+    "load_no_valid_bare": {
+        "da": "{file}: ingen gyldige besvarelser i filen (ingen besvarelse har en gyldig "
+        "vurdering).",
+        "en": "{file}: no valid responses found in the file (no respondent gave a valid rating).",
+    },
+    "load_todo_library": {
+        "da": "Knyt bibliotekskolonnen til biblioteker i kolonnetildelingen (load --mapping eller "
+        "Upload-siden), eller angiv biblioteket med --library.",
+        "en": "Map the library column to libraries in the mapping step (load --mapping or the "
+        "Upload page), or give the library with --library.",
+    },
+    "load_todo_period": {
+        "da": "Angiv perioden med --period.",
+        "en": "Give the period with --period.",
+    },
+    "load_todo_mapping": {
+        "da": "Ret cellerne, eller ret kolonnernes roller og skalaer i kolonnetildelingen "
+        "(load --mapping eller Upload-siden; load --dry-run --json viser hver kolonnes rolle).",
+        "en": "Fix the cells, or correct the columns' roles and scales in the mapping step "
+        "(load --mapping or the Upload page; load --dry-run --json shows each column's role).",
+    },
+    "load_why_formula": {"da": "en formel", "en": "a formula"},
+    "load_why_url": {"da": "en webadresse", "en": "a web address"},
+    "load_why_long": {"da": "over 100 tegn", "en": "over 100 characters"},
+    "load_why_code": {
+        "da": 'en kode; knyt koden til et bibliotek i kolonnetildelingen ("libraries")',
+        "en": 'a code; map the code to a library in the mapping step ("libraries")',
+    },
+    "load_other_counts_nowhere": {
+        "da": "spørgsmål '{item}' har ingen kendt dimension ('other') og tæller ikke i noget "
+        "indeks; angiv construct (fx trivsel, tilfredshed) i filen eller kolonnetildelingen",
+        "en": "item '{item}' has no known construct ('other') and counts in no index; give its "
+        "construct (e.g. trivsel, tilfredshed) in the file or the mapping step",
+    },
+    # ---- the reason of one rejected row (etl.readers.base.Problem.of)
+    "reason_line_unreadable": {
+        "da": "linjen kunne ikke læses ({error}); ret linjen i filen",
+        "en": "line could not be read ({error}); fix the line in the file",
+    },
+    "reason_not_completed": {
+        "da": "ikke en gennemført besvarelse (status): tælles ikke med",
+        "en": "not a completed response (status): not counted",
+    },
+    "reason_preview_or_test": {
+        "da": "forhåndsvisning, test eller spam (Status): ikke en besvarelse",
+        "en": "survey preview, test or spam (Status): not a response",
+    },
+    "reason_unfinished": {
+        "da": "ufærdig besvarelse (Finished = 0): tælles ikke med",
+        "en": "unfinished response (Finished = 0): not counted",
+    },
+    "reason_incomplete": {
+        "da": "ufuldstændig besvarelse (ingen indsendelsesdato): tælles ikke med",
+        "en": "incomplete response (no submit date): not counted",
+    },
+    "reason_not_answer_code": {
+        "da": "ikke en af spørgsmålets svarkoder",
+        "en": "not one of the question's answer codes",
+    },
+    "reason_not_a_label_value": {
+        "da": "hverken et tal eller en kendt svartekst; ret værdien eller lad den stå tom",
+        "en": "not a number or a known answer label; fix the value or leave it blank",
+    },
+    "reason_not_a_label_cell": {
+        "da": "hverken et tal eller en kendt svartekst; ret cellen eller angiv kolonnens skala i "
+        "kolonnetildelingen",
+        "en": "not a number or a known answer label; fix the cell or map the column's scale",
+    },
+    "reason_decimal_answer": {
+        "da": "et decimaltal er ikke et svar på denne skala (svarene er hele point); ret cellen",
+        "en": "a decimal is not an answer on this scale (answers are whole points); fix the cell",
+    },
+    "reason_outside_scale": {
+        "da": "uden for skalaen {lo}-{hi}; ret cellen",
+        "en": "outside the scale {lo}-{hi}; fix the cell",
+    },
+    "reason_outside_item_scale": {
+        "da": "uden for skalaen {lo}-{hi} for spørgsmål {item}",
+        "en": "outside the scale {lo}-{hi} of item {item}",
+    },
+    "reason_mean_outside_scale": {
+        "da": "gennemsnittet ligger uden for skalaen {lo}-{hi}; ret cellen",
+        "en": "mean outside the scale {lo}-{hi}; fix the cell",
+    },
+    "reason_n_and_mean": {
+        "da": "n og gennemsnit skal være tal, n over 0",
+        "en": "n and mean must be numbers, n above 0",
+    },
+    "reason_n_positive": {
+        "da": "n skal være et tal over 0",
+        "en": "n must be a number above 0",
+    },
+    "reason_n_whole": {
+        "da": "n skal være et helt tal over 0",
+        "en": "n must be a whole number above 0",
+    },
+    "reason_kiosk_row": {
+        "da": "kræver en dato, en time 0-23, en knap 1-4 og et antal n >= 0",
+        "en": "needs a date, an hour 0-23, a button 1-4 and a count n >= 0",
+    },
+    "reason_not_a_button": {
+        "da": "ikke en smiley-knap: brug 1-4 (4 = gladest) eller smileyens navn",
+        "en": "not a smiley button: use 1-4 (4 = happiest) or the face's name",
+    },
+    "reason_bad_timestamp": {
+        "da": "tidspunktet kan ikke læses; skriv det som {example}",
+        "en": "timestamp not readable; write it like {example}",
+    },
+    "reason_more_presses": {
+        "da": "{n} tryk mere med et ulæseligt tidspunkt eller en ulæselig knap blev ikke talt med",
+        "en": "{n} more presses with an unreadable timestamp or button were not counted",
+    },
+    "reason_not_a_date": {
+        "da": "ikke en dato; skriv den som 06-01-2025 eller 2025-01-06",
+        "en": "not a date; write it like 06-01-2025 or 2025-01-06",
+    },
+    "reason_not_a_count": {
+        "da": "ikke et antal; skriv et helt antal tryk",
+        "en": "not a count; write a whole number of presses",
+    },
+    "reason_question_missing": {
+        "da": "spørgsmålet mangler",
+        "en": "the question is missing",
+    },
+    "reason_scale_missing": {
+        "da": "skriv svarskalaen, fx 1-5 eller 0-10",
+        "en": "write the answer scale, e.g. 1-5 or 0-10",
+    },
+    "reason_bad_distribution": {
+        "da": "skriv antal pr. svar, fx '{lo}:2; {next}:5', eller ét antal pr. trin {lo}-{hi}",
+        "en": "write counts per answer, e.g. '{lo}:2; {next}:5' or one count per step {lo}-{hi}",
+    },
+    "reason_n_differs": {
+        "da": "n afviger fra fordelingens total {total}",
+        "en": "n differs from the distribution's total {total}",
+    },
+    "reason_mean_differs": {
+        "da": "gennemsnittet afviger fra fordelingens gennemsnit {mean}",
+        "en": "the mean differs from the distribution's mean {mean}",
+    },
+    "reason_mean_missing": {
+        "da": "angiv gennemsnittet eller fordelingen",
+        "en": "give the mean or the distribution",
+    },
+    "reason_bad_rate": {
+        "da": "skriv en procent 0-100 %",
+        "en": "write a percentage 0-100 %",
+    },
+    "reason_write_respondent_type": {
+        "da": "skriv medarbejdere eller borgere",
+        "en": "write medarbejdere or borgere",
+    },
+    "reason_respondent_type": {
+        "da": "respondenttypen skal være staff eller patron (medarbejder eller borger)",
+        "en": "respondent type must be staff or patron",
+    },
+    "reason_repeated_submission": {
+        "da": "gentaget besvarelse fra samme respondent; den seneste (række {later}) bruges",
+        "en": "repeated submission by the same respondent; the later one (row {later}) is used",
+    },
+    "reason_library_near_miss": {
+        "da": "ukendt bibliotek; mente du '{name}'? Indlæs med --library '{name}' eller tilføj "
+        "navnet som alias",
+        "en": "unknown library; did you mean '{name}'? Load with --library '{name}' or add the "
+        "name as an alias",
+    },
+    "reason_implausible_library": {
+        "da": "ikke et biblioteksnavn ({why}); ret cellen eller angiv biblioteket med --library",
+        "en": "not a library name ({why}); fix the cell or give the library with --library",
+    },
+    "reason_no_library": {
+        "da": "intet bibliotek angivet; tilføj en bibliotekskolonne eller brug --library",
+        "en": "no library named; add a library column or use --library",
+    },
+    "reason_unknown_library": {
+        "da": "ukendt bibliotek (se ovenfor)",
+        "en": "unknown library (see above)",
+    },
+    "reason_no_period": {
+        "da": "ingen periode og ingen dato; tilføj en periodekolonne eller brug --period",
+        "en": "no period and no date; add a period column or use --period",
+    },
+}
+
+
+def clip(value, limit: int = MAX_ECHO) -> str:
+    """A cell value as it may appear in a message: at most ``limit`` characters, one line."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+TEXT: dict[str, dict[str, str]] = {**MESSAGES, **LOAD_MESSAGES, **_coded_text()}
 
 
 def t(key: str, lang: str, **values) -> str:

@@ -392,7 +392,19 @@ class Service:
                 f"upload {outcome.report.get('upload_id')}: {outcome.name}"
                 + (f" (profile {profile[0]})" if profile and options.mapping else ""),
             )
+            self._record_units(outcome.report, outcome.name)
         return outcome
+
+    def _record_units(self, report: dict, name: str) -> None:
+        """Audit the unit -> library mapping an upload saved (unit_map), apart from the upload:
+        undo removes the upload's data, never this mapping."""
+        if report.get("units_mapped"):
+            self._record(
+                "unit_map",
+                None,
+                f"{report['units_mapped']} codes/locations mapped to libraries with upload "
+                f"{report.get('upload_id')}: {name}",
+            )
 
     def _keys_of(self, libraries) -> list[str]:
         """The library keys of the names a load report lists (display names as loaded)."""
@@ -415,6 +427,7 @@ class Service:
                 libraries[0] if len(libraries) == 1 else None,
                 f"upload {done['upload_id']}: {Path(path).name}",
             )
+            self._record_units(done, Path(path).name)
         return report_
 
     def save_mapping_profile(self, name: str, mapping: dict, headers: list[str]) -> str:

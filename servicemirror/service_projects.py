@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import cache, db, publish, queries
+from servicemirror import cache, db, labels, publish, queries
 from servicemirror.analysis import projects as did
 from servicemirror.analysis import segments as seg
 from servicemirror.analysis import targets as tgt
@@ -210,7 +210,7 @@ def persona_cells(db_path: Path, persona: dict) -> pd.DataFrame:
     # a segment left open comes back from the database as None or NaN: both mean "any value"
     params = {
         d: None if pd.isna(persona.get(d)) or persona.get(d) == "" else persona.get(d)
-        for d in ("age_band", "visit_frequency", "user_type", "channel")
+        for d in labels.SEGMENT_DIMENSIONS
     }
     with db.reading(db_path) as con:
         raw = queries.run(con, "persona_cells", **params)

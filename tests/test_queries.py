@@ -20,6 +20,7 @@ PARAMS = {
     "upload_id": 999,
     "upload_ids": [1, 999],
     "upload_table": "responses",
+    "instrument": "limesurvey:abc",
     "key": "k_staff",
     "value": "5",
     "sha256": "0" * 64,
@@ -126,6 +127,9 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
                 "aliases": [["X"]],
                 "consent_named": [False],
             }
+        ),
+        "new_unit_map": pd.DataFrame(
+            {"instrument_id": ["limesurvey:abc"], "unit": ["AO01"], "library_key": ["gentofte"]}
         ),
         "new_branches": pd.DataFrame(
             {"branch_key": ["x/b"], "library_key": ["x"], "display_name": ["B"]}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from servicemirror.etl import load, wide
+from servicemirror.etl import load, wide, wide_values
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.registry import READERS
 
@@ -66,9 +66,14 @@ def test_qualtrics_legacy_v1_layout(tmp_path):
 
 
 def test_qualtrics_single_quoted_import_ids_solution_revision_and_csat(tmp_path):
-    # Layout: the third header row written with single quotes ({'ImportId': 'QID1'}) as in
-    # ropensci/qualtRics tests/testthat/test-extract-colmap.R's legacy import ids; SolutionRevision
-    # is a metadata field of current Qualtrics API exports. Answers in
+    # Layout: a current Qualtrics CSV export as published in davemosk/FinSL-signbank
+    # docs/validation_result_model.md: row 1 the field names (StartDate, EndDate, Status,
+    # Progress, Duration (in seconds), Finished, ..., ResponseId, DistributionChannel,
+    # UserLanguage, then the questions), row 2 their labels ("Response Type" under Status), row 3
+    # the import ids. There they are JSON ({"ImportId":"startDate","timeZone":...}); this fixture
+    # writes them with single quotes ({'ImportId': 'startDate'}), a form seen in real exports,
+    # which the reader must also skip. SolutionRevision sits among the metadata as
+    # current API exports write it; no public example of it was found to cite. Answers in
     # Qualtrics' standard CSAT set (Extremely / Somewhat satisfied, Neither satisfied nor
     # dissatisfied, Somewhat / Extremely dissatisfied). No RecordedDate: EndDate is the date.
     report = _dry(tmp_path, "qualtrics/api_single_quoted_ids.csv")
@@ -120,11 +125,14 @@ def test_surveyxact_statoverall_flags_and_staff_background(tmp_path):
 
 
 def test_limesurvey_code_and_question_text_headings(tmp_path):
-    # Layout: LimeSurvey "Export responses", Headings = "Question code & question text"
-    # (manual.limesurvey.org/Export_responses): every heading is "code. text", so the metadata
-    # read "id. Response ID", "submitdate. Date submitted", "lastpage. Last page",
-    # "startlanguage. Start language", "seed. Seed"; a file-upload question adds
-    # "G01Q03[filecount]. filecount - ...".
+    # Layout: LimeSurvey "Export responses", Headings = "Question code & question text": the
+    # heading is the code, the separator ". " and the text, a subquestion's code and text in
+    # brackets (LimeSurvey/LimeSurvey application/helpers/admin/export/Writer.php, write(): case
+    # 'codetext' -> getHeadingCode . headCodeTextSeparator . getHeadingText). A public export in
+    # this layout, sohanwithanm/DPCN_A1 Survey_Results_UC.csv, starts "id. Response ID" and
+    # quotes every non-empty field, as the fixture does; the other metadata headings follow the
+    # same rule ("submitdate. Date submitted", "lastpage. Last page", "startlanguage. Start
+    # language", "seed. Seed"), and a file-upload question adds "G01Q03[filecount]. filecount - ...".
     path = FIXTURES / "limesurvey/code_and_text_headings.csv"
     assert _detected(path) == "limesurvey"
     report = _dry(tmp_path, "limesurvey/code_and_text_headings.csv")
@@ -157,7 +165,7 @@ def test_limesurvey_equation_yes_no_address_and_ranking_are_not_items(tmp_path):
     columns = _columns(report)
     assert columns["G02Q03"] == ("ignored", "yes/no question (not a rating)")
     for computed in ("eqMean", "eqSum"):  # 4.3333333333, ...; sums 13, 14, 7, 8, 12
-        assert columns[computed][0] == "ignored" and "equation" in columns[computed][1]
+        assert columns[computed][0] == "metadata" and "equation" in columns[computed][1]
     for part in ("G03Q04[SQ001]", "G03Q04[SQ002]", "G03Q04[SQ003]"):  # street, postcode, town
         assert columns[part][0] == "ignored" and "multiple short text" in columns[part][1]
     for place in ("G04Q05[1]", "G04Q05[2]", "G04Q05[3]"):
@@ -169,6 +177,31 @@ def test_limesurvey_equation_yes_no_address_and_ranking_are_not_items(tmp_path):
     # no decimal of an equation is listed as a rejected answer
     assert report.rejected == []
     assert report.valid_responses == 5
+
+
+def test_limesurvey_equation_with_whole_0_10_values_under_code_headings(tmp_path):
+    # Layout: LimeSurvey "Export responses", Headings = "Question code", Responses = "Answer
+    # codes": the heading is the code alone (LimeSurvey/LimeSurvey
+    # application/helpers/admin/export/Writer.php, write(): case 'code' -> getHeadingCode), so an
+    # equation question (type "*") shows neither its type nor its {expression}; with date stamps
+    # on, startdate and datestamp follow seed. eq1 and eqTrivsel hold whole numbers 3..10 that a
+    # 0-10 question could hold (they once became items and moved the indices).
+    report = _dry(
+        tmp_path, "limesurvey/equation_codes.csv", respondent_type="staff", library="Egedal"
+    )
+    assert report.format == "limesurvey"
+    columns = _columns(report)
+    for equation in ("eq1", "eqTrivsel"):
+        role, reason = columns[equation]
+        assert role == "metadata" and "equation question" in reason, (equation, role, reason)
+    for field in ("startdate", "datestamp", "seed", "lastpage"):
+        assert columns[field][0] == "metadata", field
+    # only the two 5-point questions are items: 4, 5, 2, 3, 4 = 18/5 and 4, 5, 3, 2, 5 = 19/5
+    items = _items(report)
+    assert set(items) == {"g01q01", "g01q02-sq001"}
+    assert items["g01q01"][:2] == (5, pytest.approx(3.6))
+    assert items["g01q02-sq001"][:2] == (5, pytest.approx(3.8))
+    assert columns["G02Q03"][0] != "item"  # one typed text
 
 
 def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(tmp_path):
@@ -188,7 +221,7 @@ def test_limesurvey_full_answers_in_danish_yes_no_equation_heading_and_ranking(t
         "yes/no question (not a rating)"
     )
     equation = columns["eqTrivsel. {round(mean(G01Q01.value, G01Q02_SQ001.value))}"]
-    assert equation[0] == "ignored" and "equation" in equation[1]
+    assert equation[0] == "metadata" and "equation" in equation[1]
     street = columns["G03Q04[SQ001]. Din adresse [Vej og nummer]"]
     assert street[0] == "ignored" and "not stored" in street[1]  # never kept as a comment
     assert columns["G03Q04[SQ002]. Din adresse [Postnummer]"][0] == "ignored"
@@ -269,10 +302,10 @@ def test_nps_end_labels_make_a_0_10_question():
     # Layout: SurveyXact/MS Forms print the ends of a 0-10 scale as "0 - Slet ikke sandsynligt"
     # and "10 - Meget sandsynligt" (VOCABULARY in etl/vocab.py, NPS_END_LABELS); no answer is 0.
     raw = wide.pd.Series(["10 - Meget sandsynligt", "9", "7", "3", "1"])
-    read = wide.interpret_column(raw, wide.ItemSpec(column="Q7", text="Q7"), "staff")
+    read = wide_values.interpret_column(raw, wide.ItemSpec(column="Q7", text="Q7"), "staff")
     assert (read.scale_min, read.scale_max, read.nps) == (0.0, 10.0, True)
     assert list(read.values) == [10.0, 9.0, 7.0, 3.0, 1.0]
-    assert wide.guess_construct("Q7", read.nps, "staff") == "enps"
+    assert wide_values.guess_construct("Q7", read.nps, "staff") == "enps"
 
 
 # --------------------------------------------------------------------------- refusals
@@ -307,7 +340,8 @@ def test_file_without_rating_questions_says_so(tmp_path):
 
 
 def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path, capsys):
-    # the Danish texts are etl/messages.py's; the page passes its language in uploading.Options
+    # the Danish texts are the label table's (servicemirror/labels.py); the page passes its
+    # language in uploading.Options
     from servicemirror import uploading
 
     lines = ["Bibliotek;Dato;Tilfredshed (1-5)"] + [f";0{d}-03-2024;4" for d in range(1, 6)]
@@ -416,17 +450,27 @@ def test_generic_long_goes_through_the_vocabulary(tmp_path):
 
 
 def test_surveymonkey_panel_export_with_response_sub_row(tmp_path):
-    # Layout: SurveyMonkey "All responses data" CSV (help.surveymonkey.com, "Exporting all
-    # responses"): two header rows, the question above and "Response" below each single-answer
-    # column; a panel (SurveyMonkey Audience) collector's export has no Collector ID column and
-    # adds profile columns (Gender, Age) with the same "Response" sub-row.
+    # Layout: a SurveyMonkey Audience (panel) export as published in fivethirtyeight/data,
+    # star-wars-survey/StarWars.csv: first header "RespondentID" (one word) with a blank cell below
+    # it, "Response" in the sub-row under every single-answer question, no Collector ID and no
+    # dates, and the panel's profile columns Gender, Age, Household Income, Education,
+    # Location (Census Region) after the questions, each with "Response" below.
     path = FIXTURES / "surveymonkey/panel_response_subrow.csv"
     assert _detected(path) == "surveymonkey"
-    report = _dry(tmp_path, "surveymonkey/panel_response_subrow.csv", respondent_type="patron")
+    report = _dry(
+        tmp_path,
+        "surveymonkey/panel_response_subrow.csv",
+        respondent_type="patron",
+        period="2024",
+    )
     assert (report.records, report.valid_responses) == (3, 3)
     assert report.libraries == {"Central Library": 2, "Harbour Library": 1}
     roles = {c["column"]: c["role"] for c in report.columns}
-    assert roles["Gender"] == "ignored" and roles["Start Date"] == "metadata"
+    assert roles["RespondentID"] == "metadata" and roles["Age"] == "segment"
+    for profile in ("Gender", "Household Income", "Education", "Location (Census Region)"):
+        assert roles[profile] == "ignored", profile
+    # the two questions and nothing else are items
+    assert sum(role == "item" for role in roles.values()) == 2
     # Very satisfied 5, Satisfied 4, Dissatisfied 2 = 11/3
     assert _items(report)["how-satisfied-are-you-with-the-library-overall"][:2] == (
         3,
@@ -560,11 +604,108 @@ def test_upload_page_library_editor_maps_kiosk_locations(tmp_path):
 def test_every_message_has_danish_and_english_with_the_same_fields():
     import string
 
-    from servicemirror.etl import messages
+    from servicemirror import labels
 
-    for key, texts in messages.MESSAGES.items():
+    for key, texts in labels.LOAD_MESSAGES.items():
         assert set(texts) == {"da", "en"}, key
         fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in texts.values()]
         assert fields[0] == fields[1], key
-    assert len(messages.clip("x" * 6000)) == 80
-    assert messages.clip("a\nb") == "a b"
+        assert texts["da"] != texts["en"] or key.startswith("load_where_"), key
+    assert len(labels.clip("x" * 6000)) == 80
+    assert labels.clip("a\nb") == "a b"
+
+
+# --------------------------------------------------------------------------- Danish end to end
+
+# a wide file in Danish with four kinds of bad row next to three good ones: no library (row 4), a
+# decimal answer (row 5), an answer outside the header's 1-5 (row 6), a word that is no answer
+# (row 7)
+PARTLY_BAD = (
+    "Bibliotek;Dato;Tilfredshed (1-5)\n"
+    "Gentofte;01-03-2024;4\n"
+    "Gentofte;02-03-2024;5\n"
+    "Gentofte;03-03-2024;3\n"
+    ";04-03-2024;4\n"
+    "Gentofte;05-03-2024;4,5\n"
+    "Gentofte;06-03-2024;9\n"
+    "Gentofte;07-03-2024;måske\n"
+)
+
+
+def _english_words() -> set[str]:
+    """Words of the importer's English texts that none of its Danish texts uses (so "Status",
+    "--library" and a field name do not count as English)."""
+    import re
+
+    from servicemirror import labels
+
+    def words(lang: str) -> set[str]:
+        return {
+            w.lower()
+            for texts in labels.LOAD_MESSAGES.values()
+            for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{[^}]*\}", " ", texts[lang]))
+        }
+
+    return words("en") - words("da")
+
+
+def _english_in(text: str, english: set[str]) -> set[str]:
+    import re
+
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} & english
+
+
+def test_load_lang_da_prints_no_english_reason(tmp_path, capsys):
+    # the reasons inside the refusal and the rejected-row lines come from the readers;
+    # with --lang da every one of them is Danish (the word list is the label table's own)
+    from servicemirror import cli
+
+    english = _english_words()
+    assert {"library", "decimal"} & english or {"decimal", "outside"} <= english
+    db = str(tmp_path / "c.duckdb")
+    bad = _write(tmp_path, "delvis.csv", PARTLY_BAD)
+    argv = ["load", str(bad), "--as", "patron", "--dry-run", "--lang", "da", "--db", db]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    rejected = [line for line in out.splitlines() if line.startswith("  afvist ")]
+    assert len(rejected) == 4, out
+    assert not _english_in("\n".join(rejected), english), rejected
+    assert "intet bibliotek angivet" in out and "decimaltal" in out
+    assert "uden for skalaen 1-5" in out and "hverken et tal eller en kendt svartekst" in out
+    # the same file in English says the English reasons (the word list is not empty by luck)
+    assert cli.main([*argv[:-4], "--lang", "en", "--db", db]) == 0
+    assert len(_english_in(capsys.readouterr().out, english)) >= 4
+    # a refused file: every row bad for the same cause (an implausible library), one line
+    refused = _write(
+        tmp_path,
+        "afvist.csv",
+        "Bibliotek;Dato;Tilfredshed (1-5)\n"
+        + "".join(f"=cmd|' /C calc'!A0;0{d}-03-2024;4\n" for d in range(1, 4))
+        + ";04-03-2024;4\n",
+    )
+    assert cli.main(["load", str(refused), "--as", "patron", "--lang", "da", "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "ingen gyldige besvarelser" in err and "3 af 4" in err and "en formel" in err
+    assert not _english_in(err, english), err
+
+
+def test_upload_page_in_danish_shows_danish_reasons(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(tmp_path / "page.duckdb"))
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=180)
+    at.session_state["language"] = "da"
+    at.switch_page("views/upload.py")
+    at.run()
+    at.get("file_uploader")[0].set_value(("delvis.csv", PARTLY_BAD.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    at.selectbox[0].set_value("patron")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    # the rejected rows' table (the page's other tables hold the file's own headers)
+    tables = [" ".join(map(str, d.value.to_numpy().ravel())) for d in at.dataframe]
+    reasons = next(text for text in tables if "intet bibliotek angivet" in text)
+    assert "decimaltal" in reasons and "uden for skalaen 1-5" in reasons
+    assert not _english_in(reasons, _english_words())

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servicemirror.etl import load, mapping, wide
+from servicemirror.etl import load, mapping, tables, wide, wide_values
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.registry import READERS
 
@@ -72,13 +72,13 @@ CASES = [
             # Very satisfied 5, Satisfied 4, Neither 3, Very dissatisfied 1, Very satisfied 5 = 18/5
             "how-satisfied-are-you-with-the-library-overall": (5, 3.6, None),
             # SA 5, A 4, A 4, SD 1, SA 5 = 19/5
-            wide.item_code(f"{MATRIX} [The staff were helpful]"): (5, 3.8, None),
+            wide_values.item_code(f"{MATRIX} [The staff were helpful]"): (5, 3.8, None),
             # A 4, N 3, D 2, SD 1, A 4 = 14/5
-            wide.item_code(f"{MATRIX} [It was easy to find what I needed]"): (5, 2.8, None),
+            wide_values.item_code(f"{MATRIX} [It was easy to find what I needed]"): (5, 2.8, None),
             # A 4, D 2, N/A, D 2, SA 5 = 13/4
-            wide.item_code(f"{MATRIX} [The self-service machines worked]"): (4, 3.25, None),
+            wide_values.item_code(f"{MATRIX} [The self-service machines worked]"): (4, 3.25, None),
             # 10, 7, 8, 2, 9: mean 36/5; promoters 10, 9 = 40 %, detractors 2 = 20 % -> 20
-            wide.item_code(RECOMMEND): (5, 7.2, 20.0),
+            wide_values.item_code(RECOMMEND): (5, 7.2, 20.0),
         },
         id="surveymonkey",
     ),
@@ -221,12 +221,12 @@ def _spec(name: str, **kwargs) -> wide.WideSpec:
     """The spec a reader builds (re-classified from the same frame the reader reads)."""
     path = FIXTURES / name
     sniffed = sniff(path)
-    rows, _ = wide.table_rows(path, sniffed)
+    rows, _ = tables.table_rows(path, sniffed)
     if name.startswith("qualtrics"):
-        frame = wide.with_header(rows, 3, [rows.iloc[0].get(c) for c in rows.columns[1:]])
+        frame = tables.with_header(rows, 3, [rows.iloc[0].get(c) for c in rows.columns[1:]])
         texts = {c: rows.iloc[1].get(i) for i, c in enumerate(frame.columns[1:])}
         return wide.classify(frame, format="qualtrics", texts=texts, **kwargs)
-    return wide.classify(wide.with_header(rows, 1), format="x", **kwargs)
+    return wide.classify(tables.with_header(rows, 1), format="x", **kwargs)
 
 
 def test_surveymonkey_other_text_is_a_comment_and_checkboxes_are_not_scored(tmp_path):
@@ -289,7 +289,7 @@ def test_real_load_then_undo(tmp_path):
 
 def test_reversed_header_hint_turns_codes():
     raw = pd.Series(["1", "2", "5", "Ved ikke", None])
-    read = wide.interpret_column(raw, wide.ItemSpec("Q (1 = Helt enig, 5 = Helt uenig)"))
+    read = wide_values.interpret_column(raw, wide.ItemSpec("Q (1 = Helt enig, 5 = Helt uenig)"))
     assert read.reversed and (read.scale_min, read.scale_max) == (1, 5)
     assert read.values.tolist()[:3] == [5.0, 4.0, 1.0]
     assert np.isnan(read.values[3]) and bool(read.answered[3]) and not bool(read.answered[4])
@@ -300,20 +300,20 @@ def test_code_labels_decide_direction():
     labels = {"1": "Helt enig", "2": "Enig", "3": "Hverken enig eller uenig", "4": "Uenig"}
     labels |= {"5": "Helt uenig", "9": "Ved ikke"}
     raw = pd.Series(["1", "2", "5", "9"])
-    read = wide.interpret_column(raw, wide.ItemSpec("Q", labels=labels))
+    read = wide_values.interpret_column(raw, wide.ItemSpec("Q", labels=labels))
     assert read.values.tolist()[:3] == [5.0, 4.0, 1.0] and np.isnan(read.values[3])
 
 
 def test_nps_coded_1_to_11_is_shifted():
     raw = pd.Series(["11", "1", "8", "10"])
-    read = wide.interpret_column(raw, wide.ItemSpec("Would you recommend us?"))
+    read = wide_values.interpret_column(raw, wide.ItemSpec("Would you recommend us?"))
     assert read.nps and (read.scale_min, read.scale_max) == (0, 10)
     assert read.values.tolist() == [10.0, 0.0, 7.0, 9.0]
 
 
 def test_seven_point_labels():
     raw = pd.Series(["Extremely satisfied", "Slightly dissatisfied", "Moderately satisfied"])
-    read = wide.interpret_column(raw, wide.ItemSpec("Satisfaction"))
+    read = wide_values.interpret_column(raw, wide.ItemSpec("Satisfaction"))
     assert (read.scale_min, read.scale_max) == (1, 7)
     assert read.values.tolist() == [7.0, 3.0, 6.0]
 

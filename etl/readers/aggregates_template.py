@@ -197,16 +197,12 @@ def _interpret(
         record = int(record)
         item_text = row.item
         if item_text is None:
-            problems.append(Problem(name, record, "spørgsmål", None, "the question is missing"))
+            problems.append(Problem.of(name, record, "spørgsmål", None, "reason_question_missing"))
             continue
         code, construct, core_scale, item_label = _item(item_text)
         scale = _scale(row.scale) or core_scale
         if scale is None:
-            problems.append(
-                Problem(
-                    name, record, "skala", row.scale, "write the answer scale, e.g. 1-5 or 0-10"
-                )
-            )
+            problems.append(Problem.of(name, record, "skala", row.scale, "reason_scale_missing"))
             continue
         lo, hi = scale
         reverse = bool(row.scale and REVERSED.search(row.scale))
@@ -215,12 +211,15 @@ def _interpret(
             dist = _distribution(row.distribution, lo, hi)
             if dist is None:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         name,
                         record,
                         "fordeling",
                         row.distribution,
-                        f"write counts per answer, e.g. '{lo}:2; {lo + 1}:5' or one count per step {lo}-{hi}",
+                        "reason_bad_distribution",
+                        lo=lo,
+                        next=lo + 1,
+                        hi=hi,
                     )
                 )
                 continue
@@ -231,9 +230,7 @@ def _interpret(
             total = sum(dist.values())
             if n is not None and round(n) != total:
                 problems.append(
-                    Problem(
-                        name, record, "n", row.n, f"n differs from the distribution's total {total}"
-                    )
+                    Problem.of(name, record, "n", row.n, "reason_n_differs", total=total)
                 )
                 continue
             points = np.array(list(dist), dtype=float)
@@ -243,12 +240,13 @@ def _interpret(
                 dist_mean = float((points * counts).sum() / n)
                 if mean is not None and abs(mean - dist_mean) > 0.05:
                     problems.append(
-                        Problem(
+                        Problem.of(
                             name,
                             record,
                             "gennemsnit",
                             row.mean,
-                            f"the mean differs from the distribution's mean {dist_mean:.2f}",
+                            "reason_mean_differs",
+                            mean=f"{dist_mean:.2f}",
                         )
                     )
                     continue
@@ -256,35 +254,33 @@ def _interpret(
                 if n > 1:
                     sd = float(np.sqrt((counts * (points - dist_mean) ** 2).sum() / (n - 1)))
         if n is None or n <= 0 or n != round(n):
-            problems.append(Problem(name, record, "n", row.n, "n must be a whole number above 0"))
+            problems.append(Problem.of(name, record, "n", row.n, "reason_n_whole"))
             continue
         if mean is None:
-            problems.append(
-                Problem(name, record, "gennemsnit", row.mean, "give the mean or the distribution")
-            )
+            problems.append(Problem.of(name, record, "gennemsnit", row.mean, "reason_mean_missing"))
             continue
         if not lo <= mean <= hi:
             problems.append(
-                Problem(name, record, "gennemsnit", row.mean, f"outside the scale {lo}-{hi}")
+                Problem.of(
+                    name, record, "gennemsnit", row.mean, "reason_mean_outside_scale", lo=lo, hi=hi
+                )
             )
             continue
         rate = _rate(row.response_rate)
         if row.response_rate is not None and rate is None:
             problems.append(
-                Problem(
-                    name, record, "svarprocent", row.response_rate, "write a percentage 0-100 %"
-                )
+                Problem.of(name, record, "svarprocent", row.response_rate, "reason_bad_rate")
             )
             continue
         rtype = _respondent_type(row.respondent_type, construct)
         if rtype is None:
             problems.append(
-                Problem(
+                Problem.of(
                     name,
                     record,
                     "respondenttype",
                     row.respondent_type,
-                    "write medarbejdere or borgere",
+                    "reason_write_respondent_type",
                 )
             )
             continue

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from servicemirror import labels
+
 RESPONSE_COLUMNS = [
     "row",
     "respondent_id",
@@ -43,7 +45,8 @@ RESPONSE_COLUMNS = [
     "submitted_at",
     "touchpoint",
 ]
-SEGMENT_COLUMNS = ["age_band", "visit_frequency", "user_type", "channel"]
+# the patron segment dimensions: the one list is the label table's
+SEGMENT_COLUMNS = list(labels.SEGMENT_DIMENSIONS)
 ANSWER_COLUMNS = ["row", "column", "item", "value", "raw_value"]
 ITEM_COLUMNS = [
     "column",
@@ -73,8 +76,6 @@ AGGREGATE_COLUMNS = [
 ]
 KIOSK_COLUMNS = ["row", "library", "branch", "terminal", "date", "hour", "question", "button", "n"]
 
-CONSTRUCTS = ("wellbeing", "engagement", "enps", "satisfaction", "nps", "touchpoint", "other")
-
 
 def empty(columns: list[str]) -> pd.DataFrame:
     """An empty frame with the given columns (object dtype)."""
@@ -83,26 +84,51 @@ def empty(columns: list[str]) -> pd.DataFrame:
 
 @dataclass
 class Problem:
-    """One thing wrong with the input, located as precisely as we can."""
+    """One thing wrong with the input, located as precisely as we can.
+
+    ``reason`` is the English line (the ``load --json`` field); ``key`` and ``fields`` name it in
+    the label table (``servicemirror.labels``), so the same reason can be told in Danish. Build
+    one with :meth:`of`.
+    """
 
     file: str
     row: int | None
     column: str | None
     value: str | None
     reason: str
+    key: str | None = None
+    fields: dict = field(default_factory=dict)
 
-    def line(self) -> str:
-        """One human line: file, row, column: reason."""
+    @classmethod
+    def of(cls, file: str, row, column, value, key: str, **fields) -> Problem:
+        """The problem whose reason is the label ``key`` filled in with ``fields``; a field that
+        is itself a key of ``labels.LOAD_MESSAGES`` (the ``why`` of an implausible library) is
+        told in the same language as the reason."""
+        return cls(file, row, column, value, _told(key, "en", fields), key, fields)
+
+    def text(self, lang: str = "en") -> str:
+        """The reason in ``lang`` ("da" or "en")."""
+        return _told(self.key, lang, self.fields) if self.key else self.reason
+
+    def line(self, lang: str = "en") -> str:
+        """One human line: file, row, column: reason (in ``lang``)."""
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(labels.t("load_where_row", lang, row=self.row))
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(labels.t("load_where_column", lang, column=labels.clip(self.column)))
         # never more than 80 characters of a cell in a message (a 6 KB cell stays in the file)
-        shown = str(self.value) if self.value is not None else ""
-        shown = shown if len(shown) <= 80 else shown[:79] + "…"
-        value = f" (value {shown!r})" if shown else ""
-        return f"{', '.join(where)}: {self.reason}{value}"
+        shown = labels.clip(self.value) if self.value not in (None, "") else ""
+        value = f" ({labels.t('load_where_value', lang, value=shown)})" if shown else ""
+        return f"{', '.join(where)}: {self.text(lang)}{value}"
+
+
+def _told(key: str, lang: str, fields: dict) -> str:
+    filled = {
+        name: labels.t(v, lang) if isinstance(v, str) and v in labels.LOAD_MESSAGES else v
+        for name, v in fields.items()
+    }
+    return labels.t(key, lang, **filled)
 
 
 @dataclass

@@ -19,8 +19,8 @@ from servicemirror.etl.detect import Sniffed, to_utf8
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
     KIOSK_COLUMNS,
+    SEGMENT_COLUMNS,
     Problem,
-    ReadError,
     ReadResult,
 )
 
@@ -102,7 +102,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
             "respondent_type": respondents["respondent_type"].replace("", None).to_numpy(),
         }
     )
-    for seg in ("age_band", "visit_frequency", "user_type", "channel"):
+    for seg in SEGMENT_COLUMNS:
         if seg in frame.columns:
             result.responses[seg] = respondents[seg].to_numpy()
 
@@ -122,13 +122,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
     parsed, unknown = values.parse_answers(data["value"])
     for rec, raw in zip(data.loc[unknown, "_record"], data.loc[unknown, "value"], strict=True):
         result.rejected.append(
-            Problem(
-                path.name,
-                int(rec),
-                "value",
-                raw,
-                "not a number or a known answer label; fix the value or leave it blank",
-            )
+            Problem.of(path.name, int(rec), "value", raw, "reason_not_a_label_value")
         )
     keep = ~unknown
     result.answers = pd.DataFrame(
@@ -196,9 +190,7 @@ def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
     mean = values.parse_numbers(frame["mean"])
     bad = n.isna() | mean.isna() | (n <= 0)
     for rec in frame.loc[bad, "_record"]:
-        result.rejected.append(
-            Problem(path.name, int(rec), "n/mean", None, "n and mean must be numbers, n above 0")
-        )
+        result.rejected.append(Problem.of(path.name, int(rec), "n/mean", None, "reason_n_and_mean"))
     good = frame[~bad]
     out = pd.DataFrame(
         {
@@ -263,15 +255,7 @@ def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     n = values.parse_numbers(frame["n"])
     bad = date.isna() | ~hour.between(0, 23) | ~button.isin([1, 2, 3, 4]) | n.isna() | (n < 0)
     for rec in frame.loc[bad, "_record"]:
-        result.rejected.append(
-            Problem(
-                path.name,
-                int(rec),
-                None,
-                None,
-                "needs a date, an hour 0-23, a button 1-4 and a count n >= 0",
-            )
-        )
+        result.rejected.append(Problem.of(path.name, int(rec), None, None, "reason_kiosk_row"))
     good = ~bad
     result.kiosk = pd.DataFrame(
         {
@@ -288,12 +272,3 @@ def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     )[KIOSK_COLUMNS]
     result.respondent_type = "patron"
     return result
-
-
-def require_columns(frame: pd.DataFrame, required: list[str], name: str) -> None:
-    """ReadError naming the missing columns."""
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ReadError(
-            f"{name}: missing column(s) {', '.join(missing)}; see docs/formats/generic.md."
-        )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -38,14 +38,14 @@ def _header_index(head: list[list[str]]) -> int | None:
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.3 (a fallback below every named format) for a table with a library/date/id column."""
-    head = wide.head_rows(sniffed, path, HEADER_SEARCH_ROWS)
+    head = tables.head_rows(sniffed, path, HEADER_SEARCH_ROWS)
     return 0.3 if head and _header_index(head) is not None else 0.0
 
 
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A wide sheet -> responses (one row per respondent) or aggregates (one row per library)."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
+    rows, problems = tables.table_rows(path, sniffed)
     head = [
         [str(c) if c is not None else "" for c in r[1:]]
         for r in rows.head(HEADER_SEARCH_ROWS).itertuples(index=False)
@@ -53,40 +53,25 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     index = _header_index(head)
     if index is None:
         index = 0  # --format generic_wide on a sheet without known headers: the first row
-    frame = wide.drop_blank_rows(wide.with_header(rows, index + 1))
-    wide.require_records(frame, path, "spreadsheet")
+    frame = tables.drop_blank_rows(tables.with_header(rows, index + 1))
+    tables.require_records(frame, path, "spreadsheet")
     records = len(frame)
     columns = [c for c in frame.columns if c != "_record"]
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, respondent_type=rtype)
-    spec, note = mapping.resolve(spec, columns, options)
-    warnings = [note] if note else []
-    frame, dropped = _drop_totals(frame, spec)
-    if dropped:
-        warnings.append(f"{dropped} totals row(s) ('I alt', 'Total', ...) left out")
-    spec.instrument = f"generic_wide:{mapping.signature(FORMAT, columns)}"
-    if spec.n is not None and spec.library is not None:
-        return wide.to_aggregates(
-            frame,
-            spec,
-            path=path,
-            encoding=sniffed.encoding,
-            problems=problems,
-            warnings=warnings,
-            records=records,
-        )
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
         problems=problems,
-        warnings=warnings,
         records=records,
+        after=_drop_totals,
+        aggregates=True,
     )
 
 
-def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame, int]:
+def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame, list[str]]:
     """Rows whose library (else first) cell says "I alt"/"Total"/"Gennemsnit" are sums, not data."""
     column = spec.library or spec.branch or next(c for c in frame.columns if c != "_record")
     words = {vocab.normalise_label(w) for w in vocab.TOTAL_ROW_WORDS}
@@ -96,4 +81,6 @@ def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame
         .map(lambda t: vocab.normalise_label(t) if isinstance(t, str) else "")
     )
     total = label.isin(words).fillna(False).astype(bool)
-    return frame[~total], int(total.sum())
+    dropped = int(total.sum())
+    note = f"{dropped} totals row(s) ('I alt', 'Total', ...) left out"
+    return frame[~total], [note] if dropped else []

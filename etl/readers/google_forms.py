@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import tables, vocab, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -23,7 +23,7 @@ EMAIL = {"email address", "e mailadresse", "e mail adresse", "email", "e mail"}
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.9 when the first column is Timestamp/Tidsstempel (0.7 if it also looks like a kiosk file)."""
-    head = wide.head_rows(sniffed, path, 1)
+    head = tables.head_rows(sniffed, path, 1)
     if not head or not head[0] or vocab.normalise_label(head[0][0]) not in TIMESTAMP:
         return 0.0
     kiosk = {vocab.kiosk_header(h) for h in head[0][1:]}
@@ -34,9 +34,9 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A Google Forms export -> ReadResult; the latest submission per e-mail address counts."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
-    frame = wide.drop_blank_rows(wide.with_header(rows, 1))
-    wide.require_records(frame, path, "Google Forms")
+    rows, problems = tables.table_rows(path, sniffed)
+    frame = tables.drop_blank_rows(tables.with_header(rows, 1))
+    tables.require_records(frame, path, "Google Forms")
     columns = [c for c in frame.columns if c != "_record"]
     fixed = {columns[0]: "date"}
     for column in columns[1:]:
@@ -44,16 +44,13 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             fixed[column] = "respondent_id"
         elif vocab.normalise_label(column) == "score":
             fixed[column] = "metadata"  # quiz score
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, fixed=fixed, respondent_type=rtype)
-    spec.instrument = f"google_forms:{mapping.signature(FORMAT, columns)}"
-    spec, note = mapping.resolve(spec, columns, options)
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
+        fixed=fixed,
         problems=problems,
-        warnings=[note] if note else [],
-        records=len(frame),
     )

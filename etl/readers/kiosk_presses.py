@@ -228,7 +228,7 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
     finally:
         con.close()
     result.rejected = [
-        Problem(name, int(r.line), None, None, f"line could not be read ({r.error_type})")
+        Problem.of(name, int(r.line), None, None, "reason_line_unreadable", error=r.error_type)
         for r in broken.itertuples()
     ]
     result.records = int(counts["n"].sum()) + len(broken)
@@ -302,34 +302,28 @@ def _press_problems(
     for row in rows.itertuples():
         if row.button is None or row.button in bad_texts:
             problems.append(
-                Problem(
+                Problem.of(
                     name,
                     int(row.record),
                     str(params["button_col"]),
                     row.button,
-                    "not a smiley button: use 1-4 (4 = happiest) or the face's name",
+                    "reason_not_a_button",
                 )
             )
         else:
             problems.append(
-                Problem(
+                Problem.of(
                     name,
                     int(row.record),
                     ts_col,
                     row.timestamp,
-                    f"timestamp not readable; write it like {datetime(2025, 1, 6, 10, 15).strftime(formats[0])}",
+                    "reason_bad_timestamp",
+                    example=datetime(2025, 1, 6, 10, 15).strftime(formats[0]),
                 )
             )
     if n_bad > len(problems):
         problems.append(
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                f"{n_bad - len(problems)} more presses with an unreadable timestamp or button "
-                "were not counted",
-            )
+            Problem.of(name, None, None, None, "reason_more_presses", n=n_bad - len(problems))
         )
     return problems
 
@@ -371,17 +365,11 @@ def read_daily(path: Path, sniffed: Sniffed, options) -> ReadResult:
     for rec, raw in zip(
         frame.loc[date.isna(), "_record"], frame.loc[date.isna(), date_col], strict=True
     ):
-        result.rejected.append(
-            Problem(
-                name, int(rec), date_col, raw, "not a date; write it like 06-01-2025 or 2025-01-06"
-            )
-        )
+        result.rejected.append(Problem.of(name, int(rec), date_col, raw, "reason_not_a_date"))
     for b, col in buttons.items():
         wrong = bad_count[b] & date.notna()
         for rec, raw in zip(frame.loc[wrong, "_record"], frame.loc[wrong, col], strict=True):
-            result.rejected.append(
-                Problem(name, int(rec), col, raw, "not a count; write a whole number of presses")
-            )
+            result.rejected.append(Problem.of(name, int(rec), col, raw, "reason_not_a_count"))
     keep = ~bad
 
     def opt(field: str) -> pd.Series:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -55,6 +55,12 @@ _EXPRESSION = re.compile(r"\{[^{}]+\}")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _YES_NO = {"y", "n", "yes", "no", "ja", "nej"}
 EQUATION = "equation or numerical input (a computed or typed number, not a rating)"
+# an equation question's code as survey authors write it (e.g. "eq1",
+# "eqMean"): "eq"/"equation"/"calc" then a digit, "_" or a capital. With code headings the export
+# carries neither the type ("*") nor the {expression}, and its value is often a whole 0-10
+# number that would pass for an answer.
+_EQUATION_CODE = re.compile(r"^(?:[Ee][Qq]|[Ee]quation|[Cc]alc)(?:[0-9_A-Z]|$)")
+EQUATION_BY_CODE = "equation question (computed by the survey, its code names it): not an answer"
 YES_NO = "yes/no question (not a rating)"
 SHORT_TEXTS = "multiple short text (e.g. address parts): not a rating, not stored"
 
@@ -74,7 +80,7 @@ def heading_key(header: str) -> str:
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.95 when the header has LimeSurvey's response metadata (any heading style)."""
-    head = wide.head_rows(sniffed, path, 1)
+    head = tables.head_rows(sniffed, path, 1)
     keys = {heading_key(h) for h in head[0]} if head else set()
     return 0.95 if any(sig <= keys for sig in SIGNATURES) else 0.0
 
@@ -82,10 +88,10 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A LimeSurvey export (codes or full answers) -> ReadResult."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
-    frame = wide.with_header(rows, 1)
-    frame = wide.drop_blank_rows(frame)
-    wide.require_records(frame, path, "LimeSurvey")
+    rows, problems = tables.table_rows(path, sniffed)
+    frame = tables.with_header(rows, 1)
+    frame = tables.drop_blank_rows(frame)
+    tables.require_records(frame, path, "LimeSurvey")
     records = len(frame)
     columns = [c for c in frame.columns if c != "_record"]
     fixed, texts = {}, {}
@@ -108,21 +114,18 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     submitted = next((c for c, r in fixed.items() if r == "date"), None)
     if submitted is not None:
         blank = frame[submitted].isna()
-        frame, excluded = wide.exclude_rows(
-            frame, blank, path, submitted, "incomplete response (no submit date): not counted"
-        )
+        frame, excluded = tables.exclude_rows(frame, blank, path, submitted, "reason_incomplete")
         problems += excluded
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, texts=texts, fixed=fixed, respondent_type=rtype)
-    spec.instrument = f"limesurvey:{mapping.signature(FORMAT, columns)}"
-    spec, note = mapping.resolve(spec, columns, options)
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
+        fixed=fixed,
+        texts=texts,
         problems=problems,
-        warnings=[note] if note else [],
         records=records,
     )
 
@@ -165,13 +168,23 @@ def question_type_roles(frame, columns: list[str], texts: dict[str, str]) -> dic
     for column in columns:
         if column in out:
             continue
+        code = _CODE.match(column)
+        if code and "[" not in code.group(1) and _EQUATION_CODE.match(code.group(1)):
+            if _all_numbers(frame[column]):
+                out[column] = wide.METADATA_BECAUSE + EQUATION_BY_CODE
+                continue
         if _EXPRESSION.search(texts.get(column) or ""):
-            out[column] = EQUATION
+            out[column] = wide.METADATA_BECAUSE + EQUATION
         elif _is_yes_no(frame[column]):
             out[column] = YES_NO
         elif _is_computed(frame[column]):
-            out[column] = EQUATION
+            out[column] = wide.METADATA_BECAUSE + EQUATION
     return out
+
+
+def _all_numbers(raw) -> bool:
+    answers = _answers(raw)
+    return bool(answers) and all(_NUMBER.match(c) for c in answers)
 
 
 def _answers(raw) -> list[str]:

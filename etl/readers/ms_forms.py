@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import tables, vocab, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -47,7 +47,7 @@ END = {
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.95 when the header starts like Forms' (ID, Start time, Completion time)."""
-    head = wide.head_rows(sniffed, path, 1)
+    head = tables.head_rows(sniffed, path, 1)
     keys = {vocab.normalise_label(h) for h in head[0]} if head else set()
     return 0.95 if "id" in keys and keys & START and keys & END else 0.0
 
@@ -55,25 +55,22 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A Microsoft Forms workbook or its Danish-Excel CSV -> ReadResult."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
-    frame = wide.drop_blank_rows(wide.with_header(rows, 1))
-    wide.require_records(frame, path, "Microsoft Forms")
+    rows, problems = tables.table_rows(path, sniffed)
+    frame = tables.drop_blank_rows(tables.with_header(rows, 1))
+    tables.require_records(frame, path, "Microsoft Forms")
     columns = [c for c in frame.columns if c != "_record"]
     fixed = {
         c: METADATA[vocab.normalise_label(c)]
         for c in columns
         if vocab.normalise_label(c) in METADATA
     }
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, fixed=fixed, respondent_type=rtype)
-    spec.instrument = f"ms_forms:{mapping.signature(FORMAT, columns)}"
-    spec, note = mapping.resolve(spec, columns, options)
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
+        fixed=fixed,
         problems=problems,
-        warnings=[note] if note else [],
-        records=len(frame),
     )

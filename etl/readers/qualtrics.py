@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
@@ -70,7 +70,7 @@ def _key(header: str) -> str:
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.98 for three header rows with ImportId JSON, 0.9 for the metadata columns alone."""
-    head = wide.head_rows(sniffed, path, 3)
+    head = tables.head_rows(sniffed, path, 3)
     if not head:
         return 0.0
     if is_legacy(head):
@@ -109,7 +109,7 @@ def is_legacy(head: list[list[str]]) -> bool:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A Qualtrics CSV (numeric or choice text) -> ReadResult (responses, answers, comments)."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
+    rows, problems = tables.table_rows(path, sniffed)
     data_columns = [c for c in rows.columns if c != "_record"]
     head = [[rows.iloc[r].get(c) for c in data_columns] for r in range(min(3, len(rows)))]
     legacy = is_legacy([["" if c is None else str(c) for c in row] for row in head])
@@ -124,7 +124,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         ]
     else:
         ids = head[0]
-    frame = wide.with_header(rows, header_rows, ids)
+    frame = tables.with_header(rows, header_rows, ids)
     texts_row = rows.iloc[1] if len(rows) > 1 else None
     columns = [c for c in frame.columns if c != "_record"]
     texts = {
@@ -132,8 +132,8 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         for i, name in enumerate(columns)
         if texts_row is not None and texts_row.get(i) not in (None, "") and texts_row.get(i) != name
     }
-    frame = wide.drop_blank_rows(frame)
-    wide.require_records(frame, path, "Qualtrics")
+    frame = tables.drop_blank_rows(frame)
+    tables.require_records(frame, path, "Qualtrics")
     records = len(frame)
     fixed = metadata_roles(columns, import_ids if has_import_row else [])
     for column in columns:
@@ -148,30 +148,25 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     if status is not None:
         bad = ~frame[status].astype("string").str.strip().str.lower().isin(VALID_STATUS)
         bad = bad.fillna(True).astype(bool)
-        frame, excluded = wide.exclude_rows(
-            frame, bad, path, status, "survey preview, test or spam (Status): not a response"
-        )
+        frame, excluded = tables.exclude_rows(frame, bad, path, status, "reason_preview_or_test")
         problems += excluded
     finished = _column(frame, "finished")
     if finished is not None:
         bad = ~frame[finished].astype("string").str.strip().str.lower().isin(FINISHED)
         bad = bad.fillna(True).astype(bool)
-        frame, excluded = wide.exclude_rows(
-            frame, bad, path, finished, "unfinished response (Finished = 0): not counted"
-        )
+        frame, excluded = tables.exclude_rows(frame, bad, path, finished, "reason_unfinished")
         problems += excluded
     fixed.update(rank_order_roles(frame, [c for c in columns if c not in fixed]))
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, texts=texts, fixed=fixed, respondent_type=rtype)
-    spec.instrument = f"qualtrics:{mapping.signature(FORMAT, columns)}"
-    spec, note = mapping.resolve(spec, columns, options)
-    return wide.to_result(
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=columns,
+        fixed=fixed,
+        texts=texts,
         problems=problems,
-        warnings=[note] if note else [],
         records=records,
     )
 

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import mapping, vocab, wide
+from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
 
 FORMAT = "surveymonkey"
 METADATA = {
     "respondent id": "respondent_id",
+    "respondentid": "respondent_id",  # a panel (Audience) export writes it as one word
     "collector id": "metadata",
     "start date": "metadata",
     "end date": "date",
@@ -36,14 +37,15 @@ OTHER = {"other (please specify)", "andet (angiv venligst)", "other", "andet"}
 
 def detect(sniffed: Sniffed, path: Path) -> float:
     """0.98 when the first header row has Respondent ID and Collector ID."""
-    head = wide.head_rows(sniffed, path, 2)
+    head = tables.head_rows(sniffed, path, 2)
     keys = {vocab.normalise_label(h) for h in head[0]} if head else set()
     if {"respondent id", "collector id"} <= keys:
         return 0.98
-    # a panel (Audience) collector's export: the "Response" sub-row under the questions and the
-    # respondent's dates, without a Collector ID column
+    # a panel (Audience) collector's export: "RespondentID", the "Response" sub-row under the
+    # questions and the panel's profile columns, without Collector ID or dates (the FiveThirtyEight
+    # star-wars-survey file is one)
     subs = {vocab.normalise_label(h) for h in head[1]} if len(head) > 1 else set()
-    if "respondent id" in keys and {"start date", "end date"} <= keys and subs & SINGLE:
+    if keys & {"respondent id", "respondentid"} and subs & SINGLE:
         return 0.95
     return 0.0
 
@@ -51,7 +53,7 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A SurveyMonkey export -> ReadResult; matrix rows become items "Question [Row]"."""
     path = Path(path)
-    rows, problems = wide.table_rows(path, sniffed)
+    rows, problems = tables.table_rows(path, sniffed)
     columns = [c for c in rows.columns if c != "_record"]
     top = pd.Series([rows.iloc[0].get(c) for c in columns], dtype="object")
     questions = top.where(top.notna() & (top.astype(str).str.strip() != "")).ffill()
@@ -73,29 +75,27 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             roles.append(
                 "comment" if other or vocab.has_word(s, vocab.COMMENT_HEADER_WORDS) else None
             )
-    names = wide.unique_names(names, len(names))
+    names = tables.unique_names(names, len(names))
     fixed = {name: role for name, role in zip(names, roles, strict=True) if role}
-    frame = wide.with_header(rows, 2, names)
-    frame = wide.drop_blank_rows(frame)
+    frame = tables.with_header(rows, 2, names)
+    frame = tables.drop_blank_rows(frame)
     # a ranking question writes one column per option, each holding the rank given to it
     options_of: dict[str, list[str]] = {}
     for question, sub, name in zip(questions, subs, names, strict=True):
         if name not in fixed and sub is not None and str(sub).strip() and name != question:
             options_of.setdefault(str(question), []).append(name)
     fixed.update(wide.ranking_columns(frame, options_of, ranks_held=True))
-    wide.require_records(frame, path, "SurveyMonkey")
+    tables.require_records(frame, path, "SurveyMonkey")
     header = [c for c in frame.columns if c != "_record"]
-    rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=FORMAT, fixed=fixed, respondent_type=rtype)
-    spec.dayfirst = False  # SurveyMonkey writes US dates
-    spec.instrument = f"surveymonkey:{mapping.signature(FORMAT, header)}"
-    spec, note = mapping.resolve(spec, header, options)
-    return wide.to_result(
+    # SurveyMonkey writes US dates
+    return wide_end.finish(
         frame,
-        spec,
         path=path,
-        encoding=sniffed.encoding,
+        sniffed=sniffed,
+        options=options,
+        format=FORMAT,
+        columns=header,
+        fixed=fixed,
         problems=problems,
-        warnings=[note] if note else [],
-        records=len(frame),
+        dayfirst=False,
     )

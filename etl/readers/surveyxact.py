@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from servicemirror.etl import csvio, messages, values, vocab, wide
+from servicemirror.etl import csvio, values, vocab, wide_values
 from servicemirror.etl.detect import Sniffed, sniff, to_utf8
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
 
@@ -389,9 +389,7 @@ def _interpret(
         )
         # each left-out row is counted in the report's rejected list with its reason
         for row in data.loc[~completed.astype(bool), "_record"]:
-            result.rejected.append(
-                Problem(name, int(row), None, None, messages.message("not_completed"))
-            )
+            result.rejected.append(Problem.of(name, int(row), None, None, "reason_not_completed"))
     data = data[completed.astype(bool)]
 
     # --- roles of the columns
@@ -447,9 +445,9 @@ def _interpret(
                 lo, hi = float(numeric.min()), float(numeric.max())
                 # a scale in the variable name or text ("trivsel_1_5", "(1-5)") wins over the
                 # answers: an answer outside it is rejected, not a wider scale
-                hint_lo, hint_hi, _ = wide.header_hint(col)
+                hint_lo, hint_hi, _ = wide_values.header_hint(col)
                 if hint_lo is None:
-                    hint_lo, hint_hi, _ = wide.header_hint(text)
+                    hint_lo, hint_hi, _ = wide_values.header_hint(text)
                 if hint_lo is not None:
                     lo, hi = hint_lo, hint_hi
                 scale = (None, lo, hi, False)
@@ -520,7 +518,7 @@ def _interpret(
             unknown = present & value.isna() & ~raw.map(vocab.is_non_answer).astype(bool)
         for rec, cell in zip(data.loc[unknown, "_record"], raw[unknown], strict=True):
             result.rejected.append(
-                Problem(name, int(rec), col, str(cell), "not one of the question's answer codes")
+                Problem.of(name, int(rec), col, str(cell), "reason_not_answer_code")
             )
         keep = present & ~unknown
         code, construct, text = _item_code(item["text"], col, item["lo"], item["hi"])

@@ -1,0 +1,195 @@
+"""Table I/O for the wide readers, beside ``etl.csvio``: an export's rows as text cells (CSV through
+DuckDB, XLSX through openpyxl), its first rows for detection, the header row(s) made final and
+unique, blank rows dropped, and rows left out with their reason (``Problem``)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from servicemirror.etl import csvio
+from servicemirror.etl.detect import to_utf8
+from servicemirror.etl.readers.base import (
+    Problem,
+    ReadError,
+)
+
+
+def read_csv_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every record of a delimited export as text (None for blank), header rows included.
+
+    cp1252 / UTF-16 / BOM files are converted to UTF-8 first (in chunks, removed afterwards).
+    Columns are numbered 0..n-1; ``_record`` counts records from 1 (header records included).
+    Lines DuckDB cannot split become problems. An .xlsx renamed .csv never gets here: the
+    sniffer decides by content.
+    """
+    path = Path(path)
+    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-wide-"))
+    try:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        frame, problems = csvio.read_text_table(
+            utf8, sniffed.delimiter or ",", header=False, display_name=path.name
+        )
+    finally:
+        # the converted copy holds the whole export: never leave it behind
+        shutil.rmtree(workdir, ignore_errors=True)
+    data = [c for c in frame.columns if c != "_record"]
+    frame = frame.rename(columns={c: i for i, c in enumerate(data)})
+    if len(frame.columns) > 1 and 0 in frame.columns:
+        first = frame[0].astype("string").str.lstrip("\ufeff")
+        frame[0] = first.astype("object").where(first.notna(), None)
+    return frame, problems
+
+
+def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
+    """Every row of one sheet of an .xlsx as text cells, like :func:`read_csv_rows`.
+
+    pandas + calamine (DuckDB's excel extension is not reachable). Whole numbers lose Excel's
+    ".0", dates become ISO text; cells are converted once per distinct value per column.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise ReadError(
+            f"{path.name}: the Excel file could not be read ({str(exc).splitlines()[0]}). "
+            "Open it in Excel, save it again as .xlsx and upload that."
+        ) from None
+    # built as one dict, not column by column: a 300-column sheet made pandas warn about a
+    # fragmented frame (PerformanceWarning on stderr)
+    converted = {"_record": np.arange(1, len(raw) + 1)}
+    for i, column in enumerate(raw.columns):
+        cells = raw[column]
+        distinct = pd.unique(cells[cells.notna()])
+        lookup = {v: _cell_text(v) for v in distinct}
+        converted[i] = cells.map(lookup).astype("object").where(cells.notna(), None).to_numpy()
+    return pd.DataFrame(converted)
+
+
+def _cell_text(value) -> str | None:
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, pd.Timestamp | datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def xlsx_head(path: Path, rows: int = 6) -> list[list[str]]:
+    """The first rows of the first sheet as text (for detection); [] when it cannot be read."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        head = sheet.to_python(nrows=rows)
+    except (ValueError, OSError, RuntimeError, IndexError):
+        # not a workbook calamine can open: no reader of ours claims it
+        return []
+    return [[_cell_text(c) or "" for c in row] for row in head]
+
+
+def csv_head(sniffed, rows: int = 6) -> list[list[str]]:
+    """The first records of a sniffed text file, split on its delimiter (quotes respected)."""
+    if sniffed.kind != "csv" or not sniffed.head:
+        return []
+    reader = csv.reader(io.StringIO("\n".join(sniffed.head)), delimiter=sniffed.delimiter or ",")
+    out = []
+    for record in reader:
+        out.append([c.strip().lstrip("\ufeff") for c in record])
+        if len(out) >= rows:
+            break
+    return out
+
+
+def head_rows(sniffed, path: Path, rows: int = 6) -> list[list[str]]:
+    """First records of a CSV or the first sheet of an .xlsx, as text."""
+    if sniffed.kind == "xlsx":
+        return xlsx_head(path, rows)
+    return csv_head(sniffed, rows)
+
+
+def table_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
+    """All records of a CSV or the first sheet of an .xlsx (see :func:`read_csv_rows`)."""
+    if sniffed.kind == "xlsx":
+        return read_xlsx_rows(path), []
+    if sniffed.kind != "csv":
+        raise ReadError(f"{Path(path).name}: not a CSV or .xlsx file.")
+    return read_csv_rows(path, sniffed)
+
+
+def with_header(
+    rows: pd.DataFrame, header_rows: int, names: list[str] | None = None
+) -> pd.DataFrame:
+    """Data records under ``header_rows`` header records, columns named (unique), ``_record`` 1..n.
+
+    ``names`` default to the last header record; blank names become "column N"; repeats get
+    " (2)", " (3)". Completely empty trailing columns (Excel's leftovers) are dropped.
+    """
+    data = rows.iloc[header_rows:].copy()
+    columns = [c for c in rows.columns if c != "_record"]
+    if names is None:
+        last = rows.iloc[header_rows - 1] if header_rows else pd.Series(dtype=object)
+        names = [last.get(c) for c in columns]
+    named = unique_names(names, len(columns))
+    data = data[columns]
+    data.columns = named
+    # trailing columns with neither a header nor a value: Excel's leftovers, not questions
+    while len(data.columns) and named[len(data.columns) - 1].startswith("column "):
+        last = data.columns[-1]
+        if data[last].notna().any():
+            break
+        data = data.drop(columns=[last])
+    data.insert(0, "_record", np.arange(1, len(data) + 1))
+    return data.reset_index(drop=True)
+
+
+def unique_names(names: list, count: int) -> list[str]:
+    """Header texts made unique and non-empty ("column 7", "Q1 (2)")."""
+    out, seen = [], {}
+    for i in range(count):
+        name = names[i] if i < len(names) else None
+        text = "" if name is None else str(name).strip().lstrip("\ufeff")
+        text = text or f"column {i + 1}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        else:
+            seen[text] = 1
+        out.append(text)
+    return out
+
+
+def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with no cell at all (blank lines in hand-made sheets) are not records."""
+    cells = frame.drop(columns=["_record"])
+    return frame[cells.notna().any(axis=1)]
+
+
+def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:
+    """ReadError (one line) when an export holds only its header: nothing to load."""
+    if frame.empty:
+        raise ReadError(
+            f"{Path(path).name}: the {tool} export holds no responses (only the header). Export "
+            "again once responses have come in, or check the export's response filter."
+        )
+
+
+def exclude_rows(frame: pd.DataFrame, mask: pd.Series, path: Path, column: str | None, why: str):
+    """Drop the rows in ``mask``; each becomes a Problem naming its row and the reason (``why``:
+    a reason key of the label table)."""
+    problems = [
+        Problem.of(Path(path).name, int(row), column, None, why)
+        for row in frame.loc[mask, "_record"]
+    ]
+    return frame[~mask], problems

@@ -1,0 +1,220 @@
+"""The writer: one upload's frames inserted inside the caller's transaction (responses, answers,
+comments, aggregates, kiosk counts, forum packages, the saved unit mapping). Reached only through
+``etl.load.load_file``, which holds the lock; the fault-test hook ``_test_pause`` lives here
+because its kill points are inside the writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import time
+
+import pandas as pd
+
+from servicemirror import comments as comment_store
+from servicemirror import queries, safety, signing
+from servicemirror.etl.known import LoadRefused, _core_items, _Prepared
+from servicemirror.etl.readers import forum_package
+from servicemirror.etl.readers.base import (
+    SEGMENT_COLUMNS,
+    ReadError,
+)
+from servicemirror.etl.readers.forum_package import PackageResult
+from servicemirror.etl.validate import _hash_ids
+
+PAUSE_ENV = "SERVICEMIRROR_TEST_PAUSE"
+
+
+def _test_pause(stage: str) -> None:
+    """Fault-test hook (tests/test_faults.py): inert unless ``$SERVICEMIRROR_TEST_PAUSE == stage``.
+
+    Then the process prints ``PAUSE <stage>`` on stderr and sleeps, so a test can SIGKILL it at
+    exactly that point (stages: parsing, locked, mid-insert, before-commit, committed). The one
+    environment read in ``etl``, kept here because the kill points are inside the writer.
+    """
+    if os.environ.get(PAUSE_ENV) == stage:
+        print(f"PAUSE {stage}", file=sys.stderr, flush=True)
+        time.sleep(120)
+
+
+def _write(con, prepared: _Prepared, loaded_by: str) -> int:
+    """Insert everything of one upload inside the caller's transaction; returns the upload id."""
+    if prepared.package is not None:
+        _check_package_key(con, prepared.package, loaded_by)
+    if not queries.scalar(con, "setting_get", key="hash_salt"):
+        # the salt is made inside the first write, so every upload of a database hashes alike
+        queries.execute(con, "setting_set", key="hash_salt", value=secrets.token_hex(16))
+    _seed_core_items(con)
+    salt = queries.scalar(con, "setting_get", key="hash_salt")
+    upload_id = int(queries.scalar(con, "next_upload_id"))
+    report = prepared.report
+    if not prepared.new_libraries.empty:
+        frame = prepared.new_libraries.assign(
+            municipality=None,
+            aliases=[[n] for n in prepared.new_libraries["library"]],
+            consent_named=False,
+        )
+        con.register("new_libraries", frame)
+        queries.execute(con, "insert_new_libraries")
+        con.unregister("new_libraries")
+    if not prepared.new_branches.empty:
+        con.register("new_branches", prepared.new_branches)
+        queries.execute(con, "insert_new_branches")
+        con.unregister("new_branches")
+    if not prepared.new_items.empty:
+        con.register("new_items", prepared.new_items)
+        queries.execute(con, "insert_new_items")
+        con.unregister("new_items")
+    if prepared.unit_map is not None and not prepared.unit_map.empty:
+        # kept by undo: the mapping is the user's answer about their units, not this file's data
+        con.register("new_unit_map", prepared.unit_map)
+        queries.execute(con, "unit_map_upsert")
+        con.unregister("new_unit_map")
+    superseded = 0
+    if not prepared.responses.empty:
+        responses = prepared.responses
+        for seg in (*SEGMENT_COLUMNS, "touchpoint", "submitted_at"):
+            if seg not in responses.columns:
+                responses = responses.assign(**{seg: None})
+        responses = responses.assign(
+            submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"),
+            respondent_hash=_hash_ids(responses["respondent_id"], salt),
+        )
+        con.register("new_responses", responses)
+        superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
+        queries.execute(con, "insert_responses", upload_id=upload_id)
+        queries.execute(con, "supersede_responses", upload_id=upload_id)
+        con.unregister("new_responses")
+        con.register(
+            "new_answers",
+            prepared.answers.assign(value=prepared.answers["value"].astype("float64")),
+        )
+        _test_pause("mid-insert")  # responses are in, answers not yet
+        queries.execute(con, "insert_answers", upload_id=upload_id)
+        con.unregister("new_answers")
+        if not prepared.comments.empty:
+            con.register("new_comments", prepared.comments)
+            queries.execute(con, "insert_comments", upload_id=upload_id)
+            con.unregister("new_comments")
+        # themes and tone in the same transaction, vectorised over the new comments (and any
+        # stored before comment themes existed)
+        comment_store.tag_untagged(con)
+    if not prepared.aggregates.empty:
+        con.register("new_aggregates", prepared.aggregates)
+        queries.execute(con, "supersede_aggregates", upload_id=upload_id)
+        queries.execute(con, "insert_aggregates", upload_id=upload_id)
+        con.unregister("new_aggregates")
+    if not prepared.kiosk.empty:
+        con.register("new_kiosk", prepared.kiosk)
+        queries.execute(con, "insert_kiosk", upload_id=upload_id)
+        con.unregister("new_kiosk")
+    if prepared.package is not None:
+        replaced = _write_package(con, prepared.package, upload_id)
+        if replaced:
+            report.warnings.append(
+                f"{replaced} library-period part(s) of earlier forum packages are replaced "
+                "(undo this upload to bring them back)"
+            )
+    report.superseded = superseded
+    if superseded:
+        report.warnings.append(
+            f"{superseded} respondents were already loaded; their newer answers replace the older ones"
+        )
+    report.upload_id = upload_id
+    queries.execute(
+        con,
+        "insert_upload",
+        upload_id=upload_id,
+        file_name=report.file,
+        sha256=prepared.sha256,
+        format=report.format,
+        encoding=report.encoding,
+        instrument_id=prepared.instrument,
+        respondent_type=report.respondent_type,
+        kind=prepared.kind,
+        rows_read=report.records,
+        rows_loaded=report.valid_responses,
+        rows_rejected=len(report.rejected),
+        superseded=superseded,
+        loaded_by=loaded_by,
+        report_json=json.dumps(report.to_json(), ensure_ascii=False, default=str),
+    )
+    # the instruments this upload brings, for the comparability rule (migrate_9.sql)
+    queries.execute(con, "register_instruments", upload_id=upload_id)
+    _test_pause("before-commit")
+    return upload_id
+
+
+# package table -> (registered frame name, insert query)
+_PACKAGE_INSERTS = {
+    "cells": ("new_forum_cells", "insert_forum_cells"),
+    "items": ("new_forum_items", "insert_forum_items"),
+    "item_covariances": ("new_forum_covariances", "insert_forum_covariances"),
+    "kiosk_days": ("new_forum_kiosk_days", "insert_forum_kiosk_days"),
+    "facts": ("new_forum_facts", "insert_forum_facts"),
+    "comment_themes": ("new_forum_comment_themes", "insert_forum_comment_themes"),
+}
+
+
+def _check_package_key(con, package: PackageResult, loaded_by: str) -> None:
+    """A forum package must be signed with its library's registered key (servicemirror.signing)."""
+    name = package.path.name
+    try:
+        public = forum_package.signature_key(package.manifest, name)
+        signing.check_package_key(
+            con, package.manifest["library"]["library_key"], public, name, loaded_by
+        )
+    except (ReadError, signing.SigningError) as exc:
+        raise LoadRefused(str(exc)) from None
+
+
+def _write_package(con, package: PackageResult, upload_id: int) -> int:
+    """Store a forum package: its library and consent, then every table, superseding older parts.
+
+    Older packages' rows for the same library x period are marked ``superseded_by`` (undo brings
+    them back); the newest package decides the library's consent to be named. Returns how many
+    library x period parts of earlier packages were replaced.
+    """
+    library = package.manifest["library"]
+    frame = pd.DataFrame(
+        {
+            "library_key": [library["library_key"]],
+            "display_name": [
+                safety.strip_controls(library.get("display_name") or library["library_key"])
+            ],
+            "municipality": [safety.strip_controls(library.get("municipality"))],
+            "aliases": [
+                [safety.strip_controls(library.get("display_name") or library["library_key"])]
+            ],
+            "consent_named": [bool(library.get("consent_named", False))],
+        }
+    )
+    con.register("new_libraries", frame)
+    queries.execute(con, "insert_new_libraries")
+    con.unregister("new_libraries")
+    con.register("new_forum_library", frame[["library_key", "consent_named"]])
+    queries.execute(con, "update_library_consent")
+    con.unregister("new_forum_library")
+    con.register("new_forum_packages", package.parts())
+    replaced = int(queries.scalar(con, "count_superseded_packages") or 0)
+    queries.script(con, "supersede_forum_package", upload_id=upload_id)
+    queries.execute(con, "insert_forum_packages", upload_id=upload_id)
+    con.unregister("new_forum_packages")
+    for table, (frame_name, query) in _PACKAGE_INSERTS.items():
+        con.register(frame_name, package.tables[table])
+        queries.execute(con, query, upload_id=upload_id)
+        con.unregister(frame_name)
+    return replaced
+
+
+def _seed_core_items(con) -> None:
+    """The forum core items exist in every database (insert only the missing ones)."""
+    con.register("new_items", _core_items())
+    queries.execute(con, "insert_new_items")
+    con.unregister("new_items")
+
+
+# --------------------------------------------------------------------------- projects, targets, personas
+# "From paper to action" and "differentiated service" (issue 9): small writers, one transaction each.
