@@ -99,7 +99,7 @@ class LoadReport:
     units_mapped: int = 0
 
     def to_json(self) -> dict:
-        """The JSON object documented in issue 3 (plus status/message/superseded)."""
+        """The JSON object of ``load --json`` (docs/cli.md), with status, message and superseded."""
         return asdict(self)
 
 

@@ -1,7 +1,7 @@
 """The ONLY writer: file -> reader -> resolved, validated, scrubbed frames -> one transaction.
 
 Reading, interpretation and validation happen before the database lock is taken; the lock is held
-only for the inserts and the commit (ARCHITECTURE.md, Database access). An upload lands whole or
+only for the inserts and the commit (servicemirror/db.py). An upload lands whole or
 not at all, and every stored row points to its upload so it can be listed and undone.
 """
 
@@ -44,6 +44,7 @@ from servicemirror.etl.readers.forum_package import PackageResult
 
 # the records the service layer writes (etl.records), reached through this module as before
 from servicemirror.etl.records import (  # noqa: F401
+    PROJECT_STATUSES,
     SEGMENT_DIMENSIONS,
     TARGET_MEASURES,
     add_project,

@@ -28,7 +28,7 @@ def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
     frame = pd.DataFrame(
         {
             "library_key": libraries["library"].map(vocab.slug),
-            # names are printed and shown: no terminal control characters (issue 12)
+            # names are printed and shown: no terminal control characters
             "display_name": libraries.get("display_name", libraries["library"]).map(
                 safety.strip_controls
             ),

@@ -217,4 +217,4 @@ def _seed_core_items(con) -> None:
 
 
 # --------------------------------------------------------------------------- projects, targets, personas
-# "From paper to action" and "differentiated service" (issue 9): small writers, one transaction each.
+# "From paper to action" and "differentiated service": small writers, one transaction each.

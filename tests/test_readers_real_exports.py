@@ -66,8 +66,8 @@ def test_qualtrics_legacy_v1_layout(tmp_path):
 
 
 def test_qualtrics_single_quoted_import_ids_solution_revision_and_csat(tmp_path):
-    # Layout: a current Qualtrics CSV export as published in davemosk/FinSL-signbank
-    # docs/validation_result_model.md: row 1 the field names (StartDate, EndDate, Status,
+    # Layout: a current Qualtrics CSV export as published in
+    # https://github.com/davemosk/FinSL-signbank/blob/master/docs/validation_result_model.md: row 1 the field names (StartDate, EndDate, Status,
     # Progress, Duration (in seconds), Finished, ..., ResponseId, DistributionChannel,
     # UserLanguage, then the questions), row 2 their labels ("Response Type" under Status), row 3
     # the import ids. There they are JSON ({"ImportId":"startDate","timeZone":...}); this fixture

@@ -1,5 +1,5 @@
 """The mapping step's answer about coded library columns and kiosk locations is saved (unit_map)
-and applied to the next upload of the same survey without asking again (issues 13 and 14)."""
+and applied to the next upload of the same survey without asking again."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from servicemirror.etl import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# a library column holding the vendor's unit codes AO01..AO03 (issue 14, item 5)
+# a library column holding the vendor's unit codes AO01..AO03
 HEADER = "Bibliotek;Dato;Tilfredshed (1-5)\n"
 FIRST = HEADER + "AO01;03-03-2024;4\nAO02;04-03-2024;5\nAO03;05-03-2024;2\nAO01;06-03-2024;3\n"
 SECOND = HEADER + "AO02;03-03-2025;5\nAO03;04-03-2025;1\nAO03;05-03-2025;2\n"
