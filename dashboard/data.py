@@ -426,26 +426,17 @@ def comment_counts(touchpoint: str = "", side: str = "patron") -> pd.DataFrame:
 
 
 def staff_comment_counts(library_key: str, show_names: bool) -> pd.DataFrame:
-    """The library's staff comment theme counts: only for its own manager (an admin with names
-    on), only for groups of at least k_comments; empty for anyone else."""
-    if not may_see_detail(library_key, show_names):
-        return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
-    frame = comment_counts(side="staff")
-    return frame[frame["library_key"] == library_key].reset_index(drop=True)
+    """The library's staff comment theme counts, for its own manager (an admin with names on)
+    only; empty for anyone else (``service.staff_comment_counts`` decides)."""
+    return service().staff_comment_counts(library_key, show_names)
 
 
 def comment_examples(
     library_key: str, period: str, show_names: bool, side: str = "patron", touchpoint: str = ""
 ) -> tuple[pd.DataFrame | None, int, int]:
     """Scrubbed comments with tone and themes for the library's own manager (an admin with names
-    on); (None, 0, k) for anyone else without a query being run. See
-    ``servicemirror.comments.examples`` for the group-size rule and the columns."""
-    pub = published()
-    k = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
-    if not may_see_detail(library_key, show_names):
-        return None, 0, k
-    with db.reading(db_path()) as con:
-        return comment_store.examples(con, library_key, period, side=side, touchpoint=touchpoint)
+    on); (None, 0, k) for anyone else (``service.comment_examples`` decides)."""
+    return service().comment_examples(library_key, period, show_names, side, touchpoint)
 
 
 def theme_labels(lang: str) -> dict[str, str]:
@@ -1043,11 +1034,3 @@ def personas() -> pd.DataFrame:
     """The defined personas (personas_all.sql columns); empty without a database."""
     path = db_path()
     return _service_projects().personas(path) if db.exists(path) else pd.DataFrame()
-
-
-def persona_series(persona: dict, library_key: str) -> pd.DataFrame:
-    """One persona's published satisfaction in one library over time: period, touchpoint, n,
-    mean, ci_low, ci_high, suppressed, suppressed_reason."""
-    cells = _service_projects().persona_cells(db_path(), persona)
-    mine = cells[cells["library_key"] == library_key]
-    return mine.drop(columns=["library_key"]).reset_index(drop=True)

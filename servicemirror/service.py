@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import access, db, forum, publish, queries, report, uploading, users
+from servicemirror import access, cache, db, forum, publish, queries, report, uploading, users
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
 
@@ -212,6 +212,49 @@ class Service:
         if frame.empty or n_group < k_comments:
             return None, n_group, k_comments
         return frame[["text", "touchpoint"]].reset_index(drop=True), n_group, k_comments
+
+    def comment_examples(
+        self,
+        library_key: str,
+        period: str,
+        show_names: bool = True,
+        side: str = "patron",
+        touchpoint: str = "",
+    ) -> tuple[pd.DataFrame | None, int, int]:
+        """Scrubbed comments of one group with tone and themes, if this viewer may read them.
+
+        Returns (frame or None, group size, comments threshold). Only the library's own manager,
+        or an admin with names on, gets text, and only for a group of at least the threshold
+        (``comments.examples``: columns text, touchpoint, tone, themes); anyone else gets
+        (None, 0, threshold) with no query run.
+        """
+        from servicemirror import comments as comment_store
+
+        pub = self.published()
+        k_comments = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
+        if pub is None or not self.may_see_detail(library_key, show_names):
+            return None, 0, k_comments
+        with db.reading(self.db_path) as con:
+            return comment_store.examples(
+                con, library_key, period, side=side, touchpoint=touchpoint
+            )
+
+    def staff_comment_counts(self, library_key: str, show_names: bool = True) -> pd.DataFrame:
+        """The library's staff comment theme and tone counts (``comments.COUNT_COLUMNS``), every
+        period: only for its own manager (an admin with names on), only groups of at least
+        k_comments; empty for anyone else, with no query run."""
+        from servicemirror import comments as comment_store
+
+        if not db.exists(self.db_path) or not self.may_see_detail(library_key, show_names):
+            return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
+
+        def build() -> pd.DataFrame:
+            with db.reading(self.db_path) as con:
+                return comment_store.theme_counts(con, library_key=library_key, side="staff")
+
+        # role-independent once the check above passed: cached per library and data version
+        frame = cache.cached(self.db_path, "staff_comment_counts", build, library_key)
+        return frame.reset_index(drop=True)
 
     def upload_history(self, lang: str = "en", show_names: bool = True) -> pd.DataFrame:
         """The uploads this principal may see, newest first (``uploads_list.sql`` columns).
