@@ -812,9 +812,20 @@ def package_libraries() -> list[str]:
 
 
 def forum_package(library_key: str, periods: tuple[str, ...], lang: str, show_names: bool):
-    """(package, zip bytes, file name) of one library's forum package, through the access layer
-    (refused unless this viewer may download it)."""
-    return service().forum_package(library_key, list(periods), lang, show_names)
+    """(package, file name) of one library's forum package for the preview, through the access
+    layer (refused unless this viewer may download it); built once per data version, unsigned."""
+    svc = service()
+    package = svc.forum_package_preview(library_key, list(periods))
+    return package, svc.forum_package_name(package, lang, show_names)
+
+
+def forum_package_signer(package):
+    """A callable that returns the signed package bytes, for the download button: the signing
+    key is made (on a first package) only when the user downloads, not when the page is viewed.
+
+    The viewer is fixed now, since the callable runs outside the page's script run."""
+    svc = service()
+    return lambda: svc.signed_forum_package(package)
 
 
 def packages_received(lang: str, show_names: bool) -> pd.DataFrame:

@@ -40,7 +40,7 @@ periods = st.multiselect(t("fp_periods"), available, default=available)
 if not periods:
     st.stop()
 
-package, payload, file_name = data.forum_package(library, tuple(sorted(periods)), lang, show_names)
+package, file_name = data.forum_package(library, tuple(sorted(periods)), lang, show_names)
 manifest = package.manifest
 st.caption(t("fp_named_yes") if manifest["library"]["consent_named"] else t("fp_named_no"))
 st.caption(t("fp_k", k=manifest["k"]))
@@ -58,7 +58,8 @@ st.write(t("fp_never_list"))
 
 st.download_button(
     t("fp_download"),
-    data=payload,
+    # signed (and the signing key made) only on download, never to show the preview
+    data=data.forum_package_signer(package),
     file_name=file_name,
     mime="application/zip",
     type="primary",
