@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import copy_database, write_one_library
 
-from servicemirror import access, cli, db, publish, service, users
+from servicemirror import access, cli, db, publish, service
 
 # one worker runs the whole module: its database (``layer_db``) is built once
 pytestmark = pytest.mark.xdist_group("privacy_layer")
@@ -255,11 +255,9 @@ def test_serve_on_loopback_or_in_server_mode_starts(layer_db, monkeypatch):
     assert "--server.address=0.0.0.0" in called[-1]
 
 
-def test_cli_acts_as_the_server_user_and_audit_is_admin_only(writable, tmp_path, monkeypatch):
-    path = tmp_path / "users.json"
-    users.add(path, "anna@alfa.dk", "manager", library_key="alfa")
-    monkeypatch.setenv(users.USERS_ENV, str(path))
-    monkeypatch.setenv(access.MODE_ENV, "server")
+def test_cli_acts_as_the_server_user_and_audit_is_admin_only(
+    writable, user_file, tmp_path, monkeypatch
+):
     monkeypatch.setenv(service.USER_ENV, "anna@alfa.dk")
     assert cli.main(["audit", "--db", str(writable)]) == 1
     assert cli.main(["undo", "1", "--db", str(writable)]) == 1
