@@ -10,18 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror.dashboard import data, i18n
+from servicemirror.dashboard import data, filters, i18n
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-show_names = bool(st.session_state.get("show_names", False))
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("fp_title"))
+page = filters.preamble("fp_title")
+lang, show_names, t = page.lang, page.names, page.t
 st.write(t("fp_intro"))
 if not data.may_upload():  # a forum viewer (the navigation hides the page too)
     st.warning(t("fp_not_allowed"))
@@ -32,8 +24,7 @@ if not (keys := data.package_libraries()):
 
 pub = data.published()
 # a forum installation holds other libraries too: label them as this viewer may see them
-labels = data.library_labels(lang, show_names)
-names = dict(zip(labels["library_key"], labels["label"], strict=True))
+names = page.label_of
 library = st.selectbox(t("fp_library"), keys, format_func=lambda k: names.get(k, k))
 available = sorted(pub.cells.loc[pub.cells["library_key"] == library, "period"].unique())
 periods = st.multiselect(t("fp_periods"), available, default=available)

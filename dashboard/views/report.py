@@ -6,19 +6,12 @@ import logging
 
 import streamlit as st
 
-from servicemirror.dashboard import data, i18n
+from servicemirror.dashboard import data, filters, i18n
 
 log = logging.getLogger(__name__)
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("report_title"))
+page = filters.preamble("report_title")
+lang, names, t = page.lang, page.names, page.t
 st.write(t("report_intro"))
 
 pub = None
@@ -50,7 +43,7 @@ except Exception as exc:  # noqa: BLE001 - the report is still useful without th
     result = None
 
 # the libraries under the same labels (pseudonym letters) this viewer sees on the other pages
-html = data.report_html(report_lang, result, bool(st.session_state.get("show_names")))
+html = data.report_html(report_lang, result, names)
 st.download_button(
     t("report_download"),
     data=html.encode("utf-8"),
