@@ -178,6 +178,51 @@ def test_upload_preview_says_in_words_what_it_found(small_db, tmp_path):
     )
 
 
+def test_upload_flow_in_danish_from_preview_to_undo(small_db, tmp_path, monkeypatch):
+    """Issue 18, item 6, through the page: the preview in words, a success that links to the
+    result in the period the answers landed in, and an undo that first asks, naming the file and
+    as many answers as the database holds for it (counted here from the responses table)."""
+    from servicemirror import db, uploading
+
+    path = write_one_library_new_year(tmp_path / "u")
+    content = path.read_bytes()
+    at = run_page("upload", monkeypatch, small_db, names=True)
+    at.get("file_uploader")[0].set_value((path.name, content, "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    expected = i18n.preview_sentence(uploading.preview(small_db, path.name, content).report, "da")
+    assert expected in [m.value for m in at.markdown]
+    assert "**Alfa (40)**" in expected and "**2025 (40)**" in expected
+    next(b for b in at.button if b.label == i18n.t("upload_confirm", "da", n=1)).click().run()
+    assert not at.exception
+    upload_id = int(uploading.history(small_db).iloc[0]["upload_id"])
+    with db.reading(small_db) as con:
+        answers = con.execute(
+            "select count(*) from responses where upload_id = ?", [upload_id]
+        ).fetchone()[0]
+    assert answers == 40
+    loaded = i18n.t("upload_loaded", "da", name=path.name, id=upload_id, n="40")
+    assert [s.value for s in at.success] == [loaded]
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    assert links == {
+        i18n.t("upload_see_result", "da", period="2025"): "",  # the default page, Overview
+        i18n.t("upload_see_library", "da", period="2025"): "library",
+    }
+    assert all("period=2025" in link.proto.query_string for link in at.get("page_link"))
+    # undo: the first click asks, naming the file, what it removes and how many answers
+    at.selectbox[-1].set_value(upload_id)
+    next(b for b in at.button if b.label == i18n.t("undo_button", "da")).click().run()
+    question = at.warning[-1].value
+    assert f"«{path.name}»" in question and f"{answers} borgerbesvarelser" in question
+    assert uploading.history(small_db).iloc[0]["status"] == "active"  # nothing removed yet
+    yes = i18n.t("undo_yes", "da", name=path.name)
+    next(b for b in at.button if b.label == yes).click().run()
+    assert not at.exception
+    done = i18n.t("undo_done", "da", id=upload_id, name=path.name, n=str(answers))
+    assert [s.value for s in at.success] == [done]
+    assert "2025" not in set(published(small_db).cells["period"])
+
+
 # --------------------------------------------------------------------------- charts
 
 
