@@ -145,6 +145,17 @@ def test_upload_history_shows_only_what_the_principal_may_see(layer_db):
     assert svc(layer_db, FORUM).upload_history().empty
 
 
+def test_cli_uploads_reads_the_list_through_the_layer(layer_db, user_file, monkeypatch, capsys):
+    # the one way the upload list is read (Service.upload_history): a manager's `uploads`
+    # lists the own library's uploads only, a forum viewer's none
+    monkeypatch.setenv(service.USER_ENV, "anna@alfa.dk")
+    assert cli.main(["uploads", "--db", str(layer_db), "--json"]) == 0
+    assert [r["file_name"] for r in json.loads(capsys.readouterr().out)] == ["alfa_2025_patron.csv"]
+    monkeypatch.setenv(service.USER_ENV, "forum@forum.dk")
+    assert cli.main(["uploads", "--db", str(layer_db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
 def test_forum_package_download_per_role_and_file_names(layer_db):
     with pytest.raises(service.Refused):
         svc(layer_db, FORUM).forum_package("alfa", ["2023"])
