@@ -153,3 +153,24 @@ def test_every_page_in_danish_has_no_code_or_english_word(page, demo_db, monkeyp
     # in-app help, never a file of the repository a manager cannot open
     files = [p for p in parts if re.search(r"[\w/-]+\.(md|py|sql|toml)\b", p)]
     assert files == []
+
+
+@pytest.fixture(scope="module")
+def newer_db(small_db_shared, tmp_path_factory):
+    """The small forum as a newer Service Mirror would leave it (another schema version)."""
+    import duckdb
+    from conftest import copy_database
+
+    path = copy_database(small_db_shared, tmp_path_factory.mktemp("newer"))
+    con = duckdb.connect(str(path))
+    con.execute("update meta set value = '99' where key = 'schema_version'")
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("page", [*PAGES, "audit"])
+def test_a_database_of_another_version_is_one_line_on_every_page(page, newer_db, monkeypatch):
+    # before: the Hypothesis, Report, Forum package, Audit and Upload pages showed a traceback
+    at = run_page(page, monkeypatch, newer_db, lang="da")
+    assert [e.value for e in at.error] and all("schema version 99" in e.value for e in at.error)
+    assert not at.get("vega_lite_chart")

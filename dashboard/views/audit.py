@@ -16,7 +16,7 @@ st.caption(t("audit_intro"))
 if not data.may_administer():
     st.warning(t("audit_not_allowed"))
     st.stop()
-if data.published() is None:
+if filters.guarded(lang, data.published) is None:
     st.info(t("audit_empty"))
     st.stop()
 log = filters.guarded(lang, data.audit_log)

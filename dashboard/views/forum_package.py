@@ -18,11 +18,11 @@ st.write(t("fp_intro"))
 if not data.may_upload():  # a forum viewer (the navigation hides the page too)
     st.warning(t("fp_not_allowed"))
     st.stop()
-if not (keys := data.package_libraries()):
+if not (keys := filters.guarded(lang, data.package_libraries)):
     st.info(t("fp_no_data"))
     st.stop()
 
-pub = data.published()
+pub = filters.guarded(lang, data.published)
 # a forum installation holds other libraries too: label them as this viewer may see them
 names = page.label_of
 library = st.selectbox(t("fp_library"), keys, format_func=lambda k: names.get(k, k))

@@ -68,7 +68,8 @@ def power_column(column: str) -> str:
 
 st.title(t("hyp_title"))
 
-if data.published() is None:
+# a busy or unreadable database (e.g. from a newer version): one line, never a traceback
+if filters.guarded(lang, data.published) is None:
     st.info(t("empty_state"))
     st.stop()
 try:

@@ -14,12 +14,8 @@ page = filters.preamble("report_title")
 lang, names, t = page.lang, page.names, page.t
 st.write(t("report_intro"))
 
-pub = None
-try:
-    pub = data.published()
-except data.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
+# a busy or unreadable database (e.g. from a newer version): one line, never a traceback
+pub = filters.guarded(lang, data.published)
 if pub is None or data.summary().empty:
     st.info(t("empty_state"))
     st.stop()

@@ -344,12 +344,8 @@ if files:
         st.warning(t("upload_none_ready"))
 
 st.header(t("upload_history"))
-try:
-    # a manager: only the own library's uploads; an admin with names off: no file names
-    history = data.upload_history(lang, names)
-except data.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
+# a manager: only the own library's uploads; an admin with names off: no file names
+history = filters.guarded(lang, lambda: data.upload_history(lang, names))
 if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
