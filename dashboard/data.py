@@ -567,11 +567,12 @@ def comment_outcome_table(result: dict, lang: str) -> pd.DataFrame:
         {
             "outcome": i18n.t("hyp_comment_outcome", lang),
             "n": "n",
-            "r": "r",
-            "ci_low": "95 % CI ↓",
-            "ci_high": "95 % CI ↑",
-            "p": "p",
-            "p_adjusted": "p (BH)",
+            "r": i18n.t("link_r", lang),
+            # the headers of every other interval and p column, so the glossary explains them
+            "ci_low": i18n.t("ci_low", lang),
+            "ci_high": i18n.t("ci_high", lang),
+            "p": i18n.t("p_raw", lang),
+            "p_adjusted": i18n.t("p_adjusted", lang),
         },
         digits={"r": 2, "ci_low": 2, "ci_high": 2, "p": 3, "p_adjusted": 3},
     )

@@ -811,7 +811,7 @@ TEXT: dict[str, dict[str, str]] = {
         "- **NPS / eNPS**: andelen, der vil anbefale (9-10), minus andelen, der ikke vil (0-6); "
         "fra −100 til 100.\n"
         "- **k**: det mindste antal medarbejdersvar, før et tal vises.",
-        "en": "- **95 % interval**: the values the data are compatible with; if it includes 0, "
+        "en": "- **95 % interval (CI)**: the values the data are compatible with; if it includes 0, "
         "the link or change may be chance.\n"
         "- **p-value**: how surprising the result would be if there were no link; below 0.05 is "
         "usually called clear.\n"

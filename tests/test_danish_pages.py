@@ -174,3 +174,27 @@ def test_a_database_of_another_version_is_one_line_on_every_page(page, newer_db,
     at = run_page(page, monkeypatch, newer_db, lang="da")
     assert [e.value for e in at.error] and all("schema version 99" in e.value for e in at.error)
     assert not at.get("vega_lite_chart")
+
+
+# statisticians' names a method may be called by (acronyms are found by their capitals)
+EPONYMS = {"Spearman", "Pearson", "Benjamini", "Hochberg", "Cronbach", "Fisher", "Welch"}
+EPONYMS |= {"Wilson", "Holm", "Bonferroni", "Kendall", "Mundlak", "Satterthwaite", "Wald"}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_term_on_the_hypothesis_page_is_in_its_glossary(lang, demo_db, monkeypatch):
+    """Issue 18, item 5: REWB, Spearman, ICC(2), Benjamini-Hochberg ... each explained in the
+    page's glossary (da/en). A term is an acronym (two capitals or more: REWB, ICC, BH, OLS,
+    eNPS) or a method's eponym, found anywhere on the page outside the glossary itself."""
+    from servicemirror.dashboard import i18n
+
+    at = run_page("hypothesis", monkeypatch, demo_db, lang=lang)
+    glossary = i18n.t("glossary", lang)
+    assert glossary in [m.value for m in at.markdown]
+    text = "\n".join(p for p in visible_text(at) if p != glossary)
+    terms = set(re.findall(r"\b[a-z]?[A-Z]{2,}[A-Za-z]*\b", text))
+    terms |= {w for w in re.findall(r"\b[A-Z][a-z]+\b", text) if w in EPONYMS}
+    assert {"REWB", "ICC", "Spearman"} <= terms  # the page does show them
+    explained = set(re.findall(r"\*\*([^*]+)\*\*", glossary))
+    missing = sorted(term for term in terms if not any(term in entry for entry in explained))
+    assert missing == []
