@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import run_page
+from test_manager_pages import contrast
 
 from servicemirror import labels
 
@@ -90,8 +91,29 @@ def _shown_fields(spec: dict) -> set[str]:
     return fields
 
 
-def visible_text(at: AppTest) -> list[str]:
-    """What a reader of the page sees, one string per element (see the module docstring)."""
+def text_colours(spec) -> list[str]:
+    """Every colour a chart gives to text: label, title and text colours anywhere in its spec
+    (its config and any mark or axis that sets its own)."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("labelColor", "titleColor") or (key == "color" and "fontSize" in node):
+                    if isinstance(value, str) and value.startswith("#"):
+                        found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+def visible_text(at: AppTest, charts: bool = True) -> list[str]:
+    """What a reader of the page sees, one string per element (see the module docstring);
+    without ``charts`` the values inside charts are left out (Vega formats those itself)."""
     parts = [
         e.value
         for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
@@ -109,7 +131,7 @@ def visible_text(at: AppTest) -> list[str]:
     for frame in (d.value for d in at.dataframe):
         parts += [str(c) for c in frame.columns]
         parts += [str(v) for v in frame.astype(str).to_numpy().ravel()]
-    for chart in at.get("vega_lite_chart"):
+    for chart in at.get("vega_lite_chart") if charts else []:
         spec = json.loads(chart.proto.spec)
         _walk(spec, parts)
         fields = _shown_fields(spec)
@@ -153,6 +175,14 @@ def test_every_page_in_danish_has_no_code_or_english_word(page, demo_db, monkeyp
     # in-app help, never a file of the repository a manager cannot open
     files = [p for p in parts if re.search(r"[\w/-]+\.(md|py|sql|toml)\b", p)]
     assert files == []
+    # decimal commas: no number written with a decimal point
+    shown = visible_text(at, charts=False)
+    points = [m for p in shown for m in re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", p)]
+    assert points == []
+    # every chart's text colours (axes, legends, titles) reach 4.5:1 on white
+    for spec in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart")):
+        colours = text_colours(spec)
+        assert colours and all(contrast(c) >= 4.5 for c in colours), colours
 
 
 @pytest.fixture(scope="module")
