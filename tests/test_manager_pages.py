@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
@@ -326,6 +327,50 @@ def test_one_colour_per_service_in_both_languages():
     assert len(set(labels.touchpoint_colour(c) for c in labels.TOUCHPOINTS)) == len(
         labels.TOUCHPOINTS
     )
+
+
+def _touchpoint_colour_scales(spec) -> list[dict[str, str]]:
+    """Every colour scale in a chart spec that colours by the touchpoint field."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            colour = node.get("color")
+            if isinstance(colour, dict) and colour.get("field") == "touchpoint":
+                scale = colour.get("scale") or {}
+                found.append(dict(zip(scale["domain"], scale["range"], strict=True)))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_library_page_draws_each_service_in_its_one_colour(lang, demo_db, monkeypatch):
+    """The page's own touchpoint chart, not only the scale function: every service it draws
+    gets the label table's colour for its code, whatever the language."""
+    import json
+
+    at = run_page("library", monkeypatch, demo_db, lang=lang, names=True)
+    code_of = {entry[lang]: code for code, entry in labels.TOUCHPOINTS.items()}
+    checked = 0
+    for chart in at.get("vega_lite_chart"):
+        scales = _touchpoint_colour_scales(json.loads(chart.proto.spec))
+        if not scales:
+            continue
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if "touchpoint" not in frame.columns:
+                continue
+            for name in frame["touchpoint"].dropna().unique():
+                for scale in scales:
+                    assert scale[name] == labels.touchpoint_colour(code_of[name]), name
+                    checked += 1
+    assert checked >= 2
 
 
 def test_services_heatmap_marks_cells_on_few_answers(demo_db, monkeypatch):
