@@ -228,3 +228,15 @@ def test_every_term_on_the_hypothesis_page_is_in_its_glossary(lang, demo_db, mon
     explained = set(re.findall(r"\*\*([^*]+)\*\*", glossary))
     missing = sorted(term for term in terms if not any(term in entry for entry in explained))
     assert missing == []
+
+
+def test_the_language_script_survives_the_html_sanitizer():
+    """st.html sanitizes its body (DOMPurify) and drops a <script> whose text holds "<" before a
+    letter, "/" or "!" as if it were markup: the page would then keep lang="en" and Streamlit's
+    English texts. (A comment "<the chart's title>" did exactly that once.)"""
+    from servicemirror.dashboard import browser, i18n
+
+    body = browser.language_script("da", i18n.STREAMLIT_WORDS)
+    inner = body.removeprefix("<script>").removesuffix("</script>")
+    assert body != inner and re.findall(r"<[/\w!]", inner) == []
+    assert '"Show data": "Vis tallene"' in inner
