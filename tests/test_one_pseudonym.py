@@ -12,7 +12,7 @@ report drew its own letters, so "Bibliotek A" on the pages was another library i
 
 Data: ``layer_db`` (the small forum, no library consented to be named; staff counts 6..11 per
 library, so a period and a staff count identify a library). The Hypothesis page names no library
-on this data (no exclusions), so it has nothing to compare. One test of about half a minute: it
+on this data (no exclusions), so it has nothing to compare. One test of about 12 s: it
 renders every page that names libraries for one signed-in viewer.
 """
 
