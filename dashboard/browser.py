@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+# No "<" before a letter, "/" or "!" in the script, comments included: the sanitizer of
+# st.html drops a script whose text looks as if it held a tag, and with it the page's language.
 SCRIPT = r"""
 // The page's language for the browser and screen readers, and Danish names for the few texts
 // Streamlit draws itself and offers no setting for (the file picker, the chart menu, the chart
@@ -31,7 +33,11 @@ SCRIPT = r"""
       } else {
         for (const a of attributes) {
           const v = n.getAttribute && n.getAttribute(a);
-          if (v && words[v] !== undefined) n.setAttribute(a, words[v]);
+          if (!v) continue;
+          // a toolbar button is labelled "Show data: " and the chart's title
+          const head = v.indexOf(": ") > 0 ? v.slice(0, v.indexOf(": ")) : null;
+          if (words[v] !== undefined) n.setAttribute(a, words[v]);
+          else if (head !== null && words[head] !== undefined) n.setAttribute(a, words[head] + v.slice(head.length));
         }
       }
     }

@@ -426,26 +426,17 @@ def comment_counts(touchpoint: str = "", side: str = "patron") -> pd.DataFrame:
 
 
 def staff_comment_counts(library_key: str, show_names: bool) -> pd.DataFrame:
-    """The library's staff comment theme counts: only for its own manager (an admin with names
-    on), only for groups of at least k_comments; empty for anyone else."""
-    if not may_see_detail(library_key, show_names):
-        return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
-    frame = comment_counts(side="staff")
-    return frame[frame["library_key"] == library_key].reset_index(drop=True)
+    """The library's staff comment theme counts, for its own manager (an admin with names on)
+    only; empty for anyone else (``service.staff_comment_counts`` decides)."""
+    return service().staff_comment_counts(library_key, show_names)
 
 
 def comment_examples(
     library_key: str, period: str, show_names: bool, side: str = "patron", touchpoint: str = ""
 ) -> tuple[pd.DataFrame | None, int, int]:
     """Scrubbed comments with tone and themes for the library's own manager (an admin with names
-    on); (None, 0, k) for anyone else without a query being run. See
-    ``servicemirror.comments.examples`` for the group-size rule and the columns."""
-    pub = published()
-    k = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
-    if not may_see_detail(library_key, show_names):
-        return None, 0, k
-    with db.reading(db_path()) as con:
-        return comment_store.examples(con, library_key, period, side=side, touchpoint=touchpoint)
+    on); (None, 0, k) for anyone else (``service.comment_examples`` decides)."""
+    return service().comment_examples(library_key, period, show_names, side, touchpoint)
 
 
 def theme_labels(lang: str) -> dict[str, str]:
@@ -576,11 +567,12 @@ def comment_outcome_table(result: dict, lang: str) -> pd.DataFrame:
         {
             "outcome": i18n.t("hyp_comment_outcome", lang),
             "n": "n",
-            "r": "r",
-            "ci_low": "95 % CI ↓",
-            "ci_high": "95 % CI ↑",
-            "p": "p",
-            "p_adjusted": "p (BH)",
+            "r": i18n.t("link_r", lang),
+            # the headers of every other interval and p column, so the glossary explains them
+            "ci_low": i18n.t("ci_low", lang),
+            "ci_high": i18n.t("ci_high", lang),
+            "p": i18n.t("p_raw", lang),
+            "p_adjusted": i18n.t("p_adjusted", lang),
         },
         digits={"r": 2, "ci_low": 2, "ci_high": 2, "p": 3, "p_adjusted": 3},
     )
@@ -821,9 +813,20 @@ def package_libraries() -> list[str]:
 
 
 def forum_package(library_key: str, periods: tuple[str, ...], lang: str, show_names: bool):
-    """(package, zip bytes, file name) of one library's forum package, through the access layer
-    (refused unless this viewer may download it)."""
-    return service().forum_package(library_key, list(periods), lang, show_names)
+    """(package, file name) of one library's forum package for the preview, through the access
+    layer (refused unless this viewer may download it); built once per data version, unsigned."""
+    svc = service()
+    package = svc.forum_package_preview(library_key, list(periods))
+    return package, svc.forum_package_name(package, lang, show_names)
+
+
+def forum_package_signer(package):
+    """A callable that returns the signed package bytes, for the download button: the signing
+    key is made (on a first package) only when the user downloads, not when the page is viewed.
+
+    The viewer is fixed now, since the callable runs outside the page's script run."""
+    svc = service()
+    return lambda: svc.signed_forum_package(package)
 
 
 def packages_received(lang: str, show_names: bool) -> pd.DataFrame:

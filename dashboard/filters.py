@@ -7,8 +7,11 @@ the URL is the source of truth when a page opens.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from servicemirror import db
@@ -131,3 +134,55 @@ def library_picker(lang: str, labels, names: bool, *, everyone: bool = False) ->
         default=default.iloc[0] if len(default) else fallback,
         format_func=lambda tok: by_token.get(tok, tok),
     )
+
+
+@dataclass(frozen=True)
+class Preamble:
+    """What every page starts from (:func:`preamble`): the language, whether this viewer asked
+    for real names, ``t()`` in that language, and the libraries under the labels this viewer
+    sees, with the one library picker."""
+
+    lang: str
+    names: bool
+
+    def t(self, key: str, **values) -> str:
+        """The text ``key`` in the page's language (``i18n.t``)."""
+        return i18n.t(key, self.lang, **values)
+
+    def num(self, value, digits: int = 1) -> str:
+        """A number as the page's language writes it (decimal comma in Danish)."""
+        return i18n.number(value, self.lang, digits)
+
+    @cached_property
+    def labels(self) -> pd.DataFrame:
+        """``data.library_labels`` for this viewer: library_key, label, token, named (read once
+        per run, when a page first asks)."""
+        return data.library_labels(self.lang, self.names)
+
+    @cached_property
+    def label_of(self) -> dict[str, str]:
+        """library_key -> the label this viewer sees."""
+        return dict(zip(self.labels["library_key"], self.labels["label"], strict=True))
+
+    def label_of_token(self, token: str | None) -> str:
+        """The label of a picker's token ("" or None: all libraries)."""
+        if not token:
+            return self.t("all_libraries")
+        return dict(zip(self.labels["token"], self.labels["label"], strict=True))[token]
+
+    def library_key(self, token: str | None) -> str | None:
+        """The library key of a picker's token (``data.key_for_token``); None for all."""
+        return data.key_for_token(self.labels, token, self.names)
+
+    def library_picker(self, *, everyone: bool = False) -> str:
+        """The one library select box (:func:`library_picker`); returns its token."""
+        return library_picker(self.lang, self.labels, self.names, everyone=everyone)
+
+
+def preamble(title_key: str | None = None) -> Preamble:
+    """The start of every page: its language (:func:`language`), the names switch
+    (:func:`show_names`) and, with ``title_key``, its title."""
+    page = Preamble(language(), show_names())
+    if title_key is not None:
+        st.title(page.t(title_key))
+    return page

@@ -6,6 +6,8 @@ writes itself live in the one label table, ``servicemirror.labels``; the page te
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
 from servicemirror import labels
@@ -811,7 +813,7 @@ TEXT: dict[str, dict[str, str]] = {
         "- **NPS / eNPS**: andelen, der vil anbefale (9-10), minus andelen, der ikke vil (0-6); "
         "fra −100 til 100.\n"
         "- **k**: det mindste antal medarbejdersvar, før et tal vises.",
-        "en": "- **95 % interval**: the values the data are compatible with; if it includes 0, "
+        "en": "- **95 % interval (CI)**: the values the data are compatible with; if it includes 0, "
         "the link or change may be chance.\n"
         "- **p-value**: how surprising the result would be if there were no link; below 0.05 is "
         "usually called clear.\n"
@@ -1295,11 +1297,23 @@ def stored_table(frame, lang: str):
             out[col] = ["—" if _missing(v) else names[col](v) for v in out[col]]
         elif out[col].dtype.kind == "f":
             out[col] = [number(v, lang, 2) for v in out[col]]
-        elif out[col].isna().any():
-            out[col] = ["—" if _missing(v) else v for v in out[col]]
+        elif out[col].dtype.kind == "O" or out[col].isna().any():
+            # a column of objects (or with gaps): its numbers still written per language, and
+            # the column all text, so the table needs no type guessing
+            out[col] = ["—" if _missing(v) else _stored_value(v, lang) for v in out[col]]
     return out.rename(
         columns={c: t(f"stored_{c}", lang) for c in out.columns if f"stored_{c}" in TEXT}
     )
+
+
+def _stored_value(value, lang: str) -> str:
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if isinstance(value, numbers.Integral):
+        return number(value, lang, 0)
+    if isinstance(value, numbers.Real):
+        return number(value, lang, 2)
+    return str(value)
 
 
 def coded(frame, lang: str, **kinds: str):

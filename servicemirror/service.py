@@ -30,6 +30,7 @@ forum viewer  consenting libraries         nothing                              
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -37,7 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import access, db, forum, publish, queries, report, uploading, users
+from servicemirror import access, cache, db, forum, publish, queries, report, uploading, users
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
 
@@ -215,6 +216,49 @@ class Service:
             return None, n_group, k_comments
         return frame[["text", "touchpoint"]].reset_index(drop=True), n_group, k_comments
 
+    def comment_examples(
+        self,
+        library_key: str,
+        period: str,
+        show_names: bool = True,
+        side: str = "patron",
+        touchpoint: str = "",
+    ) -> tuple[pd.DataFrame | None, int, int]:
+        """Scrubbed comments of one group with tone and themes, if this viewer may read them.
+
+        Returns (frame or None, group size, comments threshold). Only the library's own manager,
+        or an admin with names on, gets text, and only for a group of at least the threshold
+        (``comments.examples``: columns text, touchpoint, tone, themes); anyone else gets
+        (None, 0, threshold) with no query run.
+        """
+        from servicemirror import comments as comment_store
+
+        pub = self.published()
+        k_comments = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
+        if pub is None or not self.may_see_detail(library_key, show_names):
+            return None, 0, k_comments
+        with db.reading(self.db_path) as con:
+            return comment_store.examples(
+                con, library_key, period, side=side, touchpoint=touchpoint
+            )
+
+    def staff_comment_counts(self, library_key: str, show_names: bool = True) -> pd.DataFrame:
+        """The library's staff comment theme and tone counts (``comments.COUNT_COLUMNS``), every
+        period: only for its own manager (an admin with names on), only groups of at least
+        k_comments; empty for anyone else, with no query run."""
+        from servicemirror import comments as comment_store
+
+        if not db.exists(self.db_path) or not self.may_see_detail(library_key, show_names):
+            return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
+
+        def build() -> pd.DataFrame:
+            with db.reading(self.db_path) as con:
+                return comment_store.theme_counts(con, library_key=library_key, side="staff")
+
+        # role-independent once the check above passed: cached per library and data version
+        frame = cache.cached(self.db_path, "staff_comment_counts", build, library_key)
+        return frame.reset_index(drop=True)
+
     def upload_history(self, lang: str = "en", show_names: bool = True) -> pd.DataFrame:
         """The uploads this principal may see, newest first (``uploads_list.sql`` columns).
 
@@ -237,29 +281,59 @@ class Service:
         mine = {int(u) for u, keys in libraries.items() if keys == {p.library_key}}
         return history[history["upload_id"].astype(int).isin(mine)].reset_index(drop=True)
 
-    def forum_package(
-        self, library_key: str, periods: list[str], lang: str = "da", show_names: bool = False
-    ) -> tuple[forum.Package, bytes, str]:
-        """The forum package of one library: (content, zip bytes, file name), if allowed.
-
-        The file name holds the library as this viewer sees it (key of a named library, else
-        its pseudonym letter), so a file lying in a shared folder names no hidden library.
-        """
+    def _require_package(self, library_key: str) -> None:
         if not self.may_download_package(library_key):
             raise Refused(
                 f"forum package of library {self._public_key(library_key)}: an admin may "
                 f"download any library's package, a manager only the own; {self._who} may not."
             )
 
-        package = forum.collect(self.db_path, library=library_key, periods=list(periods))
-        payload = forum.signed_bytes(self.db_path, package)
+    def forum_package_preview(self, library_key: str, periods: list[str]) -> forum.Package:
+        """What one library's forum package holds (``forum.collect``), if this viewer may have it.
+
+        The content is the same for everyone allowed to download it, so it is built once per
+        data version (``servicemirror.cache``): a page rerun does not rebuild it. Nothing is
+        signed and no signing key is made here; :meth:`signed_forum_package` does that.
+        """
+        self._require_package(library_key)
+        chosen = tuple(sorted({str(p) for p in periods}))
+        return cache.cached(
+            self.db_path,
+            "forum_package",
+            lambda: forum.collect(self.db_path, library=library_key, periods=list(chosen)),
+            library_key,
+            chosen,
+        )
+
+    def forum_package_name(self, package: forum.Package, lang: str, show_names: bool) -> str:
+        """The package's file name with the library as this viewer sees it (key of a named
+        library, else its pseudonym letter), so a file in a shared folder names no hidden one."""
+        library_key = package.manifest["library"]["library_key"]
         labels = self.labels(lang, show_names)
         row = labels[labels["library_key"] == library_key]
         token = (
             library_key if row.empty or bool(row["named"].iloc[0]) else str(row["token"].iloc[0])
         )
-        name = f"forumpakke-{token}-{'-'.join(package.manifest['periods'])}.zip"
-        return package, payload, name
+        return f"forumpakke-{token}-{'-'.join(package.manifest['periods'])}.zip"
+
+    def signed_forum_package(self, package: forum.Package) -> bytes:
+        """The package file's bytes, signed with this installation's key (made now if it has
+        none yet): called when the user downloads, never to show a preview."""
+        self._require_package(package.manifest["library"]["library_key"])
+        # the preview is shared through the cache: sign a copy, so checksums and signature
+        # never end up in the shared manifest
+        own = forum.Package(copy.deepcopy(package.manifest), package.tables)
+        return forum.signed_bytes(self.db_path, own)
+
+    def forum_package(
+        self, library_key: str, periods: list[str], lang: str = "da", show_names: bool = False
+    ) -> tuple[forum.Package, bytes, str]:
+        """The forum package of one library: (content, signed zip bytes, file name), if allowed
+        (:meth:`forum_package_preview`, :meth:`signed_forum_package`, :meth:`forum_package_name`).
+        """
+        package = self.forum_package_preview(library_key, periods)
+        name = self.forum_package_name(package, lang, show_names)
+        return package, self.signed_forum_package(package), name
 
     def packages_received(self, lang: str, show_names: bool = False) -> pd.DataFrame:
         """The forum packages received (``forum.received``) with the library as this viewer sees

@@ -63,7 +63,9 @@ def own_key(db_path: Path, *, create: bool = False) -> Ed25519PrivateKey | None:
         return Ed25519PrivateKey.from_private_bytes(bytes(row["private_key"].iloc[0]))
     if not create:
         return None
-    with db.writing(Path(db_path)) as con:
+    # no cached result depends on the key: making it (on a first download) must not make every
+    # page recompute its figures
+    with db.writing(Path(db_path), bump=False) as con:
         # another process may have made it meanwhile: the lock makes this check-and-insert atomic
         row = queries.run(con, "signing_key_current")
         if not row.empty:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from servicemirror import access, users
 from servicemirror.etl import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -173,3 +174,45 @@ def layer_db(small_db_shared, tmp_path_factory) -> Path:
     for lib in ("Alfa", "Beta"):
         load.load_file(path, write_one_library(folder / "files", lib), loaded_by="test")
     return path
+
+
+# --------------------------------------------------------------------------- server mode
+
+PASSWORD = "korrekt hest batteri"
+# one user of each role (name -> role, library, password); bo signs in by single sign-on only
+SERVER_USERS = {
+    "admin@kommune.dk": ("admin", None, PASSWORD),
+    "anna@alfa.dk": ("manager", "alfa", PASSWORD),
+    "forum@forum.dk": ("forum", None, PASSWORD),
+    "bo@beta.dk": ("manager", "beta", None),
+}
+
+
+def write_user_file(path: Path) -> Path:
+    """The user file of :data:`SERVER_USERS` (argon2-hashed passwords) at ``path``."""
+    for name, (role, library, password) in SERVER_USERS.items():
+        users.add(path, name, role, library_key=library, password=password)
+    return path
+
+
+def _server_mode(patch: pytest.MonkeyPatch, path: Path) -> None:
+    patch.setenv(users.USERS_ENV, str(path))
+    patch.setenv(access.MODE_ENV, "server")
+    patch.setattr(access, "_failures", {})  # no paused names carried over from another test
+
+
+@pytest.fixture
+def user_file(tmp_path, monkeypatch) -> Path:
+    """Server mode with the user file of :data:`SERVER_USERS`; no paused names carried over."""
+    path = write_user_file(tmp_path / "users.json")
+    _server_mode(monkeypatch, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def module_user_file(tmp_path_factory) -> Path:
+    """:func:`user_file` for a whole test module (one file, server mode until the module ends)."""
+    path = write_user_file(tmp_path_factory.mktemp("users") / "users.json")
+    with pytest.MonkeyPatch.context() as patch:
+        _server_mode(patch, path)
+        yield path

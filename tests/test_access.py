@@ -14,28 +14,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import copy_database
+from conftest import PASSWORD, copy_database
 from streamlit.testing.v1 import AppTest
 
 from servicemirror import access, cli, users
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
-PASSWORD = "korrekt hest batteri"
-
-
-@pytest.fixture
-def user_file(tmp_path, monkeypatch) -> Path:
-    """A user file with one user of each role; server mode on; no lockouts carried over."""
-    path = tmp_path / "users.json"
-    users.add(path, "admin@kommune.dk", "admin", password=PASSWORD)
-    users.add(path, "anna@alfa.dk", "manager", library_key="alfa", password=PASSWORD)
-    users.add(path, "forum@forum.dk", "forum", password=PASSWORD)
-    users.add(path, "bo@beta.dk", "manager", library_key="beta")  # single sign-on only
-    monkeypatch.setenv(users.USERS_ENV, str(path))
-    monkeypatch.setenv(access.MODE_ENV, "server")
-    monkeypatch.setattr(access, "_failures", {})
-    return path
 
 
 # --------------------------------------------------------------------------- the user file

@@ -57,3 +57,14 @@ def test_file_picker_and_chart_menu_speak_danish(page, app_url):
         ' [aria-roledescription="Vega visualization"]\')',
         timeout=20_000,
     )
+    # the chart's toolbar (shown on hover): its buttons are read out as "Vis tallene: <title>",
+    # never "Show data: <title>"
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for()
+    chart.hover()
+    buttons = page.locator('[data-testid="stElementToolbarButton"] button')
+    buttons.first.wait_for(timeout=10_000)
+    names = [buttons.nth(i).get_attribute("aria-label") or "" for i in range(buttons.count())]
+    assert any(n.startswith(i18n.STREAMLIT_WORDS["Show data"]) for n in names), names
+    english = [n for n in names for w in i18n.STREAMLIT_WORDS if n == w or n.startswith(w + ":")]
+    assert english == []

@@ -11,12 +11,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import access, users
+from servicemirror import access
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-PASSWORD = "korrekt hest batteri"
 TEXTS = {
     "Alfa": ["Appen virker ikke.", "Personalet er altid søde.", "Åbningstiderne er for korte."],
     "Beta": ["Bogen Kommer er en gave.", "Der er for meget larm i læsesalen."],
@@ -53,17 +52,6 @@ def comments_db(tmp_path_factory) -> Path:
     db_path = folder / "c.duckdb"
     load.load_file(db_path, path, loaded_by="test")
     return db_path
-
-
-@pytest.fixture
-def user_file(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "users.json"
-    users.add(path, "anna@alfa.dk", "manager", library_key="alfa")
-    users.add(path, "forum@forum.dk", "forum")
-    monkeypatch.setenv(users.USERS_ENV, str(path))
-    monkeypatch.setenv(access.MODE_ENV, "server")
-    monkeypatch.setattr(access, "_failures", {})
-    return path
 
 
 def run(monkeypatch, db_path, user=None, names=False, lang="da", **params) -> AppTest:
@@ -219,3 +207,21 @@ def test_forum_installation_shows_the_packages_counts(comments_db, monkeypatch, 
     assert i18n.t("comments_none", "en") in [c.value for c in at.caption] or any(
         i18n.t("comments_below", "en", n=0, k=10) == c.value for c in at.caption
     )
+
+
+def test_the_access_layer_decides_who_reads_comment_text(comments_db):
+    """The role rule lives in the one layer (``Service``), not in the dashboard: the page's
+    data functions only pass the viewer on."""
+    from servicemirror import service
+
+    def svc(role: str, library: str | None = None) -> service.Service:
+        return service.Service(comments_db, access.Principal(role, role, library))
+
+    found, n_group, k = svc("manager", "alfa").comment_examples("alfa", "2024")
+    assert set(found["text"]) == set(TEXTS["Alfa"]) and n_group == 12 and k <= 12
+    assert svc("manager", "alfa").comment_examples("beta", "2024") == (None, 0, k)
+    assert svc("forum").comment_examples("alfa", "2024") == (None, 0, k)
+    assert svc("admin").comment_examples("alfa", "2024", show_names=False) == (None, 0, k)
+    assert svc("admin").comment_examples("alfa", "2024", show_names=True)[0] is not None
+    for viewer, library in ((svc("forum"), "alfa"), (svc("manager", "alfa"), "beta")):
+        assert viewer.staff_comment_counts(library).empty

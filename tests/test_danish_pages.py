@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import run_page
+from test_manager_pages import contrast
 
 from servicemirror import labels
 
@@ -90,8 +91,29 @@ def _shown_fields(spec: dict) -> set[str]:
     return fields
 
 
-def visible_text(at: AppTest) -> list[str]:
-    """What a reader of the page sees, one string per element (see the module docstring)."""
+def text_colours(spec) -> list[str]:
+    """Every colour a chart gives to text: label, title and text colours anywhere in its spec
+    (its config and any mark or axis that sets its own)."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("labelColor", "titleColor") or (key == "color" and "fontSize" in node):
+                    if isinstance(value, str) and value.startswith("#"):
+                        found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+def visible_text(at: AppTest, charts: bool = True) -> list[str]:
+    """What a reader of the page sees, one string per element (see the module docstring);
+    without ``charts`` the values inside charts are left out (Vega formats those itself)."""
     parts = [
         e.value
         for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
@@ -109,7 +131,7 @@ def visible_text(at: AppTest) -> list[str]:
     for frame in (d.value for d in at.dataframe):
         parts += [str(c) for c in frame.columns]
         parts += [str(v) for v in frame.astype(str).to_numpy().ravel()]
-    for chart in at.get("vega_lite_chart"):
+    for chart in at.get("vega_lite_chart") if charts else []:
         spec = json.loads(chart.proto.spec)
         _walk(spec, parts)
         fields = _shown_fields(spec)
@@ -153,3 +175,68 @@ def test_every_page_in_danish_has_no_code_or_english_word(page, demo_db, monkeyp
     # in-app help, never a file of the repository a manager cannot open
     files = [p for p in parts if re.search(r"[\w/-]+\.(md|py|sql|toml)\b", p)]
     assert files == []
+    # decimal commas: no number written with a decimal point
+    shown = visible_text(at, charts=False)
+    points = [m for p in shown for m in re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", p)]
+    assert points == []
+    # every chart's text colours (axes, legends, titles) reach 4.5:1 on white
+    for spec in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart")):
+        colours = text_colours(spec)
+        assert colours and all(contrast(c) >= 4.5 for c in colours), colours
+
+
+@pytest.fixture(scope="module")
+def newer_db(small_db_shared, tmp_path_factory):
+    """The small forum as a newer Service Mirror would leave it (another schema version)."""
+    import duckdb
+    from conftest import copy_database
+
+    path = copy_database(small_db_shared, tmp_path_factory.mktemp("newer"))
+    con = duckdb.connect(str(path))
+    con.execute("update meta set value = '99' where key = 'schema_version'")
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("page", [*PAGES, "audit"])
+def test_a_database_of_another_version_is_one_line_on_every_page(page, newer_db, monkeypatch):
+    # before: the Hypothesis, Report, Forum package, Audit and Upload pages showed a traceback
+    at = run_page(page, monkeypatch, newer_db, lang="da")
+    assert [e.value for e in at.error] and all("schema version 99" in e.value for e in at.error)
+    assert not at.get("vega_lite_chart")
+
+
+# statisticians' names a method may be called by (acronyms are found by their capitals)
+EPONYMS = {"Spearman", "Pearson", "Benjamini", "Hochberg", "Cronbach", "Fisher", "Welch"}
+EPONYMS |= {"Wilson", "Holm", "Bonferroni", "Kendall", "Mundlak", "Satterthwaite", "Wald"}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_term_on_the_hypothesis_page_is_in_its_glossary(lang, demo_db, monkeypatch):
+    """Issue 18, item 5: REWB, Spearman, ICC(2), Benjamini-Hochberg ... each explained in the
+    page's glossary (da/en). A term is an acronym (two capitals or more: REWB, ICC, BH, OLS,
+    eNPS) or a method's eponym, found anywhere on the page outside the glossary itself."""
+    from servicemirror.dashboard import i18n
+
+    at = run_page("hypothesis", monkeypatch, demo_db, lang=lang)
+    glossary = i18n.t("glossary", lang)
+    assert glossary in [m.value for m in at.markdown]
+    text = "\n".join(p for p in visible_text(at) if p != glossary)
+    terms = set(re.findall(r"\b[a-z]?[A-Z]{2,}[A-Za-z]*\b", text))
+    terms |= {w for w in re.findall(r"\b[A-Z][a-z]+\b", text) if w in EPONYMS}
+    assert {"REWB", "ICC", "Spearman"} <= terms  # the page does show them
+    explained = set(re.findall(r"\*\*([^*]+)\*\*", glossary))
+    missing = sorted(term for term in terms if not any(term in entry for entry in explained))
+    assert missing == []
+
+
+def test_the_language_script_survives_the_html_sanitizer():
+    """st.html sanitizes its body (DOMPurify) and drops a <script> whose text holds "<" before a
+    letter, "/" or "!" as if it were markup: the page would then keep lang="en" and Streamlit's
+    English texts. (A comment "<the chart's title>" did exactly that once.)"""
+    from servicemirror.dashboard import browser, i18n
+
+    body = browser.language_script("da", i18n.STREAMLIT_WORDS)
+    inner = body.removeprefix("<script>").removesuffix("</script>")
+    assert body != inner and re.findall(r"<[/\w!]", inner) == []
+    assert '"Show data": "Vis tallene"' in inner

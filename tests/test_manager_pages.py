@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
@@ -178,6 +179,51 @@ def test_upload_preview_says_in_words_what_it_found(small_db, tmp_path):
     )
 
 
+def test_upload_flow_in_danish_from_preview_to_undo(small_db, tmp_path, monkeypatch):
+    """Issue 18, item 6, through the page: the preview in words, a success that links to the
+    result in the period the answers landed in, and an undo that first asks, naming the file and
+    as many answers as the database holds for it (counted here from the responses table)."""
+    from servicemirror import db, uploading
+
+    path = write_one_library_new_year(tmp_path / "u")
+    content = path.read_bytes()
+    at = run_page("upload", monkeypatch, small_db, names=True)
+    at.get("file_uploader")[0].set_value((path.name, content, "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    expected = i18n.preview_sentence(uploading.preview(small_db, path.name, content).report, "da")
+    assert expected in [m.value for m in at.markdown]
+    assert "**Alfa (40)**" in expected and "**2025 (40)**" in expected
+    next(b for b in at.button if b.label == i18n.t("upload_confirm", "da", n=1)).click().run()
+    assert not at.exception
+    upload_id = int(uploading.history(small_db).iloc[0]["upload_id"])
+    with db.reading(small_db) as con:
+        answers = con.execute(
+            "select count(*) from responses where upload_id = ?", [upload_id]
+        ).fetchone()[0]
+    assert answers == 40
+    loaded = i18n.t("upload_loaded", "da", name=path.name, id=upload_id, n="40")
+    assert [s.value for s in at.success] == [loaded]
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    assert links == {
+        i18n.t("upload_see_result", "da", period="2025"): "",  # the default page, Overview
+        i18n.t("upload_see_library", "da", period="2025"): "library",
+    }
+    assert all("period=2025" in link.proto.query_string for link in at.get("page_link"))
+    # undo: the first click asks, naming the file, what it removes and how many answers
+    at.selectbox[-1].set_value(upload_id)
+    next(b for b in at.button if b.label == i18n.t("undo_button", "da")).click().run()
+    question = at.warning[-1].value
+    assert f"«{path.name}»" in question and f"{answers} borgerbesvarelser" in question
+    assert uploading.history(small_db).iloc[0]["status"] == "active"  # nothing removed yet
+    yes = i18n.t("undo_yes", "da", name=path.name)
+    next(b for b in at.button if b.label == yes).click().run()
+    assert not at.exception
+    done = i18n.t("undo_done", "da", id=upload_id, name=path.name, n=str(answers))
+    assert [s.value for s in at.success] == [done]
+    assert "2025" not in set(published(small_db).cells["period"])
+
+
 # --------------------------------------------------------------------------- charts
 
 
@@ -281,6 +327,50 @@ def test_one_colour_per_service_in_both_languages():
     assert len(set(labels.touchpoint_colour(c) for c in labels.TOUCHPOINTS)) == len(
         labels.TOUCHPOINTS
     )
+
+
+def _touchpoint_colour_scales(spec) -> list[dict[str, str]]:
+    """Every colour scale in a chart spec that colours by the touchpoint field."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            colour = node.get("color")
+            if isinstance(colour, dict) and colour.get("field") == "touchpoint":
+                scale = colour.get("scale") or {}
+                found.append(dict(zip(scale["domain"], scale["range"], strict=True)))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_library_page_draws_each_service_in_its_one_colour(lang, demo_db, monkeypatch):
+    """The page's own touchpoint chart, not only the scale function: every service it draws
+    gets the label table's colour for its code, whatever the language."""
+    import json
+
+    at = run_page("library", monkeypatch, demo_db, lang=lang, names=True)
+    code_of = {entry[lang]: code for code, entry in labels.TOUCHPOINTS.items()}
+    checked = 0
+    for chart in at.get("vega_lite_chart"):
+        scales = _touchpoint_colour_scales(json.loads(chart.proto.spec))
+        if not scales:
+            continue
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if "touchpoint" not in frame.columns:
+                continue
+            for name in frame["touchpoint"].dropna().unique():
+                for scale in scales:
+                    assert scale[name] == labels.touchpoint_colour(code_of[name]), name
+                    checked += 1
+    assert checked >= 2
 
 
 def test_services_heatmap_marks_cells_on_few_answers(demo_db, monkeypatch):

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import copy_database, write_one_library
 
-from servicemirror import access, cli, db, publish, service, users
+from servicemirror import access, cli, db, publish, service
 
 # one worker runs the whole module: its database (``layer_db``) is built once
 pytestmark = pytest.mark.xdist_group("privacy_layer")
@@ -145,6 +145,17 @@ def test_upload_history_shows_only_what_the_principal_may_see(layer_db):
     assert svc(layer_db, FORUM).upload_history().empty
 
 
+def test_cli_uploads_reads_the_list_through_the_layer(layer_db, user_file, monkeypatch, capsys):
+    # the one way the upload list is read (Service.upload_history): a manager's `uploads`
+    # lists the own library's uploads only, a forum viewer's none
+    monkeypatch.setenv(service.USER_ENV, "anna@alfa.dk")
+    assert cli.main(["uploads", "--db", str(layer_db), "--json"]) == 0
+    assert [r["file_name"] for r in json.loads(capsys.readouterr().out)] == ["alfa_2025_patron.csv"]
+    monkeypatch.setenv(service.USER_ENV, "forum@forum.dk")
+    assert cli.main(["uploads", "--db", str(layer_db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
 def test_forum_package_download_per_role_and_file_names(layer_db):
     with pytest.raises(service.Refused):
         svc(layer_db, FORUM).forum_package("alfa", ["2023"])
@@ -255,11 +266,9 @@ def test_serve_on_loopback_or_in_server_mode_starts(layer_db, monkeypatch):
     assert "--server.address=0.0.0.0" in called[-1]
 
 
-def test_cli_acts_as_the_server_user_and_audit_is_admin_only(writable, tmp_path, monkeypatch):
-    path = tmp_path / "users.json"
-    users.add(path, "anna@alfa.dk", "manager", library_key="alfa")
-    monkeypatch.setenv(users.USERS_ENV, str(path))
-    monkeypatch.setenv(access.MODE_ENV, "server")
+def test_cli_acts_as_the_server_user_and_audit_is_admin_only(
+    writable, user_file, tmp_path, monkeypatch
+):
     monkeypatch.setenv(service.USER_ENV, "anna@alfa.dk")
     assert cli.main(["audit", "--db", str(writable)]) == 1
     assert cli.main(["undo", "1", "--db", str(writable)]) == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import access, service, users
+from servicemirror import access, service
 
 # one worker runs the whole module, so the per-role sessions (``visits``) are built once
 pytestmark = pytest.mark.xdist_group("roles_doors")
@@ -52,18 +52,11 @@ FILES = {"alfa": "alfa_2025_patron.csv", "beta": "beta_2025_patron.csv"}
 
 
 @pytest.fixture(scope="module")
-def server(layer_db, tmp_path_factory):
+def server(layer_db, module_user_file):
     """Server mode with one single-sign-on user per role (module scope: one user file)."""
-    path = tmp_path_factory.mktemp("roles") / "users.json"
-    users.add(path, ROLES["admin"], "admin")
-    users.add(path, ROLES["manager"], "manager", library_key="alfa")
-    users.add(path, ROLES["forum"], "forum")
-    patch = pytest.MonkeyPatch()
-    patch.setenv(users.USERS_ENV, str(path))
-    patch.setenv(access.MODE_ENV, "server")
-    patch.setenv("SERVICEMIRROR_DB", str(layer_db))
-    yield layer_db
-    patch.undo()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SERVICEMIRROR_DB", str(layer_db))
+        yield layer_db
 
 
 def signed_in(role: str) -> AppTest:

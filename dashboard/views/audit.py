@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror.dashboard import data, filters, i18n
+from servicemirror.dashboard import data, filters
 
-lang = filters.language()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("audit_title"))
+page = filters.preamble("audit_title")
+lang, t = page.lang, page.t
 st.caption(t("audit_intro"))
 if not data.may_administer():
     st.warning(t("audit_not_allowed"))
     st.stop()
-if data.published() is None:
+if filters.guarded(lang, data.published) is None:
     st.info(t("audit_empty"))
     st.stop()
 log = filters.guarded(lang, data.audit_log)

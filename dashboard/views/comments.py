@@ -12,27 +12,17 @@ import streamlit as st
 
 from servicemirror.dashboard import charts, charts_comments, data, filters, i18n
 
-lang = filters.language()
-names = filters.show_names()
 EXAMPLES_PER_THEME = 10
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("comments_title"))
+page = filters.preamble("comments_title")
+lang, names, t = page.lang, page.names, page.t
 periods = filters.periods_or_stop(lang)
 pub = filters.guarded(lang, data.published)
 st.caption(t("comments_intro", k=pub.k_comments))
 
-labels = data.library_labels(lang, names)
-by_token = dict(zip(labels["token"], labels["label"], strict=True))
 theme_labels = filters.guarded(lang, lambda: data.theme_labels(lang))
 col_lib, col_period, col_tp, col_theme = st.columns(4)
 with col_lib:
-    token = filters.library_picker(lang, labels, names)
+    token = page.library_picker()
 with col_period:
     period = filters.choose(t("period"), periods, "period")
 with col_tp:
@@ -53,8 +43,8 @@ with col_theme:
         default="",
         format_func=lambda th: theme_labels.get(th, th) if th else t("comments_all_themes"),
     )
-library_key = data.key_for_token(labels, token, names)
-label = by_token[token]
+library_key = page.library_key(token)
+label = page.label_of_token(token)
 st.subheader(label)
 
 # ---- themes by frequency with their tone, against the forum's spread

@@ -12,22 +12,12 @@ import streamlit as st
 from servicemirror.dashboard import charts, data, filters, i18n
 
 log = logging.getLogger(__name__)
-lang = filters.language()
-names = filters.show_names()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("quality_title"))
+page = filters.preamble("quality_title")
+lang, names, t = page.lang, page.names, page.t
 
 periods = filters.periods_or_stop(lang)
 pub = filters.guarded(lang, data.published)
 
-labels = data.library_labels(lang, names)
-by_token = {"": t("all_libraries"), **dict(zip(labels["token"], labels["label"], strict=True))}
 col_period, col_lib = st.columns(2)
 with col_period:
     period = filters.choose(
@@ -38,14 +28,14 @@ with col_period:
         format_func=lambda p: p or t("all_periods"),
     )
 with col_lib:
-    token = filters.library_picker(lang, labels, names, everyone=True)
+    token = page.library_picker(everyone=True)
 
 # ---- the coverage matrix
 st.header(t("coverage_title"))
 st.caption(t("coverage_note", k=pub.k))
 cov = data.coverage(lang, names, pub.k)
 if token:
-    cov = cov[cov["label"] == by_token[token]]
+    cov = cov[cov["label"] == page.label_of_token(token)]
 if period:
     cov = cov[cov["period"] == period]
 statuses = {s: t(f"status_{s}") for s in ("ok", "aggregates", "suppressed", "none")}

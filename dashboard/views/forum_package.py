@@ -10,37 +10,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror.dashboard import data, i18n
+from servicemirror.dashboard import data, filters, i18n
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-show_names = bool(st.session_state.get("show_names", False))
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("fp_title"))
+page = filters.preamble("fp_title")
+lang, show_names, t = page.lang, page.names, page.t
 st.write(t("fp_intro"))
 if not data.may_upload():  # a forum viewer (the navigation hides the page too)
     st.warning(t("fp_not_allowed"))
     st.stop()
-if not (keys := data.package_libraries()):
+if not (keys := filters.guarded(lang, data.package_libraries)):
     st.info(t("fp_no_data"))
     st.stop()
 
-pub = data.published()
+pub = filters.guarded(lang, data.published)
 # a forum installation holds other libraries too: label them as this viewer may see them
-labels = data.library_labels(lang, show_names)
-names = dict(zip(labels["library_key"], labels["label"], strict=True))
+names = page.label_of
 library = st.selectbox(t("fp_library"), keys, format_func=lambda k: names.get(k, k))
 available = sorted(pub.cells.loc[pub.cells["library_key"] == library, "period"].unique())
 periods = st.multiselect(t("fp_periods"), available, default=available)
 if not periods:
     st.stop()
 
-package, payload, file_name = data.forum_package(library, tuple(sorted(periods)), lang, show_names)
+package, file_name = data.forum_package(library, tuple(sorted(periods)), lang, show_names)
 manifest = package.manifest
 st.caption(t("fp_named_yes") if manifest["library"]["consent_named"] else t("fp_named_no"))
 st.caption(t("fp_k", k=manifest["k"]))
@@ -58,7 +49,8 @@ st.write(t("fp_never_list"))
 
 st.download_button(
     t("fp_download"),
-    data=payload,
+    # signed (and the signing key made) only on download, never to show the preview
+    data=data.forum_package_signer(package),
     file_name=file_name,
     mime="application/zip",
     type="primary",

@@ -11,16 +11,13 @@ import re
 
 import streamlit as st
 
-from servicemirror.dashboard import charts, charts_stats, data, i18n
+from servicemirror.dashboard import charts, charts_stats, data, filters, i18n
 
 log = logging.getLogger(__name__)
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
+# the title comes below the helpers
+page = filters.preamble()
+lang, names, t = page.lang, page.names, page.t
 
 
 def num(value, digits: int = 2) -> str:
@@ -71,12 +68,13 @@ def power_column(column: str) -> str:
 
 st.title(t("hyp_title"))
 
-if data.published() is None:
+# a busy or unreadable database (e.g. from a newer version): one line, never a traceback
+if filters.guarded(lang, data.published) is None:
     st.info(t("empty_state"))
     st.stop()
 try:
     # the same names as on every other page: pseudonyms unless consented or the viewer asked
-    result = data.hypothesis_result(lang, bool(st.session_state.get("show_names")))
+    result = data.hypothesis_result(lang, names)
 except data.DatabaseBusy:
     st.warning(t("busy"))
     st.stop()

@@ -9,28 +9,18 @@ import streamlit as st
 
 from servicemirror.dashboard import charts, data, filters, i18n
 
-lang = filters.language()
-names = filters.show_names()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("library_title"))
+page = filters.preamble("library_title")
+lang, names, t = page.lang, page.names, page.t
 
 periods = filters.periods_or_stop(lang)
 pub = filters.guarded(lang, data.published)
 
-labels = data.library_labels(lang, names)
-by_token = dict(zip(labels["token"], labels["label"], strict=True))
 col_lib, col_period, col_tp = st.columns(3)
 with col_lib:
-    token = filters.library_picker(lang, labels, names)
+    token = page.library_picker()
 with col_period:
     # open on the newest period this library has data in that the forum can be compared in
-    own = data.library_series(data.key_for_token(labels, token, names))["period"]
+    own = data.library_series(page.library_key(token))["period"]
     period = filters.period_with_reason(lang, periods, sorted(own.unique()) or None)
 with col_tp:
     tps = ["", *data.touchpoints()]
@@ -41,8 +31,8 @@ with col_tp:
         default="",
         format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("all_touchpoints"),
     )
-library_key = data.key_for_token(labels, token, names)
-label = by_token[token]
+library_key = page.library_key(token)
+label = page.label_of_token(token)
 series = data.library_series(library_key)
 if series.empty:
     st.info(t("library_empty", library=label))

@@ -10,16 +10,8 @@ import streamlit as st
 
 from servicemirror.dashboard import charts, data, filters, i18n
 
-lang = filters.language()
-names = filters.show_names()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("overview_title"))
+page = filters.preamble("overview_title")
+lang, names, t = page.lang, page.names, page.t
 st.caption(t("tagline"))
 
 periods = filters.periods_or_stop(lang)

@@ -13,23 +13,14 @@ import streamlit as st
 
 from servicemirror.dashboard import charts, data, filters, i18n
 
-lang = filters.language()
-names = filters.show_names()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("projects_title"))
+page = filters.preamble("projects_title")
+lang, names, t = page.lang, page.names, page.t
 st.caption(t("projects_intro"))
 
 periods = filters.periods_or_stop(lang)
 results = filters.guarded(lang, lambda: data.project_results(lang, names))
 
-labels = data.library_labels(lang, names)
-label_of = dict(zip(labels["library_key"], labels["label"], strict=True))
+labels, label_of = page.labels, page.label_of
 
 # ---- what did each project do?
 if not results:
@@ -121,9 +112,7 @@ min_n = data.segment_min_n()
 st.caption(t("segments_intro", n=min_n))
 col_lib, col_tp, col_dim = st.columns(3)
 with col_lib:
-    seg_library = st.selectbox(
-        t("library"), list(labels["library_key"]), format_func=label_of.get, key="seg_library"
-    )
+    seg_library = page.library_key(page.library_picker())
 with col_tp:
     seg_tp = st.selectbox(
         t("touchpoint"),

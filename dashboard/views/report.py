@@ -6,27 +6,16 @@ import logging
 
 import streamlit as st
 
-from servicemirror.dashboard import data, i18n
+from servicemirror.dashboard import data, filters, i18n
 
 log = logging.getLogger(__name__)
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("report_title"))
+page = filters.preamble("report_title")
+lang, names, t = page.lang, page.names, page.t
 st.write(t("report_intro"))
 
-pub = None
-try:
-    pub = data.published()
-except data.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
+# a busy or unreadable database (e.g. from a newer version): one line, never a traceback
+pub = filters.guarded(lang, data.published)
 if pub is None or data.summary().empty:
     st.info(t("empty_state"))
     st.stop()
@@ -50,7 +39,7 @@ except Exception as exc:  # noqa: BLE001 - the report is still useful without th
     result = None
 
 # the libraries under the same labels (pseudonym letters) this viewer sees on the other pages
-html = data.report_html(report_lang, result, bool(st.session_state.get("show_names")))
+html = data.report_html(report_lang, result, names)
 st.download_button(
     t("report_download"),
     data=html.encode("utf-8"),

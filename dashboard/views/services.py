@@ -12,27 +12,17 @@ import streamlit as st
 from servicemirror.dashboard import charts, charts_stats, data, filters, i18n
 
 log = logging.getLogger(__name__)
-lang = filters.language()
 LOW_N = 30  # answers below which a service's index is marked as resting on few answers
-names = filters.show_names()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
-
-
-st.title(t("services_title"))
+page = filters.preamble("services_title")
+lang, names, t = page.lang, page.names, page.t
 
 periods = filters.periods_or_stop(lang)
 
-labels = data.library_labels(lang, names)
-by_token = {"": t("all_libraries"), **dict(zip(labels["token"], labels["label"], strict=True))}
 col_period, col_lib, col_tp = st.columns(3)
 with col_period:
     period = filters.period_with_reason(lang, periods)
 with col_lib:
-    token = filters.library_picker(lang, labels, names, everyone=True)
+    token = page.library_picker(everyone=True)
 with col_tp:
     touchpoint = filters.choose(
         t("touchpoint"),
@@ -41,13 +31,13 @@ with col_tp:
         default="",
         format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("all_touchpoints"),
     )
-library_key = data.key_for_token(labels, token, names)
+library_key = page.library_key(token)
 
 # ---- satisfaction per touchpoint per library
 st.header(t("services_matrix", period=period))
 matrix = data.touchpoint_matrix(period, lang, names)
 if library_key is not None:
-    matrix = matrix[matrix["label"] == by_token[token]]
+    matrix = matrix[matrix["label"] == page.label_of_token(token)]
 if touchpoint:
     matrix = matrix[matrix["touchpoint_code"] == touchpoint]
 if matrix.empty:
@@ -210,9 +200,7 @@ else:
     st.dataframe(
         i18n.table(
             targets.assign(
-                library=targets["library_key"].map(
-                    dict(zip(labels["library_key"], labels["label"], strict=True))
-                ),
+                library=targets["library_key"].map(page.label_of),
                 status=targets["status"].map(lambda s: t(f"status_{s}")),
             )[["library", "touchpoint_label", "label", "status"]],
             lang,

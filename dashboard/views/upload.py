@@ -13,18 +13,15 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from servicemirror.dashboard import data, i18n
+from servicemirror.dashboard import data, filters, i18n
 
-lang = st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
+# the title comes below the helpers
+page = filters.preamble()
+lang, names, t = page.lang, page.names, page.t
 # the navigation hides this page from forum viewers; this check also holds for a direct link
 if not data.may_upload():
-    st.warning(i18n.t("upload_not_allowed", lang))
+    st.warning(t("upload_not_allowed"))
     st.stop()
-
-
-def t(key: str, **values) -> str:
-    """Shorthand for the page's language."""
-    return i18n.t(key, lang, **values)
 
 
 TYPE_LABELS = {
@@ -347,12 +344,8 @@ if files:
         st.warning(t("upload_none_ready"))
 
 st.header(t("upload_history"))
-try:
-    # a manager: only the own library's uploads; an admin with names off: no file names
-    history = data.upload_history(lang, bool(st.session_state.get("show_names", False)))
-except data.DatabaseBusy:
-    st.warning(t("busy"))
-    st.stop()
+# a manager: only the own library's uploads; an admin with names off: no file names
+history = filters.guarded(lang, lambda: data.upload_history(lang, names))
 if history.empty:
     st.info(t("upload_history_empty"))
     st.stop()
