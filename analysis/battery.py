@@ -178,7 +178,7 @@ def run_battery(
         Library facts (library_key, period, name, value) for optional controls.
     options : BatteryOptions
     comment_counts : DataFrame, optional
-        Released patron comment theme counts (``servicemirror.comments.theme_counts``) for the
+        Released patron comment theme counts (``servicemirror.app.comments.theme_counts``) for the
         exploratory comment outcomes; None or empty: none are tested.
     instruments : DataFrame, optional
         The instrument registry for the comparability rule (see :func:`analysis_cells`).

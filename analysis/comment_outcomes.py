@@ -2,7 +2,7 @@
 exploratory library-level tests ("do libraries with happier staff get more comments praising the
 staff?").
 
-Input is the released theme counts (``servicemirror.comments.theme_counts``: one row per library x
+Input is the released theme counts (``servicemirror.app.comments.theme_counts``: one row per library x
 period x theme with n_comments, positive, neutral, negative and n_all, the group's comments;
 theme '' = all comments). Tone is shown as shares of comments with a 95 % Wilson score interval
 (Wilson 1927, JASA 22(158), https://doi.org/10.1080/01621459.1927.10502953), never as a score.

@@ -1,6 +1,6 @@
 """Benchmark 4: the whole ``analyze`` battery vs the bare aggregate query it starts from.
 
-Product: ``servicemirror.hypothesis.analyze(db)`` (what ``servicemirror analyze`` prints and the
+Product: ``servicemirror.app.hypothesis.analyze(db)`` (what ``servicemirror analyze`` prints and the
 Hypothesis page shows) with every cache cleared, so it builds the publication layer (cells.sql,
 staff_branch_cells.sql and the suppression), reads the visible staff item rows for alpha and runs
 every test (permutations, multilevel, within-between, touchpoints, power, reliability).
@@ -23,7 +23,7 @@ from bench.common import Result, median
 
 
 def _clear() -> None:
-    from servicemirror import cache
+    from servicemirror.core import cache
 
     cache.clear("published", "analyze")
 
@@ -78,7 +78,8 @@ def run(db_path: Path, runs: int = 3) -> Result:
     """Time analyze (uncached) and cells.sql ``runs`` times; profile one more analyze."""
     import duckdb
 
-    from servicemirror import hypothesis, queries
+    from servicemirror import queries
+    from servicemirror.app import hypothesis
 
     product, ceiling = [], []
     log, undo = _watch()

@@ -4,7 +4,7 @@ machine.
 The comments are the labelled set's texts recombined (two or three sentences each, with
 random numbers and names so that distinct words keep growing as in real data). Two figures:
 ``tag``: ``etl.comment_tags.tag`` alone (text in, tags out); ``store``: the whole step inside a
-write transaction (``servicemirror.comments.tag_untagged``: read the untagged comments, tag,
+write transaction (``servicemirror.app.comments.tag_untagged``: read the untagged comments, tag,
 insert tones and themes) on a database holding only those comments. Each is the median of
 ``--repeat`` runs; set-up is outside the timed part.
 
@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from bench.comment_themes import labelled
-from servicemirror import comments, db
+from servicemirror.app import comments
+from servicemirror.core import db
 from servicemirror.etl import comment_tags, comment_themes
 
 TARGET_SECONDS = 30.0

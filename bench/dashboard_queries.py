@@ -3,7 +3,7 @@
 The product side calls the data.py function a page calls (outside Streamlit: ``st.cache_data``
 falls back to an in-memory cache without a running server) with its caches cleared before each
 call, so each sample is a first, uncached call (the publication layer, which every page shares,
-is measured as its own case and kept warm for the others): connection through ``servicemirror.db`` (lock
+is measured as its own case and kept warm for the others): connection through ``servicemirror.core.db`` (lock
 file, read-only open), the query, the DataFrame, and what data.py adds (the publication layer's
 suppression, reshaping). A cached call is timed too and reported apart. The ceiling runs the same
 ``queries/*.sql`` text with the same parameters on one open read-only DuckDB connection
@@ -45,7 +45,7 @@ def _clear_caches(published: bool) -> None:
     every page): a page's own query is then measured without rebuilding it, as on a live server
     where the Overview already built it.
     """
-    from servicemirror import cache
+    from servicemirror.core import cache
     from servicemirror.dashboard import data
 
     if published:
@@ -57,7 +57,8 @@ def _clear_caches(published: bool) -> None:
 
 def cases(db_path: Path) -> list[Case]:
     """The page queries, with a real library and the latest period of the database."""
-    from servicemirror import db, queries
+    from servicemirror import queries
+    from servicemirror.core import db
     from servicemirror.dashboard import data
 
     with db.reading(db_path) as con:
@@ -117,7 +118,8 @@ def run(db_path: Path, runs: int = 5) -> Result:
     """Time every case ``runs`` times each way; the ratio is the worst case's p50/p95 ratio."""
     import duckdb
 
-    from servicemirror import publish, queries
+    from servicemirror import queries
+    from servicemirror.privacy import publish
 
     os.environ["SERVICEMIRROR_DB"] = str(db_path)
     from servicemirror.dashboard import data

@@ -1,6 +1,6 @@
 """Coverage of the demo's documented truth by the pre-declared analyses.
 
-For each of >= 200 demo seeds the forum is drawn with ``servicemirror.demo`` (the same generator
+For each of >= 200 demo seeds the forum is drawn with ``servicemirror.app.demo`` (the same generator
 the ``servicemirror demo`` command loads), turned into the analysis cells the product would
 publish (``demo.published_cells``: person scores, staff cells with n < k left out; checked
 against a real ``build_demo`` database to 1e-9 in tests/test_demo_coverage.py) and analysed
@@ -46,10 +46,10 @@ import pandas as pd
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import ndtr
 
-from servicemirror import demo
 from servicemirror.analysis.association import library_correlation, library_points
 from servicemirror.analysis.multilevel import multilevel_means_as_outcomes
 from servicemirror.analysis.within_between import within_between
+from servicemirror.app import demo
 
 NOMINAL = 0.95
 # The battery's default permutation seed (analysis.battery.BatteryOptions.seed), so each demo
@@ -438,7 +438,7 @@ def write_report(
         "## Method",
         "",
         f"- Demo seeds {first}–{last} ({R} forums of 15 libraries × 6 years) drawn with",
-        "  `servicemirror.demo.simulate_world` (the generator behind `servicemirror demo`).",
+        "  `servicemirror.app.demo.simulate_world` (the generator behind `servicemirror demo`).",
         "- Each forum becomes the analysis cells the product publishes, without the database:",
         "  `demo.published_cells` (staff person score = mean of the answered wellbeing items on",
         "  0–100, cell mean over persons; vendor aggregates as the report writes them; staff cells",

@@ -332,7 +332,7 @@ def _kiosk(scale: Scale, out: Path) -> list[Path]:
     One file per month from the start of the second-to-last period (24 months at national
     scale), as kiosk vendors export them; a month of the national roll-out (about 2 million
     presses, 190 MB) stays under the product's 256 MB upload limit
-    (``servicemirror.safety.MAX_UPLOAD_BYTES``); one file of 50 million presses would not.
+    (``servicemirror.core.safety.MAX_UPLOAD_BYTES``); one file of 50 million presses would not.
     """
     branches = branch_table(scale)
     first_year = FIRST_YEAR + max(0, scale.periods - 2)

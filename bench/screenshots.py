@@ -69,7 +69,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = args.db
         if db_path is None:
-            from servicemirror import demo
+            from servicemirror.app import demo
 
             db_path = Path(tmp) / "demo.duckdb"
             demo.build_demo(db_path, seed=2011)

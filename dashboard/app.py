@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from servicemirror import access
 from servicemirror.dashboard import browser, i18n, signin
+from servicemirror.privacy import access
 
 HERE = Path(__file__).resolve().parent
 

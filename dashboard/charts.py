@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from servicemirror import labels, layout
+from servicemirror.core import labels, layout
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 # Diverging scale for Likert answers, low (vermillion/orange) -> neutral grey -> high (blues):
@@ -73,7 +73,7 @@ def label_spots(
     points: pd.DataFrame, width: float = SCATTER_WIDTH, height: float = SCATTER_HEIGHT
 ) -> pd.DataFrame:
     """Where each library's name goes beside its point without overlapping another
-    (``servicemirror.layout.place_labels``), in data units.
+    (``servicemirror.core.layout.place_labels``), in data units.
 
     ``points`` columns: label, staff_index, patron_index. Returns the same rows with
     label_x, label_y and side ("right" | "left" | None = no free spot: name left out of the chart).
@@ -221,7 +221,7 @@ def versus_forum(
 
 
 def service_scale() -> alt.Scale:
-    """Each service's one colour (``servicemirror.labels``), keyed by its name in either
+    """Each service's one colour (``servicemirror.core.labels``), keyed by its name in either
     language, so a service keeps its colour whatever the language and the services shown."""
     names = labels.touchpoint_colours()
     return alt.Scale(domain=list(names), range=list(names.values()))

@@ -6,7 +6,7 @@ upload history, forum packages, every write) is made by the access layer
 only role-independent results (the published cells, query results keyed by library key);
 naming or pseudonymising libraries happens after the cache, per viewer, in
 :func:`library_labels`. Everything a page shows is a published figure: staff cells below k arrive
-here already blanked by ``servicemirror.publish`` and are left out of every derived statistic.
+here already blanked by ``servicemirror.privacy.publish`` and are left out of every derived statistic.
 
 The functions below do the reshaping so pages stay thin: each returns a tidy DataFrame with the
 columns named in its docstring.
@@ -20,15 +20,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from servicemirror import access, config, db, findings, forum, publish, queries, uploading
-from servicemirror import comments as comment_store
+from servicemirror import queries
 from servicemirror import service as service_module
 from servicemirror.analysis import change, comment_outcomes, descriptive, power
 from servicemirror.analysis import periods as period_rule
 from servicemirror.analysis import verdict as verdict_text
 from servicemirror.analysis.nps import nps_from_counts
+from servicemirror.app import comments as comment_store
+from servicemirror.app import forum, hypothesis, uploading
+from servicemirror.core import config, db
 from servicemirror.dashboard import i18n, signin
 from servicemirror.etl import vocab
+from servicemirror.privacy import access, publish
 
 # what the pages catch: the database busy or unreadable, a refused write or request (one line)
 DatabaseBusy = db.DatabaseBusy
@@ -46,7 +49,7 @@ def db_path() -> Path:
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=4)
 def _published(path: str, version: int) -> publish.Published:
-    # Streamlit's adapter over the one cache (servicemirror.cache): each session gets its copy
+    # Streamlit's adapter over the one cache (servicemirror.core.cache): each session gets its copy
     return publish.published(Path(path))
 
 
@@ -417,7 +420,7 @@ def _comment_counts(path: str, version: int, touchpoint: str, side: str) -> pd.D
 
 def comment_counts(touchpoint: str = "", side: str = "patron") -> pd.DataFrame:
     """Released theme and tone counts of every library x period (groups below k_comments left
-    out; ``servicemirror.comments.theme_counts`` columns). Role-independent, so cached; staff
+    out; ``servicemirror.app.comments.theme_counts`` columns). Role-independent, so cached; staff
     counts are released per viewer by :func:`staff_comment_counts`."""
     path = db_path()
     if not db.exists(path):
@@ -613,7 +616,7 @@ def staff_link(lang: str) -> pd.DataFrame:
     Columns: touchpoint (display name), n (libraries), estimate (r), ci_low, ci_high, p,
     p_adjusted (Benjamini-Hochberg over the touchpoint family).
     """
-    table = findings.touchpoints(findings.result(db_path()))
+    table = hypothesis.touchpoints(hypothesis.result(db_path()))
     table["touchpoint"] = table["touchpoint"].map(lambda tp: touchpoint_label(str(tp), lang))
     return table
 
@@ -735,7 +738,7 @@ def reliability() -> dict:
     Returns the battery's ``reliability`` object (visible staff groups only): icc1, icc2,
     alpha_min, alpha (list of per-period dicts), source, reason.
     """
-    return findings.result(db_path()).get("reliability") or {}
+    return hypothesis.result(db_path()).get("reliability") or {}
 
 
 def alpha_table(rel: dict) -> pd.DataFrame:
@@ -846,9 +849,7 @@ def hypothesis_result(lang: str, show_names: bool) -> dict:
     Raises DatabaseError/DatabaseBusy like the other loaders; the battery's own failures pass
     through for the page to report in one line.
     """
-    from servicemirror import hypothesis
-
-    result = findings.result(db_path())
+    result = hypothesis.result(db_path())
     labels = library_labels(lang, show_names)
     shown = labels.rename(columns={"label": "display_name"})[["library_key", "display_name"]]
     return hypothesis.with_display_names(result, shown)
@@ -856,17 +857,17 @@ def hypothesis_result(lang: str, show_names: bool) -> dict:
 
 def analysis_result() -> dict:
     """The ``analyze`` object with library keys (for the report, which names per viewer)."""
-    return findings.result(db_path())
+    return hypothesis.result(db_path())
 
 
-HYP_TEST_TEXT = findings.TEST_TEXT
-hyp_count = findings.count
-hyp_tests = findings.tests
-hyp_within_between = findings.within_between
-hyp_lagged = findings.lagged
-hyp_touchpoints = findings.touchpoints
-hyp_planning = findings.planning
-hyp_power_table = findings.power_table
+HYP_TEST_TEXT = hypothesis.TEST_TEXT
+hyp_count = hypothesis.count
+hyp_tests = hypothesis.tests
+hyp_within_between = hypothesis.within_between
+hyp_lagged = hypothesis.lagged
+hyp_touchpoints = hypothesis.touchpoints
+hyp_planning = hypothesis.planning
+hyp_power_table = hypothesis.power_table
 ZERO_RELIABILITY = power.ZERO_RELIABILITY
 
 
@@ -891,13 +892,13 @@ def audit_log() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- projects, targets, segments
-# Service projects, targets and segments. Results come from servicemirror.service_projects (cached per data version, keyed by
+# Service projects, targets and segments. Results come from servicemirror.app.service_projects (cached per data version, keyed by
 # library key); names or pseudonyms are put in here, per viewer.
 
 
 def _service_projects():
     # imported on first use: the Overview and Upload pages never need the DiD machinery
-    from servicemirror import service_projects
+    from servicemirror.app import service_projects
 
     return service_projects
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from servicemirror import db
+from servicemirror.core import db
 from servicemirror.dashboard import data, i18n
 
 T = TypeVar("T")

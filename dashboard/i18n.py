@@ -1,7 +1,7 @@
 """Every user-facing text of the dashboard, Danish (default) and English, in one place.
 
 The names of codes (services, constructs, segments, formats, statuses) and the texts the core
-writes itself live in the one label table, ``servicemirror.labels``; the page texts here extend it.
+writes itself live in the one label table, ``servicemirror.core.labels``; the page texts here extend it.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import numbers
 
 import pandas as pd
 
-from servicemirror import labels
-from servicemirror.labels import DEFAULT_LANGUAGE, LANGUAGES, number
+from servicemirror.core import labels
+from servicemirror.core.labels import DEFAULT_LANGUAGE, LANGUAGES, number
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -124,7 +124,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Only for you as a manager on your own machine. Switch off before the screen is shown "
         "to the forum: libraries that did not agree to be named then appear under pseudonyms.",
     },
-    "pseudonym": {"da": "Bibliotek {letter}", "en": "Library {letter}"},
     "touchpoint": {"da": "Tjeneste", "en": "Service"},
     "all_touchpoints": {"da": "Alle tjenester", "en": "All services"},
     "all_libraries": {"da": "Alle biblioteker", "en": "All libraries"},
@@ -706,10 +705,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name}: not loaded; the database is unchanged. {message}",
     },
     "upload_history": {"da": "Indlæste filer", "en": "Upload history"},
-    "upload_file_hidden": {
-        "da": "(skjult: navne er slået fra)",
-        "en": "(hidden: names are switched off)",
-    },
     "upload_history_empty": {
         "da": "Der er ikke indlæst noget endnu.",
         "en": "Nothing has been uploaded yet.",

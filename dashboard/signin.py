@@ -1,4 +1,4 @@
-"""Signing in to a server-mode dashboard: the browser-session side of ``servicemirror.access``.
+"""Signing in to a server-mode dashboard: the browser-session side of ``servicemirror.privacy.access``.
 
 ``access.current_principal()`` decides who is looking; this module tells it what the session says
 (single sign-on through ``st.user``, or a user-file name stored in session state after an argon2
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror import access, users
 from servicemirror.dashboard import i18n
+from servicemirror.privacy import access, users
 
 
 def session_identity() -> access.SessionIdentity:

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from servicemirror import labels, queries
+from servicemirror import queries
+from servicemirror.core import labels
 from servicemirror.etl.readers.base import Problem, ReadError
 
 MAX_LINE_BYTES = 8 * 1024 * 1024  # a 300,000-character comment must still parse

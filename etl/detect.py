@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from servicemirror import safety
+from servicemirror.core import safety
 from servicemirror.etl.readers.base import ReadError
 
 CHUNK = 1 << 20
@@ -44,7 +44,7 @@ def sniff(path: Path) -> Sniffed:
     """Decide the kind of file and, for text, its encoding and delimiter.
 
     Raises ReadError with one line for empty, binary, oversized or unreadable files, and for
-    archives that fail the zip-bomb checks (servicemirror.safety).
+    archives that fail the zip-bomb checks (servicemirror.core.safety).
     """
     path = Path(path)
     try:
@@ -73,7 +73,7 @@ def sniff(path: Path) -> Sniffed:
 
 
 def _zip_kind(path: Path) -> str:
-    # the bomb checks run before any reader opens the archive (servicemirror.safety)
+    # the bomb checks run before any reader opens the archive (servicemirror.core.safety)
     try:
         names = safety.check_zip(path)
         safety.verify_zip_stream(path)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, queries
-from servicemirror.config import SETTING_DEFAULTS
+from servicemirror import queries
+from servicemirror.core import db
+from servicemirror.core.config import SETTING_DEFAULTS
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.forum_package import PackageResult
 

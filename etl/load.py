@@ -1,7 +1,7 @@
 """The ONLY writer: file -> reader -> resolved, validated, scrubbed frames -> one transaction.
 
 Reading, interpretation and validation happen before the database lock is taken; the lock is held
-only for the inserts and the commit (servicemirror/db.py). An upload lands whole or
+only for the inserts and the commit (servicemirror/core/db.py). An upload lands whole or
 not at all, and every stored row points to its upload so it can be listed and undone.
 """
 
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, labels, queries, upload_tables
+from servicemirror import queries
+from servicemirror.core import db, labels, upload_tables
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
@@ -178,7 +179,7 @@ def prepare(
     (``etl.mapping.resolve``): filled even when the file is refused afterwards, so the upload
     page's mapping editor can show what was understood.
     ``lang``: the language of the refusal line and of the rejected rows' reasons ("da" or "en";
-    the texts are the ``load_*`` and ``reason_*`` keys of ``servicemirror.labels``).
+    the texts are the ``load_*`` and ``reason_*`` keys of ``servicemirror.core.labels``).
     """
     path = Path(path)
     if path.is_dir():

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.base import ReadOptions
 from servicemirror.etl.wide import ROLE_FIELDS, ItemSpec, WideSpec

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import db, labels, queries, safety
+from servicemirror import queries
+from servicemirror.core import db, labels, safety
 from servicemirror.etl import vocab
 from servicemirror.etl.known import LoadRefused, _database_state, _State
 from servicemirror.etl.readers.base import (

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import db, queries, safety
-from servicemirror.config import parse_setting
+from servicemirror import queries
+from servicemirror.core import db, safety
+from servicemirror.core.config import parse_setting
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl import vocab
 from servicemirror.etl.known import LoadRefused

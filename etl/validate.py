@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import labels
+from servicemirror.core import labels
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.known import RESPONDENT_TYPES, LoadReport, _State
 from servicemirror.etl.readers.base import (

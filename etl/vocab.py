@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from servicemirror import labels
+from servicemirror.core import labels
 
 # Non-substantive answers: missing, never a scale point (docs/vocabulary.md, Answers).
 NON_ANSWERS = {
@@ -201,7 +201,7 @@ TOUCHPOINTS: dict[str, list[str]] = {
 # the services' names live in the one label table (code -> {"da", "en", "colour"})
 TOUCHPOINT_LABELS = labels.TOUCHPOINTS
 
-# the constructs are the label table's (servicemirror.labels), named once there
+# the constructs are the label table's (servicemirror.core.labels), named once there
 CONSTRUCTS = tuple(labels.CONSTRUCTS)
 
 # Danish and English names users write for the constructs (a `construct` column, or an item

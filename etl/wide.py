@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import labels
+from servicemirror.core import labels
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,

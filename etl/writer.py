@@ -13,8 +13,10 @@ import time
 
 import pandas as pd
 
-from servicemirror import comments as comment_store
-from servicemirror import queries, safety, signing
+from servicemirror import queries
+from servicemirror.app import comments as comment_store
+from servicemirror.app import signing
+from servicemirror.core import safety
 from servicemirror.etl.known import LoadRefused, _core_items, _Prepared
 from servicemirror.etl.readers import forum_package
 from servicemirror.etl.readers.base import (
@@ -159,7 +161,7 @@ _PACKAGE_INSERTS = {
 
 
 def _check_package_key(con, package: PackageResult, loaded_by: str) -> None:
-    """A forum package must be signed with its library's registered key (servicemirror.signing)."""
+    """A forum package must be signed with its library's registered key (servicemirror.app.signing)."""
     name = package.path.name
     try:
         public = forum_package.signature_key(package.manifest, name)

@@ -3,7 +3,7 @@
 Queries take DuckDB ``$named`` parameters and are loaded by name; nothing builds SQL from strings,
 except one slot: a statement that acts alike on each upload-owned table (``delete``/``update``
 cannot take a table name as a parameter) names it ``{table}``, and ``on_table`` fills it with a
-plain lower-case name that the caller takes from the closed list in ``servicemirror.upload_tables``.
+plain lower-case name that the caller takes from the closed list in ``servicemirror.core.upload_tables``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 -- comment_theme_counts: how many comments of each library x period carry each theme, with their
 -- tone counts, from stored comments and (on a forum installation) from forum packages. Counts
--- only, never text; the k_comments rule is applied by servicemirror/comments.py on n_group.
+-- only, never text; the k_comments rule is applied by servicemirror/app/comments.py on n_group.
 -- params: $library_key ('' = all), $period ('' = all), $touchpoint ('' = all; package rows carry
 --         no touchpoint and are left out when one is chosen), $side ('patron' | 'staff').
 -- output: library_key, period, side, theme ('' = all comments of the group), n_comments,

@@ -3,7 +3,7 @@
 -- sd and within sum of squares. From current rows, else from vendor aggregates (branches combined:
 -- ss_within = sum((n_b - 1) sd_b^2) + sum(n_b (mean_b - mean)^2); null when a branch has no sd).
 -- Only constructs the analysis uses; 'other' items (free questions, demographics) never leave.
--- The caller (servicemirror.forum) keeps only staff items of published groups with every item >= k.
+-- The caller (servicemirror.app.forum) keeps only staff items of published groups with every item >= k.
 -- params: $library_key.
 -- output: library_key, period, side, touchpoint ('' = overall), item_code, construct, scale_min,
 --         scale_max, instrument_id, n, mean, sd, ss_within, source ('rows' | 'aggregates').

@@ -1,5 +1,5 @@
 -- migrate_2: schema version 2, the forum installation. Idempotent; runs after schema.sql
--- on a new database and upgrades a version-1 database. A forum package (servicemirror/forum.py)
+-- on a new database and upgrades a version-1 database. A forum package (servicemirror/app/forum.py)
 -- arrives as one upload (uploads.kind = 'forum_package'); every row below points to that upload,
 -- so it can be listed, superseded per library x period by a newer package, and undone.
 

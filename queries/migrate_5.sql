@@ -1,6 +1,6 @@
 -- migrate_5: schema version 5, themes and tone of comments. Idempotent; runs after schema.sql on a
 -- new database and upgrades an older one. The tags are computed in Python (etl/comment_tags.py)
--- in the same transaction that stores the comments (servicemirror/comments.py); comments stored
+-- in the same transaction that stores the comments (servicemirror/app/comments.py); comments stored
 -- before this version are tagged by the next load of survey rows (or `comments --reset-themes`).
 
 -- one row per stored comment: its tone under the dictionary/rule in use

@@ -2,15 +2,15 @@
 -- Idempotent; runs after schema.sql on a new database and upgrades an older one.
 --
 -- A row counts in any figure only while it is current: its upload is active (not undone) and no
--- newer upload superseded it. Each upload-owned table (servicemirror/upload_tables.py) has one
+-- newer upload superseded it. Each upload-owned table (servicemirror/core/upload_tables.py) has one
 -- view `current_<table>` that says so once; queries read the views, never repeat the condition.
 -- The views live here rather than in schema.sql because the tables they read are made by
 -- schema.sql AND by migrate_2 / migrate_5 (DuckDB binds a view when it is created), and this file
 -- runs after those on every database. A view rebinds at each use, so a column a later migration
 -- adds to a table appears in its view without recreating it.
 --
--- `users`: server-mode users live in the user file (servicemirror/users.py); the table was never
--- read or written. A backup made before this version may still hold it (servicemirror/backup.py).
+-- `users`: server-mode users live in the user file (servicemirror/privacy/users.py); the table was never
+-- read or written. A backup made before this version may still hold it (servicemirror/app/backup.py).
 
 -- survey rows: a newer upload that repeats a respondent supersedes the older row
 create or replace view current_responses as

@@ -2,7 +2,7 @@
 -- measure (overall only, touchpoint ''), scored exactly as in cells.sql (0-100 index; a
 -- respondent's score is the mean of their answered items; eNPS mean = promoters - detractors in
 -- percent). From current individual responses, else from vendor aggregates delivered per branch.
--- Figures here are NOT publishable as they are: servicemirror.publish hides branches below k and
+-- Figures here are NOT publishable as they are: servicemirror.privacy.publish hides branches below k and
 -- adds complementary suppression against the library total before anything is shown.
 -- Staff with no branch form no branch cell (publish counts them as the library's unassigned rest).
 -- output: library_key, branch_key, branch_name, period, measure, n, mean, sd, ss_within,

@@ -1,4 +1,4 @@
--- undo_upload: after servicemirror/upload_tables.py removed one upload's rows and brought back what
+-- undo_upload: after servicemirror/core/upload_tables.py removed one upload's rows and brought back what
 -- it superseded, let the newest remaining active forum package of each of its libraries decide
 -- consent (none left: not named; its forum_packages rows stay, listed as undone), and mark the
 -- upload undone. params: $upload_id.

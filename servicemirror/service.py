@@ -1,10 +1,10 @@
 """The one access layer: every page, command, report, export and forum package goes through it.
 
-A :class:`Service` is made with the database path and the :class:`~servicemirror.access.Principal`
+A :class:`Service` is made with the database path and the :class:`~servicemirror.privacy.access.Principal`
 asking. It alone decides
 
 - what may be **read**: the published cells (the same for everyone, from the one cache in
-  ``servicemirror.cache``), library names vs pseudonyms (per viewer, after the cache), patron
+  ``servicemirror.core.cache``), library names vs pseudonyms (per viewer, after the cache), patron
   comments (own manager or an admin with names on, and only for groups of at least k_comments),
   the upload history (an admin all of it, a manager the uploads of the own library only), forum
   packages (an admin any library's, a manager the own library's, a forum viewer none), the audit
@@ -38,9 +38,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import access, cache, db, forum, publish, queries, report, uploading, users
-from servicemirror.dashboard import i18n
+from servicemirror import queries
+from servicemirror.app import forum, report, uploading
+from servicemirror.core import cache, db, labels
 from servicemirror.etl import load
+from servicemirror.privacy import access, publish, users
 
 # One pseudonym seed per process: every page, the report and every file name this process makes
 # show a library under the same letter; a restarted dashboard (a new meeting) draws new letters.
@@ -128,8 +130,8 @@ class Service:
 
     def _public_key(self, library_key: str) -> str:
         """The library as this principal may see it in a message: its key, or its pseudonym."""
-        labels = self.labels("en")
-        row = labels[labels["library_key"] == library_key]
+        names = self.labels("en")
+        row = names[names["library_key"] == library_key]
         if row.empty or bool(row["named"].iloc[0]):
             return library_key
         return str(row["label"].iloc[0])
@@ -178,7 +180,7 @@ class Service:
                     "library_key": r.library_key,
                     "label": str(r.display_name)
                     if named
-                    else i18n.t("pseudonym", lang, letter=letter),
+                    else labels.t("pseudonym", lang, letter=letter),
                     "token": r.library_key if bool(r.consent_named) else letter,
                     "named": named,
                 }
@@ -231,7 +233,7 @@ class Service:
         (``comments.examples``: columns text, touchpoint, tone, themes); anyone else gets
         (None, 0, threshold) with no query run.
         """
-        from servicemirror import comments as comment_store
+        from servicemirror.app import comments as comment_store
 
         pub = self.published()
         k_comments = publish.k_comments_from_settings(pub.settings) if pub is not None else 10
@@ -246,7 +248,7 @@ class Service:
         """The library's staff comment theme and tone counts (``comments.COUNT_COLUMNS``), every
         period: only for its own manager (an admin with names on), only groups of at least
         k_comments; empty for anyone else, with no query run."""
-        from servicemirror import comments as comment_store
+        from servicemirror.app import comments as comment_store
 
         if not db.exists(self.db_path) or not self.may_see_detail(library_key, show_names):
             return pd.DataFrame(columns=comment_store.COUNT_COLUMNS)
@@ -272,7 +274,7 @@ class Service:
         if access.may_administer(p):
             if show_names:
                 return history
-            return history.assign(file_name=i18n.t("upload_file_hidden", lang))
+            return history.assign(file_name=labels.t("upload_file_hidden", lang))
         if not self.may_write_for(None) or history.empty:
             return history.iloc[0:0]
         with db.reading(self.db_path) as con:
@@ -292,7 +294,7 @@ class Service:
         """What one library's forum package holds (``forum.collect``), if this viewer may have it.
 
         The content is the same for everyone allowed to download it, so it is built once per
-        data version (``servicemirror.cache``): a page rerun does not rebuild it. Nothing is
+        data version (``servicemirror.core.cache``): a page rerun does not rebuild it. Nothing is
         signed and no signing key is made here; :meth:`signed_forum_package` does that.
         """
         self._require_package(library_key)
@@ -366,7 +368,7 @@ class Service:
     def register_library_key(self, key_file: Path, replace: bool = False) -> str:
         """Register (or, with ``replace``, replace) a library's forum signing key from its key
         file; admin only, audited. Returns the key id."""
-        from servicemirror import signing
+        from servicemirror.app import signing
 
         self._require_admin("forum-key register/replace")
         key_id = signing.register_key_file(self.db_path, Path(key_file), replace=replace, by="cli")
@@ -377,7 +379,7 @@ class Service:
     def load_theme_dictionary(self, path: Path) -> int:
         """Replace the comment-theme dictionary with a library's own file and re-tag every stored
         comment; admin only, audited. Returns the number of comments re-tagged."""
-        from servicemirror import comments
+        from servicemirror.app import comments
 
         self._require_admin("comments --load-themes")
         n = comments.load_dictionary(self.db_path, Path(path))
@@ -386,7 +388,7 @@ class Service:
 
     def reset_theme_dictionary(self) -> int:
         """Back to the shipped theme dictionary, re-tagging every comment; admin only, audited."""
-        from servicemirror import comments
+        from servicemirror.app import comments
 
         self._require_admin("comments --reset-themes")
         n = comments.reset_dictionary(self.db_path)
@@ -396,7 +398,7 @@ class Service:
     def comment_theme_rows(self, library: str = "", period: str = "") -> list[dict]:
         """The released patron comment theme counts (``comments.json_rows``), each library under
         the label this viewer sees (its name or its pseudonym)."""
-        from servicemirror import comments
+        from servicemirror.app import comments
 
         key = self._library(library) if library else ""
         rows = comments.json_rows(self.db_path, library_key=key, period=period)
@@ -405,7 +407,7 @@ class Service:
 
     def rotate_own_key(self) -> str:
         """A new signing key for this installation's packages; admin only, audited."""
-        from servicemirror import signing
+        from servicemirror.app import signing
 
         self._require_admin("forum-key rotate")
         key_id = signing.rotate(self.db_path)
@@ -604,7 +606,7 @@ class Service:
 
     def purge(self, before, dry_run: bool = False):
         """Delete every upload loaded before ``before`` (admins only; ``purge.purge``)."""
-        from servicemirror import purge
+        from servicemirror.app import purge
 
         self._require_admin("purge")
         result = purge.purge(self.db_path, before, dry_run=dry_run)
@@ -614,7 +616,7 @@ class Service:
 
     def export(self, out: Path):
         """Back up every table to a folder (admins only: it holds all survey data and the salt)."""
-        from servicemirror import backup
+        from servicemirror.app import backup
 
         self._require_admin("export")
         done = backup.export(self.db_path, Path(out))
@@ -627,7 +629,7 @@ class Service:
         Not recorded as a row: the restored database holds exactly the backup's rows, its audit
         log included (the export that made the backup is in that log).
         """
-        from servicemirror import backup
+        from servicemirror.app import backup
 
         self._require_admin("restore")
         return backup.restore(Path(folder), self.db_path)

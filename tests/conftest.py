@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servicemirror import access, users
 from servicemirror.etl import load
+from servicemirror.privacy import access, users
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -110,7 +110,7 @@ def _shared_build(tmp_path_factory, name: str, build) -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The demo database (seed 2011), built once per session; treat it as read-only."""
-    from servicemirror import demo
+    from servicemirror.app import demo
 
     return _shared_build(tmp_path_factory, "demo", lambda p: demo.build_demo(p, seed=2011))
 

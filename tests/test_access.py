@@ -17,7 +17,8 @@ import pytest
 from conftest import PASSWORD, copy_database
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import access, cli, users
+from servicemirror import cli
+from servicemirror.privacy import access, users
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]

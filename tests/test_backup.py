@@ -15,7 +15,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from servicemirror import backup, db, purge, queries, safety
+from servicemirror import queries
+from servicemirror.app import backup, purge
+from servicemirror.core import db, safety
 from servicemirror.etl import load
 
 
@@ -311,7 +313,7 @@ def test_purge_removes_old_uploads_everywhere(small_db, tmp_path):
 
 
 def test_purge_removes_forum_packages_too(small_db, tmp_path):
-    from servicemirror import forum
+    from servicemirror.app import forum
 
     package = tmp_path / "alfa.zip"
     forum.build_package(small_db, package, library="Alfa")

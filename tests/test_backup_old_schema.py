@@ -16,7 +16,9 @@ import duckdb
 import pytest
 from test_backup import _changed_copy, one_line_error, run, table_rows
 
-from servicemirror import backup, db, queries
+from servicemirror import queries
+from servicemirror.app import backup
+from servicemirror.core import db
 from servicemirror.etl import load
 
 

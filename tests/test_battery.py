@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from servicemirror import hypothesis, publish
 from servicemirror.analysis import battery
+from servicemirror.app import hypothesis
+from servicemirror.privacy import publish
 
 ISSUE_FIELDS = {
     "libraries",

@@ -265,7 +265,7 @@ def _metric(page, label: str) -> str:
 
 def test_upload_through_browser(page, app_url, served_db, tmp_path):
     """Drop a file, see the preview, confirm, then find it in the history and on the Overview."""
-    from servicemirror import publish
+    from servicemirror.privacy import publish
 
     latest = sorted(publish.summary(publish.published(served_db))["period"].unique())[-1]
     page.goto(f"{app_url}/?lang=en")

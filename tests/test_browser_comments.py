@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 import test_browser as tb
 
+from servicemirror.app.demo import COMMENTS_NEGATIVE, COMMENTS_POSITIVE
 from servicemirror.dashboard import i18n
-from servicemirror.demo import COMMENTS_NEGATIVE, COMMENTS_POSITIVE
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 import test_browser as tb
 
+from servicemirror.app.demo import DEMO_TARGETS
 from servicemirror.dashboard import i18n
-from servicemirror.demo import DEMO_TARGETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from servicemirror import cli, labels
+from servicemirror import cli
+from servicemirror.core import labels
 
 CLI_MD = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 # headings of docs/cli.md that are not commands

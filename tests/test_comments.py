@@ -14,7 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from servicemirror import cli, comments, db, forum
+from servicemirror import cli
+from servicemirror.app import comments, forum
+from servicemirror.core import db
 from servicemirror.etl import load
 from servicemirror.etl.readers import forum_package as fmt
 

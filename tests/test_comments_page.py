@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import access
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
+from servicemirror.privacy import access
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TEXTS = {
@@ -186,7 +186,7 @@ def test_themes_chart_sorts_by_frequency_and_draws_the_spread():
 
 
 def test_forum_installation_shows_the_packages_counts(comments_db, monkeypatch, tmp_path):
-    from servicemirror import forum
+    from servicemirror.app import forum
 
     forum_db = tmp_path / "forum.duckdb"
     for library in ("alfa", "beta", "gamma"):

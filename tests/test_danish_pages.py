@@ -1,6 +1,6 @@
 """Every page in Danish, with no code or English word on it.
 
-The forbidden words come from the one label table itself (``servicemirror.labels``): every code
+The forbidden words come from the one label table itself (``servicemirror.core.labels``): every code
 whose name differs from the code (``counter``, ``generic_kiosk``, ``active``, ``age_band`` ...)
 and every English name that differs from the Danish one, plus the raw column names and null
 values a table shows when a header or a value was not translated. What is scanned is what a
@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import run_page
 from test_manager_pages import contrast
 
-from servicemirror import labels
+from servicemirror.core import labels
 
 PAGES = [
     "overview",
@@ -213,7 +213,7 @@ EPONYMS |= {"Wilson", "Holm", "Bonferroni", "Kendall", "Mundlak", "Satterthwaite
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_every_term_on_the_hypothesis_page_is_in_its_glossary(lang, demo_db, monkeypatch):
-    """Issue 18, item 5: REWB, Spearman, ICC(2), Benjamini-Hochberg ... each explained in the
+    """REWB, Spearman, ICC(2), Benjamini-Hochberg ... each explained in the
     page's glossary (da/en). A term is an acronym (two capitals or more: REWB, ICC, BH, OLS,
     eNPS) or a method's eponym, found anywhere on the page outside the glossary itself."""
     from servicemirror.dashboard import i18n

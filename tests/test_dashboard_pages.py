@@ -17,8 +17,10 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import db, publish, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.dashboard import charts, i18n
+from servicemirror.privacy import publish
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGES = {

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from servicemirror import db, queries
+from servicemirror import queries
+from servicemirror.core import db
 
 
 def test_schema_is_idempotent_and_versioned(tmp_path):

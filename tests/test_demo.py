@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servicemirror import demo
+from servicemirror.app import demo
 
 README = Path(__file__).resolve().parents[1] / "data" / "demo" / "README.md"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -323,7 +323,7 @@ def test_readme_realised_block_matches_the_generator(files):
 
 @pytest.mark.slow
 def test_build_demo_end_to_end(tmp_path, files, frames, label_to_key):
-    from servicemirror import db
+    from servicemirror.core import db
 
     db_path = tmp_path / "demo.duckdb"
     started = time.perf_counter()

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servicemirror import demo, publish
 from servicemirror.analysis.battery import analysis_cells
 from servicemirror.analysis.simulate import acceptance_interval
+from servicemirror.app import demo
+from servicemirror.privacy import publish
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "demo_coverage.py"
 # Seeds 1001-1048: disjoint from the bench's seeds 1-500, so the test is a fresh sample.

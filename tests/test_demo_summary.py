@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servicemirror import demo
+from servicemirror.app import demo
 
 # the module fixture is costly: every test of this file runs on one worker, so it is built once
 pytestmark = pytest.mark.xdist_group("demo_summary")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from servicemirror import cli, config
+from servicemirror import cli
+from servicemirror.core import config
 from servicemirror.dashboard import i18n
 from servicemirror.etl.registry import READERS
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from servicemirror import db, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.etl import load
 
 PAUSE_TIMEOUT = 60

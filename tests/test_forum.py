@@ -23,9 +23,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from servicemirror import db, demo, forum, hypothesis, publish, queries
+from servicemirror import queries
+from servicemirror.app import demo, forum, hypothesis
+from servicemirror.core import db
 from servicemirror.etl import load
 from servicemirror.etl.readers import forum_package as fmt
+from servicemirror.privacy import publish
 
 # the module fixture is costly: every test of this file runs on one worker, so it is built once
 pytestmark = pytest.mark.xdist_group("forum_federation")

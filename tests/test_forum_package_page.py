@@ -3,7 +3,7 @@
 Before: every rerun of the page (any click) rebuilt the whole package, and the first view of the
 page made and stored this installation's signing key, though nobody had downloaded anything. The
 preview is now the access layer's cached, role-independent build (``Service.forum_package_preview``
-through ``servicemirror.cache``); the download button holds a callable that signs when clicked.
+through ``servicemirror.core.cache``); the download button holds a callable that signs when clicked.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import app_test
 from test_dashboard_pages import run_page
 
-from servicemirror import access, cache, forum, service, signing
+from servicemirror import service
+from servicemirror.app import forum, signing
+from servicemirror.core import cache
 from servicemirror.etl.readers import forum_package as fmt
+from servicemirror.privacy import access
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ import pandas as pd
 import pytest
 from test_dashboard_pages import page_text, run_page
 
-from servicemirror import db, demo, forum, queries
+from servicemirror import queries
+from servicemirror.app import demo, forum
+from servicemirror.core import db
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from servicemirror import db, safety, uploading
+from servicemirror.app import uploading
+from servicemirror.core import db, safety
 from servicemirror.etl.detect import sniff
 
 HEADER = "library,period,respondent_type,respondent_id,item,value,construct,comment"

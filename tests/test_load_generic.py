@@ -9,8 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from servicemirror import db, publish, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.etl import load
+from servicemirror.privacy import publish
 
 
 def _table_counts(path) -> dict[str, int]:
@@ -207,7 +209,7 @@ def test_a_manager_may_only_load_for_the_own_library(tmp_path):
 
 
 def test_upload_page_path_refuses_another_librarys_file(tmp_path):
-    from servicemirror import uploading
+    from servicemirror.app import uploading
 
     dbp = tmp_path / "t.duckdb"
     outcome = uploading.commit(dbp, "long.csv", LONG.encode(), allowed_libraries={"ishoej"})

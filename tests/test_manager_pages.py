@@ -13,10 +13,12 @@ import pyarrow as pa
 import pytest
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
-from servicemirror import labels, layout, publish, report
 from servicemirror.analysis import descriptive, periods
+from servicemirror.app import report
+from servicemirror.core import labels, layout
 from servicemirror.dashboard import charts, i18n
 from servicemirror.etl import load
+from servicemirror.privacy import publish
 
 
 def write_one_library_new_year(folder: Path, library: str = "Alfa", period: str = "2025") -> Path:
@@ -165,7 +167,7 @@ def test_library_page_gives_a_plain_verdict_with_the_comparison_period(small_db,
 
 
 def test_upload_preview_says_in_words_what_it_found(small_db, tmp_path):
-    from servicemirror import uploading
+    from servicemirror.app import uploading
     from servicemirror.dashboard import i18n as texts
 
     path = write_one_library_new_year(tmp_path / "p")
@@ -180,10 +182,11 @@ def test_upload_preview_says_in_words_what_it_found(small_db, tmp_path):
 
 
 def test_upload_flow_in_danish_from_preview_to_undo(small_db, tmp_path, monkeypatch):
-    """Issue 18, item 6, through the page: the preview in words, a success that links to the
+    """Through the page: the preview in words, a success that links to the
     result in the period the answers landed in, and an undo that first asks, naming the file and
     as many answers as the database holds for it (counted here from the responses table)."""
-    from servicemirror import db, uploading
+    from servicemirror.app import uploading
+    from servicemirror.core import db
 
     path = write_one_library_new_year(tmp_path / "u")
     content = path.read_bytes()

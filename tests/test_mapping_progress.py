@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from servicemirror import progress, uploading
+from servicemirror.app import uploading
+from servicemirror.cli import progress
 from servicemirror.etl import load, mapping
 
 # an export no reader fully understands: "Tidspunkt" and "Sted" are not known header words, the

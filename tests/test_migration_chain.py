@@ -17,7 +17,9 @@ import duckdb
 import pytest
 from test_backup import _normal, run
 
-from servicemirror import backup, db, queries, upload_tables
+from servicemirror import queries
+from servicemirror.app import backup
+from servicemirror.core import db, upload_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema6"
 

@@ -1,5 +1,4 @@
-"""One pseudonym per library for the same viewer on every page, in the report and in file names
-(issue 18, item 8).
+"""One pseudonym per library for the same viewer on every page, in the report and in file names.
 
 A forum viewer (who sees no library by name) signs in and opens every page that names libraries;
 the report is built for the same viewer, and the forum package file names (which only an admin
@@ -26,7 +25,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import APP, chart_frames, published
 
-from servicemirror import access, findings, publish, service
+from servicemirror import service
+from servicemirror.app import hypothesis
+from servicemirror.privacy import access, publish
 
 FORUM_VIEWER = "forum@forum.dk"
 
@@ -156,7 +157,7 @@ def test_one_pseudonym_per_library_on_every_page_report_and_file_name(forum_serv
 
     # the report for the same viewer: its table of every library and period
     viewer = service.Service(db_path, access.Principal(FORUM_VIEWER, "forum"))
-    html = viewer.report_html("da", findings.result(db_path))
+    html = viewer.report_html("da", hypothesis.result(db_path))
     for label, period, n_staff in re.findall(
         r"<tr><td>(Bibliotek [A-Z]+)</td><td>(\d{4})</td><td>(\d+)</td>", html
     ):

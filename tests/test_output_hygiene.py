@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from servicemirror import backup, safety
+from servicemirror.app import backup
+from servicemirror.core import safety
 from servicemirror.etl import load
 
 CR_FORMULA = "God service\r=cmd|' /C calc'!A0"
@@ -132,7 +133,7 @@ def test_the_progress_bar_keeps_its_own_terminal_codes_only():
     filter, while a control character in a file name is still stripped."""
     import io
 
-    from servicemirror.progress import LoadProgress
+    from servicemirror.cli.progress import LoadProgress
 
     class Tty(io.StringIO):
         def isatty(self):

@@ -24,8 +24,11 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from servicemirror import cli, db, hypothesis, publish
+from servicemirror import cli
+from servicemirror.app import hypothesis
+from servicemirror.core import db
 from servicemirror.etl import load
+from servicemirror.privacy import publish
 
 K = 5
 STAFF = {

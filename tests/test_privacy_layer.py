@@ -16,7 +16,9 @@ import pandas as pd
 import pytest
 from conftest import copy_database, write_one_library
 
-from servicemirror import access, cli, db, publish, service
+from servicemirror import cli, service
+from servicemirror.core import db
+from servicemirror.privacy import access, publish
 
 # one worker runs the whole module: its database (``layer_db``) is built once
 pytestmark = pytest.mark.xdist_group("privacy_layer")

@@ -410,7 +410,7 @@ def test_segment_small_cells_are_hidden_with_a_complement():
 
 
 def test_segment_cells_from_the_database(forum_db):
-    from servicemirror import service_projects
+    from servicemirror.app import service_projects
 
     cells = service_projects.segments(forum_db)
     assert cells.empty  # the test forum has no segment columns; nothing to publish
@@ -419,7 +419,7 @@ def test_segment_cells_from_the_database(forum_db):
 def test_demo_records_its_projects_and_targets(demo_db, capsys):
     """The demo's 15 projects (8 with a true effect) land in the database with an estimate each,
     and most true effects lie within their CIs (seed 2011: all 15; data/demo/README.md)."""
-    from servicemirror import demo
+    from servicemirror.app import demo
 
     truth = {p["library"]: p for p in demo.simulate_world(2011).truth["projects"]}
     records = _cli_json(capsys, "projects", "--db", str(demo_db))

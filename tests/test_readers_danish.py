@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from servicemirror import db, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.etl import load
 
 FIXTURES = Path(__file__).parent / "fixtures"

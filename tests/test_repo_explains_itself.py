@@ -12,7 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from servicemirror import labels
+from servicemirror.core import labels
 from servicemirror.etl import vocab
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import access, service
+from servicemirror import service
+from servicemirror.privacy import access
 
 # one worker runs the whole module, so the per-role sessions (``visits``) are built once
 pytestmark = pytest.mark.xdist_group("roles_doors")

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import write_small_forum
 
-from servicemirror import backup, cli, db, forum, queries, signing
+from servicemirror import cli, queries
+from servicemirror.app import backup, forum, signing
+from servicemirror.core import db
 from servicemirror.etl import load
 from servicemirror.etl.readers import forum_package as fmt
 

@@ -11,7 +11,7 @@ import pytest
 
 from servicemirror.analysis import battery, power, reliability, verdict
 from servicemirror.analysis.simulate import ForumDesign, simulate_forum
-from servicemirror.hypothesis import options_from_settings
+from servicemirror.app.hypothesis import options_from_settings
 
 FAST = {"n_permutations": 199}
 
@@ -201,7 +201,9 @@ def test_uploads_register_their_instruments_and_the_analysis_reads_them(tmp_path
     import duckdb
     from conftest import FIXTURES, write_small_forum
 
-    from servicemirror import db, hypothesis, queries
+    from servicemirror import queries
+    from servicemirror.app import hypothesis
+    from servicemirror.core import db
     from servicemirror.etl import load
 
     files = write_small_forum(tmp_path / "files")
@@ -288,7 +290,7 @@ def test_hypothesis_page_shows_the_lag_and_zero_reliability(monkeypatch, demo_db
 
     from streamlit.testing.v1 import AppTest
 
-    from servicemirror import hypothesis
+    from servicemirror.app import hypothesis
     from servicemirror.dashboard import i18n
 
     real = hypothesis.analyze(demo_db)

@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from servicemirror import access, cli, db, service
+from servicemirror import cli, service
+from servicemirror.core import db
 from servicemirror.etl import load
+from servicemirror.privacy import access
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

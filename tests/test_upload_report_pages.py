@@ -15,10 +15,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from servicemirror import db, hypothesis, publish, queries, report, uploading
+from servicemirror import queries
+from servicemirror.app import hypothesis, report, uploading
 from servicemirror.cli import main
+from servicemirror.core import db
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
+from servicemirror.privacy import publish
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 LANGS = ["da", "en"]

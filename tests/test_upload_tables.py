@@ -1,4 +1,4 @@
-"""The one list of upload-owned tables (servicemirror/upload_tables.py) against DuckDB's catalog."""
+"""The one list of upload-owned tables (servicemirror/core/upload_tables.py) against DuckDB's catalog."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from servicemirror import db, queries, upload_tables
+from servicemirror import queries
+from servicemirror.core import db, upload_tables
 
 
 @pytest.fixture

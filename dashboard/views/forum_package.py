@@ -1,6 +1,6 @@
 """Forumpakke / Forum package: preview what will leave the library, then download the file.
 
-The preview shows the very tables the file will hold (servicemirror.forum.collect, read through
+The preview shows the very tables the file will hold (servicemirror.app.forum.collect, read through
 the publication layer), so what the manager sees is what the forum gets. On a forum installation
 the page also lists the packages received. The access layer decides whose package may be
 downloaded: an admin any library's, a manager the own library's, a forum viewer none.

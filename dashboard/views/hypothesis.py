@@ -1,7 +1,7 @@
 """Hypothesis / Hypotese: the verdict first, then each test, within vs between, direction, power.
 
-Reads the ``analyze --json`` object through servicemirror.findings, which computes it
-from the published cells only; tidy tables come from findings, charts from charts_stats.
+Reads the ``analyze --json`` object through servicemirror.app.hypothesis, which computes it
+from the published cells only; tidy tables come from the same module, charts from charts_stats.
 """
 
 from __future__ import annotations

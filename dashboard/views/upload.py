@@ -1,7 +1,7 @@
 """Upload / Indlæs: drop files -> preview -> mapping editor -> confirm -> progress -> history.
 
 Nothing is written before the confirm button; each file then loads in one transaction or not at
-all (the access layer -> servicemirror.uploading -> etl.load), for the libraries this viewer may
+all (the access layer -> servicemirror.app.uploading -> etl.load), for the libraries this viewer may
 write for. Bad input gives one message per file, never a traceback. The history lists only the
 uploads this viewer may see (a manager: the own library's).
 """

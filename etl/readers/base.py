@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import labels
+from servicemirror.core import labels
 
 RESPONSE_COLUMNS = [
     "row",
@@ -87,7 +87,7 @@ class Problem:
     """One thing wrong with the input, located as precisely as we can.
 
     ``reason`` is the English line (the ``load --json`` field); ``key`` and ``fields`` name it in
-    the label table (``servicemirror.labels``), so the same reason can be told in Danish. Build
+    the label table (``servicemirror.core.labels``), so the same reason can be told in Danish. Build
     one with :meth:`of`.
     """
 

@@ -3,7 +3,7 @@
 A package is ONE zip file holding ``manifest.json`` and one Parquet file per table (see
 :data:`TABLES`; docs/forum.md explains every column). This module defines the format and reads
 and checks a package; it never writes to a database (``etl.load`` does) and never builds one
-(``servicemirror.forum`` does). A package is recognised by its content, not its file name.
+(``servicemirror.app.forum`` does). A package is recognised by its content, not its file name.
 
 Checks before anything is loaded, each refusing the whole file with one line:
 - the zip holds ``manifest.json`` with our format marker and nothing but the listed tables;
@@ -405,7 +405,7 @@ def _check_content(manifest: dict, tables: dict[str, pd.DataFrame], name: str) -
             )
     # items and covariances over different staff sets could be subtracted from each other: the
     # covariances leave only with 0 or >= k incomplete respondents, and the staff items of the
-    # scale are computed over the same complete respondents (servicemirror.forum)
+    # scale are computed over the same complete respondents (servicemirror.app.forum)
     cov = tables["item_covariances"]
     if ((cov["n_incomplete"] > 0) & (cov["n_incomplete"] < k)).any():
         raise ReadError(

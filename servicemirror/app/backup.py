@@ -42,7 +42,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from servicemirror import comments, db, queries, safety
+from servicemirror import queries
+from servicemirror.app import comments
+from servicemirror.core import db, safety
 
 FORMAT = "servicemirror-backup"
 FORMAT_VERSION = 1

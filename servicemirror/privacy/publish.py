@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servicemirror import cache, db, queries
-from servicemirror.config import K_MINIMUM, SETTING_DEFAULTS
+from servicemirror import queries
+from servicemirror.core import cache, db
+from servicemirror.core.config import K_MINIMUM, SETTING_DEFAULTS
 
 FIGURES = ["mean", "sd", "ss_within", "promoters", "detractors"]
 STAFF_OVERALL_MEASURES = ("wellbeing", "engagement", "enps")

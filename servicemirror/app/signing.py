@@ -32,7 +32,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from servicemirror import db, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.etl.readers import forum_package as fmt
 
 KEY_FILE_FORMAT = "servicemirror-forum-key"

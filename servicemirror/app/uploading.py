@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, queries
+from servicemirror import queries
+from servicemirror.core import db
 from servicemirror.etl import load, mapping
 from servicemirror.etl.readers.base import ReadError
 from servicemirror.etl.registry import READERS

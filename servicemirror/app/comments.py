@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import db, publish, queries
-from servicemirror.config import SETTING_DEFAULTS
+from servicemirror import queries
+from servicemirror.core import db
+from servicemirror.core.config import SETTING_DEFAULTS
 from servicemirror.etl import comment_tags, comment_themes
+from servicemirror.privacy import publish
 
 SIDES = ("patron", "staff")
 COUNT_COLUMNS = [

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
-from servicemirror import db
+from servicemirror.core import db
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from servicemirror.demo.spec import (
+from servicemirror.app.demo.spec import (
     AGGREGATE_COLUMNS,
     DEMO_TARGETS,
     ITEMS,
@@ -27,7 +27,7 @@ from servicemirror.demo.spec import (
     TOUCHPOINTS,
     VED_IKKE,
 )
-from servicemirror.demo.world import _PatronCell, _simulate, _StaffCell
+from servicemirror.app.demo.world import _PatronCell, _simulate, _StaffCell
 
 
 @dataclass

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from servicemirror.demo.model import to_index
-from servicemirror.demo.world import _World
+from servicemirror.app.demo.model import to_index
+from servicemirror.app.demo.world import _World
 
 
 def observed_cells(world: _World, k: int = 5) -> pd.DataFrame:

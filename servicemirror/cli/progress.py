@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from servicemirror import safety
+from servicemirror.core import safety
 from servicemirror.etl.load import STAGES
 
 WIDTH = 20
@@ -62,7 +62,7 @@ class LoadProgress:
             if self.inplace:
                 end = "\n" if stage == STAGES[-1] else ""
                 # the bar's own CR and line erase pass the CLI's control-character filter; the
-                # file name in the text does not (servicemirror.safety.TerminalSafe)
+                # file name in the text does not (servicemirror.core.safety.TerminalSafe)
                 raw = getattr(self.stream, "unfiltered", self.stream)
                 raw.write("\r\x1b[2K" + safety.strip_controls(text) + end)
             else:

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import cache, db, labels, publish, queries
+from servicemirror import queries
 from servicemirror.analysis import projects as did
 from servicemirror.analysis import segments as seg
 from servicemirror.analysis import targets as tgt
+from servicemirror.core import cache, db, labels
 from servicemirror.etl import vocab
+from servicemirror.privacy import publish
 
 
 def _cached(db_path: Path, name: str, build):
-    """build() once per database, data version and name (the one cache, ``servicemirror.cache``)."""
+    """build() once per database, data version and name (the one cache, ``servicemirror.core.cache``)."""
     return cache.cached(db_path, f"service_projects.{name}", build)
 
 

@@ -3,7 +3,7 @@
 One module per part: ``spec`` (the fixed design and the parameters), ``model`` (exact expected
 answers on the index scale), ``world`` (the seeded simulation and its realised truth), ``files``
 (the upload files and the demo database), ``expected`` (what the product should find, computed
-without a database). Everything a caller needs is importable from ``servicemirror.demo``.
+without a database). Everything a caller needs is importable from ``servicemirror.app.demo``.
 
 :func:`generate` draws a forum from a seeded generative model and WRITES the files a library would
 upload (the product's generic long CSV, generic aggregates CSV and kiosk counts CSV). :func:`build_demo`
@@ -24,22 +24,27 @@ Latent model (all on the 1-5 answer scale; ``rc`` = round to the nearest scale p
              tp_x = rc(y_i + touchpoint_offsets[x] + c[j,x] + project effect + N(0, touchpoint_sd_item))
 """
 
-from servicemirror.demo.expected import estimates, observed_cells, published_cells, truth_markdown
-from servicemirror.demo.files import (
+from servicemirror.app.demo.expected import (
+    estimates,
+    observed_cells,
+    published_cells,
+    truth_markdown,
+)
+from servicemirror.app.demo.files import (
     DemoFiles,
     branches_frame,
     build_demo,
     generate,
     libraries_frame,
 )
-from servicemirror.demo.model import (
+from servicemirror.app.demo.model import (
     _patron_index_true,
     _segment_mixture,
     _staff_index_true,
     expected_answer,
     to_index,
 )
-from servicemirror.demo.spec import (
+from servicemirror.app.demo.spec import (
     AGGREGATE_COLUMNS,
     AGGREGATE_GAPS,
     COMMENTS_NEGATIVE,
@@ -68,7 +73,7 @@ from servicemirror.demo.spec import (
     TOUCHPOINTS,
     VED_IKKE,
 )
-from servicemirror.demo.world import _rc, simulate_world
+from servicemirror.app.demo.world import _rc, simulate_world
 
 # the model's private helpers stay reachable here for the tests that check the truth against them
 __all__ = [

@@ -20,9 +20,11 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from servicemirror import config, db, labels, publish, queries, safety, service, users
+from servicemirror import queries, service
+from servicemirror.cli.progress import LoadProgress
+from servicemirror.core import config, db, labels, safety
 from servicemirror.etl.readers.base import ReadError
-from servicemirror.progress import LoadProgress
+from servicemirror.privacy import publish, users
 from servicemirror.service import LoadRefused
 
 EXPECTED_ERRORS = (LoadRefused, ReadError, db.DatabaseError, FileNotFoundError, service.Refused)
@@ -94,7 +96,7 @@ def _one_line(*errors: type[Exception]):
 
 
 def cmd_demo(args) -> int:
-    from servicemirror import demo
+    from servicemirror.app import demo
 
     db_path = _db(args)
     if db.exists(db_path) and not args.force:
@@ -242,7 +244,7 @@ def cmd_undo(args) -> int:
 
 
 def cmd_forum_package(args) -> int:
-    from servicemirror import forum
+    from servicemirror.app import forum
 
     try:
         package = _service(args).write_forum_package(
@@ -270,7 +272,7 @@ def cmd_forum_package(args) -> int:
 
 
 def cmd_forum(args) -> int:
-    from servicemirror import forum
+    from servicemirror.app import forum
 
     svc = _service(args)
     frame = forum.received(_db(args))
@@ -301,7 +303,7 @@ def cmd_forum(args) -> int:
 
 
 def cmd_forum_key_list(args) -> int:
-    from servicemirror import signing
+    from servicemirror.app import signing
 
     db_path = _db(args)
     own, rows = None, []
@@ -320,7 +322,7 @@ def cmd_forum_key_list(args) -> int:
 
 
 def cmd_forum_key_export(args) -> int:
-    from servicemirror import forum, signing
+    from servicemirror.app import forum, signing
 
     db_path = _db(args)
     with _one_line(signing.SigningError):
@@ -351,7 +353,7 @@ def cmd_forum_key_replace(args) -> int:
 
 
 def _register_key(args, replace: bool) -> int:
-    from servicemirror import signing
+    from servicemirror.app import signing
 
     with _one_line(signing.SigningError):
         key_id = _service(args).register_library_key(Path(args.file), replace=replace)
@@ -365,7 +367,7 @@ def _register_key(args, replace: bool) -> int:
 
 
 def cmd_forum_key_rotate(args) -> int:
-    from servicemirror import signing
+    from servicemirror.app import signing
 
     with _one_line(signing.SigningError):
         key_id = _service(args).rotate_own_key()
@@ -411,7 +413,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from servicemirror import hypothesis
+    from servicemirror.app import hypothesis
 
     db_path = _db(args)
     result = hypothesis.analyze(db_path, touchpoint=args.touchpoint)
@@ -599,13 +601,13 @@ def cmd_users_remove(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from servicemirror import findings
+    from servicemirror.app import hypothesis
 
     db_path = _db(args)
     db.require(db_path)
     # the report shows libraries as this user sees them (names switched off: a report is made
     # for a meeting); the pseudonym letters are drawn afresh for each run of the command
-    html = _service(args).report_html(args.lang, findings.result(db_path))
+    html = _service(args).report_html(args.lang, hypothesis.result(db_path))
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -618,7 +620,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from servicemirror import backup
+    from servicemirror.app import backup
 
     try:
         done = _service(args).export(Path(args.out))
@@ -645,7 +647,7 @@ def _backup_record(done) -> dict:
 
 
 def cmd_restore(args) -> int:
-    from servicemirror import backup
+    from servicemirror.app import backup
 
     try:
         done = _service(args).restore(Path(args.folder))
@@ -660,7 +662,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_purge(args) -> int:
-    from servicemirror import purge
+    from servicemirror.app import purge
 
     try:
         result = _service(args).purge(purge.parse_date(args.before), dry_run=args.dry_run)
@@ -693,7 +695,7 @@ def _loopback(address: str) -> bool:
 
 
 def cmd_serve(args) -> int:
-    from servicemirror import access
+    from servicemirror.privacy import access
 
     db_path = _db(args)
     if access.mode() == "local" and not _loopback(args.address):
@@ -755,7 +757,7 @@ def cmd_project_add(args) -> int:
 
 
 def cmd_projects(args) -> int:
-    from servicemirror import service_projects
+    from servicemirror.app import service_projects
 
     records = service_projects.projects_json(_db(args), _service(args).names("en", show_names=True))
     if args.json:
@@ -799,7 +801,7 @@ def cmd_targets_load(args) -> int:
 
 
 def cmd_targets_list(args) -> int:
-    from servicemirror import service_projects
+    from servicemirror.app import service_projects
 
     svc = _service(args)
     frame = service_projects.targets(_db(args))
@@ -828,7 +830,7 @@ def cmd_targets_list(args) -> int:
 
 
 def cmd_comments(args) -> int:
-    from servicemirror import comments
+    from servicemirror.app import comments
 
     db_path = _db(args)
     svc = _service(args)

@@ -5,7 +5,7 @@ Two ways to run (docs/privacy.md):
   and the dashboard says so in the sidebar.
 - **server** (``SERVICEMIRROR_MODE=server``): people sign in through Streamlit's built-in OpenID
   Connect (``st.login``, configured by the host in ``.streamlit/secrets.toml``; the only outbound
-  call) or with a name and password from the local user file (:mod:`servicemirror.users`). The
+  call) or with a name and password from the local user file (:mod:`servicemirror.privacy.users`). The
   user file gives the role either way; a signed-in identity that is not in it has no role.
 
 Roles: **admin** (uploads for any library, undo, users, settings, may switch real names on),
@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from servicemirror import users
+from servicemirror.privacy import users
 
 MODE_ENV = "SERVICEMIRROR_MODE"
 MODES = ("local", "server")

@@ -1,7 +1,7 @@
 """The demo forum's specification: the generative parameters, the 15 libraries, their projects,
 targets and kiosk terminals, the items, and the word lists the comments are drawn from.
 
-Fixed data only; the draws are made in :mod:`servicemirror.demo.world`. Every parameter is
+Fixed data only; the draws are made in :mod:`servicemirror.app.demo.world`. Every parameter is
 documented in ``data/demo/README.md``.
 """
 

@@ -18,7 +18,7 @@ reader or parser touches the bytes, and every refusal is one line that says what
   text instead of running it as a formula (OWASP "CSV injection"); so does every LINE inside the
   text that starts like that (after a newline or a bare CR), because a reader that breaks rows on
   CR would otherwise start a new row with a live formula. Every CSV/Excel writer of the product
-  calls ``protect_frame`` and quotes every text field (today: ``servicemirror.backup``).
+  calls ``protect_frame`` and quotes every text field (today: ``servicemirror.app.backup``).
 """
 
 from __future__ import annotations

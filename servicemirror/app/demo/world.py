@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from servicemirror.demo.model import (
+from servicemirror.app.demo.model import (
     _patron_index_true,
     _slope_at,
     _staff_index_true,
     _touchpoint_index_true,
 )
-from servicemirror.demo.spec import (
+from servicemirror.app.demo.spec import (
     AGGREGATE_GAPS,
     COMMENTS_NEGATIVE,
     COMMENTS_POSITIVE,

@@ -1,18 +1,78 @@
-"""The hypothesis result for a database, and tidy tables of it for the Hypothesis page and the report.
+"""The hypothesis on a database: the battery's run and the tidy tables the page and report show.
 
-``result(db_path)`` is the ``analyze --json`` object, computed by
-``servicemirror.hypothesis.analyze`` (published cells only, cached per data version). The other functions are pure: dict in, DataFrame out, so the page and the HTML report
-show the same numbers and nothing is reshaped in a page.
+``analyze`` is the only place that gathers the battery's inputs (published cells, visible staff
+item rows for alpha, library facts); cached per data version and options, role-independent
+(library keys, not names: naming or pseudonymising happens per viewer, after the cache).
+``result(db_path)`` is its ``analyze --json`` object. The other functions are pure: dict in,
+DataFrame out, so the Hypothesis page and the HTML report show the same numbers and nothing is
+reshaped in a page.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import hypothesis
+from servicemirror import queries
+from servicemirror.analysis.battery import BatteryOptions, run_battery
+from servicemirror.app import comments
+from servicemirror.core import cache, db
+from servicemirror.privacy import publish
+
+
+def options_from_settings(settings: dict[str, str], **overrides) -> BatteryOptions:
+    """Battery options from the stored settings (k, permutations, period calendar), with overrides."""
+    n_perm = settings.get("n_permutations", "9999")
+    base = BatteryOptions(
+        n_permutations=int(n_perm) if str(n_perm).isdigit() else 9999,
+        k=publish.k_from_settings(settings),
+        period_length=settings.get("period_length") or "year",
+    )
+    return BatteryOptions(**(asdict(base) | {k: v for k, v in overrides.items() if v is not None}))
+
+
+def analyze(
+    db_path: Path, *, touchpoint: str | None = None, n_permutations: int | None = None
+) -> dict:
+    """The full battery for the database's current data version (cached per version and options)."""
+    pub = publish.published(db_path)
+    options = options_from_settings(
+        pub.settings, touchpoint=touchpoint, n_permutations=n_permutations
+    )
+
+    def build() -> dict:
+        with db.reading(db_path) as con:
+            staff_rows = queries.run(con, "staff_item_rows", construct="wellbeing")
+            facts = queries.run(con, "library_facts_all")
+            covariances = queries.run(con, "forum_item_covariances_all")
+            # released patron comment counts only (groups below k_comments left out)
+            comment_counts = comments.theme_counts(con, side="patron")
+            instruments = queries.run(con, "instruments_all")
+        return run_battery(
+            pub.cells,
+            staff_rows=staff_rows,
+            item_covariances=covariances,
+            facts=facts,
+            options=options,
+            comment_counts=comment_counts,
+            instruments=instruments,
+        )
+
+    return cache.cached(db_path, "analyze", build, options, version=pub.data_version)
+
+
+def with_display_names(result: dict, libraries: pd.DataFrame) -> dict:
+    """A copy of the result with library keys replaced by display names (for a named view)."""
+    names = dict(zip(libraries["library_key"], libraries["display_name"], strict=True))
+    out = dict(result)
+    for part in ("excluded", "excluded_periods"):
+        out[part] = [dict(e, library=names.get(e["library"], e["library"])) for e in result[part]]
+    out["pairs"] = [dict(p, library=names.get(p["library"], p["library"])) for p in result["pairs"]]
+    return out
+
 
 # test key -> (i18n key of its name, i18n key of its one-line explanation)
 TEST_TEXT = {
@@ -30,7 +90,7 @@ def result(db_path: Path) -> dict:
 
     Raises ``db.DatabaseError`` (one line) when the database is missing or busy.
     """
-    return hypothesis.analyze(Path(db_path))
+    return analyze(Path(db_path))
 
 
 def _num(value) -> float | None:

@@ -25,10 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import comments, db, publish, queries, signing
+from servicemirror import queries
 from servicemirror.analysis import battery, reliability
+from servicemirror.app import comments, signing
+from servicemirror.core import db
 from servicemirror.etl.load import period_of
 from servicemirror.etl.readers import forum_package as fmt
+from servicemirror.privacy import publish
 
 SCALE = battery.STAFF_MEASURE  # the staff scale whose alpha the battery reports
 NEVER = (
@@ -346,7 +349,7 @@ def _covariances(staff_rows: pd.DataFrame, released: pd.DataFrame, k: int) -> pd
 def _comment_themes(
     db_path: Path, library: str, periods: list[str], cells: pd.DataFrame, k: int
 ) -> pd.DataFrame:
-    """Comment theme and tone counts that may leave (``servicemirror.comments.package_rows``):
+    """Comment theme and tone counts that may leave (``servicemirror.app.comments.package_rows``):
     patron groups of at least k_comments; staff groups only where the period's staff figures
     are published and the group reaches k_comments. Counts only, never text."""
     visible = {

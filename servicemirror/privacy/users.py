@@ -22,7 +22,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from servicemirror.config import PROJECT_ROOT
+from servicemirror.core.config import PROJECT_ROOT
 
 USERS_ENV = "SERVICEMIRROR_USERS"
 ROLES = ("admin", "manager", "forum")

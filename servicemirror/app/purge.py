@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from servicemirror import db, queries, upload_tables
+from servicemirror import queries
+from servicemirror.core import db, upload_tables
 
-TEMP_PREFIXES = ("servicemirror-",)  # etl.detect.to_utf8 and servicemirror.uploading
+TEMP_PREFIXES = ("servicemirror-",)  # etl.detect.to_utf8 and servicemirror.app.uploading
 TEMP_MIN_AGE_SECONDS = 3600  # a running load never keeps its copy this long
 
 

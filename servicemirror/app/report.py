@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from servicemirror import findings, labels, layout, publish
 from servicemirror.analysis import periods
+from servicemirror.app import hypothesis
+from servicemirror.core import labels, layout
+from servicemirror.privacy import publish
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
 WIDTH, HEIGHT, PAD = 640, 400, 56
@@ -252,7 +254,7 @@ def build(
     else:
         verdict = (result.get("verdict") or {}).get(lang) or ""
         body.append(f'<p class="verdict">{escape(_pseudonymise(verdict, pub, names))}</p>')
-        tests = findings.tests(result)
+        tests = hypothesis.tests(result)
         rows = pd.DataFrame(
             {
                 t("hyp_tests"): [
@@ -356,8 +358,8 @@ def build(
 
 
 def _test_name(key: str, label, lang: str) -> str:
-    if key in findings.TEST_TEXT:
-        return labels.t(findings.TEST_TEXT[key][0], lang)
+    if key in hypothesis.TEST_TEXT:
+        return labels.t(hypothesis.TEST_TEXT[key][0], lang)
     return str(label or key)
 
 
@@ -395,7 +397,7 @@ def _page(lang: str, title: str, body: list[str]) -> str:
 def write(db_path: Path, out: Path, lang: str = "da") -> Path:
     """Build the report for the database and write it to ``out`` (UTF-8); returns ``out``."""
     pub = publish.published(Path(db_path))
-    html = build(pub, findings.result(Path(db_path)), lang)
+    html = build(pub, hypothesis.result(Path(db_path)), lang)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

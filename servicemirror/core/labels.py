@@ -230,6 +230,12 @@ def _coded_text() -> dict[str, dict[str, str]]:
 # Texts the core itself writes (the HTML report and the names of the pre-declared tests); the
 # dashboard's page texts extend these in dashboard/i18n.py.
 MESSAGES: dict[str, dict[str, str]] = {
+    # how the access layer names what a viewer may not see by name
+    "pseudonym": {"da": "Bibliotek {letter}", "en": "Library {letter}"},
+    "upload_file_hidden": {
+        "da": "(skjult: navne er slået fra)",
+        "en": "(hidden: names are switched off)",
+    },
     "tagline": {
         "da": "Glade medarbejdere = tilfredse borgere? Test det med jeres egne data.",
         "en": "Happy staff = satisfied citizens? Test it with your own data.",

@@ -1,0 +1,1 @@
+"""Infrastructure every layer may use: the database, settings, caches, labels, chart layout."""

@@ -1,0 +1,1 @@
+"""The privacy rules behind the one access layer: roles, the publication layer (k), users."""
