@@ -83,7 +83,7 @@ def test_busy_database_gives_one_clear_line(tmp_path):
             textwrap.dedent(
                 f"""
                 import time
-                from servicemirror import db
+                from servicemirror.core import db
                 with db.writing(db.Path({str(path)!r})):
                     print("locked", flush=True)
                     time.sleep(5)
@@ -110,7 +110,8 @@ READER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from servicemirror import db, publish
+    from servicemirror.core import db
+    from servicemirror.privacy import publish
     path = Path(sys.argv[1])
     stop = Path(sys.argv[2])
     deadline = time.monotonic() + 180  # bounded even if the test never writes the stop file

@@ -214,7 +214,7 @@ READER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from servicemirror import db
+    from servicemirror.core import db
     path, stop = Path(sys.argv[1]), Path(sys.argv[2])
     deadline = time.monotonic() + 120
     reads, slowest, seen = 0, 0.0, set()
