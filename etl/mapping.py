@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.core import db
+from servicemirror.core import db, labels
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.base import ReadOptions
 from servicemirror.etl.wide import ROLE_FIELDS, ItemSpec, WideSpec
@@ -53,7 +53,10 @@ EDITOR_COLUMNS = [
     "note",
 ]
 IGNORED = "ignored in the mapping"
-_GUESSED_SCALE = re.compile(r"^column '(.+)': scale .* guessed from the")
+# the note_scale_guessed* notes, in English or Danish (the report's notes are in the user's language)
+_GUESSED_SCALE = re.compile(
+    r"^(?:column|kolonne) '(.+)': (?:scale|skalaen) .* (?:guessed from|gættet ud fra)"
+)
 
 
 def signature(format: str, headers: list[str]) -> str:
@@ -137,13 +140,13 @@ def resolve(
     resolved, note, profile_name = spec, None, None
     if options.mapping:
         resolved = apply(spec, options.mapping)
-        note = "the column mapping given for this file was used"
+        note = labels.Note.of("note_mapping_given")
     else:
         profile = options.profiles.get(signature(spec.format, headers))
         if profile is not None:
             resolved = apply(spec, profile["mapping"])
             profile_name = profile["name"]
-            note = f"mapping profile '{profile_name}' was used"
+            note = labels.Note.of("note_mapping_profile", name=labels.clip(profile_name))
     # what the upload page's mapping editor shows; recorded before the loader can still refuse
     options.seen.update(
         format=spec.format, headers=list(headers), spec=resolved, profile=profile_name

@@ -173,7 +173,7 @@ class _LibraryResolver:
         name = safety.strip_controls(raw).strip()
         self._new_libraries[key] = name
         self.lookup[norm] = (key, name)
-        self.warnings.append(f"new library '{name}' added")
+        self.warnings.append(labels.Note.of("note_new_library", name=labels.clip(name)))
         return key, name
 
     def apply(self, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
