@@ -144,7 +144,7 @@ def cmd_load(args) -> int:
                 "file": Path(path).name,
                 "upload_id": None,
                 "status": "refused",
-                "message": str(exc),
+                "message": labels.say(exc, args.lang),
                 "records": 0,
                 "valid_responses": 0,
                 "rejected": [],
@@ -152,7 +152,7 @@ def cmd_load(args) -> int:
                 "items": [],
                 "warnings": [],
             }
-            print(one_line(exc), file=sys.stderr)
+            print(one_line(labels.say(exc, args.lang)), file=sys.stderr)
         reports.append(report)
         if not args.json and report["status"] != "refused":
             _print_load_report(report, args.lang)
@@ -210,7 +210,7 @@ def _print_load_report(report: dict, lang: str = "en") -> None:
     if len(report["rejected"]) > 20:
         print(f"  ... and {len(report['rejected']) - 20} more rejected rows (see --json)")
     for warning in report["warnings"]:
-        print(f"  note: {warning}")
+        print(f"  {labels.t('load_note', lang)}: {warning}")
 
 
 def cmd_uploads(args) -> int:
@@ -1256,7 +1256,8 @@ def _run(args) -> int:
     try:
         return int(args.func(args) or 0)
     except (CommandError, *EXPECTED_ERRORS) as exc:
-        print(one_line(f"servicemirror {args.command}: {exc}"), file=sys.stderr)
+        message = labels.say(exc, getattr(args, "lang", "en"))
+        print(one_line(f"servicemirror {args.command}: {message}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
