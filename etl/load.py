@@ -241,9 +241,7 @@ def undo(db_path: Path, upload_id: int) -> dict:
     with db.writing(db_path) as con:
         row = queries.run(con, "upload_get", upload_id=upload_id)
         if row.empty or row.loc[0, "status"] != "active":
-            raise LoadRefused(
-                f"upload {upload_id}: no such active upload. See `servicemirror uploads`."
-            )
+            raise LoadRefused.of("load_no_such_upload", upload=upload_id)
         removed = upload_tables.undo(con, upload_id)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
 

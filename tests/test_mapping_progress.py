@@ -150,12 +150,13 @@ def test_load_shows_stages_on_stderr_and_json_stays_clean(tmp_path, small_forum_
     dbp = tmp_path / "p.duckdb"
     done = run("load", small_forum_files[0], "--db", dbp)
     assert done.returncode == 0, done.stderr
-    for stage in ("reading", "checking", "writing", "done"):
+    # the stages in the command's language (Danish by default; the label table's load_stage_*)
+    for stage in ("læser", "kontrollerer", "skriver", "færdig"):
         assert f"% {stage}" in done.stderr
-    assert "[1/1]" in done.stderr and "[####################] 100% done" in done.stderr
+    assert "[1/1]" in done.stderr and "[####################] 100% færdig" in done.stderr
     quiet = run("load", small_forum_files[1], "--db", dbp, "--json")
     assert quiet.returncode == 0, quiet.stderr
-    assert "% reading" not in quiet.stderr
+    assert "% læser" not in quiet.stderr
     assert json.loads(quiet.stdout)[0]["status"] == "loaded"
 
 

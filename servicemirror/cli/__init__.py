@@ -120,7 +120,7 @@ def cmd_load(args) -> int:
     total = len(args.paths)
     column_mapping = _mapping_file(args)
     # the bar goes to stderr; with --json it is left out so scripts get clean output
-    bar = None if args.json else LoadProgress(total)
+    bar = None if args.json else LoadProgress(total, lang=args.lang)
     for number, path in enumerate(args.paths, start=1):
         try:
             report = svc.load_file(

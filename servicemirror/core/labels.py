@@ -368,6 +368,11 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "{total}) were rejected because: {reason}. Example: {example}. {todo}",
     },
     "load_where_row": {"da": "række {row}", "en": "row {row}"},
+    # the stages of load's progress bar (etl.load.STAGES)
+    "load_stage_reading": {"da": "læser", "en": "reading"},
+    "load_stage_checking": {"da": "kontrollerer", "en": "checking"},
+    "load_stage_writing": {"da": "skriver", "en": "writing"},
+    "load_stage_done": {"da": "færdig", "en": "done"},
     # what a column of a wide file was read as (load --dry-run --json ``columns``, the Upload
     # page's column table) and where an item's scale came from
     "role_item": {"da": "spørgsmål", "en": "item"},
@@ -829,6 +834,10 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "loaded.",
     },
     "load_no_library": {"da": "intet bibliotek", "en": "no library"},
+    "load_no_such_upload": {
+        "da": "upload {upload}: ingen aktiv upload med det nummer. Se `servicemirror uploads`.",
+        "en": "upload {upload}: no such active upload. See `servicemirror uploads`.",
+    },
     "load_duplicate": {
         "da": "{file}: allerede indlæst som upload {upload}; intet er ændret.",
         "en": "{file}: already loaded as upload {upload}; nothing changed.",
