@@ -389,8 +389,10 @@ def _library_key(lookup, name: str) -> str:
     table, known = lookup
     key = table.get(_norm(name))
     if key is None:
-        raise LoadRefused(
-            f"library {name!r} is not known; known libraries: {', '.join(known) or 'none yet'}."
+        raise LoadRefused.of(
+            "load_library_not_known",
+            name=labels.clip(name),
+            known=", ".join(known) if known else "load_none_yet",
         )
     return key
 

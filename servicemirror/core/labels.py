@@ -834,6 +834,11 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "loaded.",
     },
     "load_no_library": {"da": "intet bibliotek", "en": "no library"},
+    "load_library_not_known": {
+        "da": "biblioteket '{name}' er ukendt; kendte biblioteker: {known}.",
+        "en": "library '{name}' is not known; known libraries: {known}.",
+    },
+    "load_none_yet": {"da": "ingen endnu", "en": "none yet"},
     "load_no_such_upload": {
         "da": "upload {upload}: ingen aktiv upload med det nummer. Se `servicemirror uploads`.",
         "en": "upload {upload}: no such active upload. See `servicemirror uploads`.",
