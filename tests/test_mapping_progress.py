@@ -187,7 +187,9 @@ def test_load_with_a_mapping_file_and_a_saved_profile(tmp_path):
     second.write_text(UNKNOWN.replace("05-03-2024;Gentofte;1", "09-03-2025;Gentofte;2"))
     again = run("load", second, "--db", dbp, "--json")
     assert again.returncode == 0, again.stderr
-    assert "mapping profile 'Ukendt 2024' was used" in json.loads(again.stdout)[0]["warnings"]
+    # the notes are in the command's language (Danish by default), like the rejected rows' reasons
+    warnings = json.loads(again.stdout)[0]["warnings"]
+    assert "den gemte kolonnetildeling 'Ukendt 2024' er brugt" in warnings
 
 
 def test_bad_mapping_file_is_one_line(tmp_path):
@@ -195,7 +197,7 @@ def test_bad_mapping_file_is_one_line(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     done = run("load", tmp_path / "x.csv", "--mapping", bad, "--db", tmp_path / "d.duckdb")
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "not JSON" in done.stderr
+    assert done.stderr.count("\n") == 1 and "ikke JSON" in done.stderr  # --lang da by default
 
 
 # --------------------------------------------------------------------------- the Upload page

@@ -64,7 +64,7 @@ def test_every_key_the_importer_uses_has_danish_and_english_with_the_same_fields
         assert _fields(texts["da"]) == _fields(texts["en"]), key
     # and every read_/note_ key of the table is used somewhere (no dead texts)
     for key in labels.LOAD_MESSAGES:
-        if key.startswith(("read_", "note_")):
+        if key.startswith(("read_", "note_", "map_")):
             assert key in used, f"{key} is in the label table but no code uses it"
 
 
@@ -72,7 +72,8 @@ def test_no_refusal_or_note_is_written_as_an_english_string():
     # a raise with a literal line (f"..." or "...") or a note appended as a literal bypasses the
     # label table: the Danish user would read English
     literal = re.compile(
-        r"(?:ReadError|LoadRefused|UnsafeInput)\(\s*f?[\"']|warnings\.append\(\s*f?[\"']"
+        r"(?:ReadError|LoadRefused|UnsafeInput|MappingError|ValueError)\(\s*f?[\"']"
+        r"|warnings\.append\(\s*f?[\"']"
     )
     offenders = []
     for path in SOURCES:

@@ -128,7 +128,7 @@ def mapping_editor(file_id: str, outcome, options, gaps: list) -> None:
                     outcome, edited, options.respondent_type, options.mapping
                 )
             except ValueError as exc:
-                st.error(t("map_invalid", message=exc))
+                st.error(t("map_invalid", message=i18n.labels.say(exc, lang)))
             else:
                 st.rerun()
         if options.mapping:

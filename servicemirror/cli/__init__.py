@@ -172,7 +172,8 @@ def _mapping_file(args) -> dict | None:
     try:
         return read_mapping(Path(args.mapping).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
-        raise SystemExit(f"--mapping {args.mapping}: {one_line(exc)}") from None
+        message = labels.say(exc, args.lang)
+        raise SystemExit(f"--mapping {args.mapping}: {one_line(message)}") from None
 
 
 def _save_profile(svc: service.Service, name: str, column_mapping: dict, path, args) -> None:

@@ -854,6 +854,40 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}: could not be read ({error}). Nothing was changed. Check that it is a "
         "survey export (docs/formats/README.md), or report the file to the administrator.",
     },
+    # ---- a column mapping that cannot be used (etl.mapping.MappingError: load --mapping, the
+    # Upload page's mapping editor)
+    "map_profile_name_missing": {
+        "da": "en gemt kolonnetildeling skal have et navn",
+        "en": "a mapping profile needs a name",
+    },
+    "map_not_json": {
+        "da": "ikke JSON ({error} i linje {line})",
+        "en": "not JSON ({error} at line {line})",
+    },
+    "map_not_object": {
+        "da": "en kolonnetildeling er et JSON-objekt med 'roles' og/eller 'items'",
+        "en": "a mapping is a JSON object with 'roles' and/or 'items'",
+    },
+    "map_roles_not_object": {
+        "da": "'roles' skal være et objekt: kolonne -> rolle",
+        "en": "'roles' must be an object: column -> role",
+    },
+    "map_items_not_list": {
+        "da": "'items' skal være en liste af objekter, hver med en 'column'",
+        "en": "'items' must be a list of objects, each with a 'column'",
+    },
+    "map_libraries_not_object": {
+        "da": "'libraries' skal være et objekt: kode eller sted som i filen -> bibliotekets navn",
+        "en": "'libraries' must be an object: code or location as in the file -> library name",
+    },
+    "map_two_columns": {
+        "da": "to kolonner har rollen {role}: '{first}' og '{second}'",
+        "en": "two columns are the {role}: '{first}' and '{second}'",
+    },
+    "map_one_scale_end": {
+        "da": "kolonne '{column}': angiv begge ender af skalaen eller ingen af dem",
+        "en": "column '{column}': give both ends of the scale or neither",
+    },
     # ---- notes: what a reader or the loader did that the user should know (the ``warnings`` of
     # ``load --json``, "note:" lines); built with ``labels.Note.of``
     "load_note": {"da": "bemærk", "en": "note"},
