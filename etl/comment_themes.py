@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from servicemirror.core import labels
 from servicemirror.etl.comment_tags import LANGS
 from servicemirror.etl.readers.base import ReadError
 
@@ -55,7 +56,9 @@ def read_dictionary(path: Path) -> pd.DataFrame:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"{path}: cannot read the theme dictionary ({exc.strerror}).") from None
+        raise ReadError.of(
+            "read_themes_unreadable", file=path, error=labels.clip(exc.strerror)
+        ) from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
@@ -63,10 +66,7 @@ def read_dictionary(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     else:
-        raise ReadError(
-            f"{path}: the theme dictionary is neither UTF-8 nor Windows-1252 text; "
-            "save it as CSV UTF-8 and load it again."
-        )
+        raise ReadError.of("read_text_encoding", file=path)
     return validate(_parse(text, path.name), path.name)
 
 
@@ -76,7 +76,9 @@ def _parse(text: str, name: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ReadError(f"{name}: not a readable CSV ({str(exc).splitlines()[0]}).") from None
+        raise ReadError.of(
+            "read_targets_unreadable", file=name, error=labels.clip(str(exc).splitlines()[0])
+        ) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     return frame
 
@@ -85,29 +87,26 @@ def validate(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Check every row; the frame (theme, lang, term, label) or ReadError naming file, row, column."""
     missing = [c for c in ("theme", "lang", "term") if c not in frame.columns]
     if missing:
-        raise ReadError(
-            f"{name}: the theme dictionary needs the columns theme, lang, term "
-            f"(missing: {', '.join(missing)}); start from etl/templates/comment_themes.csv."
-        )
+        raise ReadError.of("read_themes_columns", file=name, missing=", ".join(missing))
     if frame.empty:
-        raise ReadError(f"{name}: the theme dictionary has no terms.")
+        raise ReadError.of("read_themes_empty", file=name)
     if len(frame) > MAX_TERMS:
-        raise ReadError(f"{name}: {len(frame)} terms; at most {MAX_TERMS} are accepted.")
+        raise ReadError.of("read_themes_too_many", file=name, count=len(frame), limit=MAX_TERMS)
     frame = frame.assign(label=frame["label"] if "label" in frame.columns else "")
     frame = frame[COLUMNS].apply(lambda col: col.astype(str).str.strip())
     frame["theme"] = frame["theme"].str.lower()
     frame["lang"] = frame["lang"].str.lower()
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         if not THEME_KEY.match(row.theme):
-            raise ReadError(
-                f"{name}: row {i}, column theme: {row.theme!r} is not a theme key "
-                "(lower-case letters, digits and _, starting with a letter)."
+            raise ReadError.of(
+                "read_themes_bad_theme", file=name, row=i, value=labels.clip(row.theme)
             )
         if row.lang not in LANGS:
-            raise ReadError(f"{name}: row {i}, column lang: {row.lang!r}; use da or en.")
+            raise ReadError.of(
+                "read_themes_bad_lang", file=name, row=i, value=labels.clip(row.lang)
+            )
         if not row.term or not TERM.match(row.term) or row.term.strip("*").strip() == "":
-            raise ReadError(
-                f"{name}: row {i}, column term: {row.term!r} is not a word or phrase "
-                "(letters, digits, spaces, - and ', with * only at the start or end)."
+            raise ReadError.of(
+                "read_themes_bad_term", file=name, row=i, value=labels.clip(row.term)
             )
     return frame.drop_duplicates(["theme", "lang", "term"]).reset_index(drop=True)

@@ -50,9 +50,7 @@ def read_text_table(
         rejects = con.execute(queries.sql("csv_rejects")).df()
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
-        raise ReadError(
-            f"{name}: could not read the file as a table ({first}). Check that it is a CSV export."
-        ) from None
+        raise ReadError.of("read_not_a_table", file=name, error=labels.clip(first)) from None
     finally:
         con.close()
     frame = frame.astype(object).where(frame.notna(), None)

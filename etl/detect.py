@@ -50,25 +50,20 @@ def sniff(path: Path) -> Sniffed:
     try:
         size = safety.check_size(path)
     except safety.UnsafeInput as exc:
-        raise ReadError(str(exc)) from None
+        raise ReadError.told_as(exc) from None
     if size == 0:
-        raise ReadError(
-            f"{path.name}: the file is empty. Export the survey again and upload that file."
-        )
+        raise ReadError.of("read_empty", file=path.name)
     with path.open("rb") as fh:
         start = fh.read(CHUNK)
     if start.startswith(ZIP_MAGIC):
         return Sniffed(_zip_kind(path), "binary", None, [])
     if start.startswith(OLE_MAGIC):
-        raise ReadError(
-            f"{path.name}: this is an old binary Excel file (.xls). Open it in Excel and save it as "
-            ".xlsx or CSV, then upload that."
-        )
+        raise ReadError.of("read_old_excel", file=path.name)
     encoding = detect_encoding(path, start)
     text = _decode_head(start, encoding)
     head = text.splitlines()[:50]
     if not any(line.strip() for line in head):
-        raise ReadError(f"{path.name}: the file holds no text. Export the survey again.")
+        raise ReadError.of("read_no_text", file=path.name)
     return Sniffed("csv", encoding, sniff_delimiter(head), head)
 
 
@@ -78,9 +73,9 @@ def _zip_kind(path: Path) -> str:
         names = safety.check_zip(path)
         safety.verify_zip_stream(path)
     except zipfile.BadZipFile:
-        raise ReadError(f"{path.name}: a damaged zip/xlsx file. Save or export it again.") from None
+        raise ReadError.of("read_damaged_zip", file=path.name) from None
     except safety.UnsafeInput as exc:
-        raise ReadError(str(exc)) from None
+        raise ReadError.told_as(exc) from None
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx"
     return "zip"
@@ -105,10 +100,7 @@ def detect_encoding(path: Path, start: bytes | None = None) -> str:
         evens, odds = start[0:4096:2], start[1:4096:2]
         if odds.count(0) > len(odds) * 0.4 or evens.count(0) > len(evens) * 0.4:
             return "utf-16-le" if odds.count(0) > evens.count(0) else "utf-16-be"
-        raise ReadError(
-            f"{Path(path).name}: this is not a text or Excel file (it contains binary data). "
-            "Upload the CSV or .xlsx export from your survey tool."
-        )
+        raise ReadError.of("read_binary", file=Path(path).name)
     decoder = codecs.getincrementaldecoder("utf-8")()
     with Path(path).open("rb") as fh:
         while chunk := fh.read(CHUNK):

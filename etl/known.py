@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.core import db
+from servicemirror.core import db, labels
 from servicemirror.core.config import SETTING_DEFAULTS
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.forum_package import PackageResult
@@ -18,8 +18,9 @@ from servicemirror.etl.readers.forum_package import PackageResult
 RESPONDENT_TYPES = ("staff", "patron")
 
 
-class LoadRefused(Exception):
-    """The whole file is refused; the message is one line saying what and what to do."""
+class LoadRefused(labels.Refusal):
+    """The whole file is refused; the message is one line saying what and what to do
+    (``LoadRefused.of(key, **fields)`` to tell it in Danish too, see ``labels.Refusal``)."""
 
 
 @dataclass

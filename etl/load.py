@@ -124,9 +124,12 @@ def load_file(
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:
-            raise LoadRefused(
-                f"{path.name}: holds data for {', '.join(others)}; you may only upload for "
-                f"{', '.join(sorted(allowed_libraries)) or 'no library'}. Nothing was loaded."
+            raise LoadRefused.of(
+                "load_not_allowed",
+                lang=lang,
+                file=path.name,
+                others=", ".join(others),
+                allowed=", ".join(sorted(allowed_libraries)) or "load_no_library",
             )
     report = prepared.report
     if dry_run:
@@ -140,11 +143,13 @@ def load_file(
         if existing is not None:
             report.status = "duplicate"
             report.upload_id = None
-            report.message = f"{path.name}: already loaded as upload {existing}; nothing changed."
+            report.message = labels.t("load_duplicate", lang, file=path.name, upload=existing)
             _stage(progress, "done")
             return report
         report.upload_id = _write(con, prepared, loaded_by)
         report.status = "loaded"
+    # the writer's notes (superseded respondents, replaced package parts) in the user's language
+    report.warnings = [labels.say(w, lang) for w in report.warnings]
     _test_pause("committed")
     _stage(progress, "done")
     return report
@@ -187,12 +192,12 @@ def prepare(
     if not path.is_file():
         raise LoadRefused(labels.t("load_not_a_file", lang, path=path))
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
-        raise LoadRefused(f"--as must be staff or patron, not {respondent_type!r}.")
+        raise LoadRefused.of("load_bad_type", lang=lang, value=labels.clip(respondent_type))
     _stage(progress, "reading")
     try:
         sniffed = sniff(path)
         _test_pause("parsing")
-        reader = _choose_reader(path, sniffed, format)
+        reader = _choose_reader(path, sniffed, format, lang)
         options = ReadOptions(
             respondent_type=respondent_type,
             library=library,
@@ -206,10 +211,11 @@ def prepare(
             # the names the upload page's library editor offers for mapping (codes, locations)
             interpretation["libraries"] = library_values(result)
     except ReadError as exc:
-        raise LoadRefused(str(exc)) from None
+        # the reader names its refusal by key; the user reads it in the language they chose
+        raise LoadRefused(exc.text(lang), exc.key, exc.fields) from None
     _stage(progress, "checking")
     if isinstance(result, PackageResult):
-        return _prepare_package(result, path, (respondent_type, library, period))
+        return _prepare_package(result, path, (respondent_type, library, period), lang)
     state = _database_state(db_path)
     # the mapping step's codes and locations: those confirmed on an earlier upload of the same
     # instrument (unit_map) apply without asking again; a mapping given now wins and is saved
@@ -222,6 +228,8 @@ def prepare(
     if given:
         prepared.unit_map = _unit_rows(instrument, given, state, prepared.new_libraries)
         prepared.report.units_mapped = len(prepared.unit_map)
+    # the readers' and the checks' notes in the user's language (labels.Note)
+    prepared.report.warnings = [labels.say(w, lang) for w in prepared.report.warnings]
     return prepared
 
 
@@ -233,26 +241,24 @@ def undo(db_path: Path, upload_id: int) -> dict:
     with db.writing(db_path) as con:
         row = queries.run(con, "upload_get", upload_id=upload_id)
         if row.empty or row.loc[0, "status"] != "active":
-            raise LoadRefused(
-                f"upload {upload_id}: no such active upload. See `servicemirror uploads`."
-            )
+            raise LoadRefused.of("load_no_such_upload", upload=upload_id)
         removed = upload_tables.undo(con, upload_id)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
 
 
-def _choose_reader(path: Path, sniffed, format: str | None):
+def _choose_reader(path: Path, sniffed, format: str | None, lang: str = "en"):
     if format is not None:
         if format not in READERS:
-            raise LoadRefused(
-                f"unknown --format {format!r}; known formats: {', '.join(sorted(READERS))}."
+            raise LoadRefused.of(
+                "load_unknown_format",
+                lang=lang,
+                format=labels.clip(format),
+                known=", ".join(sorted(READERS)),
             )
         return READERS[format]
     scores = sorted(((r.detect(sniffed, path), r.name) for r in READERS.values()), reverse=True)
     if not scores or scores[0][0] <= 0:
-        raise LoadRefused(
-            f"{path.name}: not a survey export Service Mirror recognises. Check docs/formats/README.md, "
-            "or name the format with --format."
-        )
+        raise LoadRefused.of("load_not_recognised", lang=lang, file=path.name)
     return READERS[scores[0][1]]
 
 
@@ -300,10 +306,7 @@ def _resolve(
             )
         bad_type = ~responses["respondent_type"].isin(RESPONDENT_TYPES)
         if bad_type.all():
-            raise LoadRefused(
-                f"{path.name}: cannot tell whether this is a staff or a patron survey; "
-                "run again with --as staff or --as patron."
-            )
+            raise LoadRefused.of("load_staff_or_patron", lang=lang, file=path.name)
         for row in responses.loc[bad_type, "row"]:
             problems.append(
                 Problem.of(path.name, int(row), "respondent_type", None, "reason_respondent_type")
@@ -321,7 +324,7 @@ def _resolve(
         only_missing = ~responses["row"].isin(answered)
         if only_missing.any():
             report.warnings.append(
-                f"{int(only_missing.sum())} respondents answered only 'Ved ikke'/blank and are not counted as responses"
+                labels.Note.of("note_only_missing", count=int(only_missing.sum()))
             )
         responses = responses[~only_missing]
         answers = answers[answers["row"].isin(responses["row"])]
@@ -394,13 +397,12 @@ def _resolve(
     )
 
 
-def _prepare_package(result: PackageResult, path: Path, forced: tuple) -> _Prepared:
+def _prepare_package(
+    result: PackageResult, path: Path, forced: tuple, lang: str = "en"
+) -> _Prepared:
     """A verified forum package ready to store: it names its own library, periods and items."""
     if any(forced):
-        raise LoadRefused(
-            f"{path.name}: a forum package names its own library, periods and respondent types; "
-            "load it without --as, --library or --period."
-        )
+        raise LoadRefused.of("load_package_options", lang=lang, file=path.name)
     library = result.manifest["library"]
     rows = sum(len(t) for t in result.tables.values())
     report = LoadReport(

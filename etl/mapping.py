@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.core import db
+from servicemirror.core import db, labels
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.base import ReadOptions
 from servicemirror.etl.wide import ROLE_FIELDS, ItemSpec, WideSpec
@@ -53,7 +53,10 @@ EDITOR_COLUMNS = [
     "note",
 ]
 IGNORED = "ignored in the mapping"
-_GUESSED_SCALE = re.compile(r"^column '(.+)': scale .* guessed from the")
+# the note_scale_guessed* notes, in English or Danish (the report's notes are in the user's language)
+_GUESSED_SCALE = re.compile(
+    r"^(?:column|kolonne) '(.+)': (?:scale|skalaen) .* (?:guessed from|gættet ud fra)"
+)
 
 
 def signature(format: str, headers: list[str]) -> str:
@@ -137,13 +140,13 @@ def resolve(
     resolved, note, profile_name = spec, None, None
     if options.mapping:
         resolved = apply(spec, options.mapping)
-        note = "the column mapping given for this file was used"
+        note = labels.Note.of("note_mapping_given")
     else:
         profile = options.profiles.get(signature(spec.format, headers))
         if profile is not None:
             resolved = apply(spec, profile["mapping"])
             profile_name = profile["name"]
-            note = f"mapping profile '{profile_name}' was used"
+            note = labels.Note.of("note_mapping_profile", name=labels.clip(profile_name))
     # what the upload page's mapping editor shows; recorded before the loader can still refuse
     options.seen.update(
         format=spec.format, headers=list(headers), spec=resolved, profile=profile_name
@@ -164,13 +167,18 @@ def stored_profiles(db_path: Path) -> dict[str, dict]:
     return out
 
 
+class MappingError(labels.Refusal, ValueError):
+    """A mapping that cannot be used: one line, told in Danish or English (``map_*`` keys of the
+    label table); a ValueError, as callers catch it."""
+
+
 def profile_row(name: str, mapping: dict, headers: list[str]) -> tuple[str, str, str]:
     """(name, signature, mapping as JSON) of a profile to save; ValueError without a name.
 
     ``etl.load.save_mapping_profile`` writes it (the loader is the only writer).
     """
     if not str(name or "").strip():
-        raise ValueError("a mapping profile needs a name")
+        raise MappingError.of("map_profile_name_missing")
     key = signature(mapping.get("format", ""), headers)
     return str(name).strip(), key, json.dumps(mapping, ensure_ascii=False)
 
@@ -183,23 +191,21 @@ def read_mapping(text: str) -> dict:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+        raise MappingError.of("map_not_json", error=exc.msg, line=exc.lineno) from None
     if isinstance(value, dict) and isinstance(value.get("mapping"), dict):
         value = value["mapping"]
     if not isinstance(value, dict):
-        raise ValueError("a mapping is a JSON object with 'roles' and/or 'items'")
+        raise MappingError.of("map_not_object")
     if not isinstance(value.get("roles", {}), dict):
-        raise ValueError("'roles' must be an object: column -> role")
+        raise MappingError.of("map_roles_not_object")
     items = value.get("items", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) and "column" in i for i in items):
-        raise ValueError("'items' must be a list of objects, each with a 'column'")
+        raise MappingError.of("map_items_not_list")
     libraries = value.get("libraries", {})
     if not isinstance(libraries, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in libraries.items()
     ):
-        raise ValueError(
-            "'libraries' must be an object: code or location as in the file -> library name"
-        )
+        raise MappingError.of("map_libraries_not_object")
     return value
 
 
@@ -292,12 +298,17 @@ def from_editor(table, spec: WideSpec) -> dict:
             continue
         if role in ROLE_FIELDS:
             if role in single:
-                raise ValueError(f"two columns are the {role}: '{single[role]}' and '{column}'")
+                raise MappingError.of(
+                    "map_two_columns",
+                    role=f"role_{role}" if f"role_{role}" in labels.LOAD_MESSAGES else role,
+                    first=labels.clip(single[role]),
+                    second=labels.clip(column),
+                )
             single[role] = column
         roles[column] = role
     for item in items:
         if (item.get("scale_min") is None) != (item.get("scale_max") is None):
-            raise ValueError(f"column '{item['column']}': give both ends of the scale or neither")
+            raise MappingError.of("map_one_scale_end", column=labels.clip(item["column"]))
     return {**base, "roles": roles, "items": items}
 
 

@@ -173,7 +173,7 @@ class _LibraryResolver:
         name = safety.strip_controls(raw).strip()
         self._new_libraries[key] = name
         self.lookup[norm] = (key, name)
-        self.warnings.append(f"new library '{name}' added")
+        self.warnings.append(labels.Note.of("note_new_library", name=labels.clip(name)))
         return key, name
 
     def apply(self, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -389,8 +389,10 @@ def _library_key(lookup, name: str) -> str:
     table, known = lookup
     key = table.get(_norm(name))
     if key is None:
-        raise LoadRefused(
-            f"library {name!r} is not known; known libraries: {', '.join(known) or 'none yet'}."
+        raise LoadRefused.of(
+            "load_library_not_known",
+            name=labels.clip(name),
+            known=", ".join(known) if known else "load_none_yet",
         )
     return key
 

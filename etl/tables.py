@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from servicemirror.core import labels
 from servicemirror.etl import csvio
 from servicemirror.etl.detect import to_utf8
 from servicemirror.etl.readers.base import (
@@ -58,9 +59,9 @@ def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
     try:
         raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
     except (ValueError, OSError, RuntimeError) as exc:
-        raise ReadError(
-            f"{path.name}: the Excel file could not be read ({str(exc).splitlines()[0]}). "
-            "Open it in Excel, save it again as .xlsx and upload that."
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReadError.of(
+            "read_excel_unreadable", file=path.name, error=labels.clip(first)
         ) from None
     # built as one dict, not column by column: a 300-column sheet made pandas warn about a
     # fragmented frame (PerformanceWarning on stderr)
@@ -124,7 +125,7 @@ def table_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
     if sniffed.kind == "xlsx":
         return read_xlsx_rows(path), []
     if sniffed.kind != "csv":
-        raise ReadError(f"{Path(path).name}: not a CSV or .xlsx file.")
+        raise ReadError.of("read_not_csv_or_xlsx", file=Path(path).name)
     return read_csv_rows(path, sniffed)
 
 
@@ -177,12 +178,10 @@ def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:
-    """ReadError (one line) when an export holds only its header: nothing to load."""
+    """ReadError (one line) when an export holds only its header: nothing to load. ``tool``: the
+    tool's name, or a label key (``read_tool_spreadsheet``) for a name that has a Danish word."""
     if frame.empty:
-        raise ReadError(
-            f"{Path(path).name}: the {tool} export holds no responses (only the header). Export "
-            "again once responses have come in, or check the export's response filter."
-        )
+        raise ReadError.of("read_only_header", file=Path(path).name, tool=tool)
 
 
 def exclude_rows(frame: pd.DataFrame, mask: pd.Series, path: Path, column: str | None, why: str):

@@ -94,7 +94,9 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
                 lo, hi = 1.0, 5.0
             else:
                 lo, hi = _infer_scale(float(seen.loc[code, "min"]), float(seen.loc[code, "max"]))
-            report.warnings.append(f"item '{code}': no scale given, assumed {lo:g}-{hi:g}")
+            report.warnings.append(
+                labels.Note.of("note_no_scale", item=labels.clip(code), lo=f"{lo:g}", hi=f"{hi:g}")
+            )
         construct = (
             item.construct
             if isinstance(item.construct, str) and item.construct in vocab.CONSTRUCTS
@@ -117,7 +119,7 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
             else (vocab.touchpoint_of(code) if construct == "touchpoint" else None)
         )
         if construct == "other":
-            report.warnings.append(labels.t("load_other_counts_nowhere", "en", item=code))
+            report.warnings.append(labels.Note.of("load_other_counts_nowhere", item=code))
         rows.append(
             {
                 "column": item.column,
@@ -247,9 +249,7 @@ def _scrub_comments(
     )
     staff = kept["respondent_type"] == "staff"
     if staff.any() and not include_staff_text:
-        report.warnings.append(
-            f"{int(staff.sum())} staff free-text answers were not imported (staff text is off by default)"
-        )
+        report.warnings.append(labels.Note.of("note_staff_text_off", count=int(staff.sum())))
         kept = kept[~staff]
     names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
     kept = kept.assign(text=scrub.scrub_series(kept["text"], names))
@@ -366,7 +366,9 @@ def refusal(
                 lang,
                 file=file_name,
                 columns=len(result.columns),
-                roles=", ".join(f"{n} {role}" for role, n in sorted(roles.items())),
+                roles=", ".join(
+                    f"{n} {labels.role_label(role, lang)}" for role, n in sorted(roles.items())
+                ),
             )
     if not problems:
         return labels.t("load_no_valid_bare", lang, file=file_name)

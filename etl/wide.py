@@ -412,7 +412,9 @@ def to_result(
     scale_sources: dict[str, str] = {}
     for item in spec.items:
         if item.column not in frame.columns:
-            result.warnings.append(f"column '{item.column}' of the mapping is not in the file")
+            result.warnings.append(
+                labels.Note.of("note_mapping_column_missing", column=labels.clip(item.column))
+            )
             continue
         read = interpret_column(frame[item.column], item, spec.respondent_type)
         text = item.text or item.column
@@ -424,8 +426,12 @@ def to_result(
         )
         if read.how == "answers" and item.scale_min is None:
             result.warnings.append(
-                f"column '{item.column}': scale {read.scale_min:g}-{read.scale_max:g} guessed "
-                "from the answers; give the scale in a mapping if it is wrong"
+                labels.Note.of(
+                    "note_scale_guessed",
+                    column=labels.clip(item.column),
+                    lo=f"{read.scale_min:g}",
+                    hi=f"{read.scale_max:g}",
+                )
             )
         scale_sources[item.column] = SCALE_SOURCES.get(read.how, read.how)
         _cell_problems(name, rows, item.column, frame[item.column], read, result)
@@ -462,7 +468,7 @@ def to_result(
     _drop_unanswered(result)
     for column, why in spec.dropped.items():
         if why.startswith("not a scale"):
-            result.warnings.append(f"column '{column}' not imported: {why}")
+            result.warnings.append(labels.Note.of("note_not_a_scale", column=labels.clip(column)))
     return result
 
 
@@ -583,9 +589,7 @@ def _drop_unanswered(result: ReadResult) -> None:
     nothing = ~result.responses["row"].isin(answered)
     if nothing.any():
         result.responses = result.responses[~nothing].reset_index(drop=True)
-        result.warnings.append(
-            f"{int(nothing.sum())} respondents answered no question and are not counted"
-        )
+        result.warnings.append(labels.Note.of("note_answered_nothing", count=int(nothing.sum())))
 
 
 def _text_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
@@ -633,14 +637,19 @@ def _placeholder_dates(submitted: pd.Series, raw: pd.Series, column: str, result
     if placeholder.any():
         submitted[placeholder] = pd.NaT
         result.warnings.append(
-            f"column '{column}': {int(placeholder.sum())} placeholder dates (before 1990, an "
-            "anonymised survey) ignored; give the period with --period"
+            labels.Note.of(
+                "note_placeholder_dates", column=labels.clip(column), count=int(placeholder.sum())
+            )
         )
     unread = submitted.isna() & raw.notna() & ~placeholder
     if unread.any():
         result.warnings.append(
-            f"column '{column}': {int(unread.sum())} dates could not be read "
-            f"(e.g. {raw[unread].iloc[0]!r}); give the period with --period"
+            labels.Note.of(
+                "note_unread_dates",
+                column=labels.clip(column),
+                count=int(unread.sum()),
+                example=labels.clip(raw[unread].iloc[0]),
+            )
         )
 
 
@@ -740,8 +749,12 @@ def to_aggregates(
             top = means.max()
             lo, hi = (1.0, 5.0) if top <= 5 else (1.0, 7.0) if top <= 7 else NPS_SCALE
             result.warnings.append(
-                f"column '{item.column}': scale {lo:g}-{hi:g} guessed from the means; give the "
-                "scale in a mapping if it is wrong"
+                labels.Note.of(
+                    "note_scale_guessed_means",
+                    column=labels.clip(item.column),
+                    lo=f"{lo:g}",
+                    hi=f"{hi:g}",
+                )
             )
         reversed_codes = bool(item.reversed if item.reversed is not None else hint_reversed)
         outside = means.notna() & ((means < lo) | (means > hi))

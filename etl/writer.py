@@ -16,7 +16,7 @@ import pandas as pd
 from servicemirror import queries
 from servicemirror.app import comments as comment_store
 from servicemirror.app import signing
-from servicemirror.core import safety
+from servicemirror.core import labels, safety
 from servicemirror.etl.known import LoadRefused, _core_items, _Prepared
 from servicemirror.etl.readers import forum_package
 from servicemirror.etl.readers.base import (
@@ -115,15 +115,10 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     if prepared.package is not None:
         replaced = _write_package(con, prepared.package, upload_id)
         if replaced:
-            report.warnings.append(
-                f"{replaced} library-period part(s) of earlier forum packages are replaced "
-                "(undo this upload to bring them back)"
-            )
+            report.warnings.append(labels.Note.of("note_package_parts_replaced", count=replaced))
     report.superseded = superseded
     if superseded:
-        report.warnings.append(
-            f"{superseded} respondents were already loaded; their newer answers replace the older ones"
-        )
+        report.warnings.append(labels.Note.of("note_superseded", count=superseded))
     report.upload_id = upload_id
     queries.execute(
         con,
@@ -169,7 +164,7 @@ def _check_package_key(con, package: PackageResult, loaded_by: str) -> None:
             con, package.manifest["library"]["library_key"], public, name, loaded_by
         )
     except (ReadError, signing.SigningError) as exc:
-        raise LoadRefused(str(exc)) from None
+        raise LoadRefused.told_as(exc) from None
 
 
 def _write_package(con, package: PackageResult, upload_id: int) -> int:

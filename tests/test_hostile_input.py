@@ -33,7 +33,8 @@ def load(*paths, db_path: Path, extra=()) -> tuple[subprocess.CompletedProcess, 
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "servicemirror.cli", "load", *map(str, paths)]
-        + ["--db", str(db_path), "--json", *extra],
+        # English refusal lines (the fragments below); Danish is tests/test_messages_da.py's
+        + ["--db", str(db_path), "--json", "--lang", "en", *extra],
         capture_output=True,
         text=True,
         timeout=120,

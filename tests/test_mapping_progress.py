@@ -150,12 +150,13 @@ def test_load_shows_stages_on_stderr_and_json_stays_clean(tmp_path, small_forum_
     dbp = tmp_path / "p.duckdb"
     done = run("load", small_forum_files[0], "--db", dbp)
     assert done.returncode == 0, done.stderr
-    for stage in ("reading", "checking", "writing", "done"):
+    # the stages in the command's language (Danish by default; the label table's load_stage_*)
+    for stage in ("læser", "kontrollerer", "skriver", "færdig"):
         assert f"% {stage}" in done.stderr
-    assert "[1/1]" in done.stderr and "[####################] 100% done" in done.stderr
+    assert "[1/1]" in done.stderr and "[####################] 100% færdig" in done.stderr
     quiet = run("load", small_forum_files[1], "--db", dbp, "--json")
     assert quiet.returncode == 0, quiet.stderr
-    assert "% reading" not in quiet.stderr
+    assert "% læser" not in quiet.stderr
     assert json.loads(quiet.stdout)[0]["status"] == "loaded"
 
 
@@ -186,7 +187,9 @@ def test_load_with_a_mapping_file_and_a_saved_profile(tmp_path):
     second.write_text(UNKNOWN.replace("05-03-2024;Gentofte;1", "09-03-2025;Gentofte;2"))
     again = run("load", second, "--db", dbp, "--json")
     assert again.returncode == 0, again.stderr
-    assert "mapping profile 'Ukendt 2024' was used" in json.loads(again.stdout)[0]["warnings"]
+    # the notes are in the command's language (Danish by default), like the rejected rows' reasons
+    warnings = json.loads(again.stdout)[0]["warnings"]
+    assert "den gemte kolonnetildeling 'Ukendt 2024' er brugt" in warnings
 
 
 def test_bad_mapping_file_is_one_line(tmp_path):
@@ -194,7 +197,7 @@ def test_bad_mapping_file_is_one_line(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     done = run("load", tmp_path / "x.csv", "--mapping", bad, "--db", tmp_path / "d.duckdb")
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "not JSON" in done.stderr
+    assert done.stderr.count("\n") == 1 and "ikke JSON" in done.stderr  # --lang da by default
 
 
 # --------------------------------------------------------------------------- the Upload page

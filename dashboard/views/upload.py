@@ -128,7 +128,7 @@ def mapping_editor(file_id: str, outcome, options, gaps: list) -> None:
                     outcome, edited, options.respondent_type, options.mapping
                 )
             except ValueError as exc:
-                st.error(t("map_invalid", message=exc))
+                st.error(t("map_invalid", message=i18n.labels.say(exc, lang)))
             else:
                 st.rerun()
         if options.mapping:
@@ -180,7 +180,8 @@ def show_preview(report: dict) -> None:
     cols[2].metric(t("preview_records"), i18n.number(report.get("records", 0), lang, 0))
     cols[3].metric(t("preview_valid"), i18n.number(report.get("valid_responses", 0), lang, 0))
     cols[4].metric(t("preview_rejected"), i18n.number(len(report.get("rejected", [])), lang, 0))
-    st.caption(f"{t('preview_encoding')}: {report.get('encoding') or '—'}")
+    encoding = i18n.labels.encoding_label(report.get("encoding"), lang)
+    st.caption(f"{t('preview_encoding')}: {encoding}")
     left, right = st.columns([1, 2])
     with left:
         st.markdown(f"**{t('preview_libraries')}**")
@@ -191,9 +192,21 @@ def show_preview(report: dict) -> None:
         st.dataframe(libraries, hide_index=True)
     with right:
         st.markdown(f"**{t('preview_items')}**")
-        st.dataframe(data.items_table(report).rename(columns=item_columns()), hide_index=True)
+        items = data.items_table(report)
+        # codes in words: the construct as the label table names it
+        items["construct"] = items["construct"].map(
+            lambda c: i18n.labels.label("construct", c, lang)
+        )
+        st.dataframe(items.rename(columns=item_columns()), hide_index=True)
     columns = data.columns_table(report)
     if not columns.empty:
+        columns["role"] = columns["role"].map(lambda r: i18n.labels.role_label(r, lang))
+        columns["construct"] = columns["construct"].map(
+            lambda c: None if c is None else i18n.labels.label("construct", c, lang)
+        )
+        columns["scale_source"] = columns["scale_source"].map(
+            lambda s: None if s is None else i18n.labels.scale_source_label(s, lang)
+        )
         with st.expander(t("preview_columns")):
             labels = item_columns() | reject_columns()
             labels |= {"role": t("col_role"), "scale_source": t("col_scale_source")}

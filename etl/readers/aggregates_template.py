@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from servicemirror.core import labels
 from servicemirror.etl import csvio, values, vocab
 from servicemirror.etl.detect import Sniffed, to_utf8
 from servicemirror.etl.readers.base import AGGREGATE_COLUMNS, Problem, ReadError, ReadResult
@@ -124,7 +125,7 @@ def read(path: Path, sniffed: Sniffed, options) -> ReadResult:
     frame, text = frame[figures], text[figures]
     result.records = int(figures.sum()) + len(problems)
     if skipped_prefilled:
-        result.warnings.append(f"{skipped_prefilled} template rows without figures were skipped")
+        result.warnings.append(labels.Note.of("note_template_skipped", count=skipped_prefilled))
     if frame.empty:
         return result
     rows = _interpret(frame["_record"], text, name, result.rejected)
@@ -140,10 +141,7 @@ def read(path: Path, sniffed: Sniffed, options) -> ReadResult:
 def _read_xlsx(path: Path) -> pd.DataFrame:
     found = _xlsx_rows(path)
     if found is None:
-        raise ReadError(
-            f"{path.name}: no sheet with the template's columns (enhed, spørgsmål, gennemsnit or "
-            "fordeling). Use etl/templates/resultater_skabelon.xlsx."
-        )
+        raise ReadError.of("read_template_no_sheet", file=path.name)
     sheet, head = found
     header = _header_row(head)
     raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
@@ -161,7 +159,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
 def _read_csv(path: Path, sniffed: Sniffed) -> tuple[pd.DataFrame, list[Problem]]:
     header = _header_row(_csv_rows(sniffed))
     if header is None:
-        raise ReadError(f"{path.name}: the template's header row was not found.")
+        raise ReadError.of("read_template_no_header", file=path.name)
     workdir = Path(tempfile.mkdtemp(prefix="servicemirror-template-"))
     try:
         utf8 = to_utf8(path, sniffed.encoding, workdir)

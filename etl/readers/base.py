@@ -124,11 +124,7 @@ class Problem:
 
 
 def _told(key: str, lang: str, fields: dict) -> str:
-    filled = {
-        name: labels.t(v, lang) if isinstance(v, str) and v in labels.LOAD_MESSAGES else v
-        for name, v in fields.items()
-    }
-    return labels.t(key, lang, **filled)
+    return labels.told(key, lang, fields)
 
 
 @dataclass
@@ -151,8 +147,11 @@ class ReadOptions:
     seen: dict = field(default_factory=dict)
 
 
-class ReadError(Exception):
-    """The whole file cannot be read: one clear line saying what and what to do."""
+class ReadError(labels.Refusal):
+    """The whole file cannot be read: one clear line saying what and what to do.
+
+    Raise it with ``ReadError.of(key, **fields)`` (a ``read_*`` key of the label table), so the
+    loader can tell the line in the user's language (``exc.text("da")``)."""
 
 
 @dataclass

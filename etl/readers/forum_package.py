@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from servicemirror.core import labels
 from servicemirror.etl.readers.base import ReadError, ReadResult
 
 FORMAT = "forum_package"
@@ -213,12 +214,9 @@ def signature_key(manifest: dict, name: str) -> bytes | None:
         value = base64.b64decode(sig["value"], validate=True)
         Ed25519PublicKey.from_public_bytes(public).verify(value, signed_bytes(manifest))
     except (AttributeError, KeyError, TypeError, ValueError, binascii.Error):
-        raise ReadError(f"{name}: the package signature cannot be read; refused.") from None
+        raise ReadError.of("read_pkg_signature_unreadable", file=name) from None
     except InvalidSignature:
-        raise ReadError(
-            f"{name}: the package signature does not match its content; it was changed after the "
-            "library built it. Refused; ask the library to send it again."
-        ) from None
+        raise ReadError.of("read_pkg_signature_mismatch", file=name) from None
     return public
 
 
@@ -263,32 +261,30 @@ def read_package(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ReadError(f"{name}: not a forum package (not a readable zip file).") from None
+        raise ReadError.of("read_pkg_not_zip", file=name) from None
     with zf:
         names = zf.namelist()
         if MANIFEST not in names:
-            raise ReadError(f"{name}: not a forum package (no {MANIFEST} inside).")
+            raise ReadError.of("read_pkg_no_manifest", file=name, manifest=MANIFEST)
         manifest = _manifest(zf.read(MANIFEST), name)
         listed = {spec["file"]: table for table, spec in manifest["tables"].items()}
         extra = sorted(set(names) - set(listed) - {MANIFEST})
         if extra:
-            raise ReadError(
-                f"{name}: the package holds files its manifest does not list ({', '.join(extra)}); "
-                "refused. Ask the library to build the package again with `servicemirror forum-package`."
+            raise ReadError.of(
+                "read_pkg_extra_files", file=name, names=labels.clip(", ".join(extra))
             )
         tables = {}
         for table, spec in manifest["tables"].items():
             if spec["file"] not in names:
-                raise ReadError(
-                    f"{name}: table {table} ({spec['file']}) is missing; the file is incomplete. "
-                    "Ask the library to send it again."
+                raise ReadError.of(
+                    "read_pkg_table_missing",
+                    file=name,
+                    table=table,
+                    member=labels.clip(spec["file"]),
                 )
             data = zf.read(spec["file"])
             if sha256(data) != spec.get("sha256"):
-                raise ReadError(
-                    f"{name}: checksum mismatch in table {table}; the file was changed or damaged "
-                    "after the library built it. Ask the library to send it again."
-                )
+                raise ReadError.of("read_pkg_checksum", file=name, table=table)
             tables[table] = _table(data, table, spec, name)
     for table in OPTIONAL_TABLES - set(tables):
         tables[table] = TABLES[table].empty_table().to_pandas(types_mapper=_nullable)
@@ -301,38 +297,42 @@ def _manifest(raw: bytes, name: str) -> dict:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ReadError(f"{name}: the package manifest is not valid JSON; refused.") from None
+        raise ReadError.of("read_pkg_manifest_json", file=name) from None
     if not isinstance(manifest, dict) or manifest.get("format") != MARKER:
-        raise ReadError(f"{name}: not a Service Mirror forum package (unknown manifest).")
+        raise ReadError.of("read_pkg_unknown_manifest", file=name)
     version = manifest.get("package_version")
     if not isinstance(version, int):
-        raise ReadError(f"{name}: the manifest has no package version; refused.")
+        raise ReadError.of("read_pkg_no_version", file=name)
     if version > PACKAGE_VERSION:
-        raise ReadError(
-            f"{name}: package version {version} is newer than this Service Mirror reads "
-            f"({PACKAGE_VERSION}); update Service Mirror on the forum installation."
-        )
+        raise ReadError.of("read_pkg_too_new", file=name, version=version, readable=PACKAGE_VERSION)
     if version not in READABLE_VERSIONS:
-        made_by = manifest.get("product_version") or "an older Service Mirror"
-        raise ReadError(
-            f"{name}: package version {version} (made by {made_by}) is too old to be verified "
-            f"(this Service Mirror reads version {min(READABLE_VERSIONS)}-{PACKAGE_VERSION}); "
-            "ask the library to update and run `servicemirror forum-package` again."
+        made_by = manifest.get("product_version") or "read_pkg_older_version"
+        raise ReadError.of(
+            "read_pkg_too_old",
+            file=name,
+            version=version,
+            made_by=labels.clip(made_by),
+            oldest=min(READABLE_VERSIONS),
+            readable=PACKAGE_VERSION,
         )
     missing = [
         key for key in ("library", "periods", "k", "tables", "created_at") if key not in manifest
     ]
     if missing or not isinstance(manifest.get("tables"), dict):
-        raise ReadError(f"{name}: the manifest lacks {', '.join(missing) or 'tables'}; refused.")
+        raise ReadError.of(
+            "read_pkg_manifest_lacks", file=name, missing=", ".join(missing) or "tables"
+        )
     unknown = sorted(set(manifest["tables"]) - set(TABLES))
     absent = sorted(set(TABLES) - set(manifest["tables"]) - OPTIONAL_TABLES)
     if unknown or absent:
-        raise ReadError(
-            f"{name}: the manifest lists tables {', '.join(unknown) or '-'} this Service Mirror "
-            f"does not know and lacks {', '.join(absent) or '-'}; refused."
+        raise ReadError.of(
+            "read_pkg_tables_differ",
+            file=name,
+            unknown=labels.clip(", ".join(unknown) or "-"),
+            absent=", ".join(absent) or "-",
         )
     if not isinstance(manifest["library"], dict) or not manifest["library"].get("library_key"):
-        raise ReadError(f"{name}: the manifest names no library; refused.")
+        raise ReadError.of("read_pkg_no_library", file=name)
     return manifest
 
 
@@ -340,16 +340,25 @@ def _table(data: bytes, table: str, spec: dict, name: str) -> pd.DataFrame:
     try:
         arrow = pq.read_table(pa.BufferReader(data))
     except pa.ArrowException as exc:
-        raise ReadError(f"{name}: table {table} cannot be read ({exc}); refused.") from None
+        raise ReadError.of(
+            "read_pkg_table_unreadable", file=name, table=table, error=labels.clip(exc)
+        ) from None
     expected = TABLES[table]
     if arrow.schema.names != expected.names:
-        raise ReadError(
-            f"{name}: table {table} has columns {', '.join(arrow.schema.names)}, expected "
-            f"{', '.join(expected.names)}; refused."
+        raise ReadError.of(
+            "read_pkg_table_columns",
+            file=name,
+            table=table,
+            found=labels.clip(", ".join(arrow.schema.names)),
+            expected=", ".join(expected.names),
         )
     if arrow.num_rows != spec.get("rows"):
-        raise ReadError(
-            f"{name}: table {table} has {arrow.num_rows} rows, the manifest says {spec.get('rows')}; refused."
+        raise ReadError.of(
+            "read_pkg_table_rows",
+            file=name,
+            table=table,
+            rows=arrow.num_rows,
+            declared=labels.clip(spec.get("rows")),
         )
     # the fixed schema again, so an all-null column still has its type (int64 stays nullable)
     frame = arrow.cast(expected).to_pandas(types_mapper=_nullable)
@@ -371,56 +380,43 @@ def _check_content(manifest: dict, tables: dict[str, pd.DataFrame], name: str) -
             continue
         others = set(frame["library_key"]) - {library}
         if others:
-            raise ReadError(
-                f"{name}: table {table} holds rows of other libraries ({', '.join(sorted(others))}); "
-                "a package is one library's. Refused."
+            raise ReadError.of(
+                "read_pkg_other_libraries",
+                file=name,
+                table=table,
+                others=labels.clip(", ".join(sorted(others))),
             )
         outside = set(frame["period"]) - periods
         if outside:
-            raise ReadError(
-                f"{name}: table {table} holds periods the manifest does not list "
-                f"({', '.join(sorted(outside))}); refused."
+            raise ReadError.of(
+                "read_pkg_other_periods",
+                file=name,
+                table=table,
+                periods=labels.clip(", ".join(sorted(outside))),
             )
     k = max(K_FLOOR, int(manifest["k"]))
     cells = tables["cells"]
     staff_small = cells[(cells["side"] == "staff") & (cells["n"] < k)]
     if staff_small[STAFF_FIGURES].notna().any().any():
-        raise ReadError(
-            f"{name}: the package shows staff figures for a group of fewer than {k} respondents; "
-            "it breaks the anonymity rule and is refused. Tell the library."
-        )
+        raise ReadError.of("read_pkg_small_staff_group", file=name, k=k)
     themes = tables["comment_themes"]
     if (themes["n_group"].isna() | (themes["n_group"] < k)).any():
-        raise ReadError(
-            f"{name}: table comment_themes counts comments of a group of fewer than {k} "
-            "respondents; it breaks the anonymity rule and is refused. Tell the library."
-        )
+        raise ReadError.of("read_pkg_small_theme_group", file=name, k=k)
     for table in ("items", "item_covariances"):
         frame = tables[table]
         side = frame["side"] if "side" in frame.columns else pd.Series("staff", index=frame.index)
         if ((side == "staff") & (frame["n"] < k)).any():
-            raise ReadError(
-                f"{name}: table {table} describes a staff group of fewer than {k} respondents; "
-                "it breaks the anonymity rule and is refused. Tell the library."
-            )
+            raise ReadError.of("read_pkg_small_item_group", file=name, table=table, k=k)
     # items and covariances over different staff sets could be subtracted from each other: the
     # covariances leave only with 0 or >= k incomplete respondents, and the staff items of the
     # scale are computed over the same complete respondents (servicemirror.app.forum)
     cov = tables["item_covariances"]
     if ((cov["n_incomplete"] > 0) & (cov["n_incomplete"] < k)).any():
-        raise ReadError(
-            f"{name}: table item_covariances leaves out 1 to {k - 1} incomplete staff "
-            "respondents, which the items table would reveal; refused. Ask the library to update "
-            "Service Mirror and build the package again."
-        )
+        raise ReadError.of("read_pkg_covariance_gap", file=name, below_k=k - 1)
     items = tables["items"]
     staff = items[(items["side"] == "staff") & (items["source"] == "rows")]
     for period, part in cov.groupby("period"):
         scale_items = set(part["item_i"]) | set(part["item_j"])
         own = staff[(staff["period"] == period) & staff["item_code"].isin(scale_items)]
         if (own["n"] != int(part["n"].iloc[0])).any():
-            raise ReadError(
-                f"{name}: staff items and item covariances of {period} cover different "
-                "respondents, so one could be subtracted from the other; refused. Ask the "
-                "library to update Service Mirror and build the package again."
-            )
+            raise ReadError.of("read_pkg_covariance_sets", file=name, period=labels.clip(period))

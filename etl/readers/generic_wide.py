@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from servicemirror.core import labels
 from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
@@ -54,7 +55,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     if index is None:
         index = 0  # --format generic_wide on a sheet without known headers: the first row
     frame = tables.drop_blank_rows(tables.with_header(rows, index + 1))
-    tables.require_records(frame, path, "spreadsheet")
+    tables.require_records(frame, path, "read_tool_spreadsheet")
     records = len(frame)
     columns = [c for c in frame.columns if c != "_record"]
     return wide_end.finish(
@@ -82,5 +83,5 @@ def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame
     )
     total = label.isin(words).fillna(False).astype(bool)
     dropped = int(total.sum())
-    note = f"{dropped} totals row(s) ('I alt', 'Total', ...) left out"
+    note = labels.Note.of("note_totals_rows", count=dropped)
     return frame[~total], [note] if dropped else []

@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from servicemirror import queries
+from servicemirror.core import labels
 from servicemirror.etl import csvio, values, vocab
 from servicemirror.etl.detect import Sniffed, to_utf8
 from servicemirror.etl.readers.base import KIOSK_COLUMNS, Problem, ReadError, ReadResult
@@ -119,6 +120,11 @@ def read_presses(path: Path, sniffed: Sniffed, options) -> ReadResult:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _first(exc: Exception) -> str:
+    """The first line of a DuckDB error, clipped for a message."""
+    return labels.clip(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
 def _connect(config: dict | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config=config or DUCKDB_CONFIG)
     queries.execute(con, "session_no_progress_bar")
@@ -132,10 +138,7 @@ def _columns(con, utf8: Path, delimiter: str, name: str) -> list[str]:
             {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES},
         )
     except duckdb.Error as exc:
-        raise ReadError(
-            f"{name}: could not read the file as a table ({str(exc).splitlines()[0]}). "
-            "Check that it is the kiosk's CSV export."
-        ) from None
+        raise ReadError.of("read_kiosk_not_a_table", file=name, error=_first(exc)) from None
     return [d[0] for d in cursor.description]
 
 
@@ -144,9 +147,8 @@ def _press_params(columns: list[str], name: str, sniffed: Sniffed) -> tuple[dict
     fields, _ = _fields(columns)
     ts_col = fields.get("timestamp") or fields.get("date")
     if ts_col is None or "button" not in fields:
-        raise ReadError(
-            f"{name}: a kiosk press export needs a timestamp (or date and time) column and a "
-            f"button column; found {', '.join(columns[:12])}. See docs/formats/kiosk.md."
+        raise ReadError.of(
+            "read_kiosk_columns", file=name, columns=labels.clip(", ".join(columns[:12]))
         )
     time_col = fields.get("time") if "timestamp" not in fields else None
     params: dict[str, object] = {
@@ -198,9 +200,11 @@ def _timestamp_formats(
         if fits:
             hits.append((fits, fmt))
     if cleaned and not hits:
-        raise ReadError(
-            f"{name}: column '{column}' holds no timestamps Service Mirror can read (first value "
-            f"{stamps[0]!r}); expected e.g. 2025-01-06 10:15:32 or 06-01-2025 10:15."
+        raise ReadError.of(
+            "read_kiosk_timestamps",
+            file=name,
+            column=labels.clip(column),
+            value=labels.clip(stamps[0]),
         )
     ordered = [fmt for _, fmt in sorted(hits, key=lambda h: -h[0])]
     # formats that fit no sampled row stay as fall-backs for rows further down the file
@@ -221,10 +225,7 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
             counts = con.execute(queries.sql("kiosk_presses_hourly"), base | params).df()
             broken = con.execute(queries.sql("csv_rejects")).df()
         except duckdb.Error as exc:
-            raise ReadError(
-                f"{name}: could not count the presses ({str(exc).splitlines()[0]}). "
-                "Check that it is the kiosk's CSV export."
-            ) from None
+            raise ReadError.of("read_kiosk_count_failed", file=name, error=_first(exc)) from None
     finally:
         con.close()
     result.rejected = [
@@ -253,8 +254,7 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
     result.kiosk = hourly[KIOSK_COLUMNS].astype({"library": object, "terminal": object})
     if n_bad:
         result.warnings.append(
-            f"{n_bad} of {result.records} presses had an unreadable timestamp or button and "
-            "were not counted"
+            labels.Note.of("note_kiosk_unreadable", bad=n_bad, records=result.records)
         )
     return result
 
@@ -292,9 +292,7 @@ def _press_problems(
         # DuckDB refuses parameters a statement does not use
         rows = con.execute(sql, {k: v for k, v in wanted.items() if f"${k}" in sql}).df()
     except duckdb.Error as exc:
-        raise ReadError(
-            f"{name}: could not list the unusable presses ({str(exc).splitlines()[0]})."
-        ) from None
+        raise ReadError.of("read_kiosk_list_failed", file=name, error=_first(exc)) from None
     finally:
         con.close()
     formats = params["ts_formats"][:1]
@@ -349,10 +347,7 @@ def read_daily(path: Path, sniffed: Sniffed, options) -> ReadResult:
     fields, buttons = _fields([c for c in frame.columns if c != "_record"])
     date_col = fields.get("date") or fields.get("timestamp")
     if date_col is None or len(buttons) != 4:
-        raise ReadError(
-            f"{name}: a daily kiosk export needs a date column and one count column per button "
-            "(e.g. Meget utilfreds, Utilfreds, Tilfreds, Meget tilfreds). See docs/formats/kiosk.md."
-        )
+        raise ReadError.of("read_kiosk_daily_columns", file=name)
     if frame.empty:
         return result
     text = frame[date_col].astype("string").str.strip().str.slice(0, 10)

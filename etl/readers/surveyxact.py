@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
+from servicemirror.core import labels as label_table
 from servicemirror.etl import csvio, values, vocab, wide_values
 from servicemirror.etl.detect import Sniffed, sniff, to_utf8
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
@@ -94,16 +95,11 @@ def _zip_members(path: Path) -> dict[str, zipfile.ZipInfo]:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise ReadError(f"{path.name}: a damaged zip file. Export it again.") from None
+        raise ReadError.of("read_sx_damaged_zip", file=path.name) from None
     if len(infos) > MAX_MEMBERS:
-        raise ReadError(
-            f"{path.name}: the zip holds {len(infos)} files; a SurveyXact export has three. "
-            "Upload the export's own zip."
-        )
+        raise ReadError.of("read_sx_zip_members", file=path.name, count=len(infos))
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise ReadError(
-            f"{path.name}: the zip would unpack to more than {MAX_UNCOMPRESSED >> 20} MB; refused."
-        )
+        raise ReadError.of("read_sx_zip_too_large", file=path.name, limit=MAX_UNCOMPRESSED >> 20)
     found: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         part = _part_name(info.filename)
@@ -125,9 +121,7 @@ def _unzip(path: Path, members: dict[str, zipfile.ZipInfo], workdir: Path) -> di
                     budget -= len(chunk)
                     dst.write(chunk)
             if budget <= 0:
-                raise ReadError(
-                    f"{path.name}: a file in the zip is larger than it declares; refused."
-                )
+                raise ReadError.of("read_sx_member_larger", file=path.name)
             out[part] = target
     return out
 
@@ -191,7 +185,7 @@ def read(path: Path, sniffed: Sniffed, options) -> ReadResult:
             if sniffed.kind == "zip":
                 members = _zip_members(path)
                 if "dataset" not in members:
-                    raise ReadError(f"{path.name}: the zip holds no dataset.csv; export it again.")
+                    raise ReadError.of("read_sx_no_dataset", file=path.name)
                 parts = _unzip(path, members, workdir)
             else:
                 parts = _siblings(path)
@@ -211,7 +205,7 @@ def _read_parts(
     for part, file in parts.items():
         sniffed = sniff(file)
         if sniffed.kind != "csv":
-            raise ReadError(f"{name}: the {part} file is not a CSV file; export the survey again.")
+            raise ReadError.of("read_sx_part_not_csv", file=name, part=part)
         (workdir / part).mkdir(exist_ok=True)
         utf8 = to_utf8(file, sniffed.encoding, workdir / part)
         frame, found = csvio.read_text_table(
@@ -229,7 +223,7 @@ def _read_parts(
 def _read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem], str]:
     sheets = _xlsx_sheets(path)
     if "dataset" not in sheets:
-        raise ReadError(f"{path.name}: no Dataset sheet; export the survey again as Excel.")
+        raise ReadError.of("read_sx_no_dataset_sheet", file=path.name)
     tables = {}
     for part, sheet in sheets.items():
         frame = pd.read_excel(
@@ -341,10 +335,7 @@ def _interpret(
     labels = _labels(tables)
     structure = _structure(tables)
     if not labels:
-        result.warnings.append(
-            "no labels file: answer codes were taken as values (higher = more positive); "
-            "upload the whole export (zip) so the labels decide the direction"
-        )
+        result.warnings.append(label_table.Note.of("note_sx_no_labels"))
     columns = [c for c in data.columns if c != "_record"]
     by_lower = {c.strip().lower(): c for c in columns}
 
@@ -380,13 +371,10 @@ def _interpret(
         completed = completed | coded.eq(str(vocab.SURVEYXACT_COMPLETED_STATUS)).fillna(False)
     else:
         completed = pd.Series(True, index=data.index)
-        result.warnings.append("no status column: every row was taken as a completed response")
+        result.warnings.append(label_table.Note.of("note_sx_no_status"))
     not_done = int((~completed).sum())
     if not_done:
-        result.warnings.append(
-            f"{not_done} rows are not completed responses (status Ny, Distribueret, Nogle svar or "
-            "Frafaldet) and were left out"
-        )
+        result.warnings.append(label_table.Note.of("note_sx_not_completed", count=not_done))
         # each left-out row is counted in the report's rejected list with its reason
         for row in data.loc[~completed.astype(bool), "_record"]:
             result.rejected.append(Problem.of(name, int(row), None, None, "reason_not_completed"))
@@ -466,16 +454,16 @@ def _interpret(
             }
         )
     if not_items:
+        names = ", ".join(label_table.clip(n, 40) for n in not_items[:8])
         result.warnings.append(
-            f"{len(not_items)} questions are not rating scales and were not imported: "
-            + ", ".join(not_items[:8])
-            + (" ..." if len(not_items) > 8 else "")
+            label_table.Note.of(
+                "note_sx_not_rating",
+                count=len(not_items),
+                names=names + (" ..." if len(not_items) > 8 else ""),
+            )
         )
     if not items:
-        raise ReadError(
-            f"{name}: no rating-scale questions found in the SurveyXact export; upload the whole "
-            "export (dataset, labels and structure, or its zip)."
-        )
+        raise ReadError.of("read_sx_no_items", file=name)
 
     # --- responses
     def label_values(col: str | None) -> pd.Series:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from servicemirror.core import labels
 from servicemirror.etl import vocab
 from servicemirror.etl.readers.base import ReadError
 
@@ -61,7 +62,7 @@ def read(path: Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise ReadError(f"{path}: no such file.")
+        raise ReadError.of("load_not_a_file", path=path)
     frame = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -70,16 +71,15 @@ def read(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ReadError(f"{path.name}: not a readable CSV ({exc}).") from None
+            raise ReadError.of(
+                "read_targets_unreadable", file=path.name, error=labels.clip(exc)
+            ) from None
     if frame is None:
-        raise ReadError(f"{path.name}: neither UTF-8 nor Windows-1252 text.")
+        raise ReadError.of("read_text_encoding", file=path.name)
     found = _column_map(list(frame.columns))
     missing = [c for c in ("library", "target") if c not in found]
     if missing:
-        raise ReadError(
-            f"{path.name}: no {' or '.join(missing)} column; expected headers such as "
-            "bibliotek, kontaktpunkt, maal_type, maal, kilde (see docs/projects.md)."
-        )
+        raise ReadError.of("read_targets_columns", file=path.name, missing=" / ".join(missing))
     out = pd.DataFrame({name: frame[col] for name, col in found.items()})
     for name in ("touchpoint", "measure", "source"):
         if name not in out.columns:

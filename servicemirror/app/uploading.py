@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.core import db
+from servicemirror.core import db, labels
 from servicemirror.etl import load, mapping
 from servicemirror.etl.readers.base import ReadError
 from servicemirror.etl.registry import READERS
@@ -119,32 +119,29 @@ def _refused(name: str, message: str) -> Outcome:
     return Outcome(safe_name(name), "refused", message=message)
 
 
-def _unexpected(name: str, exc: Exception) -> Outcome:
+def _unexpected(name: str, exc: Exception, lang: str = "en") -> Outcome:
     # a reader bug must not become a traceback on the page; it is logged in full for the admin
     log.exception("upload of %s failed unexpectedly", safe_name(name))
     return _refused(
         name,
-        f"{safe_name(name)}: could not be read ({type(exc).__name__}). Nothing was changed. "
-        "Check that it is a survey export (docs/formats/README.md), or report the file to the administrator.",
+        labels.t("load_unexpected", lang, file=safe_name(name), error=type(exc).__name__),
     )
 
 
 def preview(db_path: Path, name: str, content: bytes, options: Options = Options()) -> Outcome:
     """Interpret and validate one file without writing anything (``load --dry-run``)."""
     if not content:
-        return _refused(
-            name, f"{safe_name(name)}: the file is empty. Export the survey again and upload that."
-        )
+        return _refused(name, labels.t("read_empty", options.lang, file=safe_name(name)))
     seen: dict = {}
     try:
         with staged(name, content) as path:
             prepared = load.prepare(Path(db_path), path, interpretation=seen, **options.kwargs())
     except EXPECTED as exc:
-        outcome = _refused(name, str(exc))
+        outcome = _refused(name, labels.say(exc, options.lang))
         outcome.interpretation = seen
         return outcome
     except Exception as exc:  # noqa: BLE001 - one clear line on the page, full detail in the log
-        return _unexpected(name, exc)
+        return _unexpected(name, exc, options.lang)
     return Outcome(safe_name(name), "preview", prepared.report.to_json(), interpretation=seen)
 
 
@@ -169,9 +166,7 @@ def commit(
     in one step (a refused file saves nothing).
     """
     if not content:
-        return _refused(
-            name, f"{safe_name(name)}: the file is empty. Export the survey again and upload that."
-        )
+        return _refused(name, labels.t("read_empty", options.lang, file=safe_name(name)))
     try:
         with staged(name, content) as path:
             report = load.load_file(
@@ -183,9 +178,9 @@ def commit(
                 **options.kwargs(),
             ).to_json()
     except EXPECTED as exc:
-        return _refused(name, str(exc))
+        return _refused(name, labels.say(exc, options.lang))
     except Exception as exc:  # noqa: BLE001 - the write rolled back; say so in one line
-        return _unexpected(name, exc)
+        return _unexpected(name, exc, options.lang)
     if profile is not None and options.mapping and report["status"] in ("loaded", "duplicate"):
         saved = json.loads(options.mapping)
         # a type chosen with the override belongs to the survey, so the profile keeps it too

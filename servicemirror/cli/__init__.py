@@ -120,7 +120,7 @@ def cmd_load(args) -> int:
     total = len(args.paths)
     column_mapping = _mapping_file(args)
     # the bar goes to stderr; with --json it is left out so scripts get clean output
-    bar = None if args.json else LoadProgress(total)
+    bar = None if args.json else LoadProgress(total, lang=args.lang)
     for number, path in enumerate(args.paths, start=1):
         try:
             report = svc.load_file(
@@ -144,7 +144,7 @@ def cmd_load(args) -> int:
                 "file": Path(path).name,
                 "upload_id": None,
                 "status": "refused",
-                "message": str(exc),
+                "message": labels.say(exc, args.lang),
                 "records": 0,
                 "valid_responses": 0,
                 "rejected": [],
@@ -152,7 +152,7 @@ def cmd_load(args) -> int:
                 "items": [],
                 "warnings": [],
             }
-            print(one_line(exc), file=sys.stderr)
+            print(one_line(labels.say(exc, args.lang)), file=sys.stderr)
         reports.append(report)
         if not args.json and report["status"] != "refused":
             _print_load_report(report, args.lang)
@@ -172,7 +172,8 @@ def _mapping_file(args) -> dict | None:
     try:
         return read_mapping(Path(args.mapping).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
-        raise SystemExit(f"--mapping {args.mapping}: {one_line(exc)}") from None
+        message = labels.say(exc, args.lang)
+        raise SystemExit(f"--mapping {args.mapping}: {one_line(message)}") from None
 
 
 def _save_profile(svc: service.Service, name: str, column_mapping: dict, path, args) -> None:
@@ -210,7 +211,7 @@ def _print_load_report(report: dict, lang: str = "en") -> None:
     if len(report["rejected"]) > 20:
         print(f"  ... and {len(report['rejected']) - 20} more rejected rows (see --json)")
     for warning in report["warnings"]:
-        print(f"  note: {warning}")
+        print(f"  {labels.t('load_note', lang)}: {warning}")
 
 
 def cmd_uploads(args) -> int:
@@ -1256,7 +1257,8 @@ def _run(args) -> int:
     try:
         return int(args.func(args) or 0)
     except (CommandError, *EXPECTED_ERRORS) as exc:
-        print(one_line(f"servicemirror {args.command}: {exc}"), file=sys.stderr)
+        message = labels.say(exc, getattr(args, "lang", "en"))
+        print(one_line(f"servicemirror {args.command}: {message}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from servicemirror.core import safety
+from servicemirror.core import labels, safety
 from servicemirror.etl.load import STAGES
 
 WIDTH = 20
@@ -38,8 +38,9 @@ def bar(fraction: float, width: int = WIDTH) -> str:
 class LoadProgress:
     """Progress of one ``load`` command over ``total`` files, written to ``stream``."""
 
-    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None, lang: str = "en") -> None:
         self.total = max(int(total), 1)
+        self.lang = lang  # the stage's word (læser, kontrollerer, ...) is the label table's
         self.stream = stream if stream is not None else sys.stderr
         isatty = getattr(self.stream, "isatty", None)
         self.inplace = bool(isatty and isatty())
@@ -52,7 +53,8 @@ class LoadProgress:
     def line(self, number: int, name: str, stage: str) -> str:
         """One rendered line: ``[i/n] name  [bar]  pct% stage``."""
         fraction = self.fraction(number, stage)
-        return f"[{number}/{self.total}] {name}  {bar(fraction)} {fraction:4.0%} {stage}"
+        word = labels.t(f"load_stage_{stage}", self.lang)
+        return f"[{number}/{self.total}] {name}  {bar(fraction)} {fraction:4.0%} {word}"
 
     def for_file(self, number: int, name: str) -> Callable[[str], None]:
         """The ``progress`` callback for file ``number`` of this command."""

@@ -368,6 +368,40 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "{total}) were rejected because: {reason}. Example: {example}. {todo}",
     },
     "load_where_row": {"da": "række {row}", "en": "row {row}"},
+    # the stages of load's progress bar (etl.load.STAGES)
+    "load_stage_reading": {"da": "læser", "en": "reading"},
+    "load_stage_checking": {"da": "kontrollerer", "en": "checking"},
+    "load_stage_writing": {"da": "skriver", "en": "writing"},
+    "load_stage_done": {"da": "færdig", "en": "done"},
+    # what a column of a wide file was read as (load --dry-run --json ``columns``, the Upload
+    # page's column table) and where an item's scale came from
+    "role_item": {"da": "spørgsmål", "en": "item"},
+    "role_metadata": {"da": "metadata", "en": "metadata"},
+    "role_comment": {"da": "kommentar", "en": "comment"},
+    "role_segment": {"da": "segment", "en": "segment"},
+    "role_library": {"da": "bibliotek", "en": "library"},
+    "role_date": {"da": "dato", "en": "date"},
+    "role_ignored": {"da": "ikke brugt", "en": "ignored"},
+    "scale_source_labels": {"da": "svarteksterne", "en": "the answer labels"},
+    "scale_source_header": {"da": "overskriften", "en": "the header"},
+    "scale_source_guess": {"da": "gættet ud fra svarene", "en": "guessed from the answers"},
+    "scale_source_given": {"da": "kolonnetildelingen", "en": "the mapping"},
+    "scale_source_recommend question (0-10)": {
+        "da": "anbefalingsspørgsmål (0-10)",
+        "en": "recommend question (0-10)",
+    },
+    # the encodings a reader reports (etl.detect.detect_encoding), as the Upload page names them
+    "encoding_utf-8": {"da": "UTF-8", "en": "UTF-8"},
+    "encoding_utf-8-sig": {"da": "UTF-8 med BOM", "en": "UTF-8 with BOM"},
+    "encoding_utf-8-mixed": {
+        "da": "UTF-8 blandet med Windows-1252",
+        "en": "UTF-8 mixed with Windows-1252",
+    },
+    "encoding_cp1252": {"da": "Windows-1252", "en": "Windows-1252"},
+    "encoding_utf-16": {"da": "UTF-16 med BOM", "en": "UTF-16 with BOM"},
+    "encoding_utf-16-le": {"da": "UTF-16 (little-endian)", "en": "UTF-16 (little-endian)"},
+    "encoding_utf-16-be": {"da": "UTF-16 (big-endian)", "en": "UTF-16 (big-endian)"},
+    "encoding_binary": {"da": "binær fil (zip/xlsx)", "en": "binary file (zip/xlsx)"},
     "load_where_column": {"da": "kolonne '{column}'", "en": "column '{column}'"},
     "load_where_value": {"da": "værdi '{value}'", "en": "value '{value}'"},
     "load_rejected": {"da": "afvist", "en": "rejected"},
@@ -404,6 +438,566 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "indeks; angiv construct (fx trivsel, tilfredshed) i filen eller kolonnetildelingen",
         "en": "item '{item}' has no known construct ('other') and counts in no index; give its "
         "construct (e.g. trivsel, tilfredshed) in the file or the mapping step",
+    },
+    # ---- whole-file refusals of the readers (etl.readers.base.ReadError.of); {error} is the
+    # parser's own first line, clipped
+    "read_empty": {
+        "da": "{file}: filen er tom. Eksportér undersøgelsen igen, og upload den fil.",
+        "en": "{file}: the file is empty. Export the survey again and upload that file.",
+    },
+    "read_old_excel": {
+        "da": "{file}: det er en gammel binær Excel-fil (.xls). Åbn den i Excel, gem den som "
+        ".xlsx eller CSV, og upload den.",
+        "en": "{file}: this is an old binary Excel file (.xls). Open it in Excel and save it as "
+        ".xlsx or CSV, then upload that.",
+    },
+    "read_no_text": {
+        "da": "{file}: filen indeholder ingen tekst. Eksportér undersøgelsen igen.",
+        "en": "{file}: the file holds no text. Export the survey again.",
+    },
+    "read_damaged_zip": {
+        "da": "{file}: en beskadiget zip- eller xlsx-fil. Gem eller eksportér den igen.",
+        "en": "{file}: a damaged zip/xlsx file. Save or export it again.",
+    },
+    "read_binary": {
+        "da": "{file}: hverken en tekst- eller en Excel-fil (den indeholder binære data). Upload "
+        "CSV- eller .xlsx-eksporten fra jeres spørgeskemaværktøj.",
+        "en": "{file}: this is not a text or Excel file (it contains binary data). Upload the CSV "
+        "or .xlsx export from your survey tool.",
+    },
+    "read_too_big": {
+        "da": "{file}: filen fylder {size} MB; Servicespejlet modtager filer på op til {limit} MB. "
+        "Eksportér én undersøgelse eller periode ad gangen.",
+        "en": "{file}: the file is {size} MB; Service Mirror accepts uploads up to {limit} MB. "
+        "Export a single survey or period at a time.",
+    },
+    "read_zip_members": {
+        "da": "{file}: arkivet indeholder {count} filer (grænse {limit}); det er ikke en eksport "
+        "af en undersøgelse. Gem arket igen som .xlsx eller CSV.",
+        "en": "{file}: the archive holds {count} files (limit {limit}); this is not a survey "
+        "export. Save the sheet again as .xlsx or CSV.",
+    },
+    "read_zip_unsafe_name": {
+        "da": "{file}: arkivet indeholder en fil med et usikkert navn ('{member}' peger uden for "
+        "arkivet); afvist.",
+        "en": "{file}: the archive contains a file with an unsafe name ('{member}' points outside "
+        "the archive); refused.",
+    },
+    "read_zip_too_large": {
+        "da": "{file}: arkivet ville fylde mere end {limit} MB udpakket (en zip-bombe eller ikke "
+        "en eksport af en undersøgelse); afvist.",
+        "en": "{file}: the archive would unpack to more than {limit} MB (a zip bomb or not a "
+        "survey export); refused.",
+    },
+    "read_zip_ratio": {
+        "da": "{file}: en fil i arkivet pakkes ud til {ratio} gange sin størrelse (grænse "
+        "{limit}); det ligner en zip-bombe og er afvist.",
+        "en": "{file}: a file inside the archive expands {ratio} times (limit {limit}); this "
+        "looks like a zip bomb and was refused.",
+    },
+    "read_zip_nested": {
+        "da": "{file}: arkivet indeholder et andet arkiv ({member}); upload den inderste fil.",
+        "en": "{file}: the archive contains another archive ({member}); upload the inner file "
+        "itself.",
+    },
+    "read_zip_damaged": {
+        "da": "{file}: arkivet er beskadiget eller selvmodsigende ({error}); afvist. Gem eller "
+        "eksportér det igen.",
+        "en": "{file}: the archive is damaged or inconsistent ({error}); refused. Save or export "
+        "it again.",
+    },
+    "read_not_a_table": {
+        "da": "{file}: filen kunne ikke læses som en tabel ({error}). Kontrollér, at det er en "
+        "CSV-eksport.",
+        "en": "{file}: could not read the file as a table ({error}). Check that it is a CSV "
+        "export.",
+    },
+    "read_excel_unreadable": {
+        "da": "{file}: Excel-filen kunne ikke læses ({error}). Åbn den i Excel, gem den igen som "
+        ".xlsx, og upload den.",
+        "en": "{file}: the Excel file could not be read ({error}). Open it in Excel, save it "
+        "again as .xlsx and upload that.",
+    },
+    "read_not_csv_or_xlsx": {
+        "da": "{file}: hverken en CSV- eller en .xlsx-fil.",
+        "en": "{file}: not a CSV or .xlsx file.",
+    },
+    "read_only_header": {
+        "da": "{file}: {tool}-eksporten indeholder ingen besvarelser (kun overskrifterne). "
+        "Eksportér igen, når der er kommet svar, eller se eksportens filter på besvarelser.",
+        "en": "{file}: the {tool} export holds no responses (only the header). Export again once "
+        "responses have come in, or check the export's response filter.",
+    },
+    "read_tool_spreadsheet": {"da": "regneark", "en": "spreadsheet"},
+    "read_sx_damaged_zip": {
+        "da": "{file}: en beskadiget zip-fil. Eksportér den igen.",
+        "en": "{file}: a damaged zip file. Export it again.",
+    },
+    "read_sx_zip_members": {
+        "da": "{file}: zip-filen indeholder {count} filer; en SurveyXact-eksport har tre. Upload "
+        "eksportens egen zip-fil.",
+        "en": "{file}: the zip holds {count} files; a SurveyXact export has three. Upload the "
+        "export's own zip.",
+    },
+    "read_sx_zip_too_large": {
+        "da": "{file}: zip-filen ville fylde mere end {limit} MB udpakket; afvist.",
+        "en": "{file}: the zip would unpack to more than {limit} MB; refused.",
+    },
+    "read_sx_member_larger": {
+        "da": "{file}: en fil i zip-filen er større, end den selv angiver; afvist.",
+        "en": "{file}: a file in the zip is larger than it declares; refused.",
+    },
+    "read_sx_no_dataset": {
+        "da": "{file}: zip-filen indeholder ingen dataset.csv; eksportér igen.",
+        "en": "{file}: the zip holds no dataset.csv; export it again.",
+    },
+    "read_sx_part_not_csv": {
+        "da": "{file}: {part}-filen er ikke en CSV-fil; eksportér undersøgelsen igen.",
+        "en": "{file}: the {part} file is not a CSV file; export the survey again.",
+    },
+    "read_sx_no_dataset_sheet": {
+        "da": "{file}: intet Dataset-ark; eksportér undersøgelsen igen som Excel.",
+        "en": "{file}: no Dataset sheet; export the survey again as Excel.",
+    },
+    "read_sx_no_items": {
+        "da": "{file}: ingen spørgsmål med en svarskala i SurveyXact-eksporten; upload hele "
+        "eksporten (dataset, labels og structure, eller dens zip-fil).",
+        "en": "{file}: no rating-scale questions found in the SurveyXact export; upload the whole "
+        "export (dataset, labels and structure, or its zip).",
+    },
+    "read_kiosk_not_a_table": {
+        "da": "{file}: filen kunne ikke læses som en tabel ({error}). Kontrollér, at det er "
+        "standerens CSV-eksport.",
+        "en": "{file}: could not read the file as a table ({error}). Check that it is the "
+        "kiosk's CSV export.",
+    },
+    "read_kiosk_columns": {
+        "da": "{file}: en eksport af smiley-tryk skal have en kolonne med tidspunkt (eller dato og "
+        "klokkeslæt) og en kolonne med knappen; fandt {columns}. Se docs/formats/kiosk.md.",
+        "en": "{file}: a kiosk press export needs a timestamp (or date and time) column and a "
+        "button column; found {columns}. See docs/formats/kiosk.md.",
+    },
+    "read_kiosk_timestamps": {
+        "da": "{file}: kolonne '{column}' har ingen tidspunkter, Servicespejlet kan læse (første "
+        "værdi '{value}'); skriv dem fx som 2025-01-06 10:15:32 eller 06-01-2025 10:15.",
+        "en": "{file}: column '{column}' holds no timestamps Service Mirror can read (first value "
+        "'{value}'); expected e.g. 2025-01-06 10:15:32 or 06-01-2025 10:15.",
+    },
+    "read_kiosk_count_failed": {
+        "da": "{file}: trykkene kunne ikke tælles ({error}). Kontrollér, at det er standerens "
+        "CSV-eksport.",
+        "en": "{file}: could not count the presses ({error}). Check that it is the kiosk's CSV "
+        "export.",
+    },
+    "read_kiosk_list_failed": {
+        "da": "{file}: de ubrugelige tryk kunne ikke listes ({error}).",
+        "en": "{file}: could not list the unusable presses ({error}).",
+    },
+    "read_kiosk_daily_columns": {
+        "da": "{file}: en daglig eksport fra en smiley-stander skal have en datokolonne og én "
+        "kolonne med antal pr. knap (fx Meget utilfreds, Utilfreds, Tilfreds, Meget tilfreds). "
+        "Se docs/formats/kiosk.md.",
+        "en": "{file}: a daily kiosk export needs a date column and one count column per button "
+        "(e.g. Meget utilfreds, Utilfreds, Tilfreds, Meget tilfreds). See docs/formats/kiosk.md.",
+    },
+    "read_template_no_sheet": {
+        "da": "{file}: intet ark med skabelonens kolonner (enhed, spørgsmål, gennemsnit eller "
+        "fordeling). Brug etl/templates/resultater_skabelon.xlsx.",
+        "en": "{file}: no sheet with the template's columns (enhed, spørgsmål, gennemsnit or "
+        "fordeling). Use etl/templates/resultater_skabelon.xlsx.",
+    },
+    "read_template_no_header": {
+        "da": "{file}: skabelonens overskriftsrække blev ikke fundet. Brug "
+        "etl/templates/resultater_skabelon.xlsx.",
+        "en": "{file}: the template's header row was not found. Use "
+        "etl/templates/resultater_skabelon.xlsx.",
+    },
+    # forum packages (etl/readers/forum_package.py): every refusal names what to ask for
+    "read_pkg_signature_unreadable": {
+        "da": "{file}: pakkens signatur kan ikke læses; afvist.",
+        "en": "{file}: the package signature cannot be read; refused.",
+    },
+    "read_pkg_signature_mismatch": {
+        "da": "{file}: pakkens signatur passer ikke med indholdet; den er ændret, efter "
+        "biblioteket lavede den. Afvist; bed biblioteket sende den igen.",
+        "en": "{file}: the package signature does not match its content; it was changed after "
+        "the library built it. Refused; ask the library to send it again.",
+    },
+    "read_pkg_not_zip": {
+        "da": "{file}: ikke en forumpakke (ikke en læsbar zip-fil).",
+        "en": "{file}: not a forum package (not a readable zip file).",
+    },
+    "read_pkg_no_manifest": {
+        "da": "{file}: ikke en forumpakke (ingen {manifest} i den).",
+        "en": "{file}: not a forum package (no {manifest} inside).",
+    },
+    "read_pkg_extra_files": {
+        "da": "{file}: pakken indeholder filer, dens manifest ikke nævner ({names}); afvist. Bed "
+        "biblioteket lave pakken igen med `servicemirror forum-package`.",
+        "en": "{file}: the package holds files its manifest does not list ({names}); refused. "
+        "Ask the library to build the package again with `servicemirror forum-package`.",
+    },
+    "read_pkg_table_missing": {
+        "da": "{file}: tabellen {table} ({member}) mangler; filen er ufuldstændig. Bed "
+        "biblioteket sende den igen.",
+        "en": "{file}: table {table} ({member}) is missing; the file is incomplete. Ask the "
+        "library to send it again.",
+    },
+    "read_pkg_checksum": {
+        "da": "{file}: kontrolsummen for tabellen {table} passer ikke; filen er ændret eller "
+        "beskadiget, efter biblioteket lavede den. Bed biblioteket sende den igen.",
+        "en": "{file}: checksum mismatch in table {table}; the file was changed or damaged after "
+        "the library built it. Ask the library to send it again.",
+    },
+    "read_pkg_manifest_json": {
+        "da": "{file}: pakkens manifest er ikke gyldig JSON; afvist.",
+        "en": "{file}: the package manifest is not valid JSON; refused.",
+    },
+    "read_pkg_unknown_manifest": {
+        "da": "{file}: ikke en forumpakke fra Servicespejlet (ukendt manifest).",
+        "en": "{file}: not a Service Mirror forum package (unknown manifest).",
+    },
+    "read_pkg_no_version": {
+        "da": "{file}: manifestet har ingen pakkeversion; afvist.",
+        "en": "{file}: the manifest has no package version; refused.",
+    },
+    "read_pkg_too_new": {
+        "da": "{file}: pakkeversion {version} er nyere, end denne udgave af Servicespejlet kan "
+        "læse ({readable}); opdatér Servicespejlet i forummets installation.",
+        "en": "{file}: package version {version} is newer than this Service Mirror reads "
+        "({readable}); update Service Mirror on the forum installation.",
+    },
+    "read_pkg_too_old": {
+        "da": "{file}: pakkeversion {version} (lavet af {made_by}) er for gammel til at kunne "
+        "kontrolleres (denne udgave læser version {oldest}-{readable}); bed biblioteket opdatere "
+        "og køre `servicemirror forum-package` igen.",
+        "en": "{file}: package version {version} (made by {made_by}) is too old to be verified "
+        "(this Service Mirror reads version {oldest}-{readable}); ask the library to update and "
+        "run `servicemirror forum-package` again.",
+    },
+    "read_pkg_older_version": {
+        "da": "en ældre udgave af Servicespejlet",
+        "en": "an older Service Mirror",
+    },
+    "read_pkg_manifest_lacks": {
+        "da": "{file}: manifestet mangler {missing}; afvist.",
+        "en": "{file}: the manifest lacks {missing}; refused.",
+    },
+    "read_pkg_tables_differ": {
+        "da": "{file}: manifestet nævner tabellerne {unknown}, som denne udgave af Servicespejlet "
+        "ikke kender, og mangler {absent}; afvist.",
+        "en": "{file}: the manifest lists tables {unknown} this Service Mirror does not know and "
+        "lacks {absent}; refused.",
+    },
+    "read_pkg_no_library": {
+        "da": "{file}: manifestet nævner intet bibliotek; afvist.",
+        "en": "{file}: the manifest names no library; refused.",
+    },
+    "read_pkg_table_unreadable": {
+        "da": "{file}: tabellen {table} kan ikke læses ({error}); afvist.",
+        "en": "{file}: table {table} cannot be read ({error}); refused.",
+    },
+    "read_pkg_table_columns": {
+        "da": "{file}: tabellen {table} har kolonnerne {found}, forventet {expected}; afvist.",
+        "en": "{file}: table {table} has columns {found}, expected {expected}; refused.",
+    },
+    "read_pkg_table_rows": {
+        "da": "{file}: tabellen {table} har {rows} rækker, manifestet siger {declared}; afvist.",
+        "en": "{file}: table {table} has {rows} rows, the manifest says {declared}; refused.",
+    },
+    "read_pkg_other_libraries": {
+        "da": "{file}: tabellen {table} har rækker fra andre biblioteker ({others}); en pakke er "
+        "ét biblioteks. Afvist.",
+        "en": "{file}: table {table} holds rows of other libraries ({others}); a package is one "
+        "library's. Refused.",
+    },
+    "read_pkg_other_periods": {
+        "da": "{file}: tabellen {table} har perioder, manifestet ikke nævner ({periods}); afvist.",
+        "en": "{file}: table {table} holds periods the manifest does not list ({periods}); "
+        "refused.",
+    },
+    "read_pkg_small_staff_group": {
+        "da": "{file}: pakken viser medarbejdertal for en gruppe med færre end {k} svar; den "
+        "bryder anonymitetsreglen og er afvist. Sig det til biblioteket.",
+        "en": "{file}: the package shows staff figures for a group of fewer than {k} "
+        "respondents; it breaks the anonymity rule and is refused. Tell the library.",
+    },
+    "read_pkg_small_theme_group": {
+        "da": "{file}: tabellen comment_themes tæller kommentarer fra en gruppe med færre end {k} "
+        "svar; den bryder anonymitetsreglen og er afvist. Sig det til biblioteket.",
+        "en": "{file}: table comment_themes counts comments of a group of fewer than {k} "
+        "respondents; it breaks the anonymity rule and is refused. Tell the library.",
+    },
+    "read_pkg_small_item_group": {
+        "da": "{file}: tabellen {table} beskriver en medarbejdergruppe med færre end {k} svar; "
+        "den bryder anonymitetsreglen og er afvist. Sig det til biblioteket.",
+        "en": "{file}: table {table} describes a staff group of fewer than {k} respondents; it "
+        "breaks the anonymity rule and is refused. Tell the library.",
+    },
+    "read_pkg_covariance_gap": {
+        "da": "{file}: tabellen item_covariances udelader 1 til {below_k} ufuldstændige "
+        "medarbejdersvar, som tabellen items ville afsløre; afvist. Bed biblioteket opdatere "
+        "Servicespejlet og lave pakken igen.",
+        "en": "{file}: table item_covariances leaves out 1 to {below_k} incomplete staff "
+        "respondents, which the items table would reveal; refused. Ask the library to update "
+        "Service Mirror and build the package again.",
+    },
+    "read_pkg_covariance_sets": {
+        "da": "{file}: medarbejdernes spørgsmål og kovarianser for {period} dækker forskellige "
+        "svar, så det ene kunne trækkes fra det andet; afvist. Bed biblioteket opdatere "
+        "Servicespejlet og lave pakken igen.",
+        "en": "{file}: staff items and item covariances of {period} cover different "
+        "respondents, so one could be subtracted from the other; refused. Ask the library to "
+        "update Service Mirror and build the package again.",
+    },
+    # targets files (etl/readers/targets.py) and theme dictionaries (etl/comment_themes.py)
+    "read_targets_unreadable": {
+        "da": "{file}: ikke en læsbar CSV-fil ({error}).",
+        "en": "{file}: not a readable CSV ({error}).",
+    },
+    "read_text_encoding": {
+        "da": "{file}: teksten er hverken UTF-8 eller Windows-1252; gem filen som CSV UTF-8, og "
+        "indlæs den igen.",
+        "en": "{file}: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8 and load it "
+        "again.",
+    },
+    "read_targets_columns": {
+        "da": "{file}: ingen kolonne for {missing}; forventede overskrifter som bibliotek, "
+        "kontaktpunkt, maal_type, maal, kilde (se docs/projects.md).",
+        "en": "{file}: no {missing} column; expected headers such as bibliotek, kontaktpunkt, "
+        "maal_type, maal, kilde (see docs/projects.md).",
+    },
+    "read_themes_unreadable": {
+        "da": "{file}: temaordbogen kan ikke læses ({error}).",
+        "en": "{file}: cannot read the theme dictionary ({error}).",
+    },
+    "read_themes_columns": {
+        "da": "{file}: temaordbogen skal have kolonnerne theme, lang, term (mangler: {missing}); "
+        "tag udgangspunkt i etl/templates/comment_themes.csv.",
+        "en": "{file}: the theme dictionary needs the columns theme, lang, term (missing: "
+        "{missing}); start from etl/templates/comment_themes.csv.",
+    },
+    "read_themes_empty": {
+        "da": "{file}: temaordbogen har ingen ord.",
+        "en": "{file}: the theme dictionary has no terms.",
+    },
+    "read_themes_too_many": {
+        "da": "{file}: {count} ord; højst {limit} modtages.",
+        "en": "{file}: {count} terms; at most {limit} are accepted.",
+    },
+    "read_themes_bad_theme": {
+        "da": "{file}: række {row}, kolonne theme: '{value}' er ikke en temanøgle (små bogstaver, "
+        "cifre og _, begyndende med et bogstav).",
+        "en": "{file}: row {row}, column theme: '{value}' is not a theme key (lower-case "
+        "letters, digits and _, starting with a letter).",
+    },
+    "read_themes_bad_lang": {
+        "da": "{file}: række {row}, kolonne lang: '{value}'; brug da eller en.",
+        "en": "{file}: row {row}, column lang: '{value}'; use da or en.",
+    },
+    "read_themes_bad_term": {
+        "da": "{file}: række {row}, kolonne term: '{value}' er ikke et ord eller en frase "
+        "(bogstaver, cifre, mellemrum, - og ', med * kun i starten eller slutningen).",
+        "en": "{file}: row {row}, column term: '{value}' is not a word or phrase (letters, "
+        "digits, spaces, - and ', with * only at the start or end).",
+    },
+    # ---- the loader's own whole-file refusals (etl/load.py)
+    "load_bad_type": {
+        "da": "--as skal være staff eller patron, ikke '{value}'.",
+        "en": "--as must be staff or patron, not '{value}'.",
+    },
+    "load_unknown_format": {
+        "da": "ukendt --format '{format}'; kendte formater: {known}.",
+        "en": "unknown --format '{format}'; known formats: {known}.",
+    },
+    "load_not_recognised": {
+        "da": "{file}: ikke en eksport, Servicespejlet genkender. Se docs/formats/README.md, "
+        "eller angiv formatet med --format.",
+        "en": "{file}: not a survey export Service Mirror recognises. Check "
+        "docs/formats/README.md, or name the format with --format.",
+    },
+    "load_staff_or_patron": {
+        "da": "{file}: det kan ikke afgøres, om det er en medarbejder- eller en "
+        "borgerundersøgelse; kør igen med --as staff eller --as patron.",
+        "en": "{file}: cannot tell whether this is a staff or a patron survey; run again with "
+        "--as staff or --as patron.",
+    },
+    "load_package_options": {
+        "da": "{file}: en forumpakke angiver selv sit bibliotek, sine perioder og "
+        "respondenttyper; indlæs den uden --as, --library og --period.",
+        "en": "{file}: a forum package names its own library, periods and respondent types; "
+        "load it without --as, --library or --period.",
+    },
+    "load_not_allowed": {
+        "da": "{file}: har data for {others}; du må kun uploade for {allowed}. Intet blev indlæst.",
+        "en": "{file}: holds data for {others}; you may only upload for {allowed}. Nothing was "
+        "loaded.",
+    },
+    "load_no_library": {"da": "intet bibliotek", "en": "no library"},
+    "load_library_not_known": {
+        "da": "biblioteket '{name}' er ukendt; kendte biblioteker: {known}.",
+        "en": "library '{name}' is not known; known libraries: {known}.",
+    },
+    "load_none_yet": {"da": "ingen endnu", "en": "none yet"},
+    "load_no_such_upload": {
+        "da": "upload {upload}: ingen aktiv upload med det nummer. Se `servicemirror uploads`.",
+        "en": "upload {upload}: no such active upload. See `servicemirror uploads`.",
+    },
+    "load_duplicate": {
+        "da": "{file}: allerede indlæst som upload {upload}; intet er ændret.",
+        "en": "{file}: already loaded as upload {upload}; nothing changed.",
+    },
+    "load_unexpected": {
+        "da": "{file}: kunne ikke læses ({error}). Intet blev ændret. Kontrollér, at det er en "
+        "eksport af en undersøgelse (docs/formats/README.md), eller send filen til "
+        "administratoren.",
+        "en": "{file}: could not be read ({error}). Nothing was changed. Check that it is a "
+        "survey export (docs/formats/README.md), or report the file to the administrator.",
+    },
+    # ---- a column mapping that cannot be used (etl.mapping.MappingError: load --mapping, the
+    # Upload page's mapping editor)
+    "map_profile_name_missing": {
+        "da": "en gemt kolonnetildeling skal have et navn",
+        "en": "a mapping profile needs a name",
+    },
+    "map_not_json": {
+        "da": "ikke JSON ({error} i linje {line})",
+        "en": "not JSON ({error} at line {line})",
+    },
+    "map_not_object": {
+        "da": "en kolonnetildeling er et JSON-objekt med 'roles' og/eller 'items'",
+        "en": "a mapping is a JSON object with 'roles' and/or 'items'",
+    },
+    "map_roles_not_object": {
+        "da": "'roles' skal være et objekt: kolonne -> rolle",
+        "en": "'roles' must be an object: column -> role",
+    },
+    "map_items_not_list": {
+        "da": "'items' skal være en liste af objekter, hver med en 'column'",
+        "en": "'items' must be a list of objects, each with a 'column'",
+    },
+    "map_libraries_not_object": {
+        "da": "'libraries' skal være et objekt: kode eller sted som i filen -> bibliotekets navn",
+        "en": "'libraries' must be an object: code or location as in the file -> library name",
+    },
+    "map_two_columns": {
+        "da": "to kolonner har rollen {role}: '{first}' og '{second}'",
+        "en": "two columns are the {role}: '{first}' and '{second}'",
+    },
+    "map_one_scale_end": {
+        "da": "kolonne '{column}': angiv begge ender af skalaen eller ingen af dem",
+        "en": "column '{column}': give both ends of the scale or neither",
+    },
+    # ---- notes: what a reader or the loader did that the user should know (the ``warnings`` of
+    # ``load --json``, "note:" lines); built with ``labels.Note.of``
+    "load_note": {"da": "bemærk", "en": "note"},
+    "note_new_library": {
+        "da": "nyt bibliotek '{name}' tilføjet",
+        "en": "new library '{name}' added",
+    },
+    "note_mapping_given": {
+        "da": "den kolonnetildeling, der blev givet for filen, er brugt",
+        "en": "the column mapping given for this file was used",
+    },
+    "note_mapping_profile": {
+        "da": "den gemte kolonnetildeling '{name}' er brugt",
+        "en": "mapping profile '{name}' was used",
+    },
+    "note_totals_rows": {
+        "da": "{count} sumrække(r) ('I alt', 'Total', ...) er udeladt",
+        "en": "{count} totals row(s) ('I alt', 'Total', ...) left out",
+    },
+    "note_mapping_column_missing": {
+        "da": "kolonne '{column}' fra kolonnetildelingen findes ikke i filen",
+        "en": "column '{column}' of the mapping is not in the file",
+    },
+    "note_scale_guessed": {
+        "da": "kolonne '{column}': skalaen {lo}-{hi} er gættet ud fra svarene; angiv skalaen i "
+        "kolonnetildelingen, hvis den er forkert",
+        "en": "column '{column}': scale {lo}-{hi} guessed from the answers; give the scale in a "
+        "mapping if it is wrong",
+    },
+    "note_scale_guessed_means": {
+        "da": "kolonne '{column}': skalaen {lo}-{hi} er gættet ud fra gennemsnittene; angiv "
+        "skalaen i kolonnetildelingen, hvis den er forkert",
+        "en": "column '{column}': scale {lo}-{hi} guessed from the means; give the scale in a "
+        "mapping if it is wrong",
+    },
+    "note_not_a_scale": {
+        "da": "kolonne '{column}' er ikke indlæst: ikke et skalaspørgsmål (kategorier eller "
+        "flere valg)",
+        "en": "column '{column}' not imported: not a scale question (categories or several "
+        "choices)",
+    },
+    "note_answered_nothing": {
+        "da": "{count} respondenter besvarede intet spørgsmål og tælles ikke med",
+        "en": "{count} respondents answered no question and are not counted",
+    },
+    "note_placeholder_dates": {
+        "da": "kolonne '{column}': {count} pladsholderdatoer (før 1990, en anonymiseret "
+        "undersøgelse) er ikke brugt; angiv perioden med --period",
+        "en": "column '{column}': {count} placeholder dates (before 1990, an anonymised survey) "
+        "ignored; give the period with --period",
+    },
+    "note_unread_dates": {
+        "da": "kolonne '{column}': {count} datoer kunne ikke læses (fx '{example}'); angiv "
+        "perioden med --period",
+        "en": "column '{column}': {count} dates could not be read (e.g. '{example}'); give the "
+        "period with --period",
+    },
+    "note_sx_no_labels": {
+        "da": "ingen labels-fil: svarkoderne er brugt som værdier (højere = mere positivt); "
+        "upload hele eksporten (zip), så svarteksterne afgør retningen",
+        "en": "no labels file: answer codes were taken as values (higher = more positive); "
+        "upload the whole export (zip) so the labels decide the direction",
+    },
+    "note_sx_no_status": {
+        "da": "ingen statuskolonne: hver række er taget som en gennemført besvarelse",
+        "en": "no status column: every row was taken as a completed response",
+    },
+    "note_sx_not_completed": {
+        "da": "{count} rækker er ikke gennemførte besvarelser (status Ny, Distribueret, Nogle "
+        "svar eller Frafaldet) og er udeladt",
+        "en": "{count} rows are not completed responses (status Ny, Distribueret, Nogle svar or "
+        "Frafaldet) and were left out",
+    },
+    "note_sx_not_rating": {
+        "da": "{count} spørgsmål har ingen svarskala og er ikke indlæst: {names}",
+        "en": "{count} questions are not rating scales and were not imported: {names}",
+    },
+    "note_kiosk_unreadable": {
+        "da": "{bad} af {records} tryk havde et ulæseligt tidspunkt eller en ulæselig knap og er "
+        "ikke talt med",
+        "en": "{bad} of {records} presses had an unreadable timestamp or button and were not "
+        "counted",
+    },
+    "note_template_skipped": {
+        "da": "{count} skabelonrækker uden tal er sprunget over",
+        "en": "{count} template rows without figures were skipped",
+    },
+    "note_no_scale": {
+        "da": "spørgsmål '{item}': ingen skala angivet, {lo}-{hi} er antaget",
+        "en": "item '{item}': no scale given, assumed {lo}-{hi}",
+    },
+    "note_staff_text_off": {
+        "da": "{count} fritekstsvar fra medarbejdere er ikke indlæst (medarbejdertekst er slået "
+        "fra som standard)",
+        "en": "{count} staff free-text answers were not imported (staff text is off by default)",
+    },
+    "note_only_missing": {
+        "da": "{count} respondenter svarede kun 'Ved ikke' eller blankt og tælles ikke som "
+        "besvarelser",
+        "en": "{count} respondents answered only 'Ved ikke'/blank and are not counted as responses",
+    },
+    "note_package_parts_replaced": {
+        "da": "{count} del(e) (bibliotek og periode) af tidligere forumpakker er erstattet "
+        "(fortryd denne upload for at få dem tilbage)",
+        "en": "{count} library-period part(s) of earlier forum packages are replaced (undo this "
+        "upload to bring them back)",
+    },
+    "note_superseded": {
+        "da": "{count} respondenter var allerede indlæst; deres nyere svar erstatter de ældre",
+        "en": "{count} respondents were already loaded; their newer answers replace the older ones",
     },
     # ---- the reason of one rejected row (etl.readers.base.Problem.of)
     "reason_line_unreadable": {
@@ -554,6 +1148,91 @@ LOAD_MESSAGES: dict[str, dict[str, str]] = {
         "en": "no period and no date; add a period column or use --period",
     },
 }
+
+
+def told(key: str, lang: str, fields: dict) -> str:
+    """The importer text ``key`` in ``lang`` filled in with ``fields``; a field that is itself a
+    key of :data:`LOAD_MESSAGES` (the ``why`` of an implausible library) is told in ``lang`` too."""
+    filled = {
+        name: t(v, lang) if isinstance(v, str) and v in LOAD_MESSAGES else v
+        for name, v in fields.items()
+    }
+    return t(key, lang, **filled)
+
+
+class Note(str):
+    """A reader's or the loader's note (a ``warnings`` entry): the English line as a plain string
+    (what ``load --json`` kept before), plus the label ``key`` and ``fields`` that tell it in
+    Danish. Build one with :meth:`of`; :func:`say` tells any note or plain string in a language."""
+
+    key: str | None = None
+    fields: dict = {}
+
+    @classmethod
+    def of(cls, key: str, **fields) -> Note:
+        """The note whose text is the label ``key`` filled in with ``fields``."""
+        note = cls(told(key, "en", fields))
+        note.key, note.fields = key, fields
+        return note
+
+    def text(self, lang: str = "en") -> str:
+        """The note in ``lang`` ("da" or "en")."""
+        return told(self.key, lang, self.fields) if self.key else str(self)
+
+
+class Refusal(Exception):
+    """A whole-file refusal told through the label table: ``str()`` is the English line (what a
+    log shows); ``key`` and ``fields`` tell the same line in Danish (:meth:`text`). Build one with
+    :meth:`of`; a refusal raised with a plain message keeps that message in every language."""
+
+    def __init__(self, message: str = "", key: str | None = None, fields: dict | None = None):
+        super().__init__(message)
+        self.key, self.fields = key, dict(fields or {})
+
+    @classmethod
+    def of(cls, key: str, *, lang: str = "en", **fields):
+        """The refusal whose line is the label ``key`` filled in with ``fields`` (cells through
+        :func:`clip` before they get here); ``str()`` of it is the line in ``lang``."""
+        return cls(told(key, lang, fields), key, fields)
+
+    @classmethod
+    def told_as(cls, other: BaseException):
+        """This kind of refusal with the same line (and key) as ``other``."""
+        key = getattr(other, "key", None)
+        return cls(str(other), key, getattr(other, "fields", None))
+
+    def text(self, lang: str = "en") -> str:
+        """The line in ``lang`` ("da" or "en")."""
+        return told(self.key, lang, self.fields) if self.key else str(self)
+
+
+def say(message, lang: str) -> str:
+    """A refusal, a note or a plain string in ``lang`` (plain strings as they are)."""
+    text = getattr(message, "text", None)
+    return text(lang) if callable(text) else str(message)
+
+
+def _coded(prefix: str, code, lang: str) -> str:
+    """The word for ``code`` under ``prefix`` in ``lang``; an unknown code as it is, '—' if none."""
+    if code is None or (isinstance(code, float) and math.isnan(code)) or code == "":
+        return "—"
+    key = f"{prefix}_{code}"
+    return t(key, lang) if key in LOAD_MESSAGES else str(code)
+
+
+def role_label(role, lang: str) -> str:
+    """What a column was read as (item, metadata, ...), in ``lang``."""
+    return _coded("role", role, lang)
+
+
+def scale_source_label(source, lang: str) -> str:
+    """Where an item's scale came from (labels, header, guess, mapping), in ``lang``."""
+    return _coded("scale_source", source, lang)
+
+
+def encoding_label(encoding, lang: str) -> str:
+    """A file's text encoding in words ("UTF-8 med BOM", "Windows-1252")."""
+    return _coded("encoding", encoding, lang)
 
 
 def clip(value, limit: int = MAX_ECHO) -> str:

@@ -30,6 +30,8 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from servicemirror.core import labels
+
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2_000  # an .xlsx has 10-40 parts; a workbook with 500 sheets has ~1,100
 MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024  # all members together, unpacked
@@ -41,8 +43,9 @@ _LINE_FORMULA = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
 MIXED_ENCODING = "servicemirror-cp1252-fallback"
 
 
-class UnsafeInput(ValueError):
-    """A file refused for safety (too big, a zip bomb, unsafe member names); one line."""
+class UnsafeInput(labels.Refusal, ValueError):
+    """A file refused for safety (too big, a zip bomb, unsafe member names); one line, told in
+    Danish or English through the label table (``read_too_big``, ``read_zip_*``)."""
 
 
 # C0 and C1 control characters (and DEL) except newline and tab: a terminal runs ESC sequences
@@ -105,9 +108,11 @@ def check_size(path: Path, limit: int = MAX_UPLOAD_BYTES) -> int:
     """The file's size in bytes; UnsafeInput when it is larger than ``limit``."""
     size = Path(path).stat().st_size
     if size > limit:
-        raise UnsafeInput(
-            f"{display_name(path)}: the file is {size / 2**20:.0f} MB; Service Mirror accepts "
-            f"uploads up to {limit / 2**20:.0f} MB. Export a single survey or period at a time."
+        raise UnsafeInput.of(
+            "read_too_big",
+            file=display_name(path),
+            size=f"{size / 2**20:.0f}",
+            limit=f"{limit / 2**20:.0f}",
         )
     return size
 
@@ -137,33 +142,27 @@ def check_zip(
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
     if len(infos) > max_members:
-        raise UnsafeInput(
-            f"{name}: the archive holds {len(infos):,} files (limit {max_members:,}); "
-            "this is not a survey export. Save the sheet again as .xlsx or CSV."
+        raise UnsafeInput.of(
+            "read_zip_members", file=name, count=f"{len(infos):,}", limit=f"{max_members:,}"
         )
     total = 0
     for info in infos:
         if _unsafe_member(info.filename):
-            raise UnsafeInput(
-                f"{name}: the archive contains a file with an unsafe name "
-                f"({display_name(info.filename)!r} points outside the archive); refused."
+            raise UnsafeInput.of(
+                "read_zip_unsafe_name", file=name, member=display_name(info.filename)
             )
         total += info.file_size
         if total > max_total:
-            raise UnsafeInput(
-                f"{name}: the archive would unpack to more than {max_total / 2**20:.0f} MB "
-                "(a zip bomb or not a survey export); refused."
-            )
+            raise UnsafeInput.of("read_zip_too_large", file=name, limit=f"{max_total / 2**20:.0f}")
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise UnsafeInput(
-                f"{name}: a file inside the archive expands {info.file_size / max(info.compress_size, 1):,.0f} "
-                f"times (limit {max_ratio:g}); this looks like a zip bomb and was refused."
+            raise UnsafeInput.of(
+                "read_zip_ratio",
+                file=name,
+                ratio=f"{info.file_size / max(info.compress_size, 1):,.0f}",
+                limit=f"{max_ratio:g}",
             )
         if info.filename.lower().endswith((".zip", ".xlsx", ".gz", ".7z", ".rar")):
-            raise UnsafeInput(
-                f"{name}: the archive contains another archive ({display_name(info.filename)}); "
-                "upload the inner file itself."
-            )
+            raise UnsafeInput.of("read_zip_nested", file=name, member=display_name(info.filename))
     return [info.filename for info in infos]
 
 
@@ -181,9 +180,8 @@ def verify_zip_stream(path: Path, chunk: int = 1 << 20) -> None:
                     while member.read(chunk):
                         continue
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise UnsafeInput(
-            f"{display_name(path)}: the archive is damaged or inconsistent ({exc}); refused. "
-            "Save or export it again."
+        raise UnsafeInput.of(
+            "read_zip_damaged", file=display_name(path), error=labels.clip(exc)
         ) from None
 
 
