@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
+from conftest import write_long
 
 from servicemirror import cli
 from servicemirror.app import comments, forum
@@ -39,23 +39,7 @@ def write_patrons(folder: Path, period: str = "2024", extra: str = "") -> Path:
             rows.append([lib, period, "patron", rid, "core_sat", 4, ""])
             if i < len(texts):
                 rows.append([lib, period, "patron", rid, "comment", "", texts[i]])
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "library",
-            "period",
-            "respondent_type",
-            "respondent_id",
-            "item",
-            "value",
-            "comment",
-        ],
-    )
-    frame["construct"] = frame["item"].map(lambda i: "comment" if i == "comment" else "")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"patrons_{period}{extra}.csv"
-    frame.to_csv(path, index=False)
-    return path
+    return write_long(folder / f"patrons_{period}{extra}.csv", rows, ["comment"])
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from conftest import write_long
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
 from servicemirror.analysis import descriptive, periods
@@ -29,23 +30,7 @@ def write_one_library_new_year(folder: Path, library: str = "Alfa", period: str 
         rid = f"{library}-{period}-p{p}"
         rows.append([library, period, "patron", rid, "core_sat", int(rng.integers(2, 6)), "", ""])
         rows.append([library, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "library",
-            "period",
-            "respondent_type",
-            "respondent_id",
-            "item",
-            "value",
-            "branch",
-            "comment",
-        ],
-    ).assign(construct="")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"new_year_{library}.csv"
-    frame.to_csv(path, index=False)
-    return path
+    return write_long(folder / f"new_year_{library}.csv", rows, ["branch", "comment"])
 
 
 @pytest.fixture

@@ -148,10 +148,8 @@ def cmd_users_remove(args) -> int:
 def cmd_export(args) -> int:
     from servicemirror.app import backup
 
-    try:
+    with _one_line(backup.BackupError):
         done = _service(args).export(Path(args.out))
-    except backup.BackupError as exc:
-        raise CommandError(str(exc)) from None
     return _report(
         args,
         _backup_record(done),
@@ -175,10 +173,8 @@ def _backup_record(done) -> dict:
 def cmd_restore(args) -> int:
     from servicemirror.app import backup
 
-    try:
+    with _one_line(backup.BackupError):
         done = _service(args).restore(Path(args.folder))
-    except backup.BackupError as exc:
-        raise CommandError(str(exc)) from None
     return _report(
         args,
         _backup_record(done),
