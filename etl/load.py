@@ -87,19 +87,16 @@ def load_file(
     db_path: Path,
     path: Path,
     *,
-    respondent_type: str | None = None,
-    library: str | None = None,
-    period: str | None = None,
-    format: str | None = None,
     dry_run: bool = False,
     loaded_by: str = "cli",
-    include_staff_text: bool = False,
-    mapping: dict | None = None,
     allowed_libraries: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
-    lang: str = "en",
+    **reading,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
+
+    ``reading``: how to read the file, the keywords of :func:`prepare` (respondent_type,
+    library, period, format, include_staff_text, mapping, interpretation, lang).
 
     Raises LoadRefused (one line) when the file as a whole cannot be loaded; the database is then
     unchanged. Rows that are individually invalid are listed in ``report.rejected``.
@@ -109,18 +106,7 @@ def load_file(
     or a duplicate; never after a refusal, which raises).
     """
     db_path, path = Path(db_path), Path(path)
-    prepared = prepare(
-        db_path,
-        path,
-        respondent_type=respondent_type,
-        library=library,
-        period=period,
-        format=format,
-        include_staff_text=include_staff_text,
-        mapping=mapping,
-        progress=progress,
-        lang=lang,
-    )
+    prepared = prepare(db_path, path, progress=progress, **reading)
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:
