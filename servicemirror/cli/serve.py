@@ -27,6 +27,23 @@ def _loopback(address: str) -> bool:
         return False  # a host name or interface address: the network can reach it
 
 
+def streamlit_command(app: Path, address: str, port: int) -> list[str]:
+    """The command that serves ``app`` with Streamlit: headless, no usage statistics, no file
+    watcher (the browser test and benchmark start the dashboard with it too)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless=true",
+        f"--server.port={port}",
+        f"--server.address={address}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+
+
 def cmd_serve(args) -> int:
     from servicemirror.privacy import access
 
@@ -42,18 +59,7 @@ def cmd_serve(args) -> int:
     if not app.is_file():  # editable install: the dashboard folder sits at the project root
         app = config.PROJECT_ROOT / "dashboard" / "app.py"
     env = dict(os.environ, SERVICEMIRROR_DB=str(db_path.resolve()))
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.headless=true",
-        f"--server.port={args.port}",
-        f"--server.address={args.address}",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]
+    command = streamlit_command(app, args.address, args.port)
     print(
         f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it."
     )
