@@ -25,6 +25,7 @@ from servicemirror.analysis import (
     sensitivity,
     within_between,
 )
+from servicemirror.analysis.inference import SLOPE_FIELDS
 from servicemirror.analysis.verdict import verdict
 from servicemirror.privacy import publish
 
@@ -261,13 +262,7 @@ def run_battery(
         "multilevel": _pick(
             ml,
             [
-                "slope",
-                "se",
-                "t",
-                "df",
-                "p",
-                "ci_low",
-                "ci_high",
+                *SLOPE_FIELDS,
                 "tau00",
                 "sigma2",
                 "tau_lp",
@@ -508,13 +503,7 @@ def _controls(
         "adjusted": _pick(
             adjusted,
             [
-                "slope",
-                "se",
-                "t",
-                "df",
-                "p",
-                "ci_low",
-                "ci_high",
+                *SLOPE_FIELDS,
                 "converged",
                 "optimizer",
                 "reason",
