@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,17 @@ LONG_KEYS = ["library", "period", "respondent_type", "respondent_id", "item", "v
 # what a multilevel result must report (docs/statistics.md), written out here rather than taken
 # from analysis/ so that a field the code drops fails the tests
 MULTILEVEL_FIELDS = set("slope se t df p ci_low ci_high tau00 sigma2 converged optimizer".split())
+
+
+def run_cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``servicemirror ARGS`` in a fresh process, as a user runs it (text output captured)."""
+    return subprocess.run(
+        [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def long_frame(rows: list[list], extra: list[str] = (), construct: bool = True) -> pd.DataFrame:

@@ -6,13 +6,11 @@ upload.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import write_long
+from conftest import run_cli, write_long
 
 from servicemirror import cli
 from servicemirror.app import comments, forum
@@ -47,15 +45,6 @@ def comments_db(tmp_path) -> Path:
     path = tmp_path / "c.duckdb"
     load.load_file(path, write_patrons(tmp_path / "files"), loaded_by="test")
     return path
-
-
-def run_cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _tables(path: Path) -> dict[str, int]:

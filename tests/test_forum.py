@@ -13,8 +13,6 @@ import io
 import json
 import math
 import shutil
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 from servicemirror import queries
 from servicemirror.app import demo, forum, hypothesis
@@ -363,13 +362,7 @@ def test_version_1_database_is_migrated(tmp_path):
 
 
 def test_cli_forum_package_load_and_listing(federation, tmp_path):
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    run = run_cli
 
     out = tmp_path / "p.zip"
     done = run(
