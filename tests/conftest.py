@@ -37,6 +37,17 @@ def run_cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def dict_nodes(tree):
+    """Every dict in a nested tree of dicts and lists (a chart spec), each before its children."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from dict_nodes(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from dict_nodes(value)
+
+
 def long_frame(rows: list[list], extra: list[str] = (), construct: bool = True) -> pd.DataFrame:
     """``rows`` as a long-format table: the six key columns, then ``extra``; with ``construct``
     a ``construct`` column that marks comment items (``comment``) and is blank otherwise."""

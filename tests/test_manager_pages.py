@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import write_long
+from conftest import dict_nodes, write_long
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
 from servicemirror.analysis import descriptive, periods
@@ -320,20 +320,11 @@ def test_one_colour_per_service_in_both_languages():
 def _touchpoint_colour_scales(spec) -> list[dict[str, str]]:
     """Every colour scale in a chart spec that colours by the touchpoint field."""
     found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            colour = node.get("color")
-            if isinstance(colour, dict) and colour.get("field") == "touchpoint":
-                scale = colour.get("scale") or {}
-                found.append(dict(zip(scale["domain"], scale["range"], strict=True)))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
+    for node in dict_nodes(spec):
+        colour = node.get("color")
+        if isinstance(colour, dict) and colour.get("field") == "touchpoint":
+            scale = colour.get("scale") or {}
+            found.append(dict(zip(scale["domain"], scale["range"], strict=True)))
     return found
 
 
