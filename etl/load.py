@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.core import db, labels, upload_tables
+from servicemirror.core import db, labels, safety, upload_tables
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
@@ -67,7 +67,6 @@ from servicemirror.etl.validate import (
     _resolve_items,
     _scrub_comments,
     _scrub_segments,
-    _sha256,
     _single,
     _validate_aggregates,
     _validate_answers,
@@ -366,7 +365,7 @@ def _resolve(
     )
     return _Prepared(
         report=report,
-        sha256=_sha256(path),
+        sha256=safety.sha256_file(path),
         kind=kind,
         instrument=result.instrument,
         responses=responses if responses is not None else pd.DataFrame(),
@@ -420,7 +419,7 @@ def _prepare_package(result: PackageResult, path: Path, forced: tuple) -> _Prepa
     empty = pd.DataFrame()
     return _Prepared(
         report=report,
-        sha256=_sha256(path),
+        sha256=safety.sha256_file(path),
         kind="forum_package",
         instrument=result.instrument,
         responses=empty,
