@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,20 @@ def dict_nodes(tree):
     elif isinstance(tree, list):
         for value in tree:
             yield from dict_nodes(value)
+
+
+def zip_members(path: Path) -> dict[str, bytes]:
+    """Every member of a zip file (a forum package): name -> bytes."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def write_zip(members: dict[str, bytes], target: Path) -> Path:
+    """A zip file at ``target`` holding ``members`` (name -> bytes), e.g. a tampered package."""
+    with zipfile.ZipFile(target, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return target
 
 
 def long_frame(rows: list[list], extra: list[str] = (), construct: bool = True) -> pd.DataFrame:

@@ -54,6 +54,7 @@ def test_summary_json_shape(small_db):
     done = run("summary", "--db", small_db, "--json")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
+    # the columns written out, not taken from publish.py: the documented output is the contract
     assert {tuple(sorted(r)) for r in rows} == {
         tuple(
             sorted(

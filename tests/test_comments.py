@@ -80,6 +80,7 @@ def test_cli_json_shape_shares_and_k_rule(comments_db):
     assert (
         rows and {r["library"] for r in rows} == {"Alfa"}
     )  # shown as the viewer sees it (here the local admin: by name); Beta: 6 patrons < k_comments 10
+    # the fields written out, not taken from comments.COUNT_COLUMNS: docs/cli.md is the contract
     assert set(rows[0]) == {
         "library",
         "period",
