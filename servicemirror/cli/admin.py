@@ -146,10 +146,7 @@ def cmd_users_remove(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from servicemirror.app import backup
-
-    with _one_line(backup.BackupError):
-        done = _service(args).export(Path(args.out))
+    done = _backup(lambda svc: svc.export(Path(args.out)), args)
     return _report(
         args,
         _backup_record(done),
@@ -157,6 +154,14 @@ def cmd_export(args) -> int:
         f"{done.data_version}) to {done.folder}: Parquet, csv/ for Excel, manifest.json.",
         "The folder holds all survey data and the hash salt: keep it as safe as the database.",
     )
+
+
+def _backup(run, args):
+    """``run(service)`` (an export or a restore); a backup's own refusal is the one-line error."""
+    from servicemirror.app import backup
+
+    with _one_line(backup.BackupError):
+        return run(_service(args))
 
 
 def _backup_record(done) -> dict:
@@ -171,10 +176,7 @@ def _backup_record(done) -> dict:
 
 
 def cmd_restore(args) -> int:
-    from servicemirror.app import backup
-
-    with _one_line(backup.BackupError):
-        done = _service(args).restore(Path(args.folder))
+    done = _backup(lambda svc: svc.restore(Path(args.folder)), args)
     return _report(
         args,
         _backup_record(done),
