@@ -25,7 +25,9 @@ from servicemirror.analysis import (
     sensitivity,
     within_between,
 )
+from servicemirror.analysis.inference import SLOPE_FIELDS
 from servicemirror.analysis.verdict import verdict
+from servicemirror.privacy import publish
 
 STAFF_MEASURE = "wellbeing"
 PATRON_MEASURE = "satisfaction"
@@ -82,19 +84,7 @@ def analysis_cells(
     staff = _shared_instrument(staff, "staff", excluded, registry)
     patron = _shared_instrument(patron, "patron", excluded, registry)
     both = pd.concat([staff, patron], ignore_index=True)
-    out = pd.DataFrame(
-        {
-            "library": both["library_key"].astype(str),
-            "period": both["period"].astype(str),
-            "side": both["side"],
-            "n": both["n"].astype(int),
-            "mean": both["mean"].astype(float),
-            "ss_within": both["ss_within"].astype(float),
-            "touchpoint": both["touchpoint"].where(both["touchpoint"] != "", None),
-            "source": both["source"],
-            "instrument": both["instrument"],
-        }
-    )
+    out = publish.statistic_columns(both)
     out = out[out["mean"].notna()].reset_index(drop=True)
     return out, excluded
 
@@ -207,13 +197,7 @@ def run_battery(
     excluded = [e for e in excluded_all if e["scope"] == "library"]
     excluded_periods = [e for e in excluded_all if e["scope"] == "periods"]
 
-    corr = association.library_correlation(
-        points["staff_mean"].to_numpy(),
-        points["patron_mean"].to_numpy(),
-        libraries=list(points["library"]),
-        n_permutations=options.n_permutations,
-        seed=options.seed,
-    ).as_dict()
+    corr = _correlation(points, options)
     ml = multilevel.multilevel_means_as_outcomes(data, touchpoint=primary_touchpoint).as_dict()
     cluster = sensitivity.cluster_robust_ols_sensitivity(
         data, touchpoint=primary_touchpoint
@@ -278,13 +262,7 @@ def run_battery(
         "multilevel": _pick(
             ml,
             [
-                "slope",
-                "se",
-                "t",
-                "df",
-                "p",
-                "ci_low",
-                "ci_high",
+                *SLOPE_FIELDS,
                 "tau00",
                 "sigma2",
                 "tau_lp",
@@ -378,13 +356,7 @@ def _touchpoint_family(
     rows = []
     for tp in touchpoints:
         pts = association.library_points(data, tp)
-        corr = association.library_correlation(
-            pts["staff_mean"].to_numpy(),
-            pts["patron_mean"].to_numpy(),
-            libraries=list(pts["library"]),
-            n_permutations=options.n_permutations,
-            seed=options.seed,
-        ).as_dict()
+        corr = _correlation(pts, options)
         ml = multilevel.multilevel_means_as_outcomes(data, touchpoint=tp).as_dict()
         rows.append(
             {
@@ -531,16 +503,22 @@ def _controls(
         "adjusted": _pick(
             adjusted,
             [
-                "slope",
-                "se",
-                "t",
-                "df",
-                "p",
-                "ci_low",
-                "ci_high",
+                *SLOPE_FIELDS,
                 "converged",
                 "optimizer",
                 "reason",
             ],
         ),
     }
+
+
+def _correlation(points: pd.DataFrame, options) -> dict:
+    """The library-level correlation of ``points`` (``association.library_points``), as a dict,
+    with the battery's permutations and seed."""
+    return association.library_correlation(
+        points["staff_mean"].to_numpy(),
+        points["patron_mean"].to_numpy(),
+        libraries=list(points["library"]),
+        n_permutations=options.n_permutations,
+        seed=options.seed,
+    ).as_dict()

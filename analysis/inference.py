@@ -7,11 +7,31 @@ the lags, the residual df of the fixed-effects regression for the within slope),
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["coefficient_table", "result_dict", "t_inference"]
+__all__ = ["SLOPE_FIELDS", "SlopeInference", "coefficient_table", "result_dict", "t_inference"]
+
+
+@dataclass
+class SlopeInference:
+    """The staff-patron slope with its t inference: the fields every slope model reports first
+    (:func:`t_inference` gives t, p and the CI)."""
+
+    slope: float | None = None
+    se: float | None = None
+    t: float | None = None
+    df: int | None = None
+    p: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+# the names a slope is reported under, in order (JSON output, the battery's summary)
+SLOPE_FIELDS = tuple(f.name for f in fields(SlopeInference))
 
 
 def t_inference(estimate: float, se: float, df: float, confidence: float = 0.95) -> dict:

@@ -20,7 +20,12 @@ from servicemirror.analysis.cell_model import (
     DEFAULT_OPTIMIZERS,
     fit_cell_model,
 )
-from servicemirror.analysis.inference import coefficient_table, result_dict, t_inference
+from servicemirror.analysis.inference import (
+    SlopeInference,
+    coefficient_table,
+    result_dict,
+    t_inference,
+)
 
 __all__ = [
     "DEFAULT_OPTIMIZERS",
@@ -31,16 +36,9 @@ __all__ = [
 
 
 @dataclass
-class MultilevelResult:
+class MultilevelResult(SlopeInference):
     """Means-as-outcomes model result (see :func:`multilevel_means_as_outcomes`)."""
 
-    slope: float | None = None
-    se: float | None = None
-    t: float | None = None
-    df: int | None = None
-    p: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
     tau00: float | None = None
     sigma2: float | None = None
     tau_lp: float | None = None

@@ -2,8 +2,8 @@
 
 Knowing one's own users. Segments are the patron columns age_band, visit_frequency,
 user_type and channel; a persona is a named combination of them. Input rows come from
-``segment_cells.sql`` / ``persona_cells.sql`` (library x period x touchpoint x segment: n, mean,
-sd on the 0-100 index); this module decides what may be shown.
+``segment_cells.sql`` (library x period x touchpoint x segment: n, mean, sd on the 0-100 index);
+this module decides what may be shown.
 
 The small-cell rule for patron segments: a segment cell with fewer than :data:`MIN_SEGMENT_N`
 = 10 respondents shows no mean (its n is shown, so the reader knows why). Ten, not the staff k
@@ -51,7 +51,8 @@ def publish_segments(
     """Apply the small-cell rule to segment (or persona) cells.
 
     ``cells``: segment_cells.sql rows (library_key, period, touchpoint, dimension, segment, n,
-    mean, sd) or persona_cells.sql rows (no dimension/segment: pass ``group`` without them).
+    mean, sd), or cells of one set of patrons without dimension/segment (pass ``group`` without
+    them).
     ``group``: the columns whose cells partition one set of patrons (default: library, period,
     touchpoint, dimension); complementary suppression works within it.
     Returns the input columns plus ci_low, ci_high, suppressed (bool), suppressed_reason;

@@ -15,7 +15,7 @@ import statsmodels.api as sm
 
 from servicemirror.analysis.association import matched_cells
 from servicemirror.analysis.cell_model import FitCandidate, select_fit
-from servicemirror.analysis.inference import t_inference
+from servicemirror.analysis.inference import SlopeInference, t_inference
 from servicemirror.analysis.multilevel import library_design
 
 __all__ = [
@@ -28,16 +28,9 @@ __all__ = [
 
 
 @dataclass
-class ClusterRobustResult:
+class ClusterRobustResult(SlopeInference):
     """WLS on cell means with cluster-robust SE (see :func:`cluster_robust_ols_sensitivity`)."""
 
-    slope: float | None = None
-    se: float | None = None
-    t: float | None = None
-    df: int | None = None
-    p: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
     n_clusters: int = 0
     n_cells: int = 0
     n_patrons: int = 0

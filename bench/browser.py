@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -23,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.common import ROOT, Result, median
+from servicemirror.cli.serve import streamlit_command
 
 TARGET = 1.5
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,18 +51,7 @@ def serve(app: Path, env: dict[str, str], log: Path):
     port = _free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(app),
-                "--server.headless=true",
-                "--server.address=127.0.0.1",
-                f"--server.port={port}",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-            ],
+            streamlit_command(app, "127.0.0.1", port),
             env=dict(os.environ) | env,
             cwd=app.parent,  # the dashboard's .streamlit/config.toml applies, as in `serve`
             stdout=out,

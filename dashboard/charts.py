@@ -147,6 +147,19 @@ def scatter_staff_patron(
     return alt.layer(*layers).properties(width=SCATTER_WIDTH, height=SCATTER_HEIGHT)
 
 
+def _lines_over_time(frame: pd.DataFrame, period_title: str, value_title: str) -> alt.Chart:
+    """Lines with points of ``value`` over ``period`` (one tick per period, the value axis not
+    forced to 0): the base the over-time charts add their colours and tooltips to."""
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
+        )
+    )
+
+
 def small_multiples(
     long: pd.DataFrame, period_title: str, value_title: str, measure_title: str, columns: int = 4
 ) -> alt.FacetChart:
@@ -156,11 +169,8 @@ def small_multiples(
     leave a gap, never a figure.
     """
     return (
-        alt.Chart(long)
-        .mark_line(point=True)
+        _lines_over_time(long, period_title, value_title)
         .encode(
-            x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
             # the key above the panels: on the right it falls outside a 1,280-pixel screen
             color=alt.Color(
                 "measure:N",
@@ -232,11 +242,8 @@ def touchpoint_lines(
 ) -> alt.Chart:
     """One line per touchpoint over time. ``frame`` columns: period, touchpoint, value, n."""
     return (
-        alt.Chart(frame)
-        .mark_line(point=True)
+        _lines_over_time(frame, period_title, value_title)
         .encode(
-            x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "touchpoint:N",
                 title=touchpoint_title,

@@ -115,6 +115,19 @@ def period_with_reason(lang: str, periods: Sequence[str], among: list[str] | Non
     return period
 
 
+def touchpoint_picker(lang: str) -> str:
+    """The touchpoint picker: one touchpoint, or "" for all of them."""
+    return choose(
+        i18n.t("touchpoint", lang),
+        ["", *data.touchpoints()],
+        "touchpoint",
+        default="",
+        format_func=lambda tp: (
+            data.touchpoint_label(tp, lang) if tp else i18n.t("all_touchpoints", lang)
+        ),
+    )
+
+
 def library_picker(lang: str, labels, names: bool, *, everyone: bool = False) -> str:
     """The library select box every page shares: libraries under the labels this viewer sees
     (``data.library_labels``), opening on the ``library`` URL parameter, kept in the URL.

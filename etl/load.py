@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.core import db, labels, upload_tables
+from servicemirror.core import db, labels, safety, upload_tables
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
@@ -67,7 +67,6 @@ from servicemirror.etl.validate import (
     _resolve_items,
     _scrub_comments,
     _scrub_segments,
-    _sha256,
     _single,
     _validate_aggregates,
     _validate_answers,
@@ -87,19 +86,16 @@ def load_file(
     db_path: Path,
     path: Path,
     *,
-    respondent_type: str | None = None,
-    library: str | None = None,
-    period: str | None = None,
-    format: str | None = None,
     dry_run: bool = False,
     loaded_by: str = "cli",
-    include_staff_text: bool = False,
-    mapping: dict | None = None,
     allowed_libraries: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
-    lang: str = "en",
+    **reading,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
+
+    ``reading``: how to read the file, the keywords of :func:`prepare` (respondent_type,
+    library, period, format, include_staff_text, mapping, interpretation, lang).
 
     Raises LoadRefused (one line) when the file as a whole cannot be loaded; the database is then
     unchanged. Rows that are individually invalid are listed in ``report.rejected``.
@@ -109,18 +105,8 @@ def load_file(
     or a duplicate; never after a refusal, which raises).
     """
     db_path, path = Path(db_path), Path(path)
-    prepared = prepare(
-        db_path,
-        path,
-        respondent_type=respondent_type,
-        library=library,
-        period=period,
-        format=format,
-        include_staff_text=include_staff_text,
-        mapping=mapping,
-        progress=progress,
-        lang=lang,
-    )
+    lang = reading.get("lang", "en")  # the language of messages, as prepare takes it
+    prepared = prepare(db_path, path, progress=progress, **reading)
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:
@@ -383,7 +369,7 @@ def _resolve(
     )
     return _Prepared(
         report=report,
-        sha256=_sha256(path),
+        sha256=safety.sha256_file(path),
         kind=kind,
         instrument=result.instrument,
         responses=responses if responses is not None else pd.DataFrame(),
@@ -436,7 +422,7 @@ def _prepare_package(
     empty = pd.DataFrame()
     return _Prepared(
         report=report,
-        sha256=_sha256(path),
+        sha256=safety.sha256_file(path),
         kind="forum_package",
         instrument=result.instrument,
         responses=empty,

@@ -156,33 +156,11 @@ def add_projects(db_path: Path, projects: list[dict]) -> list[int]:
         return [int(queries.scalar(con, "project_insert", **row)) for row in rows]
 
 
-def add_project(
-    db_path: Path,
-    *,
-    library: str,
-    touchpoint: str,
-    title: str,
-    start,
-    description: str | None = None,
-    end=None,
-    owner: str | None = None,
-    expected_effect: str | None = None,
-    status: str = "active",
-    notes: str | None = None,
-) -> int:
-    """Record one service project and return its id (validated first; one transaction)."""
-    project = {
-        "library": library,
-        "touchpoint": touchpoint,
-        "title": title,
-        "start": start,
-        "description": description,
-        "end": end,
-        "owner": owner,
-        "expected_effect": expected_effect,
-        "status": status,
-        "notes": notes,
-    }
+def add_project(db_path: Path, **project) -> int:
+    """Record one service project and return its id (validated first; one transaction).
+
+    ``project``: the keywords of :func:`_project_row` (library, touchpoint, title, start, and
+    optionally description, end, owner, expected_effect, status, notes)."""
     return add_projects(db_path, [project])[0]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -278,14 +277,6 @@ def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
         else None
         for i in ids
     ]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _problem_json(p: Problem, lang: str = "en") -> dict:

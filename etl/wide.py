@@ -349,6 +349,27 @@ def guess_respondent_type(texts: list[str]) -> str | None:
 # --------------------------------------------------------------------------- cell values
 
 
+def _start(
+    spec: WideSpec,
+    path: Path,
+    encoding: str = "utf-8",
+    problems: list[Problem] | None = None,
+    warnings: list[str] | None = None,
+    records: int = 0,
+) -> ReadResult:
+    """The ReadResult both endings fill in: what the file is, with the rows refused so far."""
+    return ReadResult(
+        path=path,
+        format=spec.format,
+        encoding=encoding,
+        respondent_type=spec.respondent_type,
+        instrument=spec.instrument,
+        records=records,
+        rejected=list(problems or []),
+        warnings=list(warnings or []),
+    )
+
+
 def to_result(
     frame: pd.DataFrame,
     spec: WideSpec,
@@ -366,18 +387,12 @@ def to_result(
     else the lower row) and list the others as rejected. Unknown answer texts and numbers outside
     the scale are rejected cell by cell; the rest of the respondent's answers load.
     """
-    path = Path(path)
+    # a row refused before the wide step (a preview, an unfinished response) was a record too
+    if records is None:
+        records = len(frame) + len(problems or [])
+    result = _start(spec, Path(path), encoding, problems, warnings, records)
+    path = result.path
     name = path.name
-    result = ReadResult(
-        path=path,
-        format=spec.format,
-        encoding=encoding,
-        respondent_type=spec.respondent_type,
-        instrument=spec.instrument,
-        records=records if records is not None else len(frame) + len(problems or []),
-        rejected=list(problems or []),
-        warnings=list(warnings or []),
-    )
     if frame.empty:
         return result
     frame = _drop_repeats(frame, spec, result)
@@ -705,32 +720,17 @@ def _comments(frame: pd.DataFrame, spec: WideSpec, rows: pd.Series) -> pd.DataFr
 # --------------------------------------------------------------------------- aggregates
 
 
-def to_aggregates(
-    frame: pd.DataFrame,
-    spec: WideSpec,
-    *,
-    path: Path,
-    encoding: str = "utf-8",
-    problems: list[Problem] | None = None,
-    warnings: list[str] | None = None,
-    records: int | None = None,
-) -> ReadResult:
+def to_aggregates(frame: pd.DataFrame, spec: WideSpec, **source) -> ReadResult:
     """One row per library (hand-made sheets): item columns hold means, ``spec.n`` the n.
 
-    Returns a ReadResult with ``aggregates`` (one row per library x item with a mean) and
-    ``items``. A mean outside the item's scale or a missing n rejects that cell with its row.
+    ``source``: the keywords of :func:`to_result` (path, and optionally encoding, problems,
+    warnings, records). Returns a ReadResult with ``aggregates`` (one row per library x item with a
+    mean) and ``items``. A mean outside the item's scale or a missing n rejects that cell with its
+    row.
     """
-    path = Path(path)
-    result = ReadResult(
-        path=path,
-        format=spec.format,
-        encoding=encoding,
-        respondent_type=spec.respondent_type,
-        instrument=spec.instrument,
-        records=records if records is not None else len(frame),
-        rejected=list(problems or []),
-        warnings=list(warnings or []),
-    )
+    source.setdefault("records", len(frame))
+    result = _start(spec, Path(source.pop("path")), **source)
+    path = result.path
     if frame.empty or spec.n is None:
         return result
     rows = frame["_record"].astype("int64")

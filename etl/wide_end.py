@@ -22,12 +22,12 @@ from servicemirror.etl.readers.base import Problem, ReadOptions, ReadResult
 
 def finish(
     frame: pd.DataFrame,
-    *,
     path: Path,
     sniffed: Sniffed,
     options: ReadOptions | None,
     format: str,
-    columns: list[str],
+    *,
+    columns: list[str] | None = None,
     fixed: dict[str, str] | None = None,
     texts: dict[str, str] | None = None,
     problems: list[Problem] | None = None,
@@ -38,12 +38,16 @@ def finish(
 ) -> ReadResult:
     """The ReadResult of a wide export whose header and fixed roles the reader has settled.
 
-    ``columns``: the headers the signature is taken from (as the export wrote them).
+    ``path``, ``sniffed``, ``options``, ``format``: the file, as the reader was given it, and the
+    reader's format name. ``columns``: the headers the signature is taken from (as the export
+    wrote them; default: the frame's own columns).
     ``dayfirst``: False for tools that write US dates. ``after``: a last step on the rows once
     the roles are known (the generic spreadsheet drops its totals rows), returning the frame and
     its warnings. ``aggregates``: a sheet with an n column and a library column is one row per
     library (means), not one per respondent.
     """
+    if columns is None:
+        columns = [c for c in frame.columns if c != "_record"]
     rtype = options.respondent_type if options else None
     spec = wide.classify(frame, format=format, texts=texts, fixed=fixed, respondent_type=rtype)
     if dayfirst is not None:

@@ -41,6 +41,15 @@ def _test_pause(stage: str) -> None:
         time.sleep(120)
 
 
+def _with_frame(con, name: str, frame: pd.DataFrame, *statements: str, **params) -> None:
+    """Run the named ``statements`` with ``frame`` visible to SQL as ``name``: DuckDB reads the
+    DataFrame in place, so its rows go in as one set, never one by one."""
+    con.register(name, frame)
+    for statement in statements:
+        queries.execute(con, statement, **params)
+    con.unregister(name)
+
+
 def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     """Insert everything of one upload inside the caller's transaction; returns the upload id."""
     if prepared.package is not None:
@@ -58,22 +67,14 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
             aliases=[[n] for n in prepared.new_libraries["library"]],
             consent_named=False,
         )
-        con.register("new_libraries", frame)
-        queries.execute(con, "insert_new_libraries")
-        con.unregister("new_libraries")
+        _with_frame(con, "new_libraries", frame, "insert_new_libraries")
     if not prepared.new_branches.empty:
-        con.register("new_branches", prepared.new_branches)
-        queries.execute(con, "insert_new_branches")
-        con.unregister("new_branches")
+        _with_frame(con, "new_branches", prepared.new_branches, "insert_new_branches")
     if not prepared.new_items.empty:
-        con.register("new_items", prepared.new_items)
-        queries.execute(con, "insert_new_items")
-        con.unregister("new_items")
+        _with_frame(con, "new_items", prepared.new_items, "insert_new_items")
     if prepared.unit_map is not None and not prepared.unit_map.empty:
         # kept by undo: the mapping is the user's answer about their units, not this file's data
-        con.register("new_unit_map", prepared.unit_map)
-        queries.execute(con, "unit_map_upsert")
-        con.unregister("new_unit_map")
+        _with_frame(con, "new_unit_map", prepared.unit_map, "unit_map_upsert")
     superseded = 0
     if not prepared.responses.empty:
         responses = prepared.responses
@@ -97,21 +98,23 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         queries.execute(con, "insert_answers", upload_id=upload_id)
         con.unregister("new_answers")
         if not prepared.comments.empty:
-            con.register("new_comments", prepared.comments)
-            queries.execute(con, "insert_comments", upload_id=upload_id)
-            con.unregister("new_comments")
+            _with_frame(
+                con, "new_comments", prepared.comments, "insert_comments", upload_id=upload_id
+            )
         # themes and tone in the same transaction, vectorised over the new comments (and any
         # stored before comment themes existed)
         comment_store.tag_untagged(con)
     if not prepared.aggregates.empty:
-        con.register("new_aggregates", prepared.aggregates)
-        queries.execute(con, "supersede_aggregates", upload_id=upload_id)
-        queries.execute(con, "insert_aggregates", upload_id=upload_id)
-        con.unregister("new_aggregates")
+        _with_frame(
+            con,
+            "new_aggregates",
+            prepared.aggregates,
+            "supersede_aggregates",
+            "insert_aggregates",
+            upload_id=upload_id,
+        )
     if not prepared.kiosk.empty:
-        con.register("new_kiosk", prepared.kiosk)
-        queries.execute(con, "insert_kiosk", upload_id=upload_id)
-        con.unregister("new_kiosk")
+        _with_frame(con, "new_kiosk", prepared.kiosk, "insert_kiosk", upload_id=upload_id)
     if prepared.package is not None:
         replaced = _write_package(con, prepared.package, upload_id)
         if replaced:
@@ -188,29 +191,23 @@ def _write_package(con, package: PackageResult, upload_id: int) -> int:
             "consent_named": [bool(library.get("consent_named", False))],
         }
     )
-    con.register("new_libraries", frame)
-    queries.execute(con, "insert_new_libraries")
-    con.unregister("new_libraries")
-    con.register("new_forum_library", frame[["library_key", "consent_named"]])
-    queries.execute(con, "update_library_consent")
-    con.unregister("new_forum_library")
+    _with_frame(con, "new_libraries", frame, "insert_new_libraries")
+    _with_frame(
+        con, "new_forum_library", frame[["library_key", "consent_named"]], "update_library_consent"
+    )
     con.register("new_forum_packages", package.parts())
     replaced = int(queries.scalar(con, "count_superseded_packages") or 0)
     queries.script(con, "supersede_forum_package", upload_id=upload_id)
     queries.execute(con, "insert_forum_packages", upload_id=upload_id)
     con.unregister("new_forum_packages")
     for table, (frame_name, query) in _PACKAGE_INSERTS.items():
-        con.register(frame_name, package.tables[table])
-        queries.execute(con, query, upload_id=upload_id)
-        con.unregister(frame_name)
+        _with_frame(con, frame_name, package.tables[table], query, upload_id=upload_id)
     return replaced
 
 
 def _seed_core_items(con) -> None:
     """The forum core items exist in every database (insert only the missing ones)."""
-    con.register("new_items", _core_items())
-    queries.execute(con, "insert_new_items")
-    con.unregister("new_items")
+    _with_frame(con, "new_items", _core_items(), "insert_new_items")
 
 
 # --------------------------------------------------------------------------- projects, targets, personas

@@ -5,6 +5,9 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +18,81 @@ from servicemirror.etl import load
 from servicemirror.privacy import access, users
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# the columns every long-format file starts with; test files add their own after these
+LONG_KEYS = ["library", "period", "respondent_type", "respondent_id", "item", "value"]
+
+# what a multilevel result must report (docs/statistics.md), written out here rather than taken
+# from analysis/ so that a field the code drops fails the tests
+MULTILEVEL_FIELDS = set("slope se t df p ci_low ci_high tau00 sigma2 converged optimizer".split())
+
+
+def run_cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``servicemirror ARGS`` in a fresh process, as a user runs it (text output captured)."""
+    return subprocess.run(
+        [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def dict_nodes(tree):
+    """Every dict in a nested tree of dicts and lists (a chart spec), each before its children."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from dict_nodes(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from dict_nodes(value)
+
+
+def zip_members(path: Path) -> dict[str, bytes]:
+    """Every member of a zip file (a forum package): name -> bytes."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def write_zip(members: dict[str, bytes], target: Path) -> Path:
+    """A zip file at ``target`` holding ``members`` (name -> bytes), e.g. a tampered package."""
+    with zipfile.ZipFile(target, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return target
+
+
+def long_frame(rows: list[list], extra: list[str] = (), construct: bool = True) -> pd.DataFrame:
+    """``rows`` as a long-format table: the six key columns, then ``extra``; with ``construct``
+    a ``construct`` column that marks comment items (``comment``) and is blank otherwise."""
+    frame = pd.DataFrame(rows, columns=LONG_KEYS + list(extra))
+    if construct:
+        frame["construct"] = np.where(frame["item"] == "comment", "comment", "")
+    return frame
+
+
+def write_long(path: Path, rows: list[list], extra: list[str] = (), construct: bool = True) -> Path:
+    """Write :func:`long_frame` of ``rows`` as a CSV at ``path`` (its folder made if need be)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    long_frame(rows, extra, construct).to_csv(path, index=False)
+    return path
+
+
+def sent_text(at) -> str:
+    """Everything a page sent to the browser (an ``AppTest`` after ``run``), as text: chart and
+    table data included."""
+    parts = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
 
 
 def write_small_forum(folder: Path, seed: int = 7) -> list[Path]:
@@ -51,20 +129,7 @@ def write_small_forum(folder: Path, seed: int = 7) -> list[Path]:
                     rows.append(
                         [lib, period, "patron", rid, "comment", "", "", "Skriv til mig: a@b.dk"]
                     )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "library",
-            "period",
-            "respondent_type",
-            "respondent_id",
-            "item",
-            "value",
-            "branch",
-            "comment",
-        ],
-    )
-    frame["construct"] = np.where(frame["item"] == "comment", "comment", "")
+    frame = long_frame(rows, ["branch", "comment"])
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for side, part in frame.groupby("respondent_type"):
@@ -145,16 +210,9 @@ def write_one_library(folder: Path, library: str, period: str = "2025", n: int =
         rid = f"{library}-{period}-x{p}"
         rows.append([library, period, "patron", rid, "core_sat", int(rng.integers(2, 6)), "", ""])
         rows.append([library, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
-    frame = pd.DataFrame(
-        rows,
-        columns=["library", "period", "respondent_type", "respondent_id", "item", "value"]
-        + ["branch", "comment"],
+    return write_long(
+        folder / f"{library.lower()}_{period}_patron.csv", rows, ["branch", "comment"]
     )
-    frame["construct"] = ""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{library.lower()}_{period}_patron.csv"
-    frame.to_csv(path, index=False)
-    return path
 
 
 def copy_database(source: Path, target_dir: Path) -> Path:

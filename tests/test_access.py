@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, copy_database
+from conftest import PASSWORD, copy_database, sent_text
 from streamlit.testing.v1 import AppTest
 
 from servicemirror import cli
@@ -165,21 +165,6 @@ def test_repeated_wrong_passwords_pause_the_name(user_file):
 # --------------------------------------------------------------------------- the dashboard
 
 
-def _texts(at: AppTest) -> str:
-    """Everything the page sent to the browser, as text (chart and table data included)."""
-    parts = []
-
-    def walk(node):
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
-
-
 def run_app(monkeypatch, db_path, page="overview", user=None, **params) -> AppTest:
     """Run the app through its router (sign-in gate included), then open ``page``.
 
@@ -222,28 +207,28 @@ def test_local_mode_needs_no_login_and_says_so(small_db_shared, monkeypatch):
 def test_server_mode_shows_only_the_sign_in(user_file, small_db_shared, monkeypatch):
     at = run_app(monkeypatch, small_db_shared)
     assert [t.label for t in at.text_input] == ["User name", "Password"]
-    shown = _texts(at)
+    shown = sent_text(at)
     assert not any(name in shown for name in NAMES)  # no data before signing in
     sign_in(at, "anna@alfa.dk", "not the password")
     assert any("Wrong user name or password" in e.value for e in at.error)
-    assert "Alfa" not in _texts(at)
+    assert "Alfa" not in sent_text(at)
     sign_in(at, "anna@alfa.dk", PASSWORD)
     assert not at.exception
     assert any("manager of alfa" in c.value for c in at.sidebar.caption)
-    assert "Alfa" in _texts(at)
+    assert "Alfa" in sent_text(at)
 
 
 def test_sso_identity_without_a_role_sees_nothing(user_file, small_db_shared, monkeypatch):
     at = run_app(monkeypatch, small_db_shared, user=sso("stranger@elsewhere.dk"))
     assert any("has no access" in e.value for e in at.error)
-    assert not any(name in _texts(at) for name in NAMES)
+    assert not any(name in sent_text(at) for name in NAMES)
 
 
 def test_manager_sees_own_library_named_others_pseudonymised(
     user_file, small_db_shared, monkeypatch
 ):
     at = run_app(monkeypatch, small_db_shared, user=sso("anna@alfa.dk"))
-    shown = _texts(at)
+    shown = sent_text(at)
     assert "Alfa" in shown
     assert not any(name in shown for name in NAMES if name != "Alfa")
     assert "Library " in shown  # the others under pseudonyms
@@ -257,14 +242,14 @@ def test_manager_cannot_unmask_another_library_through_the_url(
         at = run_app(
             monkeypatch, small_db_shared, "library", user=sso("anna@alfa.dk"), library=token
         )
-        shown = _texts(at)
+        shown = sent_text(at)
         assert not any(name in shown for name in NAMES if name != "Alfa"), token
     # the other library by its pseudonym letter: the pseudonymised view, no comments
     at = run_app(monkeypatch, small_db_shared, "library", user=sso("anna@alfa.dk"))
     letters = [o for o in at.selectbox[0].options if o.startswith("Library ")]
     assert letters
     at.selectbox[0].set_value(letters[0]).run()
-    shown = _texts(at)
+    shown = sent_text(at)
     assert not any(name in shown for name in NAMES if name != "Alfa")
     assert any("own manager" in c.value for c in at.caption)
     assert "a@b.dk" not in shown and "Skriv til mig" not in shown
@@ -275,7 +260,7 @@ def test_manager_reads_own_comments_only(user_file, small_db_shared, monkeypatch
     # options are URL tokens shown through format_func: the own library is chosen and named
     assert at.selectbox[0].format_func(at.selectbox[0].value) == "Alfa"
     assert not any("own manager" in c.value for c in at.caption)
-    assert "Skriv til mig" in _texts(at)  # the scrubbed patron comment of the own library
+    assert "Skriv til mig" in sent_text(at)  # the scrubbed patron comment of the own library
 
 
 def test_forum_session_after_a_manager_finds_no_forbidden_name(
@@ -284,7 +269,7 @@ def test_forum_session_after_a_manager_finds_no_forbidden_name(
     """The caches a manager's session filled hold keys, never names: the forum sees none."""
     for page in ("overview", "library", "services", "data_quality"):
         manager = run_app(monkeypatch, small_db_shared, page, user=sso("anna@alfa.dk"))
-        assert "Alfa" in _texts(manager)
+        assert "Alfa" in sent_text(manager)
         at = run_app(monkeypatch, small_db_shared, user={"is_logged_in": False})
         sign_in(at, "forum@forum.dk", PASSWORD)
         assert any("forum view" in c.value for c in at.sidebar.caption)
@@ -292,7 +277,7 @@ def test_forum_session_after_a_manager_finds_no_forbidden_name(
         if page != "overview":
             at.switch_page(f"views/{page}.py").run()
         assert not at.exception
-        shown = _texts(at)
+        shown = sent_text(at)
         assert "Library " in shown or page == "data_quality"
         assert not any(name in shown for name in NAMES), page
 
@@ -319,6 +304,6 @@ def test_admin_may_switch_names_on_in_server_mode(user_file, small_db_shared, mo
     at.user = sso("admin@kommune.dk")
     at.query_params["lang"] = "en"
     at.run()
-    assert not any(name in _texts(at) for name in NAMES)  # names off by default
+    assert not any(name in sent_text(at) for name in NAMES)  # names off by default
     at.sidebar.toggle[0].set_value(True).run()
-    assert all(name in _texts(at) for name in NAMES)
+    assert all(name in sent_text(at) for name in NAMES)

@@ -7,27 +7,18 @@ import math
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from conftest import run_cli as run
 
 from servicemirror import queries
 from servicemirror.app import backup, purge
 from servicemirror.core import db, safety
 from servicemirror.etl import load
-
-
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def one_line_error(done: subprocess.CompletedProcess, *fragments: str) -> None:

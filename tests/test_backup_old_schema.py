@@ -18,7 +18,7 @@ from test_backup import _changed_copy, one_line_error, run, table_rows
 
 from servicemirror import queries
 from servicemirror.app import backup
-from servicemirror.core import db
+from servicemirror.core import db, safety
 from servicemirror.etl import load
 
 
@@ -66,8 +66,8 @@ def _as_version_1(folder: Path, keep_tables: tuple[str, ...] = ()) -> dict[str, 
             relation.write_parquet(str(staged))
             staged.replace(parquet)
             backup._csv_frame(frame[shape[name]]).to_csv(csv, index=False, **backup.CSV_DIALECT)
-            manifest["tables"][name]["parquet_sha256"] = backup._sha256(parquet)
-            manifest["tables"][name]["csv_sha256"] = backup._sha256(csv)
+            manifest["tables"][name]["parquet_sha256"] = safety.sha256_file(parquet)
+            manifest["tables"][name]["csv_sha256"] = safety.sha256_file(csv)
     finally:
         con.close()
     manifest["schema_version"] = 1

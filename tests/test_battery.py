@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import MULTILEVEL_FIELDS
 from scipy import stats
 
 from servicemirror.analysis import battery
@@ -53,19 +54,7 @@ def test_analyze_json_has_every_issue_field(demo_result):
         "spearman_rho",
         "p_permutation",
     }
-    assert set(demo_result["multilevel"]) >= {
-        "slope",
-        "se",
-        "t",
-        "df",
-        "p",
-        "ci_low",
-        "ci_high",
-        "tau00",
-        "sigma2",
-        "converged",
-        "optimizer",
-    }
+    assert set(demo_result["multilevel"]) >= MULTILEVEL_FIELDS
     assert set(demo_result["power"]) >= {
         "min_detectable_r_80",
         "power_r_0_2",

@@ -17,13 +17,13 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from servicemirror.cli.serve import streamlit_command
 from servicemirror.dashboard import i18n
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -96,18 +96,7 @@ def app_url(served_db, tmp_path_factory):
     env = dict(os.environ, SERVICEMIRROR_DB=str(served_db))
     started = time.monotonic()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(APP),
-            "--server.headless=true",
-            "--server.address=127.0.0.1",
-            f"--server.port={port}",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
+        streamlit_command(APP, "127.0.0.1", port),
         env=env,
         cwd=APP.parent,  # as `servicemirror serve` does: dashboard/.streamlit/config.toml applies
         stdout=log,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from conftest import sent_text, write_long
 from streamlit.testing.v1 import AppTest
 
 from servicemirror.dashboard import i18n
@@ -34,21 +34,7 @@ def comments_db(tmp_path_factory) -> Path:
                 rows.append([lib, period, "patron", rid, "core_sat", 3 + i % 3, ""])
                 if i < len(texts):
                     rows.append([lib, period, "patron", rid, "comment", "", texts[i]])
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "library",
-            "period",
-            "respondent_type",
-            "respondent_id",
-            "item",
-            "value",
-            "comment",
-        ],
-    )
-    frame["construct"] = frame["item"].map(lambda i: "comment" if i == "comment" else "")
-    path = folder / "patrons.csv"
-    frame.to_csv(path, index=False)
+    path = write_long(folder / "patrons.csv", rows, ["comment"])
     db_path = folder / "c.duckdb"
     load.load_file(db_path, path, loaded_by="test")
     return db_path
@@ -71,17 +57,8 @@ def run(monkeypatch, db_path, user=None, names=False, lang="da", **params) -> Ap
 
 
 def shown(at: AppTest) -> str:
-    parts = []
-
-    def walk(node):
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts) + "\n".join(d.value.to_csv() for d in at.dataframe)
+    """What the page sent to the browser, and its tables as CSV."""
+    return sent_text(at) + "\n".join(d.value.to_csv() for d in at.dataframe)
 
 
 def all_texts() -> list[str]:

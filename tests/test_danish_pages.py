@@ -15,6 +15,7 @@ import re
 
 import pyarrow as pa
 import pytest
+from conftest import dict_nodes
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import run_page
 from test_manager_pages import contrast
@@ -66,49 +67,30 @@ def _walk(node, out: list, key: str | None = None):
 def _shown_fields(spec: dict) -> set[str]:
     """Fields a chart puts on screen as words: nominal/ordinal encodings and tooltips."""
     fields: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            enc = node.get("encoding")
-            if isinstance(enc, dict):
-                for channel, value in enc.items():
-                    items = value if isinstance(value, list) else [value]
-                    for item in items:
-                        if not isinstance(item, dict) or "field" not in item:
-                            continue
-                        if channel in ("tooltip", "text") or item.get("type") in (
-                            "nominal",
-                            "ordinal",
-                        ):
-                            fields.add(str(item["field"]))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
+    for node in dict_nodes(spec):
+        enc = node.get("encoding")
+        if not isinstance(enc, dict):
+            continue
+        for channel, value in enc.items():
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, dict) or "field" not in item:
+                    continue
+                if channel in ("tooltip", "text") or item.get("type") in ("nominal", "ordinal"):
+                    fields.add(str(item["field"]))
     return fields
 
 
 def text_colours(spec) -> list[str]:
     """Every colour a chart gives to text: label, title and text colours anywhere in its spec
     (its config and any mark or axis that sets its own)."""
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("labelColor", "titleColor") or (key == "color" and "fontSize" in node):
-                    if isinstance(value, str) and value.startswith("#"):
-                        found.append(value)
-                walk(value)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    return found
+    return [
+        value
+        for node in dict_nodes(spec)
+        for key, value in node.items()
+        if (key in ("labelColor", "titleColor") or (key == "color" and "fontSize" in node))
+        and isinstance(value, str)
+        and value.startswith("#")
+    ]
 
 
 def visible_text(at: AppTest, charts: bool = True) -> list[str]:

@@ -9,12 +9,9 @@ cells.sql sums exactly), Cronbach's alpha equal when pooled from the packages' c
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import shutil
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import run_cli, write_zip, zip_members
 
 from servicemirror import queries
 from servicemirror.app import demo, forum, hypothesis
@@ -259,18 +257,11 @@ def test_newer_package_supersedes_per_period_and_undo_restores(federation, tmp_p
 
 def _rewrite(source: Path, target: Path, *, manifest=None, tables=None) -> Path:
     """A copy of a package with the manifest and/or raw table bytes replaced."""
-    with zipfile.ZipFile(source) as zf:
-        members = {name: zf.read(name) for name in zf.namelist()}
+    members = zip_members(source)
     if manifest is not None:
         members[fmt.MANIFEST] = json.dumps(manifest).encode()
-    for name, data in (tables or {}).items():
-        members[name] = data
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    target.write_bytes(buffer.getvalue())
-    return target
+    members.update(tables or {})
+    return write_zip(members, target)
 
 
 def _manifest(path: Path) -> dict:
@@ -363,13 +354,7 @@ def test_version_1_database_is_migrated(tmp_path):
 
 
 def test_cli_forum_package_load_and_listing(federation, tmp_path):
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    run = run_cli
 
     out = tmp_path / "p.zip"
     done = run(

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from conftest import dict_nodes, write_long
 from test_dashboard_pages import chart_frames, page_text, published, run_page
 
 from servicemirror.analysis import descriptive, periods
@@ -29,23 +30,7 @@ def write_one_library_new_year(folder: Path, library: str = "Alfa", period: str 
         rid = f"{library}-{period}-p{p}"
         rows.append([library, period, "patron", rid, "core_sat", int(rng.integers(2, 6)), "", ""])
         rows.append([library, period, "patron", rid, "core_nps", int(rng.integers(5, 11)), "", ""])
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "library",
-            "period",
-            "respondent_type",
-            "respondent_id",
-            "item",
-            "value",
-            "branch",
-            "comment",
-        ],
-    ).assign(construct="")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"new_year_{library}.csv"
-    frame.to_csv(path, index=False)
-    return path
+    return write_long(folder / f"new_year_{library}.csv", rows, ["branch", "comment"])
 
 
 @pytest.fixture
@@ -335,20 +320,11 @@ def test_one_colour_per_service_in_both_languages():
 def _touchpoint_colour_scales(spec) -> list[dict[str, str]]:
     """Every colour scale in a chart spec that colours by the touchpoint field."""
     found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            colour = node.get("color")
-            if isinstance(colour, dict) and colour.get("field") == "touchpoint":
-                scale = colour.get("scale") or {}
-                found.append(dict(zip(scale["domain"], scale["range"], strict=True)))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
+    for node in dict_nodes(spec):
+        colour = node.get("color")
+        if isinstance(colour, dict) and colour.get("field") == "touchpoint":
+            scale = colour.get("scale") or {}
+            found.append(dict(zip(scale["domain"], scale["range"], strict=True)))
     return found
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 
 from servicemirror.app import uploading
 from servicemirror.cli import progress
@@ -41,15 +40,6 @@ CONFIRMED = {
         }
     ],
 }
-
-
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def edited(outcome: uploading.Outcome):

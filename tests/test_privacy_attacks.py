@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import LONG_KEYS
 from scipy import optimize, stats
 
 from servicemirror import cli
@@ -51,19 +52,7 @@ STAFF = {
 # the groups whose values the invariance test changes: hidden as whole library-periods
 HIDDEN_LIBRARY_PERIODS = {("Gamma", "2023"), ("Theta", "2024")}
 LIBRARIES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta"]
-COLUMNS = [
-    "library",
-    "period",
-    "respondent_type",
-    "respondent_id",
-    "item",
-    "value",
-    "branch",
-    "touchpoint",
-    "construct",
-    "scale_min",
-    "scale_max",
-]
+COLUMNS = LONG_KEYS + ["branch", "touchpoint", "construct", "scale_min", "scale_max"]
 
 
 def forum_rows(hidden_value: int | None = None, seed: int = 11) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_long
 
 from servicemirror import cli
 from servicemirror.analysis import projects as did
@@ -226,21 +227,7 @@ def _write_forum(folder: Path, effect_fives: int) -> Path:
                         f"{year}-05-{1 + i % 28:02d} 12:00:00",
                     ]
                 )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "library",
-            "period",
-            "respondent_type",
-            "respondent_id",
-            "item",
-            "value",
-            "submitted_at",
-        ],
-    )
-    path = folder / "patrons.csv"
-    frame.to_csv(path, index=False)
-    return path
+    return write_long(folder / "patrons.csv", rows, ["submitted_at"], construct=False)
 
 
 @pytest.fixture(scope="module")

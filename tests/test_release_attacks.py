@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import LONG_KEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -259,19 +260,7 @@ def test_demo_releases_nothing_that_differences_to_under_k(demo_db):
 
 # --------------------------------------------------------------------------- randomised forums
 
-COLUMNS = [
-    "library",
-    "period",
-    "respondent_type",
-    "respondent_id",
-    "item",
-    "value",
-    "branch",
-    "touchpoint",
-    "construct",
-    "scale_min",
-    "scale_max",
-]
+COLUMNS = LONG_KEYS + ["branch", "touchpoint", "construct", "scale_min", "scale_max"]
 
 
 @st.composite

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import sent_text
 from streamlit.testing.v1 import AppTest
 
 from servicemirror import service
@@ -70,21 +71,6 @@ def signed_in(role: str) -> AppTest:
     return at
 
 
-def texts(at: AppTest) -> str:
-    """Everything the page sent to the browser, as text (chart and table data included)."""
-    parts = []
-
-    def walk(node):
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
-
-
 @dataclass
 class Visit:
     """What one page showed one role."""
@@ -110,7 +96,7 @@ def visit_all(role: str) -> dict[str, Visit]:
         out[page] = Visit(
             True,
             [e.message for e in at.exception],
-            texts(at),
+            sent_text(at),
             [b.label for b in at.button],
             [t.label for t in at.text_input],
             {s.label: list(s.options) for s in at.selectbox},
@@ -157,7 +143,7 @@ def test_admin_sees_file_names_with_names_switched_on(server):
     at = signed_in("admin")
     at.sidebar.toggle[0].set_value(True).run()
     at.switch_page("views/upload.py").run()
-    shown = texts(at)
+    shown = sent_text(at)
     assert FILES["alfa"] in shown and FILES["beta"] in shown and "small_staff.csv" in shown
 
 

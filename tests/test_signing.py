@@ -10,13 +10,11 @@ and the forum database is unchanged.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import write_small_forum
+from conftest import write_small_forum, write_zip, zip_members
 
 from servicemirror import cli, queries
 from servicemirror.app import backup, forum, signing
@@ -41,20 +39,6 @@ def world(tmp_path_factory) -> dict:
     return {"root": root, "installs": installs, "packages": packages}
 
 
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
-def _write(members: dict[str, bytes], target: Path) -> Path:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    target.write_bytes(buffer.getvalue())
-    return target
-
-
 def _forged(source: Path, target: Path, *, signature: str, install: Path | None = None) -> Path:
     """beta's package rewritten to claim alfa, checksums recomputed; ``signature``: 'none' (drop
     it), 'own' (signed with ``install``'s key) or 'stale' (the original signature kept)."""
@@ -75,7 +59,7 @@ def _forged(source: Path, target: Path, *, signature: str, install: Path | None 
     elif signature == "own":
         signing.sign(manifest, signing.own_key(install))
     members[fmt.MANIFEST] = json.dumps(manifest).encode()
-    return _write(members, target)
+    return write_zip(members, target)
 
 
 def _state(path: Path) -> tuple:
@@ -216,11 +200,11 @@ def test_backup_carries_the_signing_key(world, tmp_path):
 
 def test_an_unsigned_package_is_accepted_only_for_a_library_without_a_key(world, tmp_path):
     """A package from a Service Mirror before signing: accepted while its library has no key."""
-    members = _members(world["root"] / "beta.zip")
+    members = zip_members(world["root"] / "beta.zip")
     manifest = json.loads(members[fmt.MANIFEST])
     manifest.pop("signature")
     members[fmt.MANIFEST] = json.dumps(manifest).encode()
-    unsigned = _write(members, tmp_path / "beta-unsigned.zip")
+    unsigned = write_zip(members, tmp_path / "beta-unsigned.zip")
     path = tmp_path / "forum.duckdb"
     assert load.load_file(path, unsigned).status == "loaded"
     assert signing.registered(path).empty

@@ -26,13 +26,7 @@ with col_lib:
 with col_period:
     period = filters.choose(t("period"), periods, "period")
 with col_tp:
-    touchpoint = filters.choose(
-        t("touchpoint"),
-        ["", *data.touchpoints()],
-        "touchpoint",
-        default="",
-        format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("all_touchpoints"),
-    )
+    touchpoint = filters.touchpoint_picker(lang)
 counts = filters.guarded(lang, lambda: data.comment_counts(touchpoint=touchpoint or ""))
 with col_theme:
     themes = sorted(set(counts["theme"]) - {""}, key=lambda th: theme_labels.get(th, th))

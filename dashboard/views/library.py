@@ -23,14 +23,7 @@ with col_period:
     own = data.library_series(page.library_key(token))["period"]
     period = filters.period_with_reason(lang, periods, sorted(own.unique()) or None)
 with col_tp:
-    tps = ["", *data.touchpoints()]
-    touchpoint = filters.choose(
-        t("touchpoint"),
-        tps,
-        "touchpoint",
-        default="",
-        format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("all_touchpoints"),
-    )
+    touchpoint = filters.touchpoint_picker(lang)
 library_key = page.library_key(token)
 label = page.label_of_token(token)
 series = data.library_series(library_key)

@@ -24,13 +24,7 @@ with col_period:
 with col_lib:
     token = page.library_picker(everyone=True)
 with col_tp:
-    touchpoint = filters.choose(
-        t("touchpoint"),
-        ["", *data.touchpoints()],
-        "touchpoint",
-        default="",
-        format_func=lambda tp: data.touchpoint_label(tp, lang) if tp else t("all_touchpoints"),
-    )
+    touchpoint = filters.touchpoint_picker(lang)
 library_key = page.library_key(token)
 
 # ---- satisfaction per touchpoint per library

@@ -141,21 +141,7 @@ def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
         touchpoint=_opt(data, "touchpoint"),
         item=data["item"].str.strip(),
     ).groupby("item", sort=False)
-    result.items = pd.DataFrame(
-        {
-            "column": "value",
-            "item": list(items.groups),
-            "construct": items["construct"].first().to_numpy(),
-            "text": None,
-            "scale_min": items["scale_min"].min().to_numpy(),
-            "scale_max": items["scale_max"].max().to_numpy(),
-            "touchpoint": None,
-            "reversed": False,
-        }
-    )
-    types = set(result.responses["respondent_type"].dropna())
-    result.respondent_type = types.pop() if len(types) == 1 else None
-    return result
+    return _with_items(result, "value", items, "scale_min", "scale_max", result.responses)
 
 
 def constructs(frame: pd.DataFrame) -> pd.Series:
@@ -220,19 +206,26 @@ def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
         }
     )
     grouped = items.groupby("item", sort=False)
+    return _with_items(result, "mean", grouped, "smin", "smax", out)
+
+
+def _with_items(result: ReadResult, column: str, grouped, smin: str, smax: str, rows) -> ReadResult:
+    """``result`` with its items (one per item of ``grouped``: its first construct and the widest
+    scale over ``smin``/``smax``, read from ``column``) and the respondent type, when ``rows``
+    hold exactly one."""
     result.items = pd.DataFrame(
         {
-            "column": "mean",
+            "column": column,
             "item": list(grouped.groups),
             "construct": grouped["construct"].first().to_numpy(),
             "text": None,
-            "scale_min": grouped["smin"].min().to_numpy(),
-            "scale_max": grouped["smax"].max().to_numpy(),
+            "scale_min": grouped[smin].min().to_numpy(),
+            "scale_max": grouped[smax].max().to_numpy(),
             "touchpoint": None,
             "reversed": False,
         }
     )
-    types = set(out["respondent_type"].dropna())
+    types = set(rows["respondent_type"].dropna())
     result.respondent_type = types.pop() if len(types) == 1 else None
     return result
 

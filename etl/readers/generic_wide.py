@@ -57,14 +57,12 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     frame = tables.drop_blank_rows(tables.with_header(rows, index + 1))
     tables.require_records(frame, path, "read_tool_spreadsheet")
     records = len(frame)
-    columns = [c for c in frame.columns if c != "_record"]
     return wide_end.finish(
         frame,
-        path=path,
-        sniffed=sniffed,
-        options=options,
-        format=FORMAT,
-        columns=columns,
+        path,
+        sniffed,
+        options,
+        FORMAT,
         problems=problems,
         records=records,
         after=_drop_totals,

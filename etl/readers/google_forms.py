@@ -44,13 +44,4 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             fixed[column] = "respondent_id"
         elif vocab.normalise_label(column) == "score":
             fixed[column] = "metadata"  # quiz score
-    return wide_end.finish(
-        frame,
-        path=path,
-        sniffed=sniffed,
-        options=options,
-        format=FORMAT,
-        columns=columns,
-        fixed=fixed,
-        problems=problems,
-    )
+    return wide_end.finish(frame, path, sniffed, options, FORMAT, fixed=fixed, problems=problems)

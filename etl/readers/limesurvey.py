@@ -118,11 +118,10 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         problems += excluded
     return wide_end.finish(
         frame,
-        path=path,
-        sniffed=sniffed,
-        options=options,
-        format=FORMAT,
-        columns=columns,
+        path,
+        sniffed,
+        options,
+        FORMAT,
         fixed=fixed,
         texts=texts,
         problems=problems,

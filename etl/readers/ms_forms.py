@@ -64,13 +64,4 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         for c in columns
         if vocab.normalise_label(c) in METADATA
     }
-    return wide_end.finish(
-        frame,
-        path=path,
-        sniffed=sniffed,
-        options=options,
-        format=FORMAT,
-        columns=columns,
-        fixed=fixed,
-        problems=problems,
-    )
+    return wide_end.finish(frame, path, sniffed, options, FORMAT, fixed=fixed, problems=problems)

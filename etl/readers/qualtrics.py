@@ -159,11 +159,10 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     fixed.update(rank_order_roles(frame, [c for c in columns if c not in fixed]))
     return wide_end.finish(
         frame,
-        path=path,
-        sniffed=sniffed,
-        options=options,
-        format=FORMAT,
-        columns=columns,
+        path,
+        sniffed,
+        options,
+        FORMAT,
         fixed=fixed,
         texts=texts,
         problems=problems,

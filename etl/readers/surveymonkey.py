@@ -90,10 +90,10 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     # SurveyMonkey writes US dates
     return wide_end.finish(
         frame,
-        path=path,
-        sniffed=sniffed,
-        options=options,
-        format=FORMAT,
+        path,
+        sniffed,
+        options,
+        FORMAT,
         columns=header,
         fixed=fixed,
         problems=problems,

@@ -29,7 +29,6 @@ longer supersede the rows it repeats. So a backup folder is as sensitive as the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -126,9 +125,9 @@ def _write_tables(db_path: Path, folder: Path) -> dict:
             tables[name] = {
                 "rows": int(queries.scalar(con, "backup_table_count", name=name)),
                 "parquet": parquet.name,
-                "parquet_sha256": _sha256(parquet),
+                "parquet_sha256": safety.sha256_file(parquet),
                 "csv": f"csv/{csv.name}",
-                "csv_sha256": _sha256(csv),
+                "csv_sha256": safety.sha256_file(csv),
             }
     return {
         "format": FORMAT,
@@ -274,7 +273,7 @@ def verify(folder: Path) -> dict:
             file = folder / relative
             if not file.is_file():
                 raise BackupError(f"{folder}: {relative} is missing; the backup is incomplete.")
-            if _sha256(file) != entry.get(f"{kind}_sha256"):
+            if safety.sha256_file(file) != entry.get(f"{kind}_sha256"):
                 raise BackupError(
                     f"{folder}: {relative} does not match its checksum in the manifest "
                     "(changed or damaged after the export); nothing was restored."
@@ -357,14 +356,6 @@ def _parquet_rows(path: Path) -> int:
         return int(pq.ParquetFile(path).metadata.num_rows)
     except (OSError, ValueError) as exc:
         raise BackupError(f"{path}: not a readable Parquet file ({exc}).") from None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_json(path: Path, value: dict) -> None:

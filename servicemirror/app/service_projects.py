@@ -17,7 +17,7 @@ from servicemirror import queries
 from servicemirror.analysis import projects as did
 from servicemirror.analysis import segments as seg
 from servicemirror.analysis import targets as tgt
-from servicemirror.core import cache, db, labels
+from servicemirror.core import cache, db
 from servicemirror.etl import vocab
 from servicemirror.privacy import publish
 
@@ -204,16 +204,3 @@ def personas(db_path: Path) -> pd.DataFrame:
     """The defined personas (personas_all.sql columns)."""
     with db.reading(db_path) as con:
         return queries.run(con, "personas_all")
-
-
-def persona_cells(db_path: Path, persona: dict) -> pd.DataFrame:
-    """Published cells (library x period x touchpoint) of the patrons matching one persona."""
-    pub = publish.published(db_path)
-    # a segment left open comes back from the database as None or NaN: both mean "any value"
-    params = {
-        d: None if pd.isna(persona.get(d)) or persona.get(d) == "" else persona.get(d)
-        for d in labels.SEGMENT_DIMENSIONS
-    }
-    with db.reading(db_path) as con:
-        raw = queries.run(con, "persona_cells", **params)
-    return seg.publish_segments(raw, seg.min_segment_n(pub.k), group=[])

@@ -24,6 +24,7 @@ reader or parser touches the bytes, and every refusal is one line that says what
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -183,6 +184,16 @@ def verify_zip_stream(path: Path, chunk: int = 1 << 20) -> None:
         raise UnsafeInput.of(
             "read_zip_damaged", file=display_name(path), error=labels.clip(exc)
         ) from None
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in 1 MiB chunks so a large file never sits in
+    memory: an upload's identity (a file loaded twice is refused) and a backup's checksums."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def protect_cell(value):

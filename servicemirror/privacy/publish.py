@@ -471,17 +471,23 @@ def analysis_cells(
     patron = c[(c["side"] == "patron") & (c["measure"] == patron_measure)]
     both = pd.concat([staff, patron], ignore_index=True)
     both = both[both["mean"].notna()]
-    instrument = both["instrument"] if "instrument" in both.columns else None
+    return statistic_columns(both)
+
+
+def statistic_columns(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells (with ``library_key``) in the columns every statistic takes: library, period, side,
+    n, mean, ss_within, touchpoint (None = overall), source, instrument (None when absent)."""
+    instrument = cells["instrument"] if "instrument" in cells.columns else None
     return pd.DataFrame(
         {
-            "library": both["library_key"].astype(str),
-            "period": both["period"].astype(str),
-            "side": both["side"],
-            "n": both["n"].astype(int),
-            "mean": both["mean"].astype(float),
-            "ss_within": both["ss_within"].astype(float),
-            "touchpoint": both["touchpoint"].where(both["touchpoint"] != "", None),
-            "source": both["source"],
+            "library": cells["library_key"].astype(str),
+            "period": cells["period"].astype(str),
+            "side": cells["side"],
+            "n": cells["n"].astype(int),
+            "mean": cells["mean"].astype(float),
+            "ss_within": cells["ss_within"].astype(float),
+            "touchpoint": cells["touchpoint"].where(cells["touchpoint"] != "", None),
+            "source": cells["source"],
             "instrument": instrument,
         }
     ).reset_index(drop=True)
