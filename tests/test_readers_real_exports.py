@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_messages_da import _english_in, _english_words  # the check of Danish texts
 
 from servicemirror.etl import load, wide, wide_values
 from servicemirror.etl.detect import sniff
@@ -633,29 +634,6 @@ PARTLY_BAD = (
     "Gentofte;06-03-2024;9\n"
     "Gentofte;07-03-2024;måske\n"
 )
-
-
-def _english_words() -> set[str]:
-    """Words of the importer's English texts that none of its Danish texts uses (so "Status",
-    "--library" and a field name do not count as English)."""
-    import re
-
-    from servicemirror.core import labels
-
-    def words(lang: str) -> set[str]:
-        return {
-            w.lower()
-            for texts in labels.LOAD_MESSAGES.values()
-            for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{[^}]*\}", " ", texts[lang]))
-        }
-
-    return words("en") - words("da")
-
-
-def _english_in(text: str, english: set[str]) -> set[str]:
-    import re
-
-    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} & english
 
 
 def test_load_lang_da_prints_no_english_reason(tmp_path, capsys):
