@@ -1,8 +1,8 @@
 """Benchmark 5: navigation to the rendered Overview chart in Chromium vs a bare Streamlit page.
 
-Two Streamlit servers on free loopback ports, started like tests/test_browser.py does: the
-dashboard (dashboard/app.py over the benchmark database) and ``bench/bare_app.py`` (one Altair
-chart of the same points, read from a CSV). Debian's Chromium through Playwright
+Two Streamlit servers on free loopback ports, started by tests/browser_recipe.py as the browser
+tests start theirs: the dashboard (dashboard/app.py over the benchmark database) and
+``bench/bare_app.py`` (one Altair chart of the same points, read from a CSV). Debian's Chromium through Playwright
 (``executable_path=/usr/bin/chromium``; never ``playwright install``). Each navigation is a new
 browser context (a new Streamlit session); the clock runs from ``page.goto`` until the first
 chart's canvas or svg exists. The first navigation of each server is "cold" (the dashboard
@@ -13,75 +13,20 @@ the cold ratio is reported beside it. Target: <= 1.5.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
+import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench.common import ROOT, Result, median
-from servicemirror.cli.serve import streamlit_command
+
+sys.path.insert(0, str(ROOT / "tests"))
+
+# the one recipe (Chromium flags, a served Streamlit app), as the browser tests use it
+from browser_recipe import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 TARGET = 1.5
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 CHART = '[data-testid="stVegaLiteChart"]'
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(app: Path, env: dict[str, str], log: Path):
-    """A Streamlit server for ``app`` until the block ends; yields its URL."""
-    port = _free_port()
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            streamlit_command(app, "127.0.0.1", port),
-            env=dict(os.environ) | env,
-            cwd=app.parent,  # the dashboard's .streamlit/config.toml applies, as in `serve`
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited ({proc.returncode}); see {log}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    # not listening yet: poll again until the deadline
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(
-                            f"streamlit not healthy within 60 s; see {log}"
-                        ) from None
-                time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def _navigate(browser, url: str) -> float:

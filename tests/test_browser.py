@@ -15,15 +15,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_recipe import CHROMIUM, CHROMIUM_ARGS, serve
 
-from servicemirror.cli.serve import streamlit_command
 from servicemirror.dashboard import i18n
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -31,17 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 60_000
 
@@ -72,12 +58,6 @@ def app_pages() -> list[tuple[str, str]]:
     return pages
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def served_db(tmp_path_factory, demo_db) -> Path:
     """A private, writable copy of the demo database for the served app (the upload test writes)."""
@@ -91,43 +71,14 @@ def served_db(tmp_path_factory, demo_db) -> Path:
 @pytest.fixture(scope="session")
 def app_url(served_db, tmp_path_factory):
     """Serve dashboard/app.py on a free loopback port until the session ends."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
-    env = dict(os.environ, SERVICEMIRROR_DB=str(served_db))
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     started = time.monotonic()
-    proc = subprocess.Popen(
-        streamlit_command(APP, "127.0.0.1", port),
-        env=env,
-        cwd=APP.parent,  # as `servicemirror serve` does: dashboard/.streamlit/config.toml applies
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with code {proc.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                # not listening yet: keep polling until the deadline
-                if time.monotonic() - started > 60:
-                    pytest.fail(
-                        f"streamlit did not answer /_stcore/health within 60 s; see {log.name}"
-                    )
-                time.sleep(0.2)
-        print(f"\nstreamlit healthy after {time.monotonic() - started:.2f} s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        with serve(APP, {"SERVICEMIRROR_DB": str(served_db)}, log) as url:
+            print(f"\nstreamlit healthy after {time.monotonic() - started:.2f} s")
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")  # one Playwright per module: two at once clash

@@ -23,10 +23,8 @@ from servicemirror.dashboard import i18n
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # test_browser's fixtures, bound here so pytest finds them for this module's tests
-served_db = tb.served_db
-app_url = tb.app_url
-browser = tb.browser
-page = tb.page
+served_db, app_url, browser, page = tb.served_db, tb.app_url, tb.browser, tb.page
+
 settle = tb.settle
 shoot = tb.shoot
 
