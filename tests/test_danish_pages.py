@@ -17,23 +17,14 @@ import pyarrow as pa
 import pytest
 from conftest import dict_nodes
 from streamlit.testing.v1 import AppTest
+from test_browser import app_pages
 from test_dashboard_pages import run_page
 from test_manager_pages import contrast
 
 from servicemirror.core import labels
 
-PAGES = [
-    "overview",
-    "library",
-    "services",
-    "data_quality",
-    "hypothesis",
-    "comments",
-    "projects",
-    "upload",
-    "report",
-    "forum_package",
-]
+# every page of app.py's menu but the admin's audit page (tested on its own below)
+PAGES = [name for name, _ in app_pages() if name != "audit"]
 # raw column names and values that show up when a table or chart is not translated
 RAW = {"estimate", "ci_low", "ci_high", "p_adjusted", "touchpoint", "None", "nan", "NaN", "naive"}
 RAW |= {"attenuated", "rows_removed", "file_name", "status", "format", "encoding", "period"}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import sent_text
 from streamlit.testing.v1 import AppTest
+from test_browser import app_pages
 
 from servicemirror import service
 from servicemirror.privacy import access
@@ -25,18 +26,8 @@ pytestmark = pytest.mark.xdist_group("roles_doors")
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
-PAGES = [
-    "overview",
-    "library",
-    "services",
-    "data_quality",
-    "hypothesis",
-    "projects",
-    "upload",
-    "report",
-    "forum_package",
-    "audit",
-]
+# every page of app.py's menu but comments (its roles are tested in test_comments_page)
+PAGES = [name for name, _ in app_pages() if name != "comments"]
 ROLES = {
     "admin": "admin@kommune.dk",
     "manager": "anna@alfa.dk",
