@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror.dashboard import charts, charts_comments, data, filters, i18n
+from servicemirror.dashboard import charts, charts_comments, comment_status, data, filters, i18n
 
 EXAMPLES_PER_THEME = 10
 page = filters.preamble("comments_title")
@@ -81,17 +81,12 @@ else:
 
 # ---- example comments: only the library's own manager, only above the comments threshold
 st.header(t("comments_examples_header"))
-found, n_group, k_comments = data.comment_examples(
-    library_key, period, names, touchpoint=touchpoint or ""
+found = comment_status.shown_comments(
+    data.may_see_detail(library_key, names),
+    lambda: data.comment_examples(library_key, period, names, touchpoint=touchpoint or ""),
+    t,
 )
-if not data.may_see_detail(library_key, names):
-    st.caption(t("comments_manager_only"))
-elif found is None:
-    st.caption(t("comments_below", n=n_group, k=k_comments))
-elif found.empty:
-    st.caption(t("comments_none"))
-else:
-    st.caption(t("comments_scrubbed", n=len(found)))
+if found is not None:
     # under each theme (most frequent first), or only the chosen one
     order = list(mine.sort_values("n_comments", ascending=False)["theme"]) if not mine.empty else []
     for th in [theme] if theme else [x for x in order if x]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from servicemirror.dashboard import charts, data, filters, i18n
+from servicemirror.dashboard import charts, comment_status, data, filters, i18n
 
 page = filters.preamble("library_title")
 lang, names, t = page.lang, page.names, page.t
@@ -253,25 +253,19 @@ else:
 
 # ---- patron comments: only the library's own manager, only above the comments threshold
 st.header(t("library_comments"))
-if not data.may_see_detail(library_key, names):
-    st.caption(t("comments_manager_only"))
-else:
-    found, n_group, k_comments = data.comments(library_key, period)
-    if found is None:
-        st.caption(t("comments_below", n=n_group, k=k_comments))
-    elif found.empty:
-        st.caption(t("comments_none"))
-    else:
-        st.caption(t("comments_scrubbed", n=len(found)))
-        st.dataframe(
-            i18n.table(
-                found.assign(
-                    touchpoint=found["touchpoint"].map(
-                        lambda tp: data.touchpoint_label(tp, lang) if tp else ""
-                    )
-                ),
-                lang,
-                {"text": t("comment"), "touchpoint": t("touchpoint")},
+found = comment_status.shown_comments(
+    data.may_see_detail(library_key, names), lambda: data.comments(library_key, period), t
+)
+if found is not None:
+    st.dataframe(
+        i18n.table(
+            found.assign(
+                touchpoint=found["touchpoint"].map(
+                    lambda tp: data.touchpoint_label(tp, lang) if tp else ""
+                )
             ),
-            hide_index=True,
-        )
+            lang,
+            {"text": t("comment"), "touchpoint": t("touchpoint")},
+        ),
+        hide_index=True,
+    )
