@@ -423,20 +423,11 @@ def test_demo_records_its_projects_and_targets(demo_db, capsys):
 
 
 def _page(page: str, monkeypatch, db_path: Path, lang: str = "da", **params: str):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
-    at = AppTest.from_file(
-        str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=120
-    )
-    at.query_params["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.session_state["show_names"] = False
-    at.switch_page(f"views/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    """The page run headless (test_dashboard_pages.run_page), and its chart specs and data as text."""
     import pyarrow as pa
+    from test_dashboard_pages import run_page
+
+    at = run_page(page, monkeypatch, db_path, lang, **params)
 
     charts = at.get("vega_lite_chart")
     frames = [
