@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
 import pytest
+from test_docs import CLI_EXTRA_SECTIONS, CLI_MD, _subparsers  # docs/cli.md and the parser walk
 
 from servicemirror import cli
 from servicemirror.core import labels
 
-CLI_MD = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
-# headings of docs/cli.md that are not commands
-EXTRA_SECTIONS = {"Environment / Miljø"}
 # the one command that reports nothing: it runs the dashboard until stopped
 NO_JSON = {"serve"}
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
 
 
 def _tree() -> dict[str, tuple[argparse.ArgumentParser, argparse.ArgumentParser | None]]:
@@ -92,7 +82,7 @@ def _rows(body: str) -> dict[str, str]:
 
 
 def test_every_command_and_action_has_a_section_and_nothing_else():
-    documented = set(SECTIONS) - EXTRA_SECTIONS
+    documented = set(SECTIONS) - CLI_EXTRA_SECTIONS
     assert documented == set(TREE), (
         f"docs/cli.md sections differ from the parser: undocumented "
         f"{sorted(set(TREE) - documented)}, not in the parser {sorted(documented - set(TREE))}"
