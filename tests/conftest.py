@@ -79,6 +79,20 @@ def write_long(path: Path, rows: list[list], extra: list[str] = (), construct: b
     return path
 
 
+def open_page(page: str, db_path: Path, monkeypatch, lang: str = "en"):
+    """The dashboard (app.py, through its router) on ``page`` over ``db_path``, run once: an
+    ``AppTest`` in ``lang`` (chosen in the session, as the language picker does)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=180)
+    at.session_state["language"] = lang
+    at.switch_page(f"views/{page}.py")
+    at.run()
+    return at
+
+
 def sent_text(at) -> str:
     """Everything a page sent to the browser (an ``AppTest`` after ``run``), as text: chart and
     table data included."""

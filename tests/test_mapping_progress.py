@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from conftest import run_cli as run
 
 from servicemirror.app import uploading
@@ -194,15 +195,8 @@ def test_bad_mapping_file_is_one_line(tmp_path):
 
 
 def test_upload_page_mapping_editor_fixes_an_unknown_export(monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest
-
     db_path = tmp_path / "page.duckdb"
-    monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=180)
-    at.session_state["language"] = "en"
-    at.switch_page("views/upload.py")
-    at.run()
+    at = open_page("upload", db_path, monkeypatch, "en")
     at.get("file_uploader")[0].set_value(("ukendt.csv", UNKNOWN.encode(), "text/csv"))
     at.run()
     assert not at.exception

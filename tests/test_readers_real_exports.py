@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from test_messages_da import _english_in, _english_words  # the check of Danish texts
 
 from servicemirror.etl import load, wide, wide_values
@@ -671,14 +672,7 @@ def test_load_lang_da_prints_no_english_reason(tmp_path, capsys):
 
 
 def test_upload_page_in_danish_shows_danish_reasons(monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("SERVICEMIRROR_DB", str(tmp_path / "page.duckdb"))
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=180)
-    at.session_state["language"] = "da"
-    at.switch_page("views/upload.py")
-    at.run()
+    at = open_page("upload", tmp_path / "page.duckdb", monkeypatch, "da")
     at.get("file_uploader")[0].set_value(("delvis.csv", PARTLY_BAD.encode(), "text/csv"))
     at.run()
     assert not at.exception

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import open_page
 
 from servicemirror.analysis import battery, power, reliability, verdict
 from servicemirror.analysis.simulate import ForumDesign, simulate_forum
@@ -286,9 +287,6 @@ def test_clear_answer_needs_interval_and_permutation_p():
 
 def test_hypothesis_page_shows_the_lag_and_zero_reliability(monkeypatch, demo_db):
     import copy
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
 
     from servicemirror.app import hypothesis
     from servicemirror.dashboard import i18n
@@ -297,12 +295,7 @@ def test_hypothesis_page_shows_the_lag_and_zero_reliability(monkeypatch, demo_db
     fake = copy.deepcopy(real)
     fake["power"] = power.power_summary(real["libraries"], lambda_x=0.0, lambda_y=1.0)
     monkeypatch.setattr(hypothesis, "analyze", lambda *a, **k: fake)
-    monkeypatch.setenv("SERVICEMIRROR_DB", str(demo_db))
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=180)
-    at.session_state["language"] = "en"
-    at.switch_page("views/hypothesis.py")
-    at.run()
+    at = open_page("hypothesis", demo_db, monkeypatch, "en")
     assert not at.exception
     assert power.ZERO_RELIABILITY["en"] in [w.value for w in at.warning]
     shown = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
