@@ -39,6 +39,13 @@ def _write(tmp_path, name: str, text: str) -> Path:
     return path
 
 
+def _dry_run(tmp_path: Path, name: str, text: str):
+    """``text`` written to ``name`` and read as a patron file, nothing written to the database."""
+    return load.load_file(
+        tmp_path / "t.duckdb", _write(tmp_path, name, text), respondent_type="patron", dry_run=True
+    )
+
+
 # --------------------------------------------------------------------------- Qualtrics
 
 
@@ -280,12 +287,7 @@ def test_header_hint_wins_and_decimals_are_not_answers(tmp_path):
         "r1;2024-03-01;Gentofte;4\nr2;2024-03-02;Gentofte;7\nr3;2024-03-03;Gentofte;4,5\n"
         "r4;2024-03-04;Gentofte;2\n"
     )
-    report = load.load_file(
-        tmp_path / "t.duckdb",
-        _write(tmp_path, "hint.csv", text),
-        respondent_type="patron",
-        dry_run=True,
-    )
+    report = _dry_run(tmp_path, "hint.csv", text)
     # 7 is outside the hinted 1-5 (not a wider guessed scale); 4,5 is no answer, not 4.5
     reasons = {r["row"]: r["reason"] for r in report.rejected}
     assert "outside the scale 1-5" in reasons[2]
@@ -389,12 +391,7 @@ def test_formula_url_and_long_library_cells_are_rejected_with_a_reason(tmp_path)
         "https://example.dk/bib;06-03-2024;3\n"
         f"{'Bibliotek ' * 12};06-03-2024;3\n"
     )
-    report = load.load_file(
-        tmp_path / "t.duckdb",
-        _write(tmp_path, "formula.csv", text),
-        respondent_type="patron",
-        dry_run=True,
-    )
+    report = _dry_run(tmp_path, "formula.csv", text)
     assert report.libraries == {"Gentofte": 1}
     reasons = {r["row"]: r["reason"] for r in report.rejected}
     assert "a formula" in reasons[2]
@@ -413,12 +410,7 @@ def test_a_response_needs_one_valid_rating(tmp_path):
         "Gentofte;06-03-2024;;Kun en kommentar her\n"
         "Gentofte;07-03-2024;2;\n"
     )
-    report = load.load_file(
-        tmp_path / "t.duckdb",
-        _write(tmp_path, "valid.csv", text),
-        respondent_type="patron",
-        dry_run=True,
-    )
+    report = _dry_run(tmp_path, "valid.csv", text)
     assert report.valid_responses == 2
 
 
