@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import MULTILEVEL_FIELDS
+from conftest import MULTILEVEL_FIELDS, run_cli
 from scipy import stats
 
 from servicemirror.analysis import battery
@@ -34,12 +32,7 @@ ISSUE_FIELDS = {
 
 @pytest.fixture(scope="module")
 def demo_result(demo_db):
-    done = subprocess.run(
-        [sys.executable, "-m", "servicemirror.cli", "analyze", "--db", str(demo_db), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("analyze", "--db", demo_db, "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

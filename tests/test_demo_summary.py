@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 from servicemirror.app import demo
 
@@ -37,12 +38,7 @@ def generated(tmp_path_factory):
     )
     assert done.returncode == 0, done.stderr
     files = demo.generate(2011, folder / "files")  # the same seed writes the same files
-    summary = subprocess.run(
-        [sys.executable, "-m", "servicemirror.cli", "summary", "--db", str(db_path), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    summary = run_cli("summary", "--db", db_path, "--json")
     assert summary.returncode == 0, summary.stderr
     return files, pd.DataFrame(json.loads(summary.stdout))
 
