@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +14,7 @@ import pandas as pd
 
 from servicemirror.core import labels
 from servicemirror.etl import csvio
-from servicemirror.etl.detect import to_utf8
+from servicemirror.etl.detect import scratch_folder, to_utf8
 from servicemirror.etl.readers.base import (
     Problem,
     ReadError,
@@ -48,15 +46,11 @@ def read_text_utf8(
     files converted in a temporary folder, removed afterwards); ``options`` go to it as they are
     (``header``, ``skip``). The delimiter is the sniffed one, else ``default_delimiter``."""
     path = Path(path)
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-csv-"))
-    try:
+    with scratch_folder("servicemirror-csv-") as workdir:
         utf8 = to_utf8(path, sniffed.encoding, workdir)
         return csvio.read_text_table(
             utf8, sniffed.delimiter or default_delimiter, display_name=path.name, **options
         )
-    finally:
-        # the converted copy holds the whole export: never leave it behind
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
