@@ -48,6 +48,7 @@ __all__ = [
     "LIKELIHOOD_EXACT",
     "LIKELIHOOD_MEANS",
     "CellModelFit",
+    "VarianceFit",
     "FitCandidate",
     "fit_cell_model",
     "select_fit",
@@ -346,6 +347,25 @@ def _observed_fe_cov(c: _Cells, var: np.ndarray, beta: np.ndarray, reml: bool, f
                 ) / (4 * h * h)
             H[p + a, p + b] = H[p + b, p + a] = val
     return np.linalg.inv(-H)[:p, :p]
+
+
+@dataclass
+class VarianceFit:
+    """The variance components and optimizer record every result built on a cell-model fit
+    reports (the multilevel model and the REWB decomposition): ``tau00``, ``sigma2``,
+    ``tau_lp`` (None when not fitted), ``converged``, ``optimizer`` and ``llf``."""
+
+    tau00: float | None = None
+    sigma2: float | None = None
+    tau_lp: float | None = None
+    converged: bool | None = None
+    optimizer: str | None = None
+    llf: float | None = None
+
+    def take_fit(self, fit) -> None:
+        """Copy those six fields from ``fit`` (a :class:`CellModelFit` or anything with them)."""
+        for name in ("tau00", "sigma2", "tau_lp", "converged", "optimizer", "llf"):
+            setattr(self, name, getattr(fit, name))
 
 
 @dataclass

@@ -18,6 +18,7 @@ import statsmodels.api as sm
 from servicemirror.analysis.association import matched_cells
 from servicemirror.analysis.cell_model import (
     DEFAULT_OPTIMIZERS,
+    VarianceFit,
     fit_cell_model,
 )
 from servicemirror.analysis.inference import (
@@ -36,15 +37,9 @@ __all__ = [
 
 
 @dataclass
-class MultilevelResult(SlopeInference):
+class MultilevelResult(VarianceFit, SlopeInference):
     """Means-as-outcomes model result (see :func:`multilevel_means_as_outcomes`)."""
 
-    tau00: float | None = None
-    sigma2: float | None = None
-    tau_lp: float | None = None
-    converged: bool | None = None
-    optimizer: str | None = None
-    llf: float | None = None
     method: str = "REML"
     likelihood: str | None = None
     staff_level: str = "library"
@@ -239,8 +234,7 @@ def multilevel_means_as_outcomes(
     res.slope, res.se = slope, se
     inf = t_inference(slope, se, df, confidence)
     res.t, res.p, res.ci_low, res.ci_high = inf["t"], inf["p"], inf["ci_low"], inf["ci_high"]
-    res.tau00, res.sigma2, res.tau_lp = fit.tau00, fit.sigma2, fit.tau_lp
-    res.converged, res.optimizer, res.llf = fit.converged, fit.optimizer, fit.llf
+    res.take_fit(fit)
     res.likelihood, res.boundary, res.fits = fit.likelihood, fit.boundary, fit.fits
     lib_terms = {"Intercept": df, "W": df, **dict.fromkeys(ctrl_cols, df)}
     dfs = {t: lib_terms.get(t, df) for t in fit.params.index}

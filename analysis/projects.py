@@ -59,6 +59,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from servicemirror.core import labels as label_table
+
 __all__ = [
     "MIN_COMPARISON_LIBRARIES",
     "METHOD",
@@ -479,90 +481,48 @@ def _reason_text(reason: str, lang: str) -> str:
 def describe(
     patron: DidResult, staff: DidResult, lang: str, *, title: str, library: str, touchpoint: str
 ) -> str:
-    """A few plain sentences (da or en) with the estimate, its uncertainty and the caveats."""
-    da = lang == "da"
+    """A few plain sentences (da or en) with the estimate, its uncertainty and the caveats; the
+    sentences are the label table's ``project_*`` texts, so both languages say the same."""
+
+    def say(key: str, **fields) -> str:
+        return label_table.t(key, lang, **fields)
+
     if patron.effect is None:
-        reason = _reason_text(patron.reason or "", lang)
-        return (
-            f"«{title}»: data kan endnu ikke sige, om projektet gjorde en forskel ({reason})."
-            if da
-            else f"“{title}”: the data cannot yet say whether the project made a difference ({reason})."
-        )
-    e, lo, hi = (
-        _num(x, lang, sign=s)
-        for x, s in ((patron.effect, True), (patron.ci_low, False), (patron.ci_high, False))
-    )
-    p = _num(patron.p, lang, 2)
-    p_min = _num(patron.p_min, lang, 2)
+        return say("project_undecided", title=title, reason=_reason_text(patron.reason or "", lang))
     j = patron.libraries
-    if da:
-        parts = [
-            f"«{title}»: Efter starten ændrede tilfredsheden med {touchpoint} i {library} sig "
-            f"{e} indekspoint mere end i de {j} andre biblioteker over de samme perioder "
-            f"(95 %-interval {lo} til {hi}; placebo-p = {p}; {patron.periods_before} perioder før, "
-            f"{patron.periods_after} efter)."
-        ]
-        if patron.ci_low > 0 or patron.ci_high < 0:
-            parts.append(
-                "Ændringen er større, end de andre bibliotekers år-til-år-udsving kan forklare."
-            )
-        else:
-            parts.append(
-                "Det kan ikke skelnes fra de almindelige udsving mellem år og biblioteker. "
-                "Det er ikke det samme som, at projektet ingen virkning havde."
-            )
-        parts.append(
-            f"Med {j} biblioteker at sammenligne med kan placebo-testen ikke give en p-værdi under {p_min}. "
-            "Tallet måler alt, hvad der ændrede sig i biblioteket på samme tid (ombygning, åbningstider, "
-            "nye medarbejdere), ikke kun projektet."
-        )
-        if patron.weak_spot:
-            parts.append(
-                "Projektet tog fat i et svagt punkt (blandt den laveste tredjedel før starten). "
-                "Svage resultater bliver ofte lidt bedre af sig selv næste gang (regression mod middelværdien), "
-                "så en del af stigningen kan komme af det."
-            )
-        if staff.effect is not None:
-            parts.append(
-                f"Medarbejdertrivslen ændrede sig samtidig {_num(staff.effect, lang, sign=True)} point "
-                f"mod de andre biblioteker (95 %-interval {_num(staff.ci_low, lang)} til {_num(staff.ci_high, lang)})."
-            )
-        else:
-            parts.append(
-                f"Medarbejdersiden kan ikke vurderes ({_reason_text(staff.reason or '', lang)})."
-            )
-        return " ".join(parts)
     parts = [
-        f"“{title}”: after the start, satisfaction with {touchpoint} in {library} changed by "
-        f"{e} index points more than in the {j} other libraries over the same periods "
-        f"(95 % CI {lo} to {hi}; placebo p = {p}; {patron.periods_before} periods before, "
-        f"{patron.periods_after} after)."
+        say(
+            "project_estimate",
+            title=title,
+            touchpoint=touchpoint,
+            library=library,
+            effect=_num(patron.effect, lang, sign=True),
+            libraries=j,
+            low=_num(patron.ci_low, lang),
+            high=_num(patron.ci_high, lang),
+            p=_num(patron.p, lang, 2),
+            before=patron.periods_before,
+            after=patron.periods_after,
+        ),
+        # an interval that excludes zero is beyond the comparison libraries' ordinary variation
+        say(
+            "project_beyond_noise"
+            if patron.ci_low > 0 or patron.ci_high < 0
+            else "project_within_noise"
+        ),
+        say("project_placebo_floor", libraries=j, p_min=_num(patron.p_min, lang, 2)),
     ]
-    if patron.ci_low > 0 or patron.ci_high < 0:
-        parts.append(
-            "The change is larger than the other libraries' year-to-year variation explains."
-        )
-    else:
-        parts.append(
-            "It cannot be told apart from ordinary variation between years and libraries. "
-            "That is not the same as showing the project had no effect."
-        )
-    parts.append(
-        f"With {j} libraries to compare with, the placebo test cannot give a p below {p_min}. "
-        "The figure measures everything that changed in the library at the same time (a refit, "
-        "opening hours, new staff), not the project alone."
-    )
     if patron.weak_spot:
-        parts.append(
-            "The project targeted a weak spot (bottom third before the start). Weak results tend to "
-            "improve somewhat on their own at the next measurement (regression to the mean), so part "
-            "of the rise may be that."
-        )
+        parts.append(say("project_weak_spot"))
     if staff.effect is not None:
         parts.append(
-            f"Staff wellbeing changed by {_num(staff.effect, lang, sign=True)} points against the "
-            f"other libraries over the same window (95 % CI {_num(staff.ci_low, lang)} to {_num(staff.ci_high, lang)})."
+            say(
+                "project_staff",
+                effect=_num(staff.effect, lang, sign=True),
+                low=_num(staff.ci_low, lang),
+                high=_num(staff.ci_high, lang),
+            )
         )
     else:
-        parts.append(f"The staff side cannot be assessed ({staff.reason}).")
+        parts.append(say("project_staff_unknown", reason=_reason_text(staff.reason or "", lang)))
     return " ".join(parts)

@@ -30,7 +30,7 @@ import statsmodels.api as sm
 
 from servicemirror.analysis.association import matched_cells, side_cells
 from servicemirror.analysis.calendar import PERIOD_LENGTHS, UNIT_NAMES, calendar_steps
-from servicemirror.analysis.cell_model import DEFAULT_OPTIMIZERS, fit_cell_model
+from servicemirror.analysis.cell_model import DEFAULT_OPTIMIZERS, VarianceFit, fit_cell_model
 from servicemirror.analysis.inference import coefficient_table, result_dict, t_inference
 
 __all__ = [
@@ -117,7 +117,7 @@ def _fit(
 
 
 @dataclass
-class WithinBetweenResult:
+class WithinBetweenResult(VarianceFit):
     """REWB decomposition (see :func:`within_between`)."""
 
     beta_within: float | None = None
@@ -141,12 +141,6 @@ class WithinBetweenResult:
     contextual_ci_low: float | None = None
     contextual_ci_high: float | None = None
     contextual_df: int | None = None
-    tau00: float | None = None
-    sigma2: float | None = None
-    tau_lp: float | None = None
-    converged: bool | None = None
-    optimizer: str | None = None
-    llf: float | None = None
     likelihood: str | None = None
     n_libraries: int = 0
     n_libraries_within: int = 0
@@ -277,8 +271,7 @@ def within_between(
     )
     res.contextual_ci_low, res.contextual_ci_high = ic["ci_low"], ic["ci_high"]
     res.contextual_df = df_b
-    res.tau00, res.sigma2, res.tau_lp = fit.tau00, fit.sigma2, fit.tau_lp
-    res.converged, res.optimizer, res.llf = fit.converged, fit.optimizer, fit.llf
+    res.take_fit(fit)
     res.likelihood, res.fits, res.warnings = fit.likelihood, fit.fits, fit.warnings
     dfs = {t: (df_b if t in ("Intercept", "x_between") else df_w) for t in fit.params.index}
     res.fixed_effects = coefficient_table(fit.params, fit.cov, dfs, confidence)

@@ -11,8 +11,10 @@ import codecs
 import csv
 import io
 import re
+import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +151,17 @@ def sniff_delimiter(lines: list[str]) -> str | None:
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+@contextmanager
+def scratch_folder(prefix: str = "servicemirror-"):
+    """A private temporary folder for converted or unpacked copies of an export, removed when the
+    block ends, however it ends: those copies hold respondents' answers."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def to_utf8(path: Path, encoding: str, workdir: Path | None = None) -> Path:

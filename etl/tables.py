@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +14,7 @@ import pandas as pd
 
 from servicemirror.core import labels
 from servicemirror.etl import csvio
-from servicemirror.etl.detect import to_utf8
+from servicemirror.etl.detect import scratch_folder, to_utf8
 from servicemirror.etl.readers.base import (
     Problem,
     ReadError,
@@ -32,21 +30,27 @@ def read_csv_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
     sniffer decides by content.
     """
     path = Path(path)
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-wide-"))
-    try:
-        utf8 = to_utf8(path, sniffed.encoding, workdir)
-        frame, problems = csvio.read_text_table(
-            utf8, sniffed.delimiter or ",", header=False, display_name=path.name
-        )
-    finally:
-        # the converted copy holds the whole export: never leave it behind
-        shutil.rmtree(workdir, ignore_errors=True)
+    frame, problems = read_text_utf8(path, sniffed, ",", header=False)
     data = [c for c in frame.columns if c != "_record"]
     frame = frame.rename(columns={c: i for i, c in enumerate(data)})
     if len(frame.columns) > 1 and 0 in frame.columns:
         first = frame[0].astype("string").str.lstrip("\ufeff")
         frame[0] = first.astype("object").where(first.notna(), None)
     return frame, problems
+
+
+def read_text_utf8(
+    path: Path, sniffed, default_delimiter: str, **options
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """:func:`csvio.read_text_table` on a UTF-8 copy of a delimited export (cp1252, UTF-16 and BOM
+    files converted in a temporary folder, removed afterwards); ``options`` go to it as they are
+    (``header``, ``skip``). The delimiter is the sniffed one, else ``default_delimiter``."""
+    path = Path(path)
+    with scratch_folder("servicemirror-csv-") as workdir:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        return csvio.read_text_table(
+            utf8, sniffed.delimiter or default_delimiter, display_name=path.name, **options
+        )
 
 
 def read_xlsx_rows(path: Path, sheet: int | str = 0) -> pd.DataFrame:
@@ -175,6 +179,14 @@ def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows with no cell at all (blank lines in hand-made sheets) are not records."""
     cells = frame.drop(columns=["_record"])
     return frame[cells.notna().any(axis=1)]
+
+
+def header_records(rows: pd.DataFrame, header_rows: int, path: Path, tool: str) -> pd.DataFrame:
+    """The records under ``header_rows`` header records (:func:`with_header`), blank rows dropped;
+    ReadError when none is left (:func:`require_records`, ``tool`` as there)."""
+    frame = drop_blank_rows(with_header(rows, header_rows))
+    require_records(frame, path, tool)
+    return frame
 
 
 def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:

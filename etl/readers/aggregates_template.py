@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from servicemirror.core import labels
-from servicemirror.etl import csvio, values, vocab
-from servicemirror.etl.detect import Sniffed, to_utf8
+from servicemirror.etl import tables, values, vocab
+from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import AGGREGATE_COLUMNS, Problem, ReadError, ReadResult
 
 FORMAT = "aggregates_template"
@@ -160,14 +158,7 @@ def _read_csv(path: Path, sniffed: Sniffed) -> tuple[pd.DataFrame, list[Problem]
     header = _header_row(_csv_rows(sniffed))
     if header is None:
         raise ReadError.of("read_template_no_header", file=path.name)
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-template-"))
-    try:
-        utf8 = to_utf8(path, sniffed.encoding, workdir)
-        frame, problems = csvio.read_text_table(
-            utf8, sniffed.delimiter or ";", skip=header, display_name=path.name
-        )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    frame, problems = tables.read_text_utf8(path, sniffed, ";", skip=header)
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return frame, problems
 

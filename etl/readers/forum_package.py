@@ -378,22 +378,15 @@ def _check_content(manifest: dict, tables: dict[str, pd.DataFrame], name: str) -
     for table, frame in tables.items():
         if frame.empty:
             continue
-        others = set(frame["library_key"]) - {library}
-        if others:
-            raise ReadError.of(
-                "read_pkg_other_libraries",
-                file=name,
-                table=table,
-                others=labels.clip(", ".join(sorted(others))),
-            )
-        outside = set(frame["period"]) - periods
-        if outside:
-            raise ReadError.of(
-                "read_pkg_other_periods",
-                file=name,
-                table=table,
-                periods=labels.clip(", ".join(sorted(outside))),
-            )
+        # a package carries one library's own periods only: anything else is refused by name
+        for column, allowed, key, slot in (
+            ("library_key", {library}, "read_pkg_other_libraries", "others"),
+            ("period", periods, "read_pkg_other_periods", "periods"),
+        ):
+            stray = set(frame[column]) - allowed
+            if stray:
+                clipped = labels.clip(", ".join(sorted(stray)))
+                raise ReadError.of(key, file=name, table=table, **{slot: clipped})
     k = max(K_FLOOR, int(manifest["k"]))
     cells = tables["cells"]
     staff_small = cells[(cells["side"] == "staff") & (cells["n"] < k)]

@@ -9,13 +9,12 @@ Kiosk:      library, branch, terminal, date, hour, question, button, n
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
-from servicemirror.etl import csvio, values, vocab
-from servicemirror.etl.detect import Sniffed, to_utf8
+from servicemirror.etl import tables, values, vocab
+from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
     KIOSK_COLUMNS,
@@ -52,18 +51,14 @@ def detect_kiosk(sniffed: Sniffed, path: Path) -> float:
     return 0.9 if sniffed.kind == "csv" and set(KIOSK_REQUIRED) <= _header(sniffed) else 0.0
 
 
-def _table(path: Path, sniffed: Sniffed) -> tuple[pd.DataFrame, list[Problem]]:
-    utf8 = to_utf8(path, sniffed.encoding)
-    try:
-        frame, problems = csvio.read_text_table(
-            utf8, sniffed.delimiter or ",", display_name=path.name
-        )
-    finally:
-        if utf8 != path:
-            # the converted copy holds the whole export: never leave it behind in /tmp
-            shutil.rmtree(utf8.parent, ignore_errors=True)
+def _table(path: Path, sniffed: Sniffed, fmt: str) -> tuple[pd.DataFrame, ReadResult]:
+    """The template's rows (lower-case column names) and the result they start, with the
+    records counted and the lines that could not be split already rejected."""
+    frame, problems = tables.read_text_utf8(path, sniffed, ",")
     frame.columns = [c if c == "_record" else str(c).strip().lower() for c in frame.columns]
-    return frame, problems
+    result = ReadResult(path=path, format=fmt, encoding=sniffed.encoding, rejected=problems)
+    result.records = len(frame) + len(problems)
+    return frame, result
 
 
 def _opt(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -74,11 +69,7 @@ def _opt(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def read_long(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """Generic long CSV: one row per respondent x item."""
-    frame, problems = _table(path, sniffed)
-    result = ReadResult(
-        path=path, format="generic_long", encoding=sniffed.encoding, rejected=problems
-    )
-    result.records = len(frame) + len(problems)
+    frame, result = _table(path, sniffed, "generic_long")
     if frame.empty:
         return result
     frame["respondent_type"] = frame["respondent_type"].str.strip().str.lower()
@@ -165,11 +156,7 @@ def canonical_touchpoints(raw: pd.Series) -> pd.Series:
 
 def read_aggregates(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """Generic unit-level results: one row per unit x period x item with n and mean."""
-    frame, problems = _table(path, sniffed)
-    result = ReadResult(
-        path=path, format="generic_aggregates", encoding=sniffed.encoding, rejected=problems
-    )
-    result.records = len(frame) + len(problems)
+    frame, result = _table(path, sniffed, "generic_aggregates")
     if frame.empty:
         return result
     n = values.parse_numbers(frame["n"])
@@ -232,11 +219,7 @@ def _with_items(result: ReadResult, column: str, grouped, smin: str, smax: str, 
 
 def read_kiosk_counts(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """Generic smiley-kiosk counts per terminal, date and hour."""
-    frame, problems = _table(path, sniffed)
-    result = ReadResult(
-        path=path, format="generic_kiosk", encoding=sniffed.encoding, rejected=problems
-    )
-    result.records = len(frame) + len(problems)
+    frame, result = _table(path, sniffed, "generic_kiosk")
     if frame.empty:
         return result
     # ISO dates (2025-01-06) first; only what is not ISO is read day-first, the Danish habit

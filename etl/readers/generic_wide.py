@@ -54,8 +54,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     index = _header_index(head)
     if index is None:
         index = 0  # --format generic_wide on a sheet without known headers: the first row
-    frame = tables.drop_blank_rows(tables.with_header(rows, index + 1))
-    tables.require_records(frame, path, "read_tool_spreadsheet")
+    frame = tables.header_records(rows, index + 1, path, "read_tool_spreadsheet")
     records = len(frame)
     return wide_end.finish(
         frame,

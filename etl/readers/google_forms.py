@@ -35,8 +35,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     """A Google Forms export -> ReadResult; the latest submission per e-mail address counts."""
     path = Path(path)
     rows, problems = tables.table_rows(path, sniffed)
-    frame = tables.drop_blank_rows(tables.with_header(rows, 1))
-    tables.require_records(frame, path, "Google Forms")
+    frame = tables.header_records(rows, 1, path, "Google Forms")
     columns = [c for c in frame.columns if c != "_record"]
     fixed = {columns[0]: "date"}
     for column in columns[1:]:

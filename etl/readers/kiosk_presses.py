@@ -22,8 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -32,8 +30,8 @@ import pandas as pd
 
 from servicemirror import queries
 from servicemirror.core import labels
-from servicemirror.etl import csvio, values, vocab
-from servicemirror.etl.detect import Sniffed, to_utf8
+from servicemirror.etl import csvio, tables, values, vocab
+from servicemirror.etl.detect import Sniffed, scratch_folder, to_utf8
 from servicemirror.etl.readers.base import KIOSK_COLUMNS, Problem, ReadError, ReadResult
 
 # Timestamp shapes seen in kiosk exports: ISO (HappyOrNot's API) and the Danish day-first ones
@@ -111,13 +109,8 @@ def detect_daily(sniffed: Sniffed, path: Path) -> float:
 def read_presses(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """One row per press -> hourly counts per terminal and button (streamed through DuckDB)."""
     path = Path(path)
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-kiosk-"))
-    try:
-        utf8 = to_utf8(path, sniffed.encoding, workdir)
-        return _read_presses(path, utf8, sniffed)
-    finally:
-        # a converted copy holds the whole export: never leave it behind
-        shutil.rmtree(workdir, ignore_errors=True)
+    with scratch_folder("servicemirror-kiosk-") as workdir:
+        return _read_presses(path, to_utf8(path, sniffed.encoding, workdir), sniffed)
 
 
 def _first(exc: Exception) -> str:
@@ -333,12 +326,7 @@ def read_daily(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """One row per terminal and day with a count per button -> kiosk_counts with hour = -1."""
     path = Path(path)
     name = path.name
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-kiosk-"))
-    try:
-        utf8 = to_utf8(path, sniffed.encoding, workdir)
-        frame, problems = csvio.read_text_table(utf8, sniffed.delimiter or ",", display_name=name)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    frame, problems = tables.read_text_utf8(path, sniffed, ",")
     result = ReadResult(
         path=path, format="kiosk_daily", encoding=sniffed.encoding, rejected=problems
     )

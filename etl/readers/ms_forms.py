@@ -56,8 +56,7 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     """A Microsoft Forms workbook or its Danish-Excel CSV -> ReadResult."""
     path = Path(path)
     rows, problems = tables.table_rows(path, sniffed)
-    frame = tables.drop_blank_rows(tables.with_header(rows, 1))
-    tables.require_records(frame, path, "Microsoft Forms")
+    frame = tables.header_records(rows, 1, path, "Microsoft Forms")
     columns = [c for c in frame.columns if c != "_record"]
     fixed = {
         c: METADATA[vocab.normalise_label(c)]

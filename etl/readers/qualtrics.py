@@ -144,18 +144,17 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             fixed[column] = "comment"
         elif "_do_" in key or key.startswith("q_") or key.endswith("_do"):
             fixed[column] = "metadata"  # display order and Qualtrics' own fields
-    status = _column(frame, "status")
-    if status is not None:
-        bad = ~frame[status].astype("string").str.strip().str.lower().isin(VALID_STATUS)
-        bad = bad.fillna(True).astype(bool)
-        frame, excluded = tables.exclude_rows(frame, bad, path, status, "reason_preview_or_test")
-        problems += excluded
-    finished = _column(frame, "finished")
-    if finished is not None:
-        bad = ~frame[finished].astype("string").str.strip().str.lower().isin(FINISHED)
-        bad = bad.fillna(True).astype(bool)
-        frame, excluded = tables.exclude_rows(frame, bad, path, finished, "reason_unfinished")
-        problems += excluded
+    # previews, tests and unfinished responses are not answers: each such row is told, then dropped
+    for name, kept, why in (
+        ("status", VALID_STATUS, "reason_preview_or_test"),
+        ("finished", FINISHED, "reason_unfinished"),
+    ):
+        column = _column(frame, name)
+        if column is not None:
+            bad = ~frame[column].astype("string").str.strip().str.lower().isin(kept)
+            bad = bad.fillna(True).astype(bool)
+            frame, excluded = tables.exclude_rows(frame, bad, path, column, why)
+            problems += excluded
     fixed.update(rank_order_roles(frame, [c for c in columns if c not in fixed]))
     return wide_end.finish(
         frame,

@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -40,7 +38,7 @@ import pandas as pd
 
 from servicemirror.core import labels as label_table
 from servicemirror.etl import csvio, values, vocab, wide_values
-from servicemirror.etl.detect import Sniffed, sniff, to_utf8
+from servicemirror.etl.detect import Sniffed, scratch_folder, sniff, to_utf8
 from servicemirror.etl.readers.base import Problem, ReadError, ReadResult
 
 FORMAT = "surveyxact"
@@ -177,8 +175,8 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """A SurveyXact export (zip, workbook, or dataset.csv with its siblings) -> ReadResult."""
     path = Path(path)
-    workdir = Path(tempfile.mkdtemp(prefix="servicemirror-sx-"))
-    try:
+    # unpacked and converted copies hold respondents' answers: the folder goes when the block ends
+    with scratch_folder("servicemirror-sx-") as workdir:
         if sniffed.kind == "xlsx":
             tables, problems, encoding = _read_workbook(path)
         else:
@@ -190,9 +188,6 @@ def read(path: Path, sniffed: Sniffed, options) -> ReadResult:
             else:
                 parts = _siblings(path)
             tables, problems, encoding = _read_parts(parts, path.name, workdir)
-    finally:
-        # unpacked and converted copies hold respondents' answers: never leave them behind
-        shutil.rmtree(workdir, ignore_errors=True)
     return _interpret(path, tables, problems, encoding)
 
 

@@ -290,6 +290,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Association is not causation: happier staff may make patrons more satisfied, satisfied "
         "patrons may make staff happier, or both may follow something else.",
     },
+    # the plain-language reading of a service project's before/after comparison (analysis/projects.py)
+    "project_undecided": {
+        "da": "«{title}»: data kan endnu ikke sige, om projektet gjorde en forskel ({reason}).",
+        "en": "“{title}”: the data cannot yet say whether the project made a difference ({reason}).",
+    },
+    "project_estimate": {
+        "da": "«{title}»: Efter starten ændrede tilfredsheden med {touchpoint} i {library} sig "
+        "{effect} indekspoint mere end i de {libraries} andre biblioteker over de samme perioder "
+        "(95 %-interval {low} til {high}; placebo-p = {p}; {before} perioder før, {after} efter).",
+        "en": "“{title}”: after the start, satisfaction with {touchpoint} in {library} changed by "
+        "{effect} index points more than in the {libraries} other libraries over the same periods "
+        "(95 % CI {low} to {high}; placebo p = {p}; {before} periods before, {after} after).",
+    },
+    "project_beyond_noise": {
+        "da": "Ændringen er større, end de andre bibliotekers år-til-år-udsving kan forklare.",
+        "en": "The change is larger than the other libraries' year-to-year variation explains.",
+    },
+    "project_within_noise": {
+        "da": "Det kan ikke skelnes fra de almindelige udsving mellem år og biblioteker. "
+        "Det er ikke det samme som, at projektet ingen virkning havde.",
+        "en": "It cannot be told apart from ordinary variation between years and libraries. "
+        "That is not the same as showing the project had no effect.",
+    },
+    "project_placebo_floor": {
+        "da": "Med {libraries} biblioteker at sammenligne med kan placebo-testen ikke give en "
+        "p-værdi under {p_min}. Tallet måler alt, hvad der ændrede sig i biblioteket på samme tid "
+        "(ombygning, åbningstider, nye medarbejdere), ikke kun projektet.",
+        "en": "With {libraries} libraries to compare with, the placebo test cannot give a p below "
+        "{p_min}. The figure measures everything that changed in the library at the same time (a "
+        "refit, opening hours, new staff), not the project alone.",
+    },
+    "project_weak_spot": {
+        "da": "Projektet tog fat i et svagt punkt (blandt den laveste tredjedel før starten). "
+        "Svage resultater bliver ofte lidt bedre af sig selv næste gang (regression mod "
+        "middelværdien), så en del af stigningen kan komme af det.",
+        "en": "The project targeted a weak spot (bottom third before the start). Weak results tend "
+        "to improve somewhat on their own at the next measurement (regression to the mean), so "
+        "part of the rise may be that.",
+    },
+    "project_staff": {
+        "da": "Medarbejdertrivslen ændrede sig samtidig {effect} point mod de andre biblioteker "
+        "(95 %-interval {low} til {high}).",
+        "en": "Staff wellbeing changed by {effect} points against the other libraries over the "
+        "same window (95 % CI {low} to {high}).",
+    },
+    "project_staff_unknown": {
+        "da": "Medarbejdersiden kan ikke vurderes ({reason}).",
+        "en": "The staff side cannot be assessed ({reason}).",
+    },
     "report_title": {"da": "Rapport til forummøde", "en": "Report for a forum meeting"},
     "report_generated": {
         "da": "Dannet {when}, dataversion {version}.",
