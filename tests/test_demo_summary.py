@@ -20,9 +20,6 @@ from conftest import run_cli
 
 from servicemirror.app import demo
 
-# the module fixture is costly: every test of this file runs on one worker, so it is built once
-pytestmark = pytest.mark.xdist_group("demo_summary")
-
 K = 5
 
 

@@ -28,9 +28,6 @@ from servicemirror.etl import load
 from servicemirror.etl.readers import forum_package as fmt
 from servicemirror.privacy import publish
 
-# the module fixture is costly: every test of this file runs on one worker, so it is built once
-pytestmark = pytest.mark.xdist_group("forum_federation")
-
 TOL = 1e-9
 # every analyze field is compared except Cronbach's alpha: a package carries item covariances only
 # for staff groups with no incomplete respondent or at least k of them (forum.released_staff_groups),
