@@ -11,7 +11,6 @@ import codecs
 import csv
 import io
 import re
-import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -157,11 +156,8 @@ def sniff_delimiter(lines: list[str]) -> str | None:
 def scratch_folder(prefix: str = "servicemirror-"):
     """A private temporary folder for converted or unpacked copies of an export, removed when the
     block ends, however it ends: those copies hold respondents' answers."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as folder:
+        yield Path(folder)
 
 
 def to_utf8(path: Path, encoding: str, workdir: Path | None = None) -> Path:

@@ -90,12 +90,14 @@ def load_file(
     loaded_by: str = "cli",
     allowed_libraries: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    lang: str = "en",
     **reading,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
 
     ``reading``: how to read the file, the keywords of :func:`prepare` (respondent_type,
-    library, period, format, include_staff_text, mapping, interpretation, lang).
+    library, period, format, include_staff_text, mapping, interpretation). ``lang``: the
+    language of every message, refusals, row reasons and notes alike.
 
     Raises LoadRefused (one line) when the file as a whole cannot be loaded; the database is then
     unchanged. Rows that are individually invalid are listed in ``report.rejected``.
@@ -105,8 +107,7 @@ def load_file(
     or a duplicate; never after a refusal, which raises).
     """
     db_path, path = Path(db_path), Path(path)
-    lang = reading.get("lang", "en")  # the language of messages, as prepare takes it
-    prepared = prepare(db_path, path, progress=progress, **reading)
+    prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:

@@ -682,7 +682,7 @@ def test_bench_simulation_smoke(tmp_path, monkeypatch):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     monkeypatch.setattr(mod, "SIM_DIR", tmp_path)
-    out = tmp_path / "sim.md"
+    out = tmp_path / "simulation-results.md"
     mod.main(["--scenario", "null-T4-biennial", "--forums", "2", "--permutations", "19"])
     mod.main(["--collect", "--out", str(out), "--permutations", "19"])
     text = out.read_text()
