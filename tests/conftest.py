@@ -27,13 +27,13 @@ LONG_KEYS = ["library", "period", "respondent_type", "respondent_id", "item", "v
 MULTILEVEL_FIELDS = set("slope se t df p ci_low ci_high tau00 sigma2 converged optimizer".split())
 
 
-def run_cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """``servicemirror ARGS`` in a fresh process, as a user runs it (text output captured)."""
     return subprocess.run(
         [sys.executable, "-m", "servicemirror.cli", *map(str, args)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         env=env,
     )
 
@@ -167,31 +167,43 @@ def small_db(tmp_path, small_forum_files) -> Path:
     return path
 
 
-def _shared_build(tmp_path_factory, name: str, build) -> Path:
-    """Build a read-only database once per test session, shared by the xdist workers."""
+def shared_folder(tmp_path_factory, name: str, build) -> Path:
+    """A folder filled once per test session by ``build(folder)``, shared by the xdist workers.
+
+    The first worker to ask builds it under a file lock while the other waits; treat what is in
+    it as read-only (copy a database before writing to it).
+    """
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
-    target = root / name / f"{name}.duckdb"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = root / name
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not target.exists():
-            staging = target.parent / "staging"
+            staging = root / f"{name}.staging"
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()
-            build(staging / target.name)
-            for item in staging.iterdir():
-                item.rename(target.parent / item.name)
+            build(staging)
+            staging.rename(target)
     return target
+
+
+def _shared_build(tmp_path_factory, name: str, build) -> Path:
+    """Build a read-only database once per test session, shared by the xdist workers."""
+    folder = shared_folder(tmp_path_factory, name, lambda f: build(f / f"{name}.duckdb"))
+    return folder / f"{name}.duckdb"
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """The demo database (seed 2011), built once per session; treat it as read-only."""
-    from servicemirror.app import demo
+    """The demo database (seed 2011), built once per session by the `servicemirror demo` command
+    that `make run` runs; treat it as read-only."""
 
-    return _shared_build(tmp_path_factory, "demo", lambda p: demo.build_demo(p, seed=2011))
+    def build(path: Path) -> None:
+        done = run_cli("demo", "--db", path, "--seed", "2011", timeout=600)
+        assert done.returncode == 0, done.stderr
+
+    return _shared_build(tmp_path_factory, "demo", build)
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ means, rescaled). Cells with fewer than k = 5 staff must come back null with a r
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -24,18 +22,10 @@ K = 5
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo-e2e")
-    db_path = folder / "demo.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "servicemirror.cli", "demo", "--db", str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    files = demo.generate(2011, folder / "files")  # the same seed writes the same files
-    summary = run_cli("summary", "--db", db_path, "--json")
+def generated(tmp_path_factory, demo_db):
+    """The demo database as `servicemirror demo` builds it, its files and its summary."""
+    files = demo.generate(2011, tmp_path_factory.mktemp("demo-e2e") / "files")  # the same seed
+    summary = run_cli("summary", "--db", demo_db, "--json")
     assert summary.returncode == 0, summary.stderr
     return files, pd.DataFrame(json.loads(summary.stdout))
 

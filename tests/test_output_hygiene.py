@@ -144,3 +144,16 @@ def test_the_progress_bar_keeps_its_own_terminal_codes_only():
     bar.for_file(1, "evil\x1b]0;x\x07.csv")("reading")
     assert raw.getvalue().startswith("\r\x1b[2K[1/1] evil]0;x.csv")
     assert "\x07" not in raw.getvalue() and raw.getvalue().count("\x1b") == 1
+
+
+def test_no_connection_draws_duckdbs_progress_bar(small_db_shared, tmp_path):
+    """DuckDB draws its own progress bar on stdout for a query over two seconds (a busy machine,
+    a national database); `summary --json` then printed the bar before the JSON. Every connection
+    the product opens has it switched off."""
+    from servicemirror.core import db
+
+    setting = "select current_setting('enable_progress_bar')"
+    with db.reading(small_db_shared) as con:
+        assert con.execute(setting).fetchone()[0] is False
+    with db.writing(tmp_path / "new.duckdb", create=True) as con:
+        assert con.execute(setting).fetchone()[0] is False

@@ -96,12 +96,16 @@ def _file_lock(db_path: Path, exclusive: bool, wait: float) -> Iterator[None]:
 
 def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db_path), read_only=read_only, config=_CONFIG)
+        con = duckdb.connect(str(db_path), read_only=read_only, config=_CONFIG)
     except duckdb.IOException as exc:
         raise DatabaseError(
             f"{db_path}: cannot open the database ({str(exc).splitlines()[0]}). "
             "Is another program (not Service Mirror) holding it open? Close it and try again."
         ) from None
+    # DuckDB draws a progress bar on stdout for a query over two seconds (a busy machine, a
+    # national database): it broke `--json` output and the CLI's own progress lines
+    queries.execute(con, "session_no_progress_bar")
+    return con
 
 
 def exists(db_path: Path) -> bool:
