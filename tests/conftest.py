@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -225,6 +226,49 @@ def small_db_shared(tmp_path_factory) -> Path:
             load.load_file(path, file, loaded_by="test")
 
     return _shared_build(tmp_path_factory, "small", build)
+
+
+@pytest.fixture(scope="session")
+def federation(tmp_path_factory) -> dict:
+    """The demo forum federated: a pooled database, 15 library installations, their packages, and
+    the forum installation built from the packages.
+
+    Built once per test session and shared by the xdist workers (about 85 s); read-only.
+    """
+    from servicemirror.app import demo, forum
+
+    def build(root: Path) -> None:
+        files = demo.generate(2011, root / "files")
+        names = ",".join(files.truth["staff_first_names"])
+
+        def install(path: Path, libraries: pd.DataFrame, paths: list[Path]) -> None:
+            load.register_libraries(path, libraries)
+            load.set_setting(path, "comment_names", names)
+            for p in paths:
+                load.load_file(path, p, loaded_by="test")
+
+        install(root / "pooled.duckdb", files.libraries, files.paths)
+        for key in files.libraries["library"]:
+            own = [p for p in files.paths if p.name.startswith(f"{key}-")]
+            install(root / f"{key}.duckdb", files.libraries[files.libraries["library"] == key], own)
+            forum.build_package(root / f"{key}.duckdb", root / f"{key}.zip")
+            report = load.load_file(root / "forum.duckdb", root / f"{key}.zip", loaded_by="test")
+            assert report.status == "loaded", report.message
+        files.paths = [p.relative_to(root) for p in files.paths]  # the folder is renamed after
+        (root / "files.pickle").write_bytes(pickle.dumps(files))
+
+    root = shared_folder(tmp_path_factory, "federation", build)
+    files = pickle.loads((root / "files.pickle").read_bytes())
+    files.paths = [root / p for p in files.paths]
+    keys = list(files.libraries["library"])
+    return {
+        "root": root,
+        "files": files,
+        "pooled": root / "pooled.duckdb",
+        "forum": root / "forum.duckdb",
+        "installations": {key: root / f"{key}.duckdb" for key in keys},
+        "packages": {key: root / f"{key}.zip" for key in keys},
+    }
 
 
 def write_one_library(folder: Path, library: str, period: str = "2025", n: int = 12) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import pickle
 import shutil
 import zipfile
 from datetime import UTC, datetime
@@ -20,10 +19,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import run_cli, shared_folder, write_zip, zip_members
+from conftest import run_cli, write_zip, zip_members
 
 from servicemirror import queries
-from servicemirror.app import demo, forum, hypothesis
+from servicemirror.app import forum, hypothesis
 from servicemirror.core import db
 from servicemirror.etl import load
 from servicemirror.etl.readers import forum_package as fmt
@@ -35,47 +34,6 @@ TOL = 1e-9
 # so the forum's alpha is pooled over those groups; test_alpha_from_packages_equals_pooled_rows
 # checks it against the raw rows of exactly those groups.
 ALPHA_PREFIX = ".reliability.alpha"
-
-
-@pytest.fixture(scope="module")
-def federation(tmp_path_factory) -> dict:
-    """Pooled database, 15 library installations, their packages, and the forum installation.
-
-    Built once per test session and shared by the xdist workers (about 85 s); read-only.
-    """
-
-    def build(root: Path) -> None:
-        files = demo.generate(2011, root / "files")
-        names = ",".join(files.truth["staff_first_names"])
-
-        def install(path: Path, libraries: pd.DataFrame, paths: list[Path]) -> None:
-            load.register_libraries(path, libraries)
-            load.set_setting(path, "comment_names", names)
-            for p in paths:
-                load.load_file(path, p, loaded_by="test")
-
-        install(root / "pooled.duckdb", files.libraries, files.paths)
-        for key in files.libraries["library"]:
-            own = [p for p in files.paths if p.name.startswith(f"{key}-")]
-            install(root / f"{key}.duckdb", files.libraries[files.libraries["library"] == key], own)
-            forum.build_package(root / f"{key}.duckdb", root / f"{key}.zip")
-            report = load.load_file(root / "forum.duckdb", root / f"{key}.zip", loaded_by="test")
-            assert report.status == "loaded", report.message
-        files.paths = [p.relative_to(root) for p in files.paths]  # the folder is renamed after
-        (root / "files.pickle").write_bytes(pickle.dumps(files))
-
-    root = shared_folder(tmp_path_factory, "federation", build)
-    files = pickle.loads((root / "files.pickle").read_bytes())
-    files.paths = [root / p for p in files.paths]
-    keys = list(files.libraries["library"])
-    return {
-        "root": root,
-        "files": files,
-        "pooled": root / "pooled.duckdb",
-        "forum": root / "forum.duckdb",
-        "installations": {key: root / f"{key}.duckdb" for key in keys},
-        "packages": {key: root / f"{key}.zip" for key in keys},
-    }
 
 
 def _differences(a, b, path: str = "") -> list[tuple]:

@@ -19,7 +19,6 @@ import pytest
 from test_dashboard_pages import page_text, run_page
 
 from servicemirror import queries
-from servicemirror.app import demo, forum
 from servicemirror.core import db
 from servicemirror.dashboard import i18n
 from servicemirror.etl import load
@@ -30,31 +29,21 @@ KIOSK = ("gentofte", "mariagerfjord", "hoeje-taastrup")  # demo.KIOSK_TERMINALS
 
 
 @pytest.fixture(scope="module")
-def forum_install(tmp_path_factory) -> dict:
-    """Five library installations, their packages, and a forum installation built from them."""
+def forum_install(tmp_path_factory, federation) -> dict:
+    """Five of the federation's library installations and a forum installation of their packages."""
     root = tmp_path_factory.mktemp("forum_pages")
-    files = demo.generate(2011, root / "files")
-    names = ",".join(files.truth["staff_first_names"])
     forum_db = root / "forum.duckdb"
-    installations = {}
-    for key in (*NAMED, *HIDDEN):
-        own = [p for p in files.paths if p.name.startswith(f"{key}-")]
-        path = root / f"{key}.duckdb"
-        load.register_libraries(path, files.libraries[files.libraries["library"] == key])
-        load.set_setting(path, "comment_names", names)
-        for p in own:
-            load.load_file(path, p, loaded_by="test")
-        installations[key] = path
-        package = root / f"{key}.zip"
-        forum.build_package(path, package)
-        report = load.load_file(forum_db, package, loaded_by="test")
+    keys = (*NAMED, *HIDDEN)
+    for key in keys:
+        report = load.load_file(forum_db, federation["packages"][key], loaded_by="test")
         assert report.status == "loaded", report.message
+    files = federation["files"]
     display = dict(zip(files.libraries["library"], files.libraries["display_name"], strict=True))
     return {
         "root": root,
         "files": files,
         "forum": forum_db,
-        "installations": installations,
+        "installations": {key: federation["installations"][key] for key in keys},
         "display": display,
     }
 
