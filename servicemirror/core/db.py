@@ -20,7 +20,7 @@ import duckdb
 
 from servicemirror import queries
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 LOCK_WAIT_SECONDS = 30.0
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
