@@ -4,10 +4,15 @@
 -- shows: cells.sql and staff_branch_cells.sql with the anonymity rule and complementary
 -- suppression applied (hidden cells keep their row and count, without figures). Every write
 -- refreshes them inside its own transaction (servicemirror/privacy/cells_table.py) for the
--- library-periods it touched, and records in `meta` the data version they belong to
--- (`published_version`) and the k they were built with (`published_k`); a reader uses them only
--- when both match, and otherwise builds the cells from the rows. A database migrated here has no
--- such record yet: its tables are filled whole by its first write through Service Mirror.
+-- library-periods it touched, and records in `published_state` (one row) the data version they
+-- belong to and the k they were built with; a reader uses them only when both match, and otherwise
+-- builds the cells from the rows. A database migrated here has no such record yet: its tables are
+-- filled whole by its first write through Service Mirror. None of the three is in a backup (a
+-- restore builds them from the restored rows).
+create table if not exists published_state (
+    data_version bigint not null,
+    k integer not null
+);
 create table if not exists published_cells (
     library_key varchar not null,
     period varchar not null,

@@ -62,6 +62,7 @@ PARAMS = {
     "libraries": ["alfa"],
     "periods": ["2023"],
     "k": 5,
+    "data_version": 3,
     "before": "2100-01-01",
     "project_id": 1,
     "title": "t",

@@ -17,8 +17,8 @@ refreshes it before its transaction commits, so it lands with the write or not a
   (:func:`keep_current`; a settings write that changes k rebuilds whole
   there).
 
-The record is two ``meta`` keys: the data version the stored cells belong to and the k they were
-built with. ``db.writing`` bumps the data version when the transaction commits, so a refresh
+The record is the one row of ``published_state``: the data version the stored cells belong to
+and the k they were built with. ``db.writing`` bumps the data version when the transaction commits, so a refresh
 records the version that commit writes. A reader takes the stored cells only when both keys
 match the database (``publish.stored``); a write that skipped the refresh therefore costs one
 build from the rows, never a stale figure, and the next refresh rebuilds whole.
@@ -62,15 +62,12 @@ def _version(con) -> int:
 
 def _current(con, k: int) -> bool:
     """Whether the stored cells are those of the database as this transaction began."""
-    stamp = queries.scalar(con, "meta_get", key=publish.STORED_VERSION_KEY)
-    built_k = queries.scalar(con, "meta_get", key=publish.STORED_K_KEY)
-    return stamp == str(_version(con)) and built_k == str(k)
+    return publish.stored_current(con, k, _version(con))
 
 
 def _stamp(con, k: int) -> None:
     # db.writing adds one to the data version when this transaction commits
-    queries.execute(con, "meta_set", key=publish.STORED_VERSION_KEY, value=str(_version(con) + 1))
-    queries.execute(con, "meta_set", key=publish.STORED_K_KEY, value=str(k))
+    queries.script(con, "published_state_set", data_version=_version(con) + 1, k=k)
 
 
 def refresh(con, libraries: list[str] | None = None, periods: list[str] | None = None) -> Refreshed:

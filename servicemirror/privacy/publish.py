@@ -44,11 +44,6 @@ RULE_K = "k"
 RULE_COMPLEMENTARY = "complementary"
 RULE_PARENT = "parent_hidden"
 
-# meta keys of the stored published cells (migrate_10.sql): the data version they belong to and
-# the k they were built with; servicemirror/privacy/cells_table.py writes them
-STORED_VERSION_KEY = "published_version"
-STORED_K_KEY = "published_k"
-
 
 def _reason(rule: str, k: int, level: str) -> str:
     if rule == RULE_K:
@@ -245,11 +240,19 @@ def stored(con, k: int, version: int) -> tuple[pd.DataFrame, pd.DataFrame] | Non
     """(cells, branches) from the stored published cells (migrate_10.sql), or None when they are
     not those of data version ``version`` and threshold ``k`` (a write that did not refresh them,
     a database migrated and not written since, another k asked for)."""
-    stamp = queries.scalar(con, "meta_get", key=STORED_VERSION_KEY)
-    built_k = queries.scalar(con, "meta_get", key=STORED_K_KEY)
-    if stamp != str(version) or built_k != str(k):
+    if not stored_current(con, k, version):
         return None
     return queries.run(con, "published_cells_all"), queries.run(con, "published_branch_cells_all")
+
+
+def stored_current(con, k: int, version: int) -> bool:
+    """Whether the stored published cells are those of data version ``version`` and ``k``."""
+    state = queries.run(con, "published_state_get")
+    return (
+        len(state) == 1
+        and int(state["data_version"].iloc[0]) == version
+        and int(state["k"].iloc[0]) == k
+    )
 
 
 def build(con, settings: dict[str, str] | None = None) -> Published:
