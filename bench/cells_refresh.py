@@ -1,7 +1,7 @@
 """Benchmark 5b: what a small upload costs the published cells, and the first read after it.
 
-On a private copy of the benchmark database (never the shared one): the first write after
-migrating to schema 10 fills the stored published cells whole; then ``--uploads`` small patron
+On a private copy of the benchmark database (never the shared one): the first load migrates a
+copy made before schema 10 and fills the stored published cells whole; then ``--uploads`` small patron
 files (one library, one period, 40 respondents each) are loaded one after another. For each one
 it times the whole ``load_file``, the refresh of the stored cells inside its transaction (the
 part of the load that is new), and the first ``publish.published`` read after it (cold: the
@@ -92,8 +92,10 @@ def run(db_path: Path, uploads: int = 3) -> Result:
         library, period = target_library(path)
         cells_table.refresh = timed  # the loads below call it through the module
         try:
-            load.set_setting(path, "k_staff", "5")  # migrates and fills the stored cells whole
-            whole_first = refreshed[-1].seconds if refreshed else float("nan")
+            # the first load migrates a copy made under an older schema and fills the stored
+            # cells whole (on a current copy it is one more small upload)
+            load.load_file(path, small_file(tmp, library, period, seed=999), loaded_by="bench")
+            whole_first = refreshed[-1].seconds if refreshed[-1].whole else float("nan")
             loads, refresh, first_read, full = [], [], [], []
             for i in range(uploads):
                 file = small_file(tmp, library, period, seed=1000 + i)

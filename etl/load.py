@@ -108,6 +108,7 @@ def load_file(
     or a duplicate; never after a refusal, which raises).
     """
     db_path, path = Path(db_path), Path(path)
+    db.upgrade(db_path)  # an older schema first (its reads below would refuse it)
     prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))

@@ -201,3 +201,20 @@ def test_forum_packages_and_their_supersession_keep_the_table_equal(
     load.undo(forum_db, report.upload_id)
     assert refreshes[-1].periods == ("2024",)
     assert_same_as_full_rebuild(forum_db)
+
+
+def test_a_database_of_schema_9_migrates_on_its_first_load_and_gets_the_table_whole(
+    small_db_shared, tmp_path, refreshes
+):
+    path = copy_database(small_db_shared, tmp_path / "db")
+    con = duckdb.connect(str(path))
+    for table in ("published_cells", "published_branch_cells", "published_state"):
+        con.execute(f"drop table {table}")
+    con.execute("update meta set value = '9' where key = 'schema_version'")
+    con.close()
+    with pytest.raises(db.DatabaseError, match="schema version 9"):
+        publish.published(path)
+    report = load.load_file(path, write_one_library(tmp_path / "files", "Delta"), loaded_by="t")
+    assert report.status == "loaded"
+    assert refreshes[-1].whole  # not a slice of a table that was never filled
+    assert_same_as_full_rebuild(path)
