@@ -71,8 +71,9 @@ def private_copy(db_path: Path, folder: Path) -> Path:
     return target
 
 
-def run(db_path: Path, uploads: int = 3) -> Result:
-    """Time ``uploads`` small loads into a copy of ``db_path``: load, refresh, first read."""
+def run(db_path: Path, uploads: int = 3, analyze: bool = True) -> Result:
+    """Time ``uploads`` small loads into a copy of ``db_path``: load, refresh, first read;
+    with ``analyze``, analyze cold and its profile."""
     from servicemirror.app import hypothesis
     from servicemirror.core import cache, db
     from servicemirror.etl import load
@@ -113,16 +114,18 @@ def run(db_path: Path, uploads: int = 3) -> Result:
                     t = time.perf_counter()
                     publish.from_rows(con, pub.k)
                     full.append(time.perf_counter() - t)
-            cache.clear()
-            t = time.perf_counter()
-            hypothesis.analyze(path)
-            analyze_s = time.perf_counter() - t
-            cache.clear()
-            publish.published(path)  # the cells as a page has them before it asks for analyze
-            profile = cProfile.Profile()
-            profile.enable()
-            hypothesis.analyze(path)
-            profile.disable()
+            analyze_s, profile = float("nan"), None
+            if analyze:
+                cache.clear()
+                t = time.perf_counter()
+                hypothesis.analyze(path)
+                analyze_s = time.perf_counter() - t
+                cache.clear()
+                publish.published(path)  # the cells as a page has them before it asks for analyze
+                profile = cProfile.Profile()
+                profile.enable()
+                hypothesis.analyze(path)
+                profile.disable()
         finally:
             cells_table.refresh = real
     r, f = median(refresh), median(full)
@@ -143,7 +146,7 @@ def run(db_path: Path, uploads: int = 3) -> Result:
             "analyze cold s": analyze_s,
             "uploads": uploads,
         },
-        notes=["analyze profile: " + "; ".join(top_entries(profile)[:8])],
+        notes=["analyze profile: " + "; ".join(top_entries(profile)[:8])] if profile else [],
     )
 
 
