@@ -95,7 +95,7 @@ def run(db_path: Path, runs: int = 3) -> Result:
     try:
         for _ in range(runs):
             t = time.perf_counter()
-            cells = con.execute(queries.sql("cells")).df()
+            cells = queries.run(con, "cells")
             ceiling.append(time.perf_counter() - t)
         patron_responses = con.execute(
             "select count(*) from responses where respondent_type = 'patron'"

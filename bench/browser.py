@@ -1,13 +1,17 @@
-"""Benchmark 5: navigation to the rendered Overview chart in Chromium vs a bare Streamlit page.
+"""Benchmark 5: the first Overview after an upload (cold), in Chromium, vs a bare Streamlit page.
 
 Two Streamlit servers on free loopback ports, started by tests/browser_recipe.py as the browser
-tests start theirs: the dashboard (dashboard/app.py over the benchmark database) and
-``bench/bare_app.py`` (one Altair chart of the same points, read from a CSV). Debian's Chromium through Playwright
-(``executable_path=/usr/bin/chromium``; never ``playwright install``). Each navigation is a new
-browser context (a new Streamlit session); the clock runs from ``page.goto`` until the first
-chart's canvas or svg exists. The first navigation of each server is "cold" (the dashboard
-builds its cached published cells then); the ratio is taken on the median of the warm ones, and
-the cold ratio is reported beside it. Target: <= 1.5.
+tests start theirs: the dashboard (dashboard/app.py) over a PRIVATE COPY of the benchmark database
+and ``bench/bare_app.py`` (one Altair chart of the same points, read from a CSV). Debian's Chromium
+through Playwright (``executable_path=/usr/bin/chromium``; never ``playwright install``). Each
+navigation is a new browser context (a new Streamlit session); the clock runs from ``page.goto``
+until the first chart's canvas or svg exists.
+
+After one navigation to each server (the processes' own start is not what is measured), every
+run loads a small file into the copy (one library, one period, 40 patrons: a new data version,
+so every version-keyed cache is cold) and then navigates to the Overview: that is the "first
+Overview after an upload (cold)"; then once more to the Overview (warm) and to the bare page. The
+ratio is the median cold Overview over the median bare page. Target: <= 1.5.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import cells_refresh
 from bench.common import ROOT, Result, median
 
 sys.path.insert(0, str(ROOT / "tests"))
@@ -74,10 +79,14 @@ def run(db_path: Path, runs: int = 6) -> Result:
         )
     with tempfile.TemporaryDirectory(prefix="sm-bench-browser-") as tmp:
         tmp = Path(tmp)
-        n_points = write_points(db_path, tmp / "points.csv")
-        product_env = {"SERVICEMIRROR_DB": str(db_path)}
+        work_db = cells_refresh.private_copy(Path(db_path), tmp)  # never write the shared one
+        # migrates a copy made under an older schema and fills its stored published cells
+        target = cells_refresh.target_library(work_db)
+        _upload(work_db, tmp, target, 0)
+        n_points = write_points(work_db, tmp / "points.csv")
+        product_env = {"SERVICEMIRROR_DB": str(work_db)}
         bare_env = {"BENCH_POINTS": str(tmp / "points.csv")}
-        times: dict[str, list[float]] = {"product": [], "bare": []}
+        times: dict[str, list[float]] = {"cold": [], "warm": [], "bare": [], "upload": []}
         with (
             serve(ROOT / "dashboard" / "app.py", product_env, tmp / "product.log") as product,
             serve(ROOT / "bench" / "bare_app.py", bare_env, tmp / "bare.log") as bare,
@@ -85,27 +94,44 @@ def run(db_path: Path, runs: int = 6) -> Result:
         ):
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
-                for _ in range(runs):
-                    times["product"].append(_navigate(browser, product))
+                start_product, start_bare = _navigate(browser, product), _navigate(browser, bare)
+                for i in range(runs):
+                    times["upload"].append(_upload(work_db, tmp, target, i + 1))
+                    times["cold"].append(_navigate(browser, product))
+                    times["warm"].append(_navigate(browser, product))
                     times["bare"].append(_navigate(browser, bare))
             finally:
                 browser.close()
-    warm_p, warm_b = median(times["product"][1:]), median(times["bare"][1:])
-    cold_p, cold_b = times["product"][0], times["bare"][0]
-    ratio = warm_p / warm_b
+    cold, warm, bare_s = median(times["cold"]), median(times["warm"]), median(times["bare"])
+    ratio = cold / bare_s
     return Result(
         key="5",
-        title="Overview chart in Chromium vs a bare Streamlit chart",
+        title="first Overview after an upload (cold) in Chromium vs a bare Streamlit chart",
         ratio=ratio,
-        target=f"<= {TARGET} (warm median)",
+        target=f"<= {TARGET} (cold after an upload, median)",
         ok=ratio <= TARGET,
         figures={
             "points": n_points,
-            "overview warm s": warm_p,
-            "bare warm s": warm_b,
-            "overview cold s": cold_p,
-            "bare cold s": cold_b,
-            "cold ratio": cold_p / cold_b,
+            "overview cold after upload s": cold,
+            "overview warm s": warm,
+            "bare s": bare_s,
+            "warm ratio": warm / bare_s,
+            "upload (small file) s": median(times["upload"]),
+            "first navigation overview s": start_product,
+            "first navigation bare s": start_bare,
             "runs": runs,
         },
     )
+
+
+def _upload(db_path: Path, folder: Path, target: tuple[str, str], number: int) -> float:
+    """Load small file ``number`` for ``target`` (library, period) into ``db_path``; seconds."""
+    from servicemirror.etl import load
+
+    file = cells_refresh.small_file(folder, *target, seed=2000 + number)
+    start = time.perf_counter()
+    report = load.load_file(db_path, file, loaded_by="bench")
+    seconds = time.perf_counter() - start
+    if report.status != "loaded":
+        raise RuntimeError(f"bench upload {file.name}: {report.status} {report.message}")
+    return seconds

@@ -74,6 +74,7 @@ from servicemirror.etl.validate import (
     refusal,
 )
 from servicemirror.etl.writer import _test_pause, _write
+from servicemirror.privacy import cells_table
 
 # what a ``progress`` callback of prepare/load_file is told, in this order (CLI bar, upload page)
 STAGES = ("reading", "checking", "writing", "done")
@@ -107,6 +108,7 @@ def load_file(
     or a duplicate; never after a refusal, which raises).
     """
     db_path, path = Path(db_path), Path(path)
+    db.upgrade(db_path)  # an older schema first (its reads below would refuse it)
     prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
@@ -131,9 +133,12 @@ def load_file(
             report.status = "duplicate"
             report.upload_id = None
             report.message = labels.t("load_duplicate", lang, file=path.name, upload=existing)
+            cells_table.keep_current(con)
             _stage(progress, "done")
             return report
         report.upload_id = _write(con, prepared, loaded_by)
+        # the published cells of what this upload touched, in the same transaction
+        cells_table.refresh_uploads(con, [report.upload_id])
         report.status = "loaded"
     # the writer's notes (superseded respondents, replaced package parts) in the user's language
     report.warnings = [labels.say(w, lang) for w in report.warnings]
@@ -229,7 +234,9 @@ def undo(db_path: Path, upload_id: int) -> dict:
         row = queries.run(con, "upload_get", upload_id=upload_id)
         if row.empty or row.loc[0, "status"] != "active":
             raise LoadRefused.of("load_no_such_upload", upload=upload_id)
+        scope = cells_table.scope_of_uploads(con, [upload_id])  # while its rows are there
         removed = upload_tables.undo(con, upload_id)
+        cells_table.refresh_scope(con, scope)
     return {"upload_id": upload_id, "file_name": row.loc[0, "file_name"], "rows_removed": removed}
 
 

@@ -19,6 +19,7 @@ from servicemirror.etl.readers.base import (
     SEGMENT_COLUMNS,
 )
 from servicemirror.etl.writer import _seed_core_items
+from servicemirror.privacy import cells_table
 
 
 def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
@@ -52,6 +53,7 @@ def register_libraries(db_path: Path, libraries: pd.DataFrame) -> int:
         con.register("new_libraries", frame)
         queries.execute(con, "upsert_libraries")
         con.unregister("new_libraries")
+        cells_table.keep_current(con)  # names and consent: no cell changes
     return len(frame)
 
 
@@ -64,6 +66,7 @@ def save_mapping_profile(db_path: Path, name: str, mapping: dict, headers: list[
     name, key, value = mapping_profiles.profile_row(name, mapping, headers)
     with db.writing(db_path, create=True) as con:
         queries.execute(con, "mapping_profile_upsert", name=name, key=key, value=value)
+        cells_table.keep_current(con)
     return key
 
 
@@ -75,6 +78,7 @@ def set_setting(db_path: Path, key: str, value: str) -> str:
         raise LoadRefused(str(exc)) from None
     with db.writing(db_path) as con:
         queries.execute(con, "setting_set", key=key, value=value)
+        cells_table.keep_current(con)  # a new k rebuilds the published cells whole
     return value
 
 
@@ -153,6 +157,7 @@ def add_projects(db_path: Path, projects: list[dict]) -> list[int]:
     lookup = _library_lookup(db_path)
     rows = [_project_row(lookup, **p) for p in projects]
     with db.writing(db_path) as con:
+        cells_table.keep_current(con)
         return [int(queries.scalar(con, "project_insert", **row)) for row in rows]
 
 
@@ -192,6 +197,7 @@ def set_target(
     row = _target_row(_library_lookup(db_path), library, touchpoint, measure, value, source)
     with db.writing(db_path) as con:
         queries.execute(con, "target_upsert", **row)
+        cells_table.keep_current(con)
     return row
 
 
@@ -220,6 +226,7 @@ def set_targets(db_path: Path, rows: pd.DataFrame) -> list[dict]:
     with db.writing(db_path) as con:
         for row in clean:
             queries.execute(con, "target_upsert", **row)
+        cells_table.keep_current(con)
     return clean
 
 
@@ -240,6 +247,7 @@ def define_persona(
         raise LoadRefused("a persona needs at least one segment value (e.g. age_band=67+).")
     persona_id = vocab.slug(name)
     with db.writing(db_path) as con:
+        cells_table.keep_current(con)
         queries.execute(
             con,
             "persona_upsert",

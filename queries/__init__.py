@@ -24,6 +24,27 @@ def sql(name: str) -> str:
     return resource.read_text(encoding="utf-8")
 
 
+@cache
+def optional(name: str) -> frozenset[str]:
+    """The parameters ``queries/NAME.sql`` lets a caller leave out (they are then null).
+
+    A header line ``-- params (optional, ...): $a, $b ...`` names them; a query that reads all
+    rows by default and a narrower slice when asked (cells.sql) needs no second copy of its SQL.
+    """
+    found: set[str] = set()
+    for line in sql(name).splitlines():
+        if not line.startswith("--"):
+            break
+        if line.startswith("-- params (optional"):
+            found.update(re.findall(r"\$(\w+)", line))
+    return frozenset(found)
+
+
+def _bind(name: str, params: dict) -> dict:
+    """``params`` plus null for every optional parameter the caller left out."""
+    return {p: None for p in optional(name) if p not in params} | params
+
+
 def on_table(name: str, table: str) -> str:
     """The text of ``queries/NAME.sql`` with its ``{table}`` slot filled by ``table``.
 
@@ -49,17 +70,17 @@ def names() -> list[str]:
 
 def run(con, name: str, /, **params) -> pd.DataFrame:
     """Run query ``name`` with ``$named`` parameters and return the result as a DataFrame."""
-    return con.execute(sql(name), params).df()
+    return con.execute(sql(name), _bind(name, params)).df()
 
 
 def execute(con, name: str, /, **params) -> None:
     """Run a statement (insert/update/delete/script) that returns nothing useful."""
-    con.execute(sql(name), params or None)
+    con.execute(sql(name), _bind(name, params) or None)
 
 
 def scalar(con, name: str, /, **params):
     """Run query ``name`` and return the first column of its first row (None if no row)."""
-    rows = con.execute(sql(name), params).fetchall()
+    rows = con.execute(sql(name), _bind(name, params)).fetchall()
     return rows[0][0] if rows else None
 
 

@@ -12,6 +12,9 @@
 -- forum installation they are taken as they are (same n, mean, sd, ss_within and NPS counts as the
 -- library computed; `source` stays the library's). Precedence per cell: rows, then a package, then
 -- aggregates; superseded package parts and undone uploads never count.
+-- params (optional, default null = every library / every period): $libraries, $periods: the cells
+--         of these libraries in these periods only (lists), what a write refreshes in the stored
+--         published cells (servicemirror/privacy/cells_table.py).
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
 with scored as (
@@ -28,6 +31,8 @@ with scored as (
     join items i on i.item_code = a.item_code
     where a.value is not null
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
+      and coalesce(list_contains($libraries, r.library_key), true)
+      and coalesce(list_contains($periods, r.period), true)
 ),
 person as (
     select library_key, period, side, measure, touchpoint, response_id,
@@ -82,6 +87,8 @@ agg_items as (
     from current_aggregates g
     join items i on i.item_code = g.item_code
     where i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
+      and coalesce(list_contains($libraries, g.library_key), true)
+      and coalesce(list_contains($periods, g.period), true)
     group by all
 ),
 from_aggregates as (
@@ -102,6 +109,8 @@ from_packages as (
     select f.library_key, f.period, f.side, f.measure, f.touchpoint, f.n, f.mean, f.sd, f.ss_within,
            f.promoters, f.detractors, f.source, f.instrument
     from current_forum_cells f
+    where coalesce(list_contains($libraries, f.library_key), true)
+      and coalesce(list_contains($periods, f.period), true)
 )
 select * from from_rows
 union all

@@ -5,11 +5,15 @@
 -- Figures here are NOT publishable as they are: servicemirror.privacy.publish hides branches below k and
 -- adds complementary suppression against the library total before anything is shown.
 -- Staff with no branch form no branch cell (publish counts them as the library's unassigned rest).
+-- params (optional, default null = every library / every period): $libraries, $periods: the branch
+--         cells of these libraries in these periods only (lists), as in cells.sql.
 -- output: library_key, branch_key, branch_name, period, measure, n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates').
 with branch_staff as (
     select r.* from current_responses r
     where r.respondent_type = 'staff' and r.branch_key is not null
+      and coalesce(list_contains($libraries, r.library_key), true)
+      and coalesce(list_contains($periods, r.period), true)
 ),
 scored as (
     select r.response_id, r.library_key, r.branch_key, r.period, i.construct as measure,
@@ -53,6 +57,8 @@ agg_items as (
     where g.respondent_type = 'staff' and g.branch_key is not null
       -- a vendor's eNPS arrives as a mean on 0-10, which is not an NPS (as in cells.sql)
       and i.construct in ('wellbeing', 'engagement')
+      and coalesce(list_contains($libraries, g.library_key), true)
+      and coalesce(list_contains($periods, g.period), true)
     group by g.library_key, g.branch_key, g.period, i.construct, g.item_code
 ),
 from_aggregates as (

@@ -68,3 +68,11 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
         assert results["5"].ratio is not None and results["5"].ratio > 0
     # --no-record: a test run never writes to the results table
     assert (record.read_text() if record.exists() else None) == before
+
+
+def test_the_cells_refresh_bench_runs_on_the_small_forum(small_db_shared):
+    cells_refresh = importlib.import_module("bench.cells_refresh")
+    result = cells_refresh.run(small_db_shared, uploads=1, analyze=False)
+    # a small upload refreshed a slice (the bench asserts it) and the first read found the cells
+    assert result.figures["refresh s"] > 0 and result.figures["cells"] > 0
+    assert result.ratio is not None and result.ratio > 0

@@ -162,7 +162,7 @@ def test_dashboard_reads_while_cli_loads_in_two_processes(
     assert all(done.returncode == 0 for done in loads), [d.stderr for d in loads]
     assert reads > 5 and versions_seen >= 2  # it kept reading and saw the loads land
     with db.reading(path) as con:
-        n = con.execute(queries.sql("cells")).df()
+        n = queries.run(con, "cells")
     assert (
         int(
             n[(n.library_key == "alfa") & (n.period == "2025") & (n.measure == "satisfaction")][

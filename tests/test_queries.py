@@ -58,7 +58,11 @@ PARAMS = {
     "side": "staff",
     "measure": "wellbeing",
     "touchpoint": "",
+    # a slice of the cells (cells.sql, the stored published cells of migrate_10)
+    "libraries": ["alfa"],
+    "periods": ["2023"],
     "k": 5,
+    "data_version": 3,
     "before": "2100-01-01",
     "project_id": 1,
     "title": "t",
@@ -247,6 +251,45 @@ def _forum_frames() -> dict[str, pd.DataFrame]:
         ),
         "new_forum_facts": pd.DataFrame(
             {**key, "name": ["visits"], "value": [1000.0], "source": ["package"]}
+        ),
+        # the stored published cells (migrate_10)
+        "new_published_cells": pd.DataFrame(
+            {
+                **key,
+                "side": ["staff"],
+                "measure": ["wellbeing"],
+                "touchpoint": [""],
+                "n": [8],
+                "mean": [70.0],
+                "sd": [10.0],
+                "ss_within": [700.0],
+                "promoters": [None],
+                "detractors": [None],
+                "source": ["rows"],
+                "instrument": ["forum-core-v1"],
+                "suppressed": [False],
+                "suppressed_reason": [None],
+                "suppressed_rule": [None],
+            }
+        ),
+        "new_published_branch_cells": pd.DataFrame(
+            {
+                **key,
+                "branch_key": ["alfa/b"],
+                "branch_name": ["B"],
+                "measure": ["wellbeing"],
+                "n": [3],
+                "mean": [None],
+                "sd": [None],
+                "ss_within": [None],
+                "promoters": [None],
+                "detractors": [None],
+                "source": ["rows"],
+                "side": ["staff"],
+                "suppressed": [True],
+                "suppressed_reason": ["fewer than 5 staff respondents"],
+                "suppressed_rule": ["k"],
+            }
         ),
         # comment themes and tone (migrate_5)
         "new_comment_tones": pd.DataFrame(

@@ -44,6 +44,7 @@ import pandas as pd
 from servicemirror import queries
 from servicemirror.app import comments
 from servicemirror.core import db, safety
+from servicemirror.privacy import cells_table
 
 FORMAT = "servicemirror-backup"
 FORMAT_VERSION = 1
@@ -227,6 +228,9 @@ def restore(folder: Path, db_path: Path) -> BackupSummary:
                 queries.scalar(
                     con, "restore_sequence", sequence=sequence, steps=max(int(next_value) - 1, 0)
                 )
+            # the published cells are not in a backup (they are built from its rows): build
+            # them whole, after the meta rows above so the backup's record of them is replaced
+            cells_table.refresh(con)
     except BaseException:
         if created:
             # a failed restore into a new path leaves no empty database file behind

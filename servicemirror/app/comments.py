@@ -26,7 +26,7 @@ from servicemirror import queries
 from servicemirror.core import db
 from servicemirror.core.config import SETTING_DEFAULTS
 from servicemirror.etl import comment_tags, comment_themes
-from servicemirror.privacy import publish
+from servicemirror.privacy import cells_table, publish
 
 SIDES = ("patron", "staff")
 COUNT_COLUMNS = [
@@ -88,6 +88,7 @@ def tag_untagged(con) -> int:
 
 def _store_dictionary(db_path: Path, frame: pd.DataFrame | None) -> int:
     with db.writing(db_path) as con:
+        cells_table.keep_current(con)  # comment tags are not in the cells
         queries.execute(con, "comment_dictionary_clear")
         if frame is not None:
             con.register("new_comment_dictionary", frame)

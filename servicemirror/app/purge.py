@@ -24,6 +24,7 @@ from pathlib import Path
 
 from servicemirror import queries
 from servicemirror.core import db, upload_tables
+from servicemirror.privacy import cells_table
 
 TEMP_PREFIXES = ("servicemirror-",)  # etl.detect.to_utf8 and servicemirror.app.uploading
 TEMP_MIN_AGE_SECONDS = 3600  # a running load never keeps its copy this long
@@ -79,8 +80,10 @@ def purge(db_path: Path, before: date, *, dry_run: bool = False) -> PurgeResult:
     with db.writing(db_path) as con:
         _require_covered(con, db_path)
         ids = _old_uploads(con, before)
+        scope = cells_table.scope_of_uploads(con, ids)  # while their rows are there
         result.removed = {"uploads": len(ids)} | upload_tables.remove(con, ids)
         queries.execute(con, "purge_before", upload_ids=ids)
+        cells_table.refresh_scope(con, scope)
     result.data_version = db.data_version(db_path)
     result.temp_removed = sweep_temp_copies()
     return result

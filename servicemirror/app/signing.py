@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from servicemirror import queries
 from servicemirror.core import db
 from servicemirror.etl.readers import forum_package as fmt
+from servicemirror.privacy import cells_table
 
 KEY_FILE_FORMAT = "servicemirror-forum-key"
 
@@ -77,6 +78,7 @@ def own_key(db_path: Path, *, create: bool = False) -> Ed25519PrivateKey | None:
 def rotate(db_path: Path) -> str:
     """Retire the current signing key and make a new one; returns the new key id."""
     with db.writing(Path(db_path)) as con:
+        cells_table.keep_current(con)
         queries.execute(con, "signing_key_retire")
         private = _store_new_key(con)
     return fmt.key_id(private.public_key().public_bytes_raw())
@@ -143,6 +145,7 @@ def register_key_file(db_path: Path, path: Path, *, replace: bool = False, by: s
     library_key, public = read_key_file(path)
     new_id = fmt.key_id(public)
     with db.writing(Path(db_path), create=True) as con:
+        cells_table.keep_current(con)  # no cell changes (and an early return still commits)
         row = queries.run(con, "library_signing_key_get", library_key=library_key)
         if not row.empty and not replace:
             old_id = str(row["key_id"].iloc[0])

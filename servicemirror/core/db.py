@@ -20,7 +20,7 @@ import duckdb
 
 from servicemirror import queries
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 LOCK_WAIT_SECONDS = 30.0
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -222,3 +222,24 @@ def data_version(db_path: Path) -> int:
         return 0
     text = path.read_text().strip()
     return int(text) if text.isdigit() else 0
+
+
+def upgrade(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> None:
+    """Migrate a database an older Service Mirror made, changing no data (no version bump).
+
+    The load path reads the database (mapping profiles, known libraries) before its write, and a
+    read refuses an older schema; a load therefore upgrades first. Nothing happens to a missing
+    or current database.
+    """
+    db_path = Path(db_path)
+    if not exists(db_path):
+        return
+    with _file_lock(db_path, exclusive=False, wait=wait):
+        con = _connect(db_path, read_only=True)
+        try:
+            current = _schema_version(con)
+        finally:
+            con.close()
+    if current is not None and current < SCHEMA_VERSION:
+        with writing(db_path, wait=wait, bump=False):
+            pass

@@ -221,14 +221,52 @@ def _excluded_table(cells: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def from_rows(
+    con, k: int, libraries: list[str] | None = None, periods: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cells, branches) built from the rows with all suppression applied (rules 1 and 2).
+
+    ``libraries``/``periods`` narrow it to those libraries in those periods (None = all). Every
+    suppression group lies inside one library x period x measure, so a slice is suppressed
+    exactly as it is inside the whole table.
+    """
+    scope = {"libraries": libraries, "periods": periods}
+    return protect(
+        queries.run(con, "cells", **scope), queries.run(con, "staff_branch_cells", **scope), k
+    )
+
+
+def stored(con, k: int, version: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(cells, branches) from the stored published cells (migrate_10.sql), or None when they are
+    not those of data version ``version`` and threshold ``k`` (a write that did not refresh them,
+    a database migrated and not written since, another k asked for)."""
+    if not stored_current(con, k, version):
+        return None
+    return queries.run(con, "published_cells_all"), queries.run(con, "published_branch_cells_all")
+
+
+def stored_current(con, k: int, version: int) -> bool:
+    """Whether the stored published cells are those of data version ``version`` and ``k``."""
+    state = queries.run(con, "published_state_get")
+    return (
+        len(state) == 1
+        and int(state["data_version"].iloc[0]) == version
+        and int(state["k"].iloc[0]) == k
+    )
+
+
 def build(con, settings: dict[str, str] | None = None) -> Published:
-    """Read the cells and settings through ``con`` and apply all suppression (rules 1 and 2)."""
-    stored = dict(queries.run(con, "settings_all").itertuples(index=False))
-    settings = dict(SETTING_DEFAULTS) | stored | (settings or {})
+    """Read the settings and the published cells through ``con`` (rules 1 and 2).
+
+    The cells come from the stored table every write keeps current (a few thousand rows); only
+    when it is not current for this data version and k are they built from the rows.
+    """
+    stored_settings = dict(queries.run(con, "settings_all").itertuples(index=False))
+    settings = dict(SETTING_DEFAULTS) | stored_settings | (settings or {})
     k = k_from_settings(settings)
-    cells, branches = protect(queries.run(con, "cells"), queries.run(con, "staff_branch_cells"), k)
-    grid = queries.run(con, "library_periods")
     version = int(queries.scalar(con, "meta_get", key="data_version") or 0)
+    cells, branches = stored(con, k, version) or from_rows(con, k)
+    grid = queries.run(con, "library_periods")
     return Published(
         data_version=version,
         k=k,
