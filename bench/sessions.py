@@ -352,12 +352,11 @@ def run(
 ) -> Result:
     """Benchmark 7 at each N of ``sessions``: the Overview (server mode, signed in) vs the bare
     page, with one process and with ``workers`` behind HAProxy; ``rounds`` timed rounds per N."""
-    import shutil
-
     from bench.browser import write_points
+    from servicemirror.cli.workers import find_haproxy
 
     title = f"{max(sessions)} websocket sessions, Overview (server mode, signed in) vs bare page"
-    if workers > 1 and shutil.which("haproxy") is None:
+    if workers > 1 and find_haproxy() is None:
         return Result(
             key="7",
             title=title,

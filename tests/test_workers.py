@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -38,7 +37,7 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _haproxy() -> str | None:
-    found = shutil.which("haproxy")
+    found = workers.find_haproxy()
     if found is None and os.environ.get("CI", "").lower() == "true":
         pytest.fail("CI=true: serve --workers needs HAProxy (apt-get install haproxy)")
     return found
@@ -49,7 +48,7 @@ def test_deploy_config_is_what_serve_writes(tmp_path):
     HAProxy accepts both it and a generated one (``haproxy -c``)."""
     written = (ROOT / "deploy" / "haproxy.cfg").read_text()
     assert written == workers.haproxy_config("0.0.0.0", 8501, workers.worker_ports(8501, 4))
-    assert "cookie SERVICEMIRROR_WORKER insert" in written
+    assert "cookie servicemirror_worker insert" in written
     assert written.count("\n    server w") == 4
     haproxy = _haproxy()
     if haproxy is None:
@@ -79,7 +78,7 @@ def test_workers_option_is_checked(layer_free_db, monkeypatch, capsys):
 
 def test_missing_haproxy_is_one_line(layer_free_db, monkeypatch, capsys):
     started = []
-    monkeypatch.setattr(workers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(workers.shutil, "which", lambda name, path=None: None)
     monkeypatch.setattr(workers.subprocess, "Popen", lambda *a, **k: started.append(a))
     assert cli.main(["serve", "--db", str(layer_free_db), "--workers", "3"]) == 1
     err = capsys.readouterr().err

@@ -34,7 +34,7 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-COOKIE = "SERVICEMIRROR_WORKER"
+COOKIE = "servicemirror_worker"
 # the response header naming the worker that answered (what the CI test checks stickiness with)
 WORKER_HEADER = "X-Servicemirror-Worker"
 HEALTH = "/_stcore/health"
@@ -90,6 +90,12 @@ backend dashboard
 """
 
 
+def find_haproxy() -> str | None:
+    """The ``haproxy`` program: on PATH, or in /usr/sbin where Debian puts it (not on a normal
+    user's PATH)."""
+    return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
+
+
 def _healthy(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH}", timeout=2) as response:
@@ -135,7 +141,7 @@ def run(
     not installed, a worker does not become healthy, or a process exits while serving (the
     others are stopped then too).
     """
-    haproxy = shutil.which("haproxy")
+    haproxy = find_haproxy()
     if haproxy is None:
         raise WorkersError(
             "--workers needs HAProxy, which is not installed: install Debian's package "
