@@ -443,6 +443,12 @@ def _result(rows: list[dict], sessions, workers: int) -> Result:
         tag = f"{r['sessions']}x{r['workers']}w"
         figures[f"{tag} Overview p95 s"] = round(r["product_p95"], 3)
         figures[f"{tag} bare p95 s"] = round(r["bare_p95"], 3)
+    single = [r for r in candidates if r["workers"] == 1]
+    if single and chosen["workers"] > 1:
+        # the same Overview with workers against the bare page in one plain process
+        figures[f"{top} Overview {chosen['workers']}w vs bare 1 process p95"] = round(
+            chosen["product_p95"] / single[0]["bare_p95"], 2
+        )
     figures["errors"] = errors
     # the rows were printed as they were measured; the notes keep the first errors of each
     notes = [e for r in rows for e in r["errors"][:3]]
