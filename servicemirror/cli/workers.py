@@ -96,9 +96,17 @@ def find_haproxy() -> str | None:
     return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
 
 
-def _healthy(port: int) -> bool:
+def _loopback_bind(address: str) -> bool:
+    """Whether HAProxy's ``address`` is reached from here through 127.0.0.1 (every interface,
+    or loopback itself)."""
+    return address.strip("[]") in ("0.0.0.0", "::", "", "localhost") or address.startswith("127.")
+
+
+def _healthy(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether ``host:port`` answers Streamlit's health check (through HAProxy: a worker does)."""
+    host = f"[{host}]" if ":" in host else host
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH}", timeout=2) as response:
+        with urllib.request.urlopen(f"http://{host}:{port}{HEALTH}", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False  # not listening yet
@@ -196,9 +204,18 @@ def run(
                     folder / "haproxy.log",
                 ),
             )
+            proxy, what, log = running[0]
+            deadline = time.monotonic() + 10
+            # announced only once the proxy answers: a taken --port ends here, not later
+            while not _healthy(port, "127.0.0.1" if _loopback_bind(address) else address):
+                if proxy.poll() is not None:
+                    raise WorkersError(_exited(what, proxy, log))
+                if time.monotonic() > deadline:
+                    raise WorkersError(f"{what} did not answer within 10 s: see {log}.")
+                time.sleep(0.1)
             announce(
                 f"Serving Service Mirror on http://localhost:{port} with {len(ports)} workers "
-                f"behind HAProxy. Ctrl+C stops it."
+                f"behind HAProxy (their logs: {folder}). Ctrl+C stops it."
             )
             while True:
                 for proc, what, log in running:
