@@ -243,10 +243,19 @@ async def measure(base: str, n: int, users: list[str] | None, password: str = PA
             errors.append(f"timed run: {type(exc).__name__}: {exc}")
             return None
 
+    # the client shares the machine's cores with the servers: its own CPU time is reported
+    cpu = time.process_time()
     seconds = [s for s in await asyncio.gather(*map(timed, ready)) if s is not None]
+    cpu = time.process_time() - cpu
     workers = [(s.worker, s.socket_worker) for s in sessions]
     await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
-    return {"seconds": seconds, "signin": signin, "errors": errors, "workers": workers}
+    return {
+        "seconds": seconds,
+        "signin": signin,
+        "errors": errors,
+        "workers": workers,
+        "client_cpu": cpu,
+    }
 
 
 def write_users(db_path: Path, path: Path, n: int) -> list[str]:
@@ -389,6 +398,7 @@ def run(
                     asyncio.run(measure(b, 2 * w, None))
                     for n in sessions:
                         found = {"product": [], "bare": [], "signin": [], "errors": []}
+                        found["client_cpu"] = {"product": 0.0, "bare": 0.0}
                         spread: set = set()
                         for _ in range(rounds):
                             for which, url in (("product", p), ("bare", b)):
@@ -396,6 +406,7 @@ def run(
                                     measure(url, n, names if which == "product" else None)
                                 )
                                 found[which] += out["seconds"]
+                                found["client_cpu"][which] += out["client_cpu"] / rounds
                                 found["errors"] += [f"{which}: {e}" for e in out["errors"]]
                                 if which == "product":
                                     found["signin"] += out["signin"]
@@ -417,6 +428,7 @@ def _row(n: int, w: int, found: dict, spread: set) -> dict:
         "bare_p95": p95["bare"],
         "ratio_p95": p95["product"] / p95["bare"],
         "signin_p95": percentile(found["signin"], 95) if found["signin"] else float("nan"),
+        "client_cpu": found["client_cpu"],
         "errors": found["errors"],
         "served_by": sorted(x for x in spread if x),
     }
@@ -428,6 +440,7 @@ def _describe(row: dict) -> str:
         f"{row['product_p50']:.2f} s p95 {row['product_p95']:.2f} s | bare p50 "
         f"{row['bare_p50']:.2f} s p95 {row['bare_p95']:.2f} s | p95 ratio {row['ratio_p95']:.2f}"
         f" | sign-in p95 {row['signin_p95']:.2f} s | errors {len(row['errors'])}"
+        f" | client CPU {row['client_cpu']['product']:.2f} / {row['client_cpu']['bare']:.2f} s"
         + (f" | workers used {','.join(row['served_by'])}" if row["served_by"] else "")
     )
 
