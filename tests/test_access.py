@@ -14,6 +14,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,18 @@ def test_a_pause_holds_in_every_dashboard_process(user_file):
     access.failures_path().write_text('{"anna@alfa.dk": [1')
     user, paused = access.check_password("anna@alfa.dk", PASSWORD)
     assert user is not None and user.username == "anna@alfa.dk" and not paused
+
+
+def test_a_pause_holds_when_the_failure_log_cannot_be_written(user_file, monkeypatch, tmp_path):
+    """A read-only folder: the pause is counted in the process instead, and still ends."""
+    monkeypatch.setattr(access, "failures_path", lambda environ=None: tmp_path / "no" / "log")
+    monkeypatch.setattr(access, "_in_memory", {})
+    for _ in range(access.MAX_FAILURES):
+        assert access.check_password("anna@alfa.dk", "wrong password") == (None, False)
+    assert access.check_password("anna@alfa.dk", PASSWORD) == (None, True)
+    old = time.time() - access.LOCKOUT_SECONDS - 1
+    access._in_memory["anna@alfa.dk"] = [old] * access.MAX_FAILURES
+    assert access.check_password("anna@alfa.dk", PASSWORD)[0] is not None
 
 
 # --------------------------------------------------------------------------- the dashboard

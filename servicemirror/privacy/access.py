@@ -79,6 +79,7 @@ class SessionIdentity:
 _session_reader: Callable[[], SessionIdentity] | None = None
 # one thread of this process at a time in the failure file (flock is per open file, not thread)
 _failures_lock = threading.Lock()
+_in_memory: dict[str, list[float]] = {}  # the failure log when its file cannot be written
 
 
 def mode(environ: Mapping[str, str] | None = None) -> str:
@@ -195,7 +196,14 @@ def _failures(environ: Mapping[str, str] | None):
     """
     path = failures_path(environ)
     with _failures_lock:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            # the user file's folder is read-only here: count in this process, as one must
+            # still be able to sign in (docs/deploy.md says to keep the folder writable)
+            _forget_old(_in_memory)
+            yield _in_memory
+            return
         with os.fdopen(fd, "r+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             text = handle.read()
@@ -204,15 +212,20 @@ def _failures(environ: Mapping[str, str] | None):
             except json.JSONDecodeError:
                 # torn by a crash mid-write: start afresh (it holds pauses of minutes, no more)
                 log = {}
-            now = time.time()
-            for name in list(log):
-                log[name] = [t for t in log[name] if now - t < LOCKOUT_SECONDS]
-                if not log[name]:
-                    del log[name]
+            _forget_old(log)
             yield log
             handle.seek(0)
             handle.truncate()
             json.dump(log, handle)
+
+
+def _forget_old(log: dict[str, list[float]]) -> None:
+    """Drop the failures older than LOCKOUT_SECONDS (and names left with none) from ``log``."""
+    now = time.time()
+    for name in list(log):
+        log[name] = [t for t in log[name] if now - t < LOCKOUT_SECONDS]
+        if not log[name]:
+            del log[name]
 
 
 def _locked(username: str, environ: Mapping[str, str] | None = None) -> bool:
