@@ -154,3 +154,19 @@ def test_serve_workers_behind_haproxy_sticky_sessions(small_db_shared, tmp_path)
     assert code == 0, log.read_text()[-2000:]
     for p in (port, port + 1, port + 2):
         assert not _answers(f"http://127.0.0.1:{p}{workers.HEALTH}"), p
+
+
+def test_sigterm_stops_a_single_dashboard_too(small_db_shared, tmp_path):
+    """`serve` without --workers: SIGTERM to it ends its Streamlit process (it was left running)."""
+    port = sessions._free_ports(0)
+    command = sessions.product_command(small_db_shared, port, 1)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        sessions._wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=120)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=30)
+    assert code == 0, log.read_text()[-2000:]
+    assert not _answers(f"http://127.0.0.1:{port}{workers.HEALTH}")

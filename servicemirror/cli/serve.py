@@ -72,9 +72,15 @@ def cmd_serve(args) -> int:
     print(
         f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it."
     )
+    from servicemirror.cli import workers
+
     # run from the dashboard folder so Streamlit reads dashboard/.streamlit/config.toml (theme with
     # AA contrast, minimal toolbar); the database path is absolute, so the folder does not matter
-    return subprocess.call(command, env=env, cwd=app.parent)
+    with workers.sigterm_stops():
+        try:
+            return subprocess.call(command, env=env, cwd=app.parent)
+        except workers.Stopped:
+            return 0  # subprocess.call ended Streamlit on the way out
 
 
 def _serve_workers(args, app: Path, env: dict[str, str], db_path: Path) -> int:

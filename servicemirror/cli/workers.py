@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 COOKIE = "servicemirror_worker"
@@ -130,8 +130,23 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             proc.wait()
 
 
-class _Stopped(Exception):
+class Stopped(Exception):
     """SIGTERM arrived: leave the supervision loop as Ctrl+C does."""
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped
+
+
+@contextmanager
+def sigterm_stops():
+    """Within the block SIGTERM raises :class:`Stopped` (so the children are stopped on the way
+    out, as after Ctrl+C; by default SIGTERM would end this process and leave them running)."""
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run(
@@ -159,17 +174,11 @@ def run(
     # one secret for all workers, unless the host set its own (an XSRF cookie signed by one
     # worker is then valid on all of them)
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_urlsafe(32))
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def on_term(signum, frame):
-        raise _Stopped
-
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="servicemirror-")))
         running: list[tuple[subprocess.Popen, str, Path]] = []  # (process, what, its log)
         stack.callback(lambda: _stop([proc for proc, _, _ in running]))
-        signal.signal(signal.SIGTERM, on_term)
-        stack.callback(signal.signal, signal.SIGTERM, previous)
+        stack.enter_context(sigterm_stops())
         try:
             for i, (command, worker_port) in enumerate(zip(commands, ports, strict=True), 1):
                 running.append(
@@ -222,7 +231,7 @@ def run(
                     if proc.poll() is not None:
                         raise WorkersError(_exited(what, proc, log))
                 time.sleep(0.5)
-        except (KeyboardInterrupt, _Stopped):
+        except (KeyboardInterrupt, Stopped):
             return 0
 
 
