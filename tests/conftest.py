@@ -326,12 +326,12 @@ def write_user_file(path: Path) -> Path:
 def _server_mode(patch: pytest.MonkeyPatch, path: Path) -> None:
     patch.setenv(users.USERS_ENV, str(path))
     patch.setenv(access.MODE_ENV, "server")
-    patch.setattr(access, "_failures", {})  # no paused names carried over from another test
 
 
 @pytest.fixture
 def user_file(tmp_path, monkeypatch) -> Path:
-    """Server mode with the user file of :data:`SERVER_USERS`; no paused names carried over."""
+    """Server mode with the user file of :data:`SERVER_USERS`; no paused names carried over (the
+    wrong-password log lives beside the file, in this test's folder)."""
     path = write_user_file(tmp_path / "users.json")
     _server_mode(monkeypatch, path)
     return path

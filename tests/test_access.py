@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,6 +164,35 @@ def test_repeated_wrong_passwords_pause_the_name(user_file):
     user, paused = access.check_password("anna@alfa.dk", PASSWORD)
     assert user is None and paused  # even the right password waits
     assert access.check_password("forum@forum.dk", PASSWORD)[0] is not None  # others unaffected
+
+
+def test_a_pause_holds_in_every_dashboard_process(user_file):
+    """serve --workers runs several processes: wrong passwords given to one pause the name in
+    all of them (another process makes the tries here)."""
+    tries = (
+        "from servicemirror.privacy import access\n"
+        "for _ in range(access.MAX_FAILURES): access.check_password('anna@alfa.dk', 'wrong!')\n"
+    )
+    subprocess.run([sys.executable, "-c", tries], check=True, env=dict(os.environ))
+    user, paused = access.check_password("anna@alfa.dk", PASSWORD)
+    assert user is None and paused
+    assert oct(access.failures_path().stat().st_mode & 0o777) == "0o600"
+    # a log torn by a crash mid-write is started afresh instead of failing the sign-in
+    access.failures_path().write_text('{"anna@alfa.dk": [1')
+    user, paused = access.check_password("anna@alfa.dk", PASSWORD)
+    assert user is not None and user.username == "anna@alfa.dk" and not paused
+
+
+def test_a_pause_holds_when_the_failure_log_cannot_be_written(user_file, monkeypatch, tmp_path):
+    """A read-only folder: the pause is counted in the process instead, and still ends."""
+    monkeypatch.setattr(access, "failures_path", lambda environ=None: tmp_path / "no" / "log")
+    monkeypatch.setattr(access, "_in_memory", {})
+    for _ in range(access.MAX_FAILURES):
+        assert access.check_password("anna@alfa.dk", "wrong password") == (None, False)
+    assert access.check_password("anna@alfa.dk", PASSWORD) == (None, True)
+    old = time.time() - access.LOCKOUT_SECONDS - 1
+    access._in_memory["anna@alfa.dk"] = [old] * access.MAX_FAILURES
+    assert access.check_password("anna@alfa.dk", PASSWORD)[0] is not None
 
 
 # --------------------------------------------------------------------------- the dashboard

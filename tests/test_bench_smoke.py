@@ -55,7 +55,7 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     before = record.read_text() if record.exists() else None
     argv = ["--scale", "tiny", "--work", str(tmp_path), "--no-record"]
     results = {r.key: r for r in run_all.main(argv)}
-    assert sorted(results) == ["1", "2", "3", "4", "5"]
+    assert sorted(results) == ["1", "2", "3", "4", "5", "7"]
     for key in "1234":
         assert results[key].ratio is not None and results[key].ratio > 0, key
     assert results["1"].figures["answers"] > 0
@@ -66,6 +66,11 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     assert results["4"].extra["profile"]
     if chromium:
         assert results["5"].ratio is not None and results["5"].ratio > 0
+    # 7: sessions through `serve --workers` (skipped without HAProxy, like Chromium above)
+    if results["7"].ratio is not None:
+        assert results["7"].ratio > 0 and results["7"].figures["errors"] == 0, results["7"].notes
+    elif os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true: benchmark 7 needs HAProxy (apt-get install haproxy)")
     # --no-record: a test run never writes to the results table
     assert (record.read_text() if record.exists() else None) == before
 

@@ -44,6 +44,15 @@ def streamlit_command(app: Path, address: str, port: int) -> list[str]:
     ]
 
 
+def dashboard_app() -> Path:
+    """The dashboard's ``app.py``: installed as ``servicemirror/dashboard``, or (editable
+    install) in the ``dashboard`` folder at the project root."""
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    if not app.is_file():
+        app = config.PROJECT_ROOT / "dashboard" / "app.py"
+    return app
+
+
 def cmd_serve(args) -> int:
     from servicemirror.privacy import access
 
@@ -55,17 +64,48 @@ def cmd_serve(args) -> int:
             f"({access.MODE_ENV}=server, `servicemirror users add`)."
         )
     db.require(db_path)
-    app = Path(__file__).resolve().parent / "dashboard" / "app.py"
-    if not app.is_file():  # editable install: the dashboard folder sits at the project root
-        app = config.PROJECT_ROOT / "dashboard" / "app.py"
+    app = dashboard_app()
     env = dict(os.environ, SERVICEMIRROR_DB=str(db_path.resolve()))
+    if args.workers > 1:
+        return _serve_workers(args, app, env, db_path)
     command = streamlit_command(app, args.address, args.port)
     print(
         f"Serving Service Mirror on http://localhost:{args.port} (database {db_path}). Ctrl+C stops it."
     )
+    from servicemirror.cli import workers
+
     # run from the dashboard folder so Streamlit reads dashboard/.streamlit/config.toml (theme with
     # AA contrast, minimal toolbar); the database path is absolute, so the folder does not matter
-    return subprocess.call(command, env=env, cwd=app.parent)
+    with workers.sigterm_stops():
+        try:
+            return subprocess.call(command, env=env, cwd=app.parent)
+        except workers.Stopped:
+            return 0  # subprocess.call ended Streamlit on the way out
+
+
+def _serve_workers(args, app: Path, env: dict[str, str], db_path: Path) -> int:
+    """``--workers N``: N dashboards on loopback ports behind HAProxy on --address:--port."""
+    from servicemirror.cli import workers
+
+    ports = workers.worker_ports(args.port, args.workers)
+    if ports[-1] > 65535:
+        raise CommandError(f"--port {args.port}: the workers need ports up to {ports[-1]}.")
+    # the workers listen on loopback only: the network reaches them through HAProxy alone
+    commands = [streamlit_command(app, "127.0.0.1", port) for port in ports]
+    print(f"Starting {args.workers} workers on ports {ports[0]}-{ports[-1]} (database {db_path}).")
+    try:
+        return workers.run(commands, ports, args.address, args.port, env, app.parent)
+    except workers.WorkersError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _workers(value: str) -> int:
+    """``--workers``: a whole number from 1 to 64 (argparse prints the refusal in one line)."""
+    import argparse
+
+    if not value.strip().isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a whole number from 1 to 64")
+    return int(value)
 
 
 def add_commands(commands) -> None:
@@ -73,3 +113,10 @@ def add_commands(commands) -> None:
     p = _command(commands, "serve", "Serve the dashboard.", cmd_serve, json_help=None)
     p.add_argument("--port", type=int, default=8501, help="port")
     p.add_argument("--address", default="localhost", help="address to listen on")
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="dashboard processes (1-64); above 1 they run behind HAProxy on --port, "
+        "on ports port+1..port+N (docs/deploy.md)",
+    )

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# servicemirror/core/config.py -> the folder that holds servicemirror/, dashboard/, data/
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DB_ENV = "SERVICEMIRROR_DB"
 DEFAULT_DB_NAME = "servicemirror.duckdb"
 

@@ -22,11 +22,15 @@ may): the dashboard registers how to read its browser session (``dashboard/signi
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from servicemirror.privacy import users
 
@@ -73,8 +77,9 @@ class SessionIdentity:
 
 
 _session_reader: Callable[[], SessionIdentity] | None = None
-_failures: dict[str, list[float]] = {}
+# one thread of this process at a time in the failure file (flock is per open file, not thread)
 _failures_lock = threading.Lock()
+_in_memory: dict[str, list[float]] = {}  # the failure log when its file cannot be written
 
 
 def mode(environ: Mapping[str, str] | None = None) -> str:
@@ -174,26 +179,73 @@ def may_see_detail(principal: Principal | None, library_key: str, show_names: bo
 # --------------------------------------------------------------------------- signing in
 
 
-def _locked(username: str) -> bool:
-    now = time.monotonic()
+def failures_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The wrong-password log: beside the user file, ``users.json.failures``."""
+    path = users.users_path(environ)
+    return path.with_name(path.name + ".failures")
+
+
+@contextmanager
+def _failures(environ: Mapping[str, str] | None):
+    """The recent wrong-password times by user name, to read and change under a lock.
+
+    Kept in a file, not in memory, because ``serve --workers`` runs several dashboard processes:
+    a pause must hold on all of them, or dropping the worker cookie would give a guesser
+    MAX_FAILURES tries per process. Times are wall-clock seconds (every process's monotonic
+    clock is its own).
+    """
+    path = failures_path(environ)
     with _failures_lock:
-        recent = [t for t in _failures.get(username, []) if now - t < LOCKOUT_SECONDS]
-        _failures[username] = recent
-        return len(recent) >= MAX_FAILURES
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            # the user file's folder is read-only here: count in this process, as one must
+            # still be able to sign in (docs/deploy.md says to keep the folder writable)
+            _forget_old(_in_memory)
+            yield _in_memory
+            return
+        with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            text = handle.read()
+            try:
+                log = json.loads(text) if text.strip() else {}
+            except json.JSONDecodeError:
+                # torn by a crash mid-write: start afresh (it holds pauses of minutes, no more)
+                log = {}
+            _forget_old(log)
+            yield log
+            handle.seek(0)
+            handle.truncate()
+            json.dump(log, handle)
+
+
+def _forget_old(log: dict[str, list[float]]) -> None:
+    """Drop the failures older than LOCKOUT_SECONDS (and names left with none) from ``log``."""
+    now = time.time()
+    for name in list(log):
+        log[name] = [t for t in log[name] if now - t < LOCKOUT_SECONDS]
+        if not log[name]:
+            del log[name]
+
+
+def _locked(username: str, environ: Mapping[str, str] | None = None) -> bool:
+    with _failures(environ) as log:
+        return len(log.get(username, [])) >= MAX_FAILURES
 
 
 def check_password(username: str, password: str, environ: Mapping[str, str] | None = None):
     """The user if the password is right and the name is not paused after repeated failures.
 
-    Failures are counted per user name across sessions (a new browser tab does not reset them):
+    Failures are counted per user name across sessions and across the dashboard processes of
+    ``serve --workers`` (a new browser tab or another worker does not reset them):
     after MAX_FAILURES wrong passwords in LOCKOUT_SECONDS the name is refused for that long.
     Returns (user or None, paused: bool).
     """
     name = users.normalise(username)
-    if _locked(name):
+    if _locked(name, environ):
         return None, True
     user = users.verify(users.users_path(environ), name, password)
     if user is None:
-        with _failures_lock:
-            _failures.setdefault(name, []).append(time.monotonic())
+        with _failures(environ) as log:
+            log.setdefault(name, []).append(time.time())
     return user, False
