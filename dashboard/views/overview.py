@@ -26,13 +26,14 @@ if points.empty:
     st.info(t("no_pairs"))
 else:
     band = data.regression_band(points)
-    st.altair_chart(
-        charts.localized(
-            charts.scatter_staff_patron(
-                points, t("staff_index"), t("patron_index"), t("library"), band=band
-            ),
-            lang,
-        ),
+    filters.chart(
+        lang,
+        charts.scatter_staff_patron,
+        points,
+        t("staff_index"),
+        t("patron_index"),
+        t("library"),
+        band,
     )
     unnamed = charts.label_spots(points)["side"].isna().sum()
     if unnamed:
@@ -67,11 +68,7 @@ trend = data.trends(lang, names, measure_names)
 if trend.empty:
     st.info(t("empty_state"))
 else:
-    st.altair_chart(
-        charts.localized(
-            charts.small_multiples(trend, t("period"), t("index_axis"), t("measure")), lang
-        ),
-    )
+    filters.chart(lang, charts.small_multiples, trend, t("period"), t("index_axis"), t("measure"))
     with st.expander(t("table_of_numbers")):
         st.dataframe(
             i18n.table(
