@@ -90,7 +90,12 @@ def cases(db_path: Path) -> list[Case]:
             lambda: data.comments(library, period),
             [("patron_comments", {"library_key": library, "period": period})],
         ),
-        Case("kiosk_by_hour", "Services", lambda: data.kiosk(None, "da"), [("kiosk_by_hour", {})]),
+        Case(
+            "kiosk_hours",
+            "Services",
+            lambda: data.kiosk(None, "da"),
+            [("kiosk_hours", {"library_key": None})],
+        ),
         Case(
             "segment_cells",
             "Services, Projects",

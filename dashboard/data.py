@@ -679,39 +679,14 @@ def kiosk(library_key: str | None, lang: str) -> pd.DataFrame:
     Columns: weekday (1-7), weekday_name, hour, staffed (True/False/None), presses, score
     (0-100: button 1 = 0 .. button 4 = 100), happiest_share. Never mixed into the survey index.
     """
-    frame = query("kiosk_by_hour")
-    if library_key is not None:
-        frame = frame[frame["library_key"] == library_key]
-    if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "weekday",
-                "weekday_name",
-                "hour",
-                "staffed",
-                "presses",
-                "score",
-                "happiest_share",
-            ]
-        )
-    frame = frame.assign(
-        weighted=frame["score"] * frame["presses"],
-        happy=frame["happiest_share"] * frame["presses"],
-        # None, not pd.NA, for "not known": NA has no truth value in the page's labels
-        staffed=frame["staffed"].astype("object").where(frame["staffed"].notna(), None),
-    )
-    grouped = frame.groupby(["weekday", "hour"], as_index=False).agg(
-        presses=("presses", "sum"),
-        weighted=("weighted", "sum"),
-        happy=("happy", "sum"),
-        staffed=("staffed", lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else None),
-    )
-    grouped["score"] = grouped["weighted"] / grouped["presses"]
-    grouped["happiest_share"] = grouped["happy"] / grouped["presses"]
-    grouped["weekday_name"] = grouped["weekday"].map(lambda d: i18n.t(f"weekday_{int(d)}", lang))
-    return grouped[
-        ["weekday", "weekday_name", "hour", "staffed", "presses", "score", "happiest_share"]
-    ]
+    frame = query("kiosk_hours", library_key=library_key)
+    # None, not pd.NA, for "not known": NA has no truth value in the page's labels
+    staffed = frame["staffed"].astype("object")
+    names = {d: i18n.t(f"weekday_{d}", lang) for d in range(1, 8)}
+    return frame.assign(
+        staffed=staffed.where(staffed.notna(), None),
+        weekday_name=frame["weekday"].map(names),
+    )[["weekday", "weekday_name", "hour", "staffed", "presses", "score", "happiest_share"]]
 
 
 def kiosk_staffed(by_hour: pd.DataFrame) -> pd.DataFrame:
