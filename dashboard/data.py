@@ -434,8 +434,10 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     dist = query("item_distribution", library_key=library_key)
     if pub is None or dist.empty:
         return pd.DataFrame(columns=["item", "value", "level", "n", "share", "start", "end"])
-    dist = publish.visible_items(pub, dist)
-    dist = dist[(dist["period"] == period) & (dist["side"] == side)].copy()
+    # the period and side first: an item's visibility depends only on its own library-period
+    # cell, so filtering before the rule gives the same rows at a fraction of the work
+    dist = dist[(dist["period"] == period) & (dist["side"] == side)]
+    dist = publish.visible_items(pub, dist).copy()
     text = dist["text_da"] if lang == "da" else dist["text_en"]
     dist["item"] = text.fillna(dist["item_code"]).astype(str)
     out = descriptive.likert_layout(dist, by="item")
