@@ -297,7 +297,15 @@ def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.Dat
 
     Hidden (suppressed) staff values are missing, so a line has a gap rather than a figure.
     """
-    frame = labelled_summary(lang, show_names)
+    measures = tuple(measure_names.items())
+    return _per_viewer(
+        "trends", lambda: _trends(labelled_summary(lang, show_names), measures), lang, show_names
+    )
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
+def _trends(frame: pd.DataFrame, measure_names: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    # keyed on the labelled summary itself, like _summary_under
     if frame.empty:
         return pd.DataFrame(columns=["label", "period", "measure", "value"])
     long = frame.melt(
@@ -306,7 +314,7 @@ def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.Dat
         var_name="measure",
         value_name="value",
     )
-    long["measure"] = long["measure"].map(measure_names)
+    long["measure"] = long["measure"].map(dict(measure_names))
     return long.dropna(subset=["value"]).reset_index(drop=True)
 
 

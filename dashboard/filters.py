@@ -98,6 +98,22 @@ def chart(lang: str, build: Callable[..., object], *args) -> None:
     st.vega_lite_chart(spec=_chart_spec(build.__name__, lang, args))
 
 
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def unplaced_names(points: pd.DataFrame) -> int:
+    """How many names ``charts.label_spots`` leaves out of the scatter (no free spot beside the
+    point); placing 100 names costs tens of milliseconds, so once per distinct set of points."""
+    return int(charts.label_spots(points)["side"].isna().sum())
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def number_table(
+    frame: pd.DataFrame, lang: str, columns: dict[str, str], digits: dict[str, int]
+) -> pd.DataFrame:
+    """``i18n.table`` (numbers written as ``lang`` writes them), once per distinct frame: a
+    table of every library and period is thousands of numbers to format."""
+    return i18n.table(frame, lang, columns, digits=digits)
+
+
 def periods_or_stop(lang: str) -> list[str]:
     """The periods with data (see :func:`guarded`); the "what to upload" state when there are none."""
     periods = guarded(lang, data.periods)

@@ -35,7 +35,7 @@ else:
         t("library"),
         band,
     )
-    unnamed = charts.label_spots(points)["side"].isna().sum()
+    unnamed = filters.unplaced_names(points)
     if unnamed:
         st.caption(t("scatter_unnamed", n=unnamed))
     st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
@@ -71,7 +71,7 @@ else:
     filters.chart(lang, charts.small_multiples, trend, t("period"), t("index_axis"), t("measure"))
     with st.expander(t("table_of_numbers")):
         st.dataframe(
-            i18n.table(
+            filters.number_table(
                 trend,
                 lang,
                 {
