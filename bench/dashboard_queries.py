@@ -129,6 +129,8 @@ def run(db_path: Path, runs: int = 5) -> Result:
     os.environ["SERVICEMIRROR_DB"] = str(db_path)
     from servicemirror.dashboard import data
 
+    db.keep_reads_open()  # as the dashboard server does (dashboard/data.py)
+
     # "No runtime found" warnings from st.cache_data outside a server: expected here
     for name in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
         logging.getLogger(name).setLevel(logging.ERROR)

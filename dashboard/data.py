@@ -42,9 +42,11 @@ WRITE_ERRORS = (service_module.LoadRefused, service_module.Refused, db.DatabaseE
 
 OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
-# a page's reads share one held read connection instead of opening the file per call; a writer
-# still gets in within a fraction of a second (servicemirror.core.db, "held read connections")
-db.keep_reads_open()
+# in the dashboard server, a page's reads share one held read connection instead of opening the
+# file per call; a writer still gets in within a fraction of a second (servicemirror.core.db,
+# "held read connections"). A script that only imports this module keeps short-lived ones.
+if st.runtime.exists():
+    db.keep_reads_open()
 
 
 def db_path() -> Path:
