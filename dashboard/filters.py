@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from servicemirror.core import db
 from servicemirror.dashboard import charts, data, i18n
@@ -85,7 +86,14 @@ def guarded(lang: str, loader: Callable[[], T]) -> T:
 def _chart_spec(build: str, lang: str, args: tuple) -> dict:
     # keyed on the chart's own input (the figures and the labels this viewer sees), so a spec is
     # shared only between sessions that would draw the very same chart
-    return charts.localized(getattr(charts, build)(*args), lang).to_dict()
+    spec = charts.localized(getattr(charts, build)(*args), lang).to_dict()
+    # the datasets as the Arrow bytes Streamlit sends (what st.altair_chart converts them to),
+    # so a session reusing the spec does not convert them again
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+        for name, rows in spec.get("datasets", {}).items()
+    }
+    return spec
 
 
 def chart(lang: str, build: Callable[..., object], *args) -> None:
