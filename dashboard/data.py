@@ -5,7 +5,9 @@ upload history, forum packages, every write) is made by the access layer
 (``servicemirror.service``), which :func:`service` builds for the signed-in viewer. Caches hold
 only role-independent results (the published cells, query results keyed by library key);
 naming or pseudonymising libraries happens after the cache, per viewer, in
-:func:`library_labels`. Everything a page shows is a published figure: staff cells below k arrive
+:func:`library_labels`, which each browser session keeps for its own viewer (``_per_viewer``).
+What is built from labels is cached keyed on the labels themselves (``_summary_under``), so it
+is shared only by sessions that see the very same names. Everything a page shows is a published figure: staff cells below k arrive
 here already blanked by ``servicemirror.privacy.publish`` and are left out of every derived statistic.
 
 The functions below do the reshaping so pages stay thin: each returns a tidy DataFrame with the
