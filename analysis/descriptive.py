@@ -142,28 +142,31 @@ def likert_layout(counts: pd.DataFrame, by: str = "item") -> pd.DataFrame:
     columns = [by, "value", "level", "n", "share", "start", "end"]
     if counts.empty:
         return pd.DataFrame(columns=columns)
-    frames = []
-    for key, group in counts.groupby(by, sort=False):
-        group = group.sort_values("value")
-        lo, hi = float(group["scale_min"].iloc[0]), float(group["scale_max"].iloc[0])
-        mid = (lo + hi) / 2
-        total = float(group["n"].sum())
-        share = group["n"].to_numpy(float) / total
-        values = group["value"].to_numpy(float)
-        # the left edge: everything below the midpoint plus half of an answer exactly on it
-        left = share[values < mid].sum() + share[values == mid].sum() / 2
-        start = -left + np.concatenate([[0.0], np.cumsum(share)[:-1]])
-        frames.append(
-            pd.DataFrame(
-                {
-                    by: key,
-                    "value": values,
-                    "level": (values - lo).astype(int),
-                    "n": group["n"].to_numpy(),
-                    "share": share,
-                    "start": start,
-                    "end": start + share,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)[columns]
+    # whole-frame arithmetic per group (no Python loop over groups): groups keep the order they
+    # first appear in, answers within a group go low to high
+    first = pd.Series(pd.factorize(counts[by])[0], index=counts.index)
+    order = np.lexsort((counts["value"].to_numpy(float), first.to_numpy()))
+    rows = counts.iloc[order]
+    group = rows.groupby(first.iloc[order].to_numpy(), sort=False)
+    lo = group["scale_min"].transform("first").to_numpy(float)
+    hi = group["scale_max"].transform("first").to_numpy(float)
+    mid = (lo + hi) / 2
+    values = rows["value"].to_numpy(float)
+    share = rows["n"].to_numpy(float) / group["n"].transform("sum").to_numpy(float)
+    # the left edge: everything below the midpoint plus half of an answer exactly on it
+    below = np.where(values < mid, share, 0.0) + np.where(values == mid, share / 2, 0.0)
+    keys = first.iloc[order].to_numpy()
+    left = pd.Series(below).groupby(keys).transform("sum").to_numpy()
+    before = pd.Series(share).groupby(keys).cumsum().to_numpy() - share
+    start = -left + before
+    return pd.DataFrame(
+        {
+            by: rows[by].to_numpy(),
+            "value": values,
+            "level": (values - lo).astype(int),
+            "n": rows["n"].to_numpy(),
+            "share": share,
+            "start": start,
+            "end": start + share,
+        }
+    )[columns]

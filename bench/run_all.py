@@ -94,6 +94,10 @@ def main(argv: list[str] | None = None) -> list[Result]:
                 f" | {row['ratio_p50']:.2f} / {row['ratio_p95']:.2f}",
                 flush=True,
             )
+        # 3b: a load while 30 readers read (a smaller file at the small scales)
+        from bench import reads_while_loading
+
+        record(reads_while_loading.run(db_path, rows=2_000 if args.scale == "tiny" else 200_000))
     if 4 in only:
         record(analyze_battery.run(db_path, runs=runs[3]))
         print("    where the time goes (cProfile, cumulative):", flush=True)

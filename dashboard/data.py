@@ -5,7 +5,9 @@ upload history, forum packages, every write) is made by the access layer
 (``servicemirror.service``), which :func:`service` builds for the signed-in viewer. Caches hold
 only role-independent results (the published cells, query results keyed by library key);
 naming or pseudonymising libraries happens after the cache, per viewer, in
-:func:`library_labels`. Everything a page shows is a published figure: staff cells below k arrive
+:func:`library_labels`, which each browser session keeps for its own viewer (``_per_viewer``).
+What is built from labels is cached keyed on the labels themselves (``_summary_under``), so it
+is shared only by sessions that see the very same names. Everything a page shows is a published figure: staff cells below k arrive
 here already blanked by ``servicemirror.privacy.publish`` and are left out of every derived statistic.
 
 The functions below do the reshaping so pages stay thin: each returns a tidy DataFrame with the
@@ -19,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from servicemirror import queries
 from servicemirror import service as service_module
@@ -28,7 +31,7 @@ from servicemirror.analysis import verdict as verdict_text
 from servicemirror.analysis.nps import nps_from_counts
 from servicemirror.app import comments as comment_store
 from servicemirror.app import forum, hypothesis, uploading
-from servicemirror.core import config, db
+from servicemirror.core import cache, config, db
 from servicemirror.dashboard import i18n, signin
 from servicemirror.etl import vocab
 from servicemirror.privacy import access, publish
@@ -41,16 +44,16 @@ WRITE_ERRORS = (service_module.LoadRefused, service_module.Refused, db.DatabaseE
 
 OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
+# in the dashboard server, a page's reads share one held read connection instead of opening the
+# file per call; a writer still gets in within a fraction of a second (servicemirror.core.db,
+# "held read connections"). A script that only imports this module keeps short-lived ones.
+if st.runtime.exists():
+    db.keep_reads_open()
+
 
 def db_path() -> Path:
     """The database this dashboard serves (read once from the environment, at the edge)."""
     return config.default_db_path()
-
-
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=4)
-def _published(path: str, version: int) -> publish.Published:
-    # Streamlit's adapter over the one cache (servicemirror.core.cache): each session gets its copy
-    return publish.published(Path(path))
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
@@ -67,19 +70,35 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 def published() -> publish.Published | None:
-    """The published view for the current data version; None when there is no database yet."""
+    """The published view for the current data version; None when there is no database yet.
+
+    The one shared object of the cache (``servicemirror.core.cache``), not a copy: unpickling a
+    copy on every call cost more than most page queries. Callers read it and never change it.
+    """
     path = db_path()
     if not db.exists(path):
         return None
-    return _published(str(path), db.data_version(path))
+    return publish.published(path)
 
 
 def summary() -> pd.DataFrame:
-    """One row per library x period with the published indices (see publish.summary)."""
-    pub = published()
-    if pub is None:
+    """One row per library x period with the published indices (see publish.summary).
+
+    Built once per data version for every session (it is role-independent: library keys, the
+    real name column is dropped per viewer); callers read it and never change it.
+    """
+    path = db_path()
+    if not db.exists(path):
         return pd.DataFrame()
-    return publish.summary(pub)
+    return cache.cached(path, "published.summary", lambda: publish.summary(publish.published(path)))
+
+
+def _coverage() -> pd.DataFrame:
+    """``analysis.periods.coverage`` of the summary, once per data version (read-only)."""
+    path = db_path()
+    if not db.exists(path):
+        return period_rule.coverage(pd.DataFrame())
+    return cache.cached(path, "published.coverage", lambda: period_rule.coverage(summary()))
 
 
 # --------------------------------------------------------------------------- naming, per viewer
@@ -121,15 +140,35 @@ def may_administer() -> bool:
     return access.may_administer(principal())
 
 
+def _per_viewer(name: str, build, *key):
+    """``build()`` once per browser session, viewer, data version and ``key``.
+
+    A page run asks for the same viewer-dependent frame several times (the labels under the
+    scatter, the trends, the pickers); the session's state holds it for that session only, so
+    no viewer's labels ever reach another session. Outside a script run: built every time.
+    """
+    if get_script_run_ctx() is None:
+        return build()
+    full = (name, data_version(), principal(), *key)
+    memo = st.session_state.get("_data_per_viewer")
+    if memo is None or memo.get("version") != full[1]:
+        memo = {"version": full[1]}  # a write drops every older entry
+        st.session_state["_data_per_viewer"] = memo
+    if full not in memo:
+        memo[full] = build()
+    return memo[full]
+
+
 def library_labels(lang: str, show_names: bool) -> pd.DataFrame:
     """How each library is shown to this viewer (``access.may_see_name``).
 
     Columns: library_key, label (real name if the library consented, is the viewing manager's
     own, or an admin switched ``show_names`` on; else "Bibliotek C" / "Library C"), token (what
     the URL holds: the pseudonym letter of a hidden library, else the library key), named
-    (bool). Sorted by label, never by a score. Not cached: it depends on the viewer.
+    (bool). Sorted by label, never by a score. Held per session and viewer (``_per_viewer``),
+    never in a cache shared between viewers; callers read it and never change it.
     """
-    return service().labels(lang, show_names)
+    return _per_viewer("labels", lambda: service().labels(lang, show_names), lang, show_names)
 
 
 def key_for_token(labels: pd.DataFrame, token: str | None, show_names: bool) -> str | None:
@@ -146,11 +185,6 @@ def key_for_token(labels: pd.DataFrame, token: str | None, show_names: bool) -> 
     if match.empty:
         match = labels[(labels["library_key"] == token) & labels["named"].astype(bool)]
     return None if match.empty else str(match["library_key"].iloc[0])
-
-
-def _label_map(lang: str, show_names: bool) -> dict[str, str]:
-    labels = library_labels(lang, show_names)
-    return dict(zip(labels["library_key"], labels["label"], strict=True))
 
 
 def touchpoint_label(touchpoint: str, lang: str) -> str:
@@ -170,13 +204,19 @@ def periods() -> list[str]:
 def period_choice(among: list[str] | None = None) -> dict:
     """The period a page opens on and why (``analysis.periods.default_period``), from the
     published summary; ``among`` limits it to e.g. the periods one library has data in."""
-    return period_rule.default_period(summary(), among)
+    if among is not None:
+        return period_rule.default_period(summary(), among)
+    path = db_path()
+    # the same for every page and viewer that opens on the whole forum: once per data version
+    return cache.cached(
+        path, "published.period_choice", lambda: period_rule.default_period(summary())
+    )
 
 
 def period_coverage(period: str) -> dict:
     """Libraries in ``period`` per side (``analysis.periods.coverage``): n_both, n_staff_only,
     n_patron_only, n_any (all 0 for a period without data)."""
-    cov = period_rule.coverage(summary())
+    cov = _coverage()
     row = cov[cov["period"] == str(period)]
     keys = ["n_both", "n_staff_only", "n_patron_only", "n_any"]
     return {k: int(row[k].iloc[0]) if len(row) else 0 for k in keys}
@@ -199,13 +239,29 @@ def labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
     (library_key, period, n_staff, staff_index, enps, n_patron, patron_index, nps,
     suppressed_reason), sorted by label and period. The real name column is dropped.
     """
+    return _per_viewer(
+        "labelled_summary", lambda: _labelled_summary(lang, show_names), lang, show_names
+    )
+
+
+def _labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
+    path = db_path()
+    if not db.exists(path):
+        return pd.DataFrame()
+    labels = library_labels(lang, show_names)[["library_key", "label"]]
+    return _summary_under(str(path), db.data_version(path), labels)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
+def _summary_under(path: str, version: int, labels: pd.DataFrame) -> pd.DataFrame:
+    # keyed on the labels themselves: shared by the sessions that see the same names (a forum
+    # meeting's viewers), never by a session that sees other names
     frame = summary()
     if frame.empty:
         return frame
-    labels = _label_map(lang, show_names)
-    frame = frame.drop(columns="library").assign(label=frame["library_key"].map(labels))
-    order = list(library_labels(lang, show_names)["library_key"])
-    frame["_o"] = frame["library_key"].map({k: i for i, k in enumerate(order)})
+    by_key = dict(zip(labels["library_key"], labels["label"], strict=True))
+    frame = frame.drop(columns="library").assign(label=frame["library_key"].map(by_key))
+    frame["_o"] = frame["library_key"].map({k: i for i, k in enumerate(labels["library_key"])})
     return frame.sort_values(["_o", "period"]).drop(columns="_o").reset_index(drop=True)
 
 
@@ -245,7 +301,15 @@ def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.Dat
 
     Hidden (suppressed) staff values are missing, so a line has a gap rather than a figure.
     """
-    frame = labelled_summary(lang, show_names)
+    measures = tuple(measure_names.items())
+    return _per_viewer(
+        "trends", lambda: _trends(labelled_summary(lang, show_names), measures), lang, show_names
+    )
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
+def _trends(frame: pd.DataFrame, measure_names: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    # keyed on the labelled summary itself, like _summary_under
     if frame.empty:
         return pd.DataFrame(columns=["label", "period", "measure", "value"])
     long = frame.melt(
@@ -254,7 +318,7 @@ def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.Dat
         var_name="measure",
         value_name="value",
     )
-    long["measure"] = long["measure"].map(measure_names)
+    long["measure"] = long["measure"].map(dict(measure_names))
     return long.dropna(subset=["value"]).reset_index(drop=True)
 
 
@@ -382,8 +446,10 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     dist = query("item_distribution", library_key=library_key)
     if pub is None or dist.empty:
         return pd.DataFrame(columns=["item", "value", "level", "n", "share", "start", "end"])
-    dist = publish.visible_items(pub, dist)
-    dist = dist[(dist["period"] == period) & (dist["side"] == side)].copy()
+    # the period and side first: an item's visibility depends only on its own library-period
+    # cell, so filtering before the rule gives the same rows at a fraction of the work
+    dist = dist[(dist["period"] == period) & (dist["side"] == side)]
+    dist = publish.visible_items(pub, dist).copy()
     text = dist["text_da"] if lang == "da" else dist["text_en"]
     dist["item"] = text.fillna(dist["item_code"]).astype(str)
     out = descriptive.likert_layout(dist, by="item")
@@ -627,39 +693,14 @@ def kiosk(library_key: str | None, lang: str) -> pd.DataFrame:
     Columns: weekday (1-7), weekday_name, hour, staffed (True/False/None), presses, score
     (0-100: button 1 = 0 .. button 4 = 100), happiest_share. Never mixed into the survey index.
     """
-    frame = query("kiosk_by_hour")
-    if library_key is not None:
-        frame = frame[frame["library_key"] == library_key]
-    if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "weekday",
-                "weekday_name",
-                "hour",
-                "staffed",
-                "presses",
-                "score",
-                "happiest_share",
-            ]
-        )
-    frame = frame.assign(
-        weighted=frame["score"] * frame["presses"],
-        happy=frame["happiest_share"] * frame["presses"],
-        # None, not pd.NA, for "not known": NA has no truth value in the page's labels
-        staffed=frame["staffed"].astype("object").where(frame["staffed"].notna(), None),
-    )
-    grouped = frame.groupby(["weekday", "hour"], as_index=False).agg(
-        presses=("presses", "sum"),
-        weighted=("weighted", "sum"),
-        happy=("happy", "sum"),
-        staffed=("staffed", lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else None),
-    )
-    grouped["score"] = grouped["weighted"] / grouped["presses"]
-    grouped["happiest_share"] = grouped["happy"] / grouped["presses"]
-    grouped["weekday_name"] = grouped["weekday"].map(lambda d: i18n.t(f"weekday_{int(d)}", lang))
-    return grouped[
-        ["weekday", "weekday_name", "hour", "staffed", "presses", "score", "happiest_share"]
-    ]
+    frame = query("kiosk_hours", library_key=library_key)
+    # None, not pd.NA, for "not known": NA has no truth value in the page's labels
+    staffed = frame["staffed"].astype("object")
+    names = {d: i18n.t(f"weekday_{d}", lang) for d in range(1, 8)}
+    return frame.assign(
+        staffed=staffed.where(staffed.notna(), None),
+        weekday_name=frame["weekday"].map(names),
+    )[["weekday", "weekday_name", "hour", "staffed", "presses", "score", "happiest_share"]]
 
 
 def kiosk_staffed(by_hour: pd.DataFrame) -> pd.DataFrame:

@@ -13,9 +13,10 @@ from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from servicemirror.core import db
-from servicemirror.dashboard import data, i18n
+from servicemirror.dashboard import charts, data, i18n
 
 T = TypeVar("T")
 
@@ -79,6 +80,46 @@ def guarded(lang: str, loader: Callable[[], T]) -> T:
     except db.DatabaseError as exc:
         st.error(str(exc))
         st.stop()
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def _chart_spec(build: str, lang: str, args: tuple) -> dict:
+    # keyed on the chart's own input (the figures and the labels this viewer sees), so a spec is
+    # shared only between sessions that would draw the very same chart
+    spec = charts.localized(getattr(charts, build)(*args), lang).to_dict()
+    # the datasets as the Arrow bytes Streamlit sends (what st.altair_chart converts them to),
+    # so a session reusing the spec does not convert them again
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+        for name, rows in spec.get("datasets", {}).items()
+    }
+    return spec
+
+
+def chart(lang: str, build: Callable[..., object], *args) -> None:
+    """Draw ``charts.<build>(*args)``, localized (``charts.localized``).
+
+    Building an Altair chart and validating its Vega-Lite spec costs tens of milliseconds, more
+    than the page's queries; the spec is built once per distinct input and reused by every
+    session that draws the same chart (a forum meeting's viewers see the same Overview).
+    """
+    st.vega_lite_chart(spec=_chart_spec(build.__name__, lang, args))
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def unplaced_names(points: pd.DataFrame) -> int:
+    """How many names ``charts.label_spots`` leaves out of the scatter (no free spot beside the
+    point); placing 100 names costs tens of milliseconds, so once per distinct set of points."""
+    return int(charts.label_spots(points)["side"].isna().sum())
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def number_table(
+    frame: pd.DataFrame, lang: str, columns: dict[str, str], digits: dict[str, int]
+) -> pd.DataFrame:
+    """``i18n.table`` (numbers written as ``lang`` writes them), once per distinct frame: a
+    table of every library and period is thousands of numbers to format."""
+    return i18n.table(frame, lang, columns, digits=digits)
 
 
 def periods_or_stop(lang: str) -> list[str]:

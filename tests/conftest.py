@@ -344,3 +344,13 @@ def module_user_file(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         _server_mode(patch, path)
         yield path
+
+
+@pytest.fixture(autouse=True)
+def _no_held_reads_after_a_test():
+    """A test that ran a page (the dashboard holds read connections open) leaves none behind:
+    the next test may open the same file with DuckDB directly, which a held connection blocks."""
+    yield
+    from servicemirror.core import db
+
+    db.let_go()

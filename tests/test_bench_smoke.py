@@ -55,12 +55,15 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     before = record.read_text() if record.exists() else None
     argv = ["--scale", "tiny", "--work", str(tmp_path), "--no-record"]
     results = {r.key: r for r in run_all.main(argv)}
-    assert sorted(results) == ["1", "2", "3", "4", "5", "7"]
+    assert sorted(results) == ["1", "2", "3", "3b", "4", "5", "7"]
     for key in "1234":
         assert results[key].ratio is not None and results[key].ratio > 0, key
     assert results["1"].figures["answers"] > 0
     assert results["2"].figures["presses"] == SCALES["tiny"].kiosk_presses
     assert {r["case"] for r in results["3"].extra["rows"]} >= {"published cells (+ suppression)"}
+    # a load while 30 readers read: both finish, no reader fails, every reader sees the load
+    assert results["3b"].figures["errors"] == 0
+    assert results["3b"].figures["readers saw the load"] == "30/30"
     # the battery fits models on cells, never on patron rows
     assert results["4"].extra["row_fit"] is False
     assert results["4"].extra["profile"]

@@ -26,15 +26,16 @@ if points.empty:
     st.info(t("no_pairs"))
 else:
     band = data.regression_band(points)
-    st.altair_chart(
-        charts.localized(
-            charts.scatter_staff_patron(
-                points, t("staff_index"), t("patron_index"), t("library"), band=band
-            ),
-            lang,
-        ),
+    filters.chart(
+        lang,
+        charts.scatter_staff_patron,
+        points,
+        t("staff_index"),
+        t("patron_index"),
+        t("library"),
+        band,
     )
-    unnamed = charts.label_spots(points)["side"].isna().sum()
+    unnamed = filters.unplaced_names(points)
     if unnamed:
         st.caption(t("scatter_unnamed", n=unnamed))
     st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
@@ -67,14 +68,10 @@ trend = data.trends(lang, names, measure_names)
 if trend.empty:
     st.info(t("empty_state"))
 else:
-    st.altair_chart(
-        charts.localized(
-            charts.small_multiples(trend, t("period"), t("index_axis"), t("measure")), lang
-        ),
-    )
+    filters.chart(lang, charts.small_multiples, trend, t("period"), t("index_axis"), t("measure"))
     with st.expander(t("table_of_numbers")):
         st.dataframe(
-            i18n.table(
+            filters.number_table(
                 trend,
                 lang,
                 {

@@ -1,8 +1,9 @@
 """The one place that opens database connections (docs/architecture.md, "Infrastructure").
 
 DuckDB allows one read-write process OR many read-only ones on a file, never both, so every
-connection here is short-lived and guarded by a sidecar lock file: shared for reads, exclusive
-for writes, with a bounded wait that ends in one clear line. Every committed write bumps
+connection here is guarded by a sidecar lock file: shared for reads, exclusive for writes, with a
+bounded wait that ends in one clear line. Connections are short-lived, except that the dashboard
+process keeps a read connection open between reads until a writer lines up (``keep_reads_open``). Every committed write bumps
 ``meta.data_version`` and mirrors it to a sidecar ``.version`` file, which caches key on (the main
 file's mtime does not change on a write: DuckDB writes the ``.wal``).
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -123,8 +126,20 @@ def require(db_path: Path) -> None:
 
 @contextmanager
 def reading(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection under the shared lock."""
+    """A read-only connection under the shared lock.
+
+    Short-lived by default; in a process that called :func:`keep_reads_open` (the dashboard) a
+    cursor on a read connection held open between calls (see ``_Held``).
+    """
     require(db_path)
+    held = _borrow(Path(db_path), wait) if _KEEP_READS_OPEN else None
+    if held is not None:
+        entry, cursor = held
+        try:
+            yield cursor
+        finally:
+            _give_back(entry, cursor)
+        return
     with _file_lock(db_path, exclusive=False, wait=wait):
         con = _connect(db_path, read_only=True)
         try:
@@ -132,6 +147,199 @@ def reading(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.D
             yield con
         finally:
             con.close()
+
+
+# --------------------------------------------------------------------------- held read connections
+# Opening a DuckDB file costs 20-50 ms (catalog, schema check), more than most page queries. A
+# dashboard process therefore keeps one read-only connection per database open while nobody
+# writes, and hands each reading() a cursor on it (0.2 ms; cursors may run in parallel threads).
+# The held connection keeps the shared lock, so a write cannot happen under it: a writer lines up
+# on the .intent file (``_file_lock``) and a watcher thread, which looks every WATCH_SECONDS,
+# closes the connection as soon as the last cursor is given back, so the writer gets in within
+# WATCH_SECONDS plus the query that is running. New reads meanwhile take the ordinary path, which
+# waits behind the writer; the next read after the write opens a fresh connection on new data.
+
+WATCH_SECONDS = 0.1
+IDLE_SECONDS = 60.0  # an unused held connection is closed after this long (frees its memory)
+_KEEP_READS_OPEN = False
+_HELD: dict[str, _Held] = {}
+_HELD_LOCK = threading.Lock()
+_WATCHER: threading.Thread | None = None
+
+
+@dataclass(eq=False)
+class _Held:
+    """One held read connection: its DuckDB connection, the shared lock it holds, who uses it."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    lock_fd: int  # shared lock on .lock, held as long as the connection is open
+    intent_fd: int  # probed (never held) to see whether a writer is waiting
+    identity: tuple[int, int]  # (st_dev, st_ino) of the file opened: a replaced file is not it
+    version: int
+    users: int = 0
+    last_used: float = field(default_factory=time.monotonic)
+    draining: bool = False  # a writer is waiting or the file changed: no new cursors
+
+
+def keep_reads_open(keep: bool = True) -> None:
+    """Hold read connections open between :func:`reading` calls in this process (the dashboard).
+
+    ``keep=False`` closes the held connections that are not in use and returns to short-lived
+    connections.
+    """
+    global _KEEP_READS_OPEN
+    _KEEP_READS_OPEN = keep
+    if not keep:
+        let_go()
+
+
+def let_go(db_path: Path | None = None) -> None:
+    """Close the held read connection of ``db_path`` (all of them without one) once unused.
+
+    For a write in this process (:func:`writing` calls it) and for tests that open the file
+    with DuckDB directly.
+    """
+    with _HELD_LOCK:
+        for key, entry in list(_HELD.items()):
+            if db_path is None or key == _key(db_path):
+                entry.draining = True
+                if entry.users == 0:
+                    _close(entry)
+
+
+def held_count() -> int:
+    """How many read connections this process holds open (for tests and benchmarks)."""
+    with _HELD_LOCK:
+        return len(_HELD)
+
+
+def _key(db_path: Path) -> str:
+    return os.path.abspath(db_path)
+
+
+def _identity(db_path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _writer_waiting(entry: _Held) -> bool:
+    """Whether a writer holds the .intent file (it takes it exclusively while it waits)."""
+    try:
+        fcntl.flock(entry.intent_fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(entry.intent_fd, fcntl.LOCK_UN)
+    return False
+
+
+def _usable(entry: _Held) -> bool:
+    return (
+        not entry.draining
+        and entry.identity == _identity(entry.path)
+        and entry.version == data_version(entry.path)
+        and not _writer_waiting(entry)
+    )
+
+
+def _borrow(db_path: Path, wait: float) -> tuple[_Held, duckdb.DuckDBPyConnection] | None:
+    """A cursor on the held connection of ``db_path``, opening it first if needed; None when a
+    writer is waiting (the caller then takes the ordinary path, which queues behind it)."""
+    key = _key(db_path)
+    with _HELD_LOCK:
+        entry = _HELD.get(key)
+        if entry is not None:
+            if _usable(entry):
+                entry.users += 1
+                return entry, entry.con.cursor()
+            entry.draining = True
+            if entry.users == 0:
+                _close(entry)
+            return None
+    entry = _open_held(db_path, wait)
+    with _HELD_LOCK:
+        if _HELD.get(key) is not None:  # another thread opened one meanwhile: use that one
+            _close(entry, registered=False)
+            return None
+        _HELD[key] = entry
+        entry.users += 1
+        _start_watcher()
+        return entry, entry.con.cursor()
+
+
+def _open_held(db_path: Path, wait: float) -> _Held:
+    """Open a read connection under the shared lock and keep both (schema checked once here)."""
+    deadline = time.monotonic() + wait
+    intent = _open_lock_file(intent_path(db_path))
+    main = None
+    try:
+        _flock(intent, fcntl.LOCK_SH, deadline, db_path, "reading", wait)
+        main = _open_lock_file(lock_path(db_path))
+        _flock(main, fcntl.LOCK_SH, deadline, db_path, "reading", wait)
+        fcntl.flock(intent, fcntl.LOCK_UN)  # as in _file_lock: a writer may line up at once
+        identity = _identity(db_path)
+        version = data_version(db_path)
+        con = _connect(db_path, read_only=True)
+    except BaseException:
+        if main is not None:
+            os.close(main)
+        os.close(intent)
+        raise
+    try:
+        _check_version(con, db_path)
+    except BaseException:
+        con.close()
+        os.close(main)
+        os.close(intent)
+        raise
+    return _Held(db_path, con, main, intent, identity, version)  # type: ignore[arg-type]
+
+
+def _give_back(entry: _Held, cursor: duckdb.DuckDBPyConnection) -> None:
+    cursor.close()
+    with _HELD_LOCK:
+        entry.users -= 1
+        entry.last_used = time.monotonic()
+        if entry.users == 0 and (entry.draining or _writer_waiting(entry)):
+            _close(entry)
+
+
+def _close(entry: _Held, registered: bool = True) -> None:
+    """Close a held connection and release its lock (caller holds _HELD_LOCK, no cursor open)."""
+    if registered and _HELD.get(_key(entry.path)) is entry:
+        del _HELD[_key(entry.path)]
+    entry.con.close()
+    os.close(entry.lock_fd)  # closing the descriptor releases the shared lock
+    os.close(entry.intent_fd)
+
+
+def _start_watcher() -> None:
+    global _WATCHER
+    if _WATCHER is None or not _WATCHER.is_alive():
+        _WATCHER = threading.Thread(target=_watch, name="servicemirror-held-reads", daemon=True)
+        _WATCHER.start()
+
+
+def _watch() -> None:
+    """Let go of held connections when a writer waits or they sit unused; ends with none left."""
+    global _WATCHER
+    while True:
+        time.sleep(WATCH_SECONDS)
+        with _HELD_LOCK:
+            now = time.monotonic()
+            for entry in list(_HELD.values()):
+                if entry.draining or _writer_waiting(entry):
+                    entry.draining = True
+                elif now - entry.last_used > IDLE_SECONDS:
+                    entry.draining = entry.users == 0
+                if entry.draining and entry.users == 0:
+                    _close(entry)
+            if not _HELD:
+                _WATCHER = None
+                return
 
 
 @contextmanager
@@ -148,6 +356,7 @@ def writing(
     db_path = Path(db_path)
     if not create:
         require(db_path)
+    let_go(db_path)  # this process's own held read connection would block the write
     with _file_lock(db_path, exclusive=True, wait=wait):
         con = _connect(db_path, read_only=False)
         try:

@@ -370,7 +370,12 @@ def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
     respondents who did not answer it are none or at least k (then the incomplete respondents
     are none or at least k too).
     """
-    staff = pub.cells[(pub.cells["side"] == "staff") & (pub.cells["touchpoint"] == "")]
+    cells = pub.cells
+    staff = cells[
+        (cells["side"] == "staff")
+        & (cells["touchpoint"] == "")
+        & cells["library_key"].isin(distribution["library_key"].unique())
+    ]
     status = {
         (r.library_key, r.period, r.measure): (not bool(r.suppressed), int(r.n))
         for r in staff[["library_key", "period", "measure", "suppressed", "n"]].itertuples()

@@ -1,0 +1,67 @@
+"""What one run of the Overview costs: its reads share a held connection, its charts are built
+once per distinct input for every session, and the small multiples travel as one compact spec."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from servicemirror.core import db
+from servicemirror.dashboard import charts
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def overview(monkeypatch, db_path: Path) -> AppTest:
+    """One new browser session opening the Overview (in English, pseudonyms)."""
+    monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_sessions_share_the_charts_and_the_read_connection(small_db_shared, monkeypatch):
+    built = []
+    real = charts.scatter_staff_patron
+
+    @functools.wraps(real)  # the page draws it by name (filters.chart)
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "scatter_staff_patron", counting)
+    opened = []
+    connect = db._connect
+    monkeypatch.setattr(db, "_connect", lambda *a, **k: opened.append(1) or connect(*a, **k))
+    first = overview(monkeypatch, small_db_shared)
+    second = overview(monkeypatch, small_db_shared)
+    # the same chart reached both sessions, built once; one read connection for both runs
+    specs = [[c.proto.spec for c in at.get("vega_lite_chart")] for at in (first, second)]
+    assert specs[0] == specs[1] and len(specs[0]) == 2
+    assert len(built) <= 1  # 0 when an earlier test in this process drew the same points
+    assert len(opened) <= 1 and db.held_count() == 1
+
+
+def test_small_multiples_are_one_facet_with_the_data_once():
+    long = pd.DataFrame(
+        [
+            (f"Library {i}", str(period), measure, 50.0 + i % 7 + period % 3)
+            for i in range(100)
+            for period in range(2019, 2027)
+            for measure in ("Staff", "Patrons")
+        ],
+        columns=["label", "period", "measure", "value"],
+    )
+    spec = charts.small_multiples(long, "p", "v", "m").to_dict()
+    assert list(spec["datasets"].values()) == [spec["datasets"][spec["data"]["name"]]]
+    assert len(next(iter(spec["datasets"].values()))) == len(long)  # every row once
+    assert "facet" in spec and "layer" not in spec["spec"]  # one mark, repeated by the facet
+    # the spec beside the data is a few kilobytes, whatever the number of panels
+    rest = {k: v for k, v in spec.items() if k != "datasets"}
+    assert len(json.dumps(rest)) < 4000
