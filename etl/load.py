@@ -14,6 +14,7 @@ import pandas as pd
 
 from servicemirror import queries
 from servicemirror.core import db, labels, safety, upload_tables
+from servicemirror.etl import kiosk_names
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
@@ -270,14 +271,14 @@ def _resolve(
     problems: list[Problem] = list(result.rejected)
     has_rows = not result.responses.empty
     has_aggregates = not result.aggregates.empty
-    has_kiosk = not result.kiosk.empty
+    has_kiosk = len(result.kiosk) > 0
     if not (has_rows or has_aggregates or has_kiosk):
         report.rejected = [_problem_json(p, lang) for p in problems]
         raise LoadRefused(refusal(path.name, problems, result, lang))
 
     libraries = _LibraryResolver(state, library, path.name)
     items = _resolve_items(result, state, report)
-    responses = answers = comments = aggregates = kiosk = None
+    responses = answers = comments = aggregates = kiosk_units = None
     kind = "responses"
 
     if has_rows:
@@ -353,10 +354,11 @@ def _resolve(
 
     if has_kiosk:
         kind = "kiosk"
-        kiosk = libraries.apply(result.kiosk.copy(), problems)
+        # resolved per distinct location; the rows get their keys by a join at insert
+        kiosk_units = kiosk_names.resolve(result.kiosk, libraries, problems)
         report.respondent_type = "patron"
-        report.valid_responses = int(kiosk["n"].sum())
-        for name, n in kiosk.groupby("display_name")["n"].sum().items():
+        report.valid_responses = int(kiosk_units["n"].sum())
+        for name, n in kiosk_units.groupby("display_name")["n"].sum().items():
             report.libraries[str(name)] = int(n)
 
     report.rejected = [_problem_json(p, lang) for p in problems]
@@ -377,7 +379,8 @@ def _resolve(
         answers=answers if answers is not None else pd.DataFrame(),
         comments=comments if comments is not None else pd.DataFrame(),
         aggregates=aggregates if aggregates is not None else pd.DataFrame(),
-        kiosk=kiosk if kiosk is not None else pd.DataFrame(),
+        kiosk=result.kiosk if kiosk_units is not None else pd.DataFrame(),
+        kiosk_units=kiosk_units,
         new_libraries=libraries.new_libraries(),
         new_branches=libraries.new_branches(),
         new_items=new_items,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.core import labels
@@ -215,8 +216,16 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
         params, ts_col = _press_params(columns, name, sniffed)
         base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
         try:
-            counts = con.execute(queries.sql("kiosk_presses_hourly"), base | params).df()
-            broken = con.execute(queries.sql("csv_rejects")).df()
+            # the file, streamed once through the hourly aggregate into the table kiosk_raw
+            con.sql(queries.sql("kiosk_presses_hourly"), params=base | params).to_table("kiosk_raw")
+            broken = queries.run(con, "csv_rejects")
+            texts = [row[0] for row in con.execute(queries.sql("kiosk_presses_buttons")).fetchall()]
+            con.register("kiosk_buttons", _buttons(texts))
+            presses, n_bad, bad_texts = con.execute(
+                queries.sql("kiosk_presses_unusable")
+            ).fetchall()[0]
+            # Arrow, not a DataFrame: the loader resolves names and inserts these rows in SQL
+            hourly = con.sql(queries.sql("kiosk_presses_counts")).to_arrow_table()
         except duckdb.Error as exc:
             raise ReadError.of("read_kiosk_count_failed", file=name, error=_first(exc)) from None
     finally:
@@ -225,52 +234,45 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
         Problem.of(name, int(r.line), None, None, "reason_line_unreadable", error=r.error_type)
         for r in broken.itertuples()
     ]
-    result.records = int(counts["n"].sum()) + len(broken)
-    if counts.empty:
-        return result
-    button = _buttons(counts["button"])
-    bad = counts["date"].isna() | button.isna()
-    n_bad = int(counts.loc[bad, "n"].sum())
+    result.records = int(presses) + len(broken)
     if n_bad:
-        bad_texts = sorted({str(b) for b in counts.loc[button.isna(), "button"].dropna()})
-        result.rejected += _press_problems(utf8, name, base | params, bad_texts, ts_col, n_bad)
-    good = counts[~bad].assign(button=button[~bad].astype("int64"))
-    if good.empty:
+        result.rejected += _press_problems(
+            utf8, name, base | params, list(bad_texts), ts_col, int(n_bad)
+        )
+    if hourly.num_rows == 0:
         return result
-    # labels and numbers for the same face ("4", "Meget glad") fold into one count
-    keys = ["library", "branch", "terminal", "question", "date", "hour", "button"]
-    hourly = good.groupby(keys, dropna=False, sort=True, as_index=False)["n"].sum()
-    hourly.insert(0, "row", range(1, len(hourly) + 1))
-    hourly["hour"] = hourly["hour"].astype("int64")
-    hourly["n"] = hourly["n"].astype("int64")
-    hourly["date"] = pd.to_datetime(hourly["date"]).dt.date
-    result.kiosk = hourly[KIOSK_COLUMNS].astype({"library": object, "terminal": object})
+    result.kiosk = hourly
     if n_bad:
         result.warnings.append(
-            labels.Note.of("note_kiosk_unreadable", bad=n_bad, records=result.records)
+            labels.Note.of("note_kiosk_unreadable", bad=int(n_bad), records=result.records)
         )
     return result
 
 
-def _buttons(texts: pd.Series) -> pd.Series:
-    """Button 1-4 for each distinct text: words via vocab, 1-4 as is, 0-3 (HappyOrNot) + 1."""
-    distinct = [t for t in texts.dropna().unique()]
-    numbers = {t: int(t) for t in distinct if re.fullmatch(r"\d{1,2}", str(t))}
+def _buttons(texts: list[str]) -> pa.Table:
+    """Button 1-4 for each distinct button cell (text, button): words via vocab, 1-4 as is, 0-3
+    (HappyOrNot) + 1; a cell that is no button is left out."""
+    numbers = {t: int(t) for t in texts if re.fullmatch(r"\d{1,2}", t)}
     # HappyOrNot's API counts from 0 (Very Unhappy) to 3 (Very Happy): a file with a 0 and no 4
     # uses that numbering (other numbers, e.g. a stray 7, are rejected either way)
     used = set(numbers.values())
     shift = 1 if 0 in used and 4 not in used else 0
-    mapping: dict[str, float] = {}
-    for text in distinct:
+    mapping: dict[str, int] = {}
+    for text in texts:
         if text in numbers:
             value = numbers[text] + shift
             if 1 <= value <= 4:
-                mapping[text] = float(value)
+                mapping[text] = value
         else:
             word = vocab.kiosk_button(text)
             if word is not None:
-                mapping[text] = float(word)
-    return texts.map(mapping).astype("float64")
+                mapping[text] = int(word)
+    return pa.table(
+        {
+            "text": pa.array(list(mapping), pa.string()),
+            "button": pa.array(list(mapping.values()), pa.int32()),
+        }
+    )
 
 
 def _press_problems(
