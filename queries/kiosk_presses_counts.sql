@@ -1,10 +1,12 @@
 -- kiosk_presses_counts: the hourly counts of a press file, cells trimmed (blank = none) and button
 -- cells turned into buttons 1-4 by a join with the registered table kiosk_buttons; labels and
--- numbers for the same face ("4", "Meget glad") fold into one count. Presses without a readable
--- timestamp or button are left out (kiosk_presses_unusable counts them).
+-- numbers for the same face ("4", "Meget glad") and cells that differ only in spaces fold into
+-- one count. (kiosk_presses_counts_clean gives the same rows faster when nothing can fold.) Presses without a readable
+-- timestamp or button are left out (the reader counts them from kiosk_presses_buttons).
 -- params: none; reads the table kiosk_raw (kiosk_presses_hourly) and the registered
---   table kiosk_buttons (text, button).
--- output: row (1.. in key order, for messages), library, branch, terminal, date, hour,
+--   table kiosk_buttons (text as written, button).
+-- output: row (1.., for messages; in no particular order: numbering them in key order cost a
+--   sort of every row, more than the rest of this query), library, branch, terminal, date, hour,
 --   question, button, n: the reader's kiosk columns.
 with cleaned as (
     select
@@ -16,7 +18,7 @@ with cleaned as (
         b.button,
         k.n
     from kiosk_raw k
-    join kiosk_buttons b on b.text = nullif(trim(k.button), '')
+    join kiosk_buttons b on b.text = k.button
     where k.slot is not null
 ),
 hourly as (
@@ -25,7 +27,7 @@ hourly as (
     group by all
 )
 select
-    row_number() over (order by library, branch, terminal, question, slot, button) as row,
+    row_number() over () as row,
     library, branch, terminal, slot::date as date, hour(slot)::integer as hour, question, button,
     n::bigint as n
 from hourly

@@ -219,13 +219,15 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
             # the file, streamed once through the hourly aggregate into the table kiosk_raw
             con.sql(queries.sql("kiosk_presses_hourly"), params=base | params).to_table("kiosk_raw")
             broken = queries.run(con, "csv_rejects")
-            texts = [row[0] for row in con.execute(queries.sql("kiosk_presses_buttons")).fetchall()]
-            con.register("kiosk_buttons", _buttons(texts))
-            presses, n_bad, bad_texts = con.execute(
-                queries.sql("kiosk_presses_unusable")
-            ).fetchall()[0]
+            cells = queries.run(con, "kiosk_presses_buttons")
+            buttons = _buttons(cells)
+            con.register("kiosk_buttons", buttons)
+            # nothing to fold (clean places, one cell per button): the groups go out as counted
+            distinct = len(set(buttons.column("button").to_pylist())) == buttons.num_rows
+            clean = distinct and queries.scalar(con, "kiosk_presses_cells_clean")
+            counts = "kiosk_presses_counts_clean" if clean else "kiosk_presses_counts"
             # Arrow, not a DataFrame: the loader resolves names and inserts these rows in SQL
-            hourly = con.sql(queries.sql("kiosk_presses_counts")).to_arrow_table()
+            hourly = con.sql(queries.sql(counts)).to_arrow_table()
         except duckdb.Error as exc:
             raise ReadError.of("read_kiosk_count_failed", file=name, error=_first(exc)) from None
     finally:
@@ -234,25 +236,32 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
         Problem.of(name, int(r.line), None, None, "reason_line_unreadable", error=r.error_type)
         for r in broken.itertuples()
     ]
-    result.records = int(presses) + len(broken)
+    # unusable: a blank cell or one that is no button, and unreadable timestamps of the rest
+    known = cells["text"].isin(buttons.column("text").to_pylist())
+    n_bad = int(cells.loc[~known, "presses"].sum() + cells.loc[known, "unreadable"].sum())
+    bad_texts = sorted({t for t in cells.loc[~known, "cell"] if isinstance(t, str)})
+    result.records = int(cells["presses"].sum()) + len(broken)
     if n_bad:
-        result.rejected += _press_problems(
-            utf8, name, base | params, list(bad_texts), ts_col, int(n_bad)
-        )
+        result.rejected += _press_problems(utf8, name, base | params, bad_texts, ts_col, n_bad)
     if hourly.num_rows == 0:
         return result
     result.kiosk = hourly
     if n_bad:
         result.warnings.append(
-            labels.Note.of("note_kiosk_unreadable", bad=int(n_bad), records=result.records)
+            labels.Note.of("note_kiosk_unreadable", bad=n_bad, records=result.records)
         )
     return result
 
 
-def _buttons(texts: list[str]) -> pa.Table:
-    """Button 1-4 for each distinct button cell (text, button): words via vocab, 1-4 as is, 0-3
-    (HappyOrNot) + 1; a cell that is no button is left out."""
-    numbers = {t: int(t) for t in texts if re.fullmatch(r"\d{1,2}", t)}
+def _buttons(cells: pd.DataFrame) -> pa.Table:
+    """Button 1-4 for each distinct button cell (text as written, button), from its trimmed
+    ``cell`` (kiosk_presses_buttons): words via vocab, 1-4 as is, 0-3 (HappyOrNot) + 1; a blank
+    cell or one that is no button is left out."""
+    trimmed = {
+        t: c for t, c in zip(cells["text"], cells["cell"], strict=True) if isinstance(c, str)
+    }
+    texts = list(trimmed)
+    numbers = {t: int(s) for t, s in trimmed.items() if re.fullmatch(r"\d{1,2}", s)}
     # HappyOrNot's API counts from 0 (Very Unhappy) to 3 (Very Happy): a file with a 0 and no 4
     # uses that numbering (other numbers, e.g. a stray 7, are rejected either way)
     used = set(numbers.values())
@@ -264,7 +273,7 @@ def _buttons(texts: list[str]) -> pa.Table:
             if 1 <= value <= 4:
                 mapping[text] = value
         else:
-            word = vocab.kiosk_button(text)
+            word = vocab.kiosk_button(trimmed[text])
             if word is not None:
                 mapping[text] = int(word)
     return pa.table(
