@@ -125,7 +125,15 @@ def _connect(config: dict | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _columns(con, utf8: Path, delimiter: str, name: str) -> list[str]:
+def _columns(con, utf8: Path, delimiter: str, name: str, sniffed: Sniffed) -> list[str]:
+    """The column names DuckDB gives the file: the header line as written when it is plain
+    (no quotes, no surrounding spaces, no blank or repeated name: DuckDB keeps such names as
+    they are), else DuckDB's own reading of the header (a sniff of the file's first rows)."""
+    line = sniffed.head[0].lstrip("\ufeff") if sniffed.head else ""
+    names = line.split(delimiter)
+    plain = line and '"' not in line and all(n and n == n.strip() for n in names)
+    if plain and len(set(names)) == len(names):
+        return names
     try:
         cursor = con.execute(
             queries.sql("csv_columns"),
@@ -212,7 +220,7 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
     result.respondent_type = "patron"
     con = _connect()
     try:
-        columns = _columns(con, utf8, delimiter, name)
+        columns = _columns(con, utf8, delimiter, name, sniffed)
         params, ts_col = _press_params(columns, name, sniffed)
         base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
         try:
