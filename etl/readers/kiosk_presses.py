@@ -226,7 +226,8 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
         try:
             # the file, streamed once through the hourly aggregate into the table kiosk_raw
             con.sql(queries.sql("kiosk_presses_hourly"), params=base | params).to_table("kiosk_raw")
-            broken = queries.run(con, "csv_rejects")
+            # DuckDB lists a line once per surplus cell: one problem per line
+            broken = queries.run(con, "csv_rejects").drop_duplicates("line")
             cells = queries.run(con, "kiosk_presses_buttons")
             buttons = _buttons(cells)
             con.register("kiosk_buttons", buttons)
