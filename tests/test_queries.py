@@ -76,6 +76,7 @@ PARAMS = {
     "library_col": "b",
     "branch_col": "b",
     "absent": ["time"],
+    "columns": {"a": "VARCHAR", "b": "VARCHAR"},
     "ts_formats": ["%Y-%m-%d %H:%M:%S"],
     "bad_buttons": ["x"],
     "sequence": "upload_ids",
