@@ -6,7 +6,9 @@ Two exports (docs/formats/kiosk.md names the public documentation imitated):
     its location, the question and the button (1-4, 0-3 as in HappyOrNot's API, or the face's
     word: "Meget glad", "Very unhappy", ...). Counted per terminal, date, hour and button by DuckDB
     straight from the file (queries/kiosk_presses_hourly.sql): the presses are streamed through
-    the aggregate and never held whole, so 50 million presses stay far below 2 GB.
+    the aggregate and never held whole, so 50 million presses stay far below 2 GB. The hourly
+    rows leave DuckDB as Arrow; the loader resolves their locations and inserts them in SQL
+    (etl/kiosk_names.py), so no step walks them in pandas.
 ``kiosk_daily``    one row per terminal and day with one count column per button ("Meget
     utilfreds", "Utilfreds", "Tilfreds", "Meget tilfreds", or "Knap 1".."Knap 4"). Stored with
     ``hour = -1``: the hour is not known.
