@@ -77,6 +77,7 @@ PARAMS = {
     "branch_col": "b",
     "absent": ["time"],
     "columns": {"a": "VARCHAR", "b": "VARCHAR"},
+    "stamps": ["2023-05-01 10:00:00", "not a time"],
     "ts_formats": ["%Y-%m-%d %H:%M:%S"],
     "bad_buttons": ["x"],
     "sequence": "upload_ids",

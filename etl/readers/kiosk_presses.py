@@ -146,7 +146,9 @@ def _columns(con, utf8: Path, delimiter: str, name: str, sniffed: Sniffed) -> li
     return [d[0] for d in cursor.description]
 
 
-def _press_params(columns: list[str], name: str, sniffed: Sniffed) -> tuple[dict[str, object], str]:
+def _press_params(
+    con, columns: list[str], name: str, sniffed: Sniffed
+) -> tuple[dict[str, object], str]:
     """The query parameters naming the file's columns, and the timestamp column's name."""
     fields, _ = _fields(columns)
     ts_col = fields.get("timestamp") or fields.get("date")
@@ -167,6 +169,7 @@ def _press_params(columns: list[str], name: str, sniffed: Sniffed) -> tuple[dict
             absent.append(field)
     params["absent"] = absent
     params["ts_formats"] = _timestamp_formats(
+        con,
         _sample(sniffed, columns.index(ts_col)),
         _sample(sniffed, columns.index(time_col)) if time_col else None,
         name,
@@ -182,7 +185,7 @@ def _sample(sniffed: Sniffed, index: int) -> list[str]:
 
 
 def _timestamp_formats(
-    stamps: list[str], times: list[str] | None, name: str, column: str
+    con, stamps: list[str], times: list[str] | None, name: str, column: str
 ) -> list[str]:
     """The strptime formats that read the first timestamps, most successful first.
 
@@ -193,14 +196,8 @@ def _timestamp_formats(
         stamps = [f"{d} {t}" for d, t in zip(stamps, times, strict=False)]
     cleaned = [s.replace("T", " ")[:19] for s in stamps]
     hits = []
-    for fmt in TS_FORMATS:
-        fits = 0
-        for value in cleaned:
-            try:
-                datetime.strptime(value, fmt)
-            except ValueError:
-                continue
-            fits += 1
+    for fmt in TS_FORMATS if cleaned else []:
+        fits = queries.scalar(con, "kiosk_timestamp_formats", stamps=cleaned, format=fmt)
         if fits:
             hits.append((fits, fmt))
     if cleaned and not hits:
@@ -223,7 +220,7 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
     con = _connect()
     try:
         columns = _columns(con, utf8, delimiter, name, sniffed)
-        params, ts_col = _press_params(columns, name, sniffed)
+        params, ts_col = _press_params(con, columns, name, sniffed)
         base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
         try:
             # the file, streamed once through the hourly aggregate into the table kiosk_raw
