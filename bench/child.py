@@ -81,7 +81,7 @@ def _read_csv_hourly(args: dict) -> dict:
         # every column but the timestamp is a location, the question or the button (the
         # generator's press files): the same hourly groups the product stores
         con.execute(
-            "create table t as select * exclude (\"Tidspunkt\"), "
+            'create table t as select * exclude ("Tidspunkt"), '
             "date_trunc('hour', \"Tidspunkt\") as hour, count(*) as n "
             "from read_csv($files) group by all",
             {"files": args["files"]},
