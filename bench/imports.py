@@ -4,9 +4,10 @@
    ``load_file`` (what ``servicemirror load`` runs) into a fresh database, vs
    ``create table ... as select * from read_csv(...)`` of the same answers as a long file.
    Both in rows per second: answers stored / s vs long rows / s. Target: >= 0.5.
-2. The kiosk press exports (50 million presses in monthly files) through ``load_file`` vs a plain
-   ``read_csv`` of the same files into a table. Presses / s both ways; target >= 0.7, with the
-   product's peak memory < 2 GB (the child process's own peak RSS).
+2. The kiosk press exports (50 million presses in monthly files) through ``load_file`` vs a
+   pure-SQL ``read_csv`` of the same files counted per hour, location, question and button into
+   a table (one statement, types sniffed by DuckDB). Presses / s both ways; target >= 0.8, with
+   the product's peak memory < 2 GB (the child process's own peak RSS).
 
 Each run is a fresh child process and a fresh database (the same file loaded twice is a no-op by
 design); libraries are registered before the clock starts.
@@ -20,7 +21,7 @@ from bench.common import Result, median, remove_db, run_child
 from bench.generate import library_names
 
 WIDE_TARGET = 0.5
-KIOSK_TARGET = 0.7
+KIOSK_TARGET = 0.8
 KIOSK_MEMORY_MB = 2048
 
 
@@ -92,7 +93,7 @@ def wide_import(manifest: dict, work: Path, runs: int = 3, profile: Path | None 
 def kiosk_import(
     manifest: dict, work: Path, runs: int = 3, earlier: list[dict] | None = None
 ) -> Result:
-    """Benchmark 2: the monthly kiosk press files vs a plain read_csv of the same files.
+    """Benchmark 2: the monthly kiosk press files vs read_csv + hourly counts of the same files.
 
     ``earlier``: product runs already made (the national database build loads the same files),
     counted towards ``runs``.
@@ -102,7 +103,7 @@ def kiosk_import(
     db = work / "bench2.duckdb"
     product = list(earlier or [])
     product += _runs("load", {"files": files, "register": names}, db, max(0, runs - len(product)))
-    ceiling = _runs("read_csv", {"files": files}, db, runs)
+    ceiling = _runs("read_csv_hourly", {"files": files}, db, runs)
     presses = manifest["rows"]["kiosk_presses"]
     p_sec = median([r["seconds"] for r in product])
     c_sec = median([r["seconds"] for r in ceiling])
@@ -110,7 +111,7 @@ def kiosk_import(
     peak = max(r["peak_rss_mb"] for r in product)
     return Result(
         key="2",
-        title="kiosk presses import (load_file) vs read_csv",
+        title="kiosk presses import (load_file) vs read_csv + hourly counts",
         ratio=ratio,
         target=f">= {KIOSK_TARGET}, peak < {KIOSK_MEMORY_MB} MB",
         ok=ratio >= KIOSK_TARGET and peak < KIOSK_MEMORY_MB,
@@ -121,6 +122,7 @@ def kiosk_import(
             "product presses/s": presses / p_sec,
             "ceiling s": c_sec,
             "ceiling rows/s": presses / c_sec,
+            "hourly rows": ceiling[0]["groups"],
             "product peak MB": peak,
             "ceiling peak MB": max(r["peak_rss_mb"] for r in ceiling),
             "runs": len(product),

@@ -125,8 +125,8 @@ class _Prepared:
     def library_keys(self) -> set[str]:
         """Every library key this upload would write data for."""
         keys: set[str] = set()
-        for frame in (self.responses, self.aggregates, self.kiosk):
-            if "library_key" in frame.columns:
+        for frame in (self.responses, self.aggregates, self.kiosk_units):
+            if frame is not None and "library_key" in frame.columns:
                 keys |= set(frame["library_key"].dropna())
         if self.package is not None:
             keys |= set(self.package.parts()["library_key"])
@@ -135,3 +135,6 @@ class _Prepared:
     package: PackageResult | None = None  # a forum package: stored by _write_package
     # the mapping step's unit -> library rows confirmed with this upload (saved in unit_map)
     unit_map: pd.DataFrame | None = None
+    # kiosk uploads: ``kiosk`` holds the reader's rows (Arrow or a DataFrame) and this their
+    # resolved locations (etl.kiosk_names.resolve), joined to the rows when they are inserted
+    kiosk_units: pd.DataFrame | None = None

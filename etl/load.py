@@ -8,12 +8,14 @@ not at all, and every stored row points to its upload so it can be listed and un
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from servicemirror import queries
 from servicemirror.core import db, labels, safety, upload_tables
+from servicemirror.etl import kiosk_names
 from servicemirror.etl import mapping as mapping_profiles
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
@@ -78,6 +80,9 @@ from servicemirror.privacy import cells_table
 
 # what a ``progress`` callback of prepare/load_file is told, in this order (CLI bar, upload page)
 STAGES = ("reading", "checking", "writing", "done")
+# an upload's identity (SHA-256 of the file) is hashed on this thread while the file is sniffed
+# and read: hashlib lets go of the GIL, so a 200 MB kiosk export costs no extra wall time
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicemirror-sha256")
 
 
 # --------------------------------------------------------------------------- public API
@@ -186,6 +191,7 @@ def prepare(
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
         raise LoadRefused.of("load_bad_type", lang=lang, value=labels.clip(respondent_type))
     _stage(progress, "reading")
+    digest = _HASHING.submit(safety.sha256_file, path)
     try:
         sniffed = sniff(path)
         _test_pause("parsing")
@@ -215,7 +221,15 @@ def prepare(
     given = {str(k): str(v) for k, v in ((mapping or {}).get("libraries") or {}).items()}
     apply_library_map(result, {**_saved_units(db_path, instrument), **given})
     prepared = _resolve(
-        result, state, path, respondent_type, library, period, include_staff_text, lang=lang
+        result,
+        state,
+        path,
+        respondent_type,
+        library,
+        period,
+        include_staff_text,
+        lang=lang,
+        digest=digest,
     )
     if given:
         prepared.unit_map = _unit_rows(instrument, given, state, prepared.new_libraries)
@@ -265,6 +279,7 @@ def _resolve(
     period: str | None,
     include_staff_text: bool,
     lang: str = "en",
+    digest: Future | None = None,
 ) -> _Prepared:
     report = LoadReport(
         file=path.name,
@@ -277,14 +292,14 @@ def _resolve(
     problems: list[Problem] = list(result.rejected)
     has_rows = not result.responses.empty
     has_aggregates = not result.aggregates.empty
-    has_kiosk = not result.kiosk.empty
+    has_kiosk = len(result.kiosk) > 0
     if not (has_rows or has_aggregates or has_kiosk):
         report.rejected = [_problem_json(p, lang) for p in problems]
         raise LoadRefused(refusal(path.name, problems, result, lang))
 
     libraries = _LibraryResolver(state, library, path.name)
     items = _resolve_items(result, state, report)
-    responses = answers = comments = aggregates = kiosk = None
+    responses = answers = comments = aggregates = kiosk_units = None
     kind = "responses"
 
     if has_rows:
@@ -360,10 +375,11 @@ def _resolve(
 
     if has_kiosk:
         kind = "kiosk"
-        kiosk = libraries.apply(result.kiosk.copy(), problems)
+        # resolved per distinct location; the rows get their keys by a join at insert
+        kiosk_units = kiosk_names.resolve(result.kiosk, libraries, problems)
         report.respondent_type = "patron"
-        report.valid_responses = int(kiosk["n"].sum())
-        for name, n in kiosk.groupby("display_name")["n"].sum().items():
+        report.valid_responses = int(kiosk_units["n"].sum())
+        for name, n in kiosk_units.groupby("display_name")["n"].sum().items():
             report.libraries[str(name)] = int(n)
 
     report.rejected = [_problem_json(p, lang) for p in problems]
@@ -377,14 +393,15 @@ def _resolve(
     )
     return _Prepared(
         report=report,
-        sha256=safety.sha256_file(path),
+        sha256=digest.result() if digest is not None else safety.sha256_file(path),
         kind=kind,
         instrument=result.instrument,
         responses=responses if responses is not None else pd.DataFrame(),
         answers=answers if answers is not None else pd.DataFrame(),
         comments=comments if comments is not None else pd.DataFrame(),
         aggregates=aggregates if aggregates is not None else pd.DataFrame(),
-        kiosk=kiosk if kiosk is not None else pd.DataFrame(),
+        kiosk=result.kiosk if kiosk_units is not None else pd.DataFrame(),
+        kiosk_units=kiosk_units,
         new_libraries=libraries.new_libraries(),
         new_branches=libraries.new_branches(),
         new_items=new_items,

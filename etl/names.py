@@ -13,7 +13,7 @@ import pandas as pd
 
 from servicemirror import queries
 from servicemirror.core import db, labels, safety
-from servicemirror.etl import vocab
+from servicemirror.etl import kiosk_names, vocab
 from servicemirror.etl.known import LoadRefused, _database_state, _State
 from servicemirror.etl.readers.base import (
     Problem,
@@ -66,7 +66,9 @@ def library_values(result: ReadResult, limit: int = 200) -> list[str]:
     What the mapping step's ``libraries`` can map (at most ``limit``, sorted).
     """
     found: set[str] = set()
-    for name in ("responses", "aggregates", "kiosk"):
+    if len(result.kiosk):
+        found |= kiosk_names.library_values(result.kiosk)
+    for name in ("responses", "aggregates"):
         frame = getattr(result, name)
         if frame.empty or "library" not in frame.columns:
             continue
@@ -89,7 +91,10 @@ def apply_library_map(result: ReadResult, libraries: dict | None) -> None:
     if not libraries:
         return
     lookup = {_norm(k): str(v).strip() for k, v in libraries.items() if str(v).strip()}
-    for name in ("responses", "aggregates", "kiosk"):
+    if len(result.kiosk):
+        # kiosk counts: each distinct location looked up once, joined back in SQL
+        result.kiosk = kiosk_names.map_units(result.kiosk, lambda v: lookup.get(_norm(v)))
+    for name in ("responses", "aggregates"):
         frame = getattr(result, name)
         if frame.empty or "library" not in frame.columns:
             continue

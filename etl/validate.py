@@ -348,7 +348,7 @@ def refusal(
     question says so and lists what its columns were read as.
     """
     if result is not None and result.items.empty and result.aggregates.empty:
-        if result.kiosk.empty and result.columns:
+        if len(result.kiosk) == 0 and result.columns:
             roles: dict[str, int] = {}
             for column in result.columns:
                 roles[column["role"]] = roles.get(column["role"], 0) + 1

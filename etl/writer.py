@@ -113,8 +113,17 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
             "insert_aggregates",
             upload_id=upload_id,
         )
-    if not prepared.kiosk.empty:
-        _with_frame(con, "new_kiosk", prepared.kiosk, "insert_kiosk", upload_id=upload_id)
+    if prepared.kiosk_units is not None and not prepared.kiosk_units.empty:
+        # the rows and their locations' keys meet in the insert (etl.kiosk_names)
+        con.register("new_kiosk_rows", prepared.kiosk)
+        _with_frame(
+            con,
+            "new_kiosk_units",
+            prepared.kiosk_units,
+            "insert_kiosk_counts",
+            upload_id=upload_id,
+        )
+        con.unregister("new_kiosk_rows")
     if prepared.package is not None:
         replaced = _write_package(con, prepared.package, upload_id)
         if replaced:

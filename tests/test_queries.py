@@ -80,6 +80,8 @@ PARAMS = {
     "library_col": "b",
     "branch_col": "b",
     "absent": ["time"],
+    "columns": {"a": "VARCHAR", "b": "VARCHAR"},
+    "stamps": ["2023-05-01 10:00:00", "not a time"],
     "ts_formats": ["%Y-%m-%d %H:%M:%S"],
     "bad_buttons": ["x"],
     "sequence": "upload_ids",
@@ -166,19 +168,47 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
                 "distribution": [None],
             }
         ),
-        "new_kiosk": pd.DataFrame(
+        **_kiosk_frames(),
+        **_forum_frames(),
+    }
+
+
+def _kiosk_frames() -> dict[str, pd.DataFrame]:
+    """The tables the kiosk queries join: the press reader's kiosk_raw and kiosk_buttons, the
+    loader's kiosk_rows (reader's columns) with its kiosk_map / kiosk_unresolved pairs, and the
+    writer's new_kiosk_rows / new_kiosk_units."""
+    rows = pd.DataFrame(
+        {
+            "row": [1],
+            "library": ["Alfa"],
+            "branch": [None],
+            "terminal": ["t1"],
+            "date": [pd.Timestamp("2023-05-01").date()],
+            "hour": [10],
+            "question": ["q"],
+            "button": [4],
+            "n": [3],
+        }
+    )
+    pairs = pd.DataFrame({"library": ["Alfa"], "branch": pd.Series([None], dtype=object)})
+    return {
+        "kiosk_raw": pd.DataFrame(
             {
-                "library_key": ["alfa"],
-                "branch_key": [None],
+                "library": ["Alfa "],
+                "branch": [None],
                 "terminal": ["t1"],
-                "date": [pd.Timestamp("2023-05-01").date()],
-                "hour": [10],
                 "question": ["q"],
-                "button": [4],
+                "button": ["Glad"],
+                "slot": [pd.Timestamp("2023-05-01 10:00")],
                 "n": [3],
             }
         ),
-        **_forum_frames(),
+        "kiosk_buttons": pd.DataFrame({"text": ["Glad"], "button": [3]}),
+        "kiosk_rows": rows,
+        "kiosk_map": pairs.assign(mapped=["alfa"]),
+        "kiosk_unresolved": pairs,
+        "new_kiosk_rows": rows,
+        "new_kiosk_units": pairs.assign(library_key=["alfa"], branch_key=[None]),
     }
 
 

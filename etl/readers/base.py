@@ -4,7 +4,7 @@ A reader turns one file (a path) into a :class:`ReadResult`. It maps and interpr
 writes to the database. ``etl.load`` validates, scrubs and writes the result.
 
 Column contracts (pandas DataFrames; large readers may return a ``pyarrow.Table`` with the same
-columns for ``answers`` and ``responses``):
+columns for ``answers``, ``responses`` and ``kiosk``):
 
 ``responses``  one row per respondent
     row (int, 1-based data row in the source file, for messages), respondent_id (str or None: the

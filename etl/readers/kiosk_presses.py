@@ -6,7 +6,9 @@ Two exports (docs/formats/kiosk.md names the public documentation imitated):
     its location, the question and the button (1-4, 0-3 as in HappyOrNot's API, or the face's
     word: "Meget glad", "Very unhappy", ...). Counted per terminal, date, hour and button by DuckDB
     straight from the file (queries/kiosk_presses_hourly.sql): the presses are streamed through
-    the aggregate and never held whole, so 50 million presses stay far below 2 GB.
+    the aggregate and never held whole, so 50 million presses stay far below 2 GB. The hourly
+    rows leave DuckDB as Arrow; the loader resolves their locations and inserts them in SQL
+    (etl/kiosk_names.py), so no step walks them in pandas.
 ``kiosk_daily``    one row per terminal and day with one count column per button ("Meget
     utilfreds", "Utilfreds", "Tilfreds", "Meget tilfreds", or "Knap 1".."Knap 4"). Stored with
     ``hour = -1``: the hour is not known.
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.core import labels
@@ -124,7 +127,15 @@ def _connect(config: dict | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _columns(con, utf8: Path, delimiter: str, name: str) -> list[str]:
+def _columns(con, utf8: Path, delimiter: str, name: str, sniffed: Sniffed) -> list[str]:
+    """The column names DuckDB gives the file: the header line as written when it is plain
+    (no quotes, no surrounding spaces, no blank or repeated name: DuckDB keeps such names as
+    they are), else DuckDB's own reading of the header (a sniff of the file's first rows)."""
+    line = sniffed.head[0].lstrip("\ufeff") if sniffed.head else ""
+    names = line.split(delimiter)
+    plain = line and '"' not in line and all(n and n == n.strip() for n in names)
+    if plain and len(set(names)) == len(names):
+        return names
     try:
         cursor = con.execute(
             queries.sql("csv_columns"),
@@ -135,7 +146,9 @@ def _columns(con, utf8: Path, delimiter: str, name: str) -> list[str]:
     return [d[0] for d in cursor.description]
 
 
-def _press_params(columns: list[str], name: str, sniffed: Sniffed) -> tuple[dict[str, object], str]:
+def _press_params(
+    con, columns: list[str], name: str, sniffed: Sniffed
+) -> tuple[dict[str, object], str]:
     """The query parameters naming the file's columns, and the timestamp column's name."""
     fields, _ = _fields(columns)
     ts_col = fields.get("timestamp") or fields.get("date")
@@ -156,6 +169,7 @@ def _press_params(columns: list[str], name: str, sniffed: Sniffed) -> tuple[dict
             absent.append(field)
     params["absent"] = absent
     params["ts_formats"] = _timestamp_formats(
+        con,
         _sample(sniffed, columns.index(ts_col)),
         _sample(sniffed, columns.index(time_col)) if time_col else None,
         name,
@@ -171,7 +185,7 @@ def _sample(sniffed: Sniffed, index: int) -> list[str]:
 
 
 def _timestamp_formats(
-    stamps: list[str], times: list[str] | None, name: str, column: str
+    con, stamps: list[str], times: list[str] | None, name: str, column: str
 ) -> list[str]:
     """The strptime formats that read the first timestamps, most successful first.
 
@@ -182,14 +196,8 @@ def _timestamp_formats(
         stamps = [f"{d} {t}" for d, t in zip(stamps, times, strict=False)]
     cleaned = [s.replace("T", " ")[:19] for s in stamps]
     hits = []
-    for fmt in TS_FORMATS:
-        fits = 0
-        for value in cleaned:
-            try:
-                datetime.strptime(value, fmt)
-            except ValueError:
-                continue
-            fits += 1
+    for fmt in TS_FORMATS if cleaned else []:
+        fits = queries.scalar(con, "kiosk_timestamp_formats", stamps=cleaned, format=fmt)
         if fits:
             hits.append((fits, fmt))
     if cleaned and not hits:
@@ -211,12 +219,26 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
     result.respondent_type = "patron"
     con = _connect()
     try:
-        columns = _columns(con, utf8, delimiter, name)
-        params, ts_col = _press_params(columns, name, sniffed)
+        columns = _columns(con, utf8, delimiter, name, sniffed)
+        params, ts_col = _press_params(con, columns, name, sniffed)
         base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
         try:
-            counts = con.execute(queries.sql("kiosk_presses_hourly"), base | params).df()
-            broken = con.execute(queries.sql("csv_rejects")).df()
+            # the file, streamed once through the hourly aggregate into the table kiosk_raw
+            columns_as_text = {"columns": dict.fromkeys(columns, "VARCHAR")}
+            con.sql(
+                queries.sql("kiosk_presses_hourly"), params=base | params | columns_as_text
+            ).to_table("kiosk_raw")
+            # DuckDB lists a line once per surplus cell: one problem per line
+            broken = queries.run(con, "csv_rejects").drop_duplicates("line")
+            cells = queries.run(con, "kiosk_presses_buttons")
+            buttons = _buttons(cells)
+            con.register("kiosk_buttons", buttons)
+            # nothing to fold (clean places, one cell per button): the groups go out as counted
+            distinct = len(set(buttons.column("button").to_pylist())) == buttons.num_rows
+            clean = distinct and queries.scalar(con, "kiosk_presses_cells_clean")
+            counts = "kiosk_presses_counts_clean" if clean else "kiosk_presses_counts"
+            # Arrow, not a DataFrame: the loader resolves names and inserts these rows in SQL
+            hourly = con.sql(queries.sql(counts)).to_arrow_table()
         except duckdb.Error as exc:
             raise ReadError.of("read_kiosk_count_failed", file=name, error=_first(exc)) from None
     finally:
@@ -225,26 +247,16 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
         Problem.of(name, int(r.line), None, None, "reason_line_unreadable", error=r.error_type)
         for r in broken.itertuples()
     ]
-    result.records = int(counts["n"].sum()) + len(broken)
-    if counts.empty:
-        return result
-    button = _buttons(counts["button"])
-    bad = counts["date"].isna() | button.isna()
-    n_bad = int(counts.loc[bad, "n"].sum())
+    # unusable: a blank cell or one that is no button, and unreadable timestamps of the rest
+    known = cells["text"].isin(buttons.column("text").to_pylist())
+    n_bad = int(cells.loc[~known, "presses"].sum() + cells.loc[known, "unreadable"].sum())
+    bad_texts = sorted({t for t in cells.loc[~known, "cell"] if isinstance(t, str)})
+    result.records = int(cells["presses"].sum()) + len(broken)
     if n_bad:
-        bad_texts = sorted({str(b) for b in counts.loc[button.isna(), "button"].dropna()})
         result.rejected += _press_problems(utf8, name, base | params, bad_texts, ts_col, n_bad)
-    good = counts[~bad].assign(button=button[~bad].astype("int64"))
-    if good.empty:
+    if hourly.num_rows == 0:
         return result
-    # labels and numbers for the same face ("4", "Meget glad") fold into one count
-    keys = ["library", "branch", "terminal", "question", "date", "hour", "button"]
-    hourly = good.groupby(keys, dropna=False, sort=True, as_index=False)["n"].sum()
-    hourly.insert(0, "row", range(1, len(hourly) + 1))
-    hourly["hour"] = hourly["hour"].astype("int64")
-    hourly["n"] = hourly["n"].astype("int64")
-    hourly["date"] = pd.to_datetime(hourly["date"]).dt.date
-    result.kiosk = hourly[KIOSK_COLUMNS].astype({"library": object, "terminal": object})
+    result.kiosk = hourly
     if n_bad:
         result.warnings.append(
             labels.Note.of("note_kiosk_unreadable", bad=n_bad, records=result.records)
@@ -252,25 +264,35 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
     return result
 
 
-def _buttons(texts: pd.Series) -> pd.Series:
-    """Button 1-4 for each distinct text: words via vocab, 1-4 as is, 0-3 (HappyOrNot) + 1."""
-    distinct = [t for t in texts.dropna().unique()]
-    numbers = {t: int(t) for t in distinct if re.fullmatch(r"\d{1,2}", str(t))}
+def _buttons(cells: pd.DataFrame) -> pa.Table:
+    """Button 1-4 for each distinct button cell (text as written, button), from its trimmed
+    ``cell`` (kiosk_presses_buttons): words via vocab, 1-4 as is, 0-3 (HappyOrNot) + 1; a blank
+    cell or one that is no button is left out."""
+    trimmed = {
+        t: c for t, c in zip(cells["text"], cells["cell"], strict=True) if isinstance(c, str)
+    }
+    texts = list(trimmed)
+    numbers = {t: int(s) for t, s in trimmed.items() if re.fullmatch(r"\d{1,2}", s)}
     # HappyOrNot's API counts from 0 (Very Unhappy) to 3 (Very Happy): a file with a 0 and no 4
     # uses that numbering (other numbers, e.g. a stray 7, are rejected either way)
     used = set(numbers.values())
     shift = 1 if 0 in used and 4 not in used else 0
-    mapping: dict[str, float] = {}
-    for text in distinct:
+    mapping: dict[str, int] = {}
+    for text in texts:
         if text in numbers:
             value = numbers[text] + shift
             if 1 <= value <= 4:
-                mapping[text] = float(value)
+                mapping[text] = value
         else:
-            word = vocab.kiosk_button(text)
+            word = vocab.kiosk_button(trimmed[text])
             if word is not None:
-                mapping[text] = float(word)
-    return texts.map(mapping).astype("float64")
+                mapping[text] = int(word)
+    return pa.table(
+        {
+            "text": pa.array(list(mapping), pa.string()),
+            "button": pa.array(list(mapping.values()), pa.int32()),
+        }
+    )
 
 
 def _press_problems(
