@@ -15,6 +15,7 @@ import pandas as pd
 from servicemirror import queries
 from servicemirror.core import db, labels, safety, upload_tables
 from servicemirror.etl import mapping as mapping_profiles
+from servicemirror.etl.answers import Answers
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
     RESPONDENT_TYPES,
@@ -276,6 +277,9 @@ def _resolve(
         raise LoadRefused(refusal(path.name, problems, result, lang))
 
     libraries = _LibraryResolver(state, library, path.name)
+    # the answers go to DuckDB (if the reader did not leave them there): every step on them below
+    # is SQL, whatever the reader
+    result.answers = Answers.of(result.answers)
     items = _resolve_items(result, state, report)
     responses = answers = comments = aggregates = kiosk = None
     kind = "responses"
@@ -303,18 +307,19 @@ def _resolve(
         responses = _apply_periods(
             responses, period, state.settings["period_length"], problems, path.name
         )
-        answers = result.answers[result.answers["row"].isin(responses["row"])].copy()
+        answers = result.answers
+        answers.keep_rows(responses["row"])
         answers = _validate_answers(answers, items, problems, path.name)
         # one rule for a valid response (docs/formats/README.md): at least one valid rating; a
         # comment alone or categorical answers alone do not make a response
-        answered = set(answers.loc[answers["value"].notna(), "row"])
+        answered = answers.answered_rows()
         only_missing = ~responses["row"].isin(answered)
         if only_missing.any():
             report.warnings.append(
                 labels.Note.of("note_only_missing", count=int(only_missing.sum()))
             )
         responses = responses[~only_missing]
-        answers = answers[answers["row"].isin(responses["row"])]
+        answers.keep_rows(responses["row"])
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
         responses = _scrub_segments(responses, state)
         report.valid_responses = len(responses)

@@ -19,6 +19,7 @@ from servicemirror.etl.readers.base import (
     Problem,
     ReadError,
 )
+from servicemirror.etl.source import Source
 
 
 def read_csv_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
@@ -131,6 +132,54 @@ def table_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
     if sniffed.kind != "csv":
         raise ReadError.of("read_not_csv_or_xlsx", file=Path(path).name)
     return read_csv_rows(path, sniffed)
+
+
+def table_source(path: Path, sniffed) -> Source:
+    """Every record of a CSV or of the first sheet of an .xlsx, header records included, in
+    DuckDB (``etl.source``): a CSV read by ``read_csv`` (cp1252 / UTF-16 / BOM files converted to
+    UTF-8 first, the copy removed once read), a sheet's cells registered as a relation. Lines
+    DuckDB cannot split are ``source.problems``."""
+    path = Path(path)
+    if sniffed.kind == "xlsx":
+        return Source.from_rows(read_xlsx_rows(path), path.name)
+    if sniffed.kind != "csv":
+        raise ReadError.of("read_not_csv_or_xlsx", file=path.name)
+    with scratch_folder("servicemirror-csv-") as workdir:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        return Source.from_csv(utf8, sniffed.delimiter or ",", display_name=path.name)
+
+
+def source_records(
+    source: Source, header_rows: int, path: Path, tool: str, names: list | None = None
+) -> Source:
+    """:func:`header_records` for a source in DuckDB: the records under ``header_rows`` header
+    records, named by ``names`` (default: the last header record) made unique, blank rows
+    dropped; ReadError when none is left."""
+    if names is None:
+        head = source.head(header_rows) if header_rows else []
+        names = head[header_rows - 1] if len(head) >= header_rows and header_rows else []
+    source.take_header(header_rows, unique_names(names, len(source.sql_names)))
+    source.drop_blank_rows()
+    require_source_records(source, path, tool)
+    return source
+
+
+def require_source_records(source: Source, path: Path, tool: str) -> None:
+    """:func:`require_records` for a source in DuckDB."""
+    if source.count() == 0:
+        raise ReadError.of("read_only_header", file=Path(path).name, tool=tool)
+
+
+def exclude_source_rows(source: Source, column: str, kept: set[str], path: Path, why: str):
+    """Drop the records whose ``column`` (stripped, lower case) is not one of ``kept`` (a blank
+    cell included); each becomes a Problem naming its row and the reason (``why``: a reason key
+    of the label table). Decided once per distinct cell."""
+    frame = source.frame([column])
+    cells = frame[column].astype("string").str.strip().str.lower()
+    bad = (~cells.isin(kept)).fillna(True).astype(bool)
+    records = frame.loc[bad, "_record"]
+    source.drop_records(records)
+    return [Problem.of(Path(path).name, int(row), column, None, why) for row in records]
 
 
 def with_header(

@@ -90,10 +90,8 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         queries.execute(con, "insert_responses", upload_id=upload_id)
         queries.execute(con, "supersede_responses", upload_id=upload_id)
         con.unregister("new_responses")
-        con.register(
-            "new_answers",
-            prepared.answers.assign(value=prepared.answers["value"].astype("float64")),
-        )
+        # the answers come from DuckDB as Arrow and are read in place (etl.answers)
+        con.register("new_answers", prepared.answers.arrow())
         _test_pause("mid-insert")  # responses are in, answers not yet
         queries.execute(con, "insert_answers", upload_id=upload_id)
         con.unregister("new_answers")

@@ -1,0 +1,106 @@
+"""An upload's answers held in DuckDB from the reader to the insert, never as a Python row loop.
+
+A wide export of 200,000 respondents x 25 questions is five million answers; they stay in the
+table ``answers`` of the parsing connection their reader made (``etl.source``), and the loader's
+steps on them (keeping the valid respondents, the item scales, the NPS shift, the summary) are
+the SQL of ``queries/answers_*.sql``. Readers that build a pandas frame of answers (the long and
+SurveyXact readers) have it put into such a table by :meth:`Answers.of`, so the loader has one
+way with answers whatever the reader.
+
+Columns: row, column, item, value (null = a non-answer such as "Ved ikke"), raw_value, and seq
+(the answers' order: the order the problems and the item summary follow).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from servicemirror import queries
+from servicemirror.etl.source import parsing_connection
+
+
+class Answers:
+    """The table ``answers`` of a parsing connection (see the module docstring).
+
+    It reads like the small frame the tests and the dry run look at: ``len()``, ``.empty`` and
+    ``answers["column"]`` (one column as a Series, in order).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    @classmethod
+    def of(cls, answers) -> Answers:
+        """``answers`` as an :class:`Answers`: itself, or a reader's frame put into a table."""
+        if isinstance(answers, Answers):
+            return answers
+        con = parsing_connection()
+        frame = answers[["row", "column", "item", "value", "raw_value"]].assign(
+            value=answers["value"].astype("float64"), seq=np.arange(len(answers), dtype="int64")
+        )
+        con.register("answer_frame", frame)
+        queries.execute(con, "answers_from_frame")
+        con.unregister("answer_frame")
+        return cls(con)
+
+    # ----------------------------------------------------------------- reading
+
+    def __len__(self) -> int:
+        return int(queries.scalar(self.con, "answers_count"))
+
+    @property
+    def empty(self) -> bool:
+        """True when there is no answer."""
+        return len(self) == 0
+
+    def frame(self) -> pd.DataFrame:
+        """The answers as a frame (row, column, item, value, raw_value), in order."""
+        return queries.run(self.con, "answers_rows")
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return self.frame()[column]
+
+    def arrow(self) -> pa.Table:
+        """The answers as an Arrow table (row, column, item, value, raw_value): what the writer
+        registers in the product database, so the insert reads them in place."""
+        return self.con.sql(queries.sql("answers_rows")).to_arrow_table()
+
+    def item_ranges(self) -> pd.DataFrame:
+        """Per item, the lowest and highest value answered (index item; columns min, max)."""
+        return queries.run(self.con, "answers_item_ranges").set_index("item")
+
+    def answered_rows(self) -> set[int]:
+        """The respondents (row) with at least one valid rating."""
+        return set(queries.run(self.con, "answers_answered_rows")["row"].astype(int))
+
+    # ----------------------------------------------------------------- the loader's steps
+
+    def keep_rows(self, rows) -> None:
+        """Keep only the answers of these respondents (row numbers)."""
+        self.con.register("answer_rows", pd.DataFrame({"row": pd.Series(rows, dtype="int64")}))
+        queries.execute(self.con, "answers_keep_rows")
+        self.con.unregister("answer_rows")
+
+    def validate(self, items: pd.DataFrame) -> pd.DataFrame:
+        """The checks against the file's resolved items (item_code, scale_min, scale_max,
+        construct): an NPS item coded 1-11 is shifted to 0-10; answers of an item without a
+        scale and answers outside the scale are dropped. Returns the latter (row, column,
+        raw_value, item, scale_min, scale_max, in order) for the caller to tell."""
+        scale = items[["item_code", "scale_min", "scale_max", "construct"]].drop_duplicates(
+            "item_code"
+        )
+        self.con.register("answer_items", scale)
+        try:
+            queries.execute(self.con, "answers_nps_shift")
+            outside = queries.run(self.con, "answers_outside_scale")
+            queries.execute(self.con, "answers_drop_invalid")
+        finally:
+            self.con.unregister("answer_items")
+        return outside
+
+    def summary(self) -> pd.DataFrame:
+        """Per item (in order of first answer): column, n, mean, promoters, detractors."""
+        return queries.run(self.con, "answers_item_summary")
