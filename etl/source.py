@@ -40,7 +40,8 @@ def parsing_connection() -> duckdb.DuckDBPyConnection:
 
 
 class Source:
-    """The cells of one export in DuckDB (table ``raw`` until :meth:`take_header`, then ``src``).
+    """The cells of one export in DuckDB: the table ``raw`` (every record), and once the header is
+    known (:meth:`take_header`) the view ``src`` of the data records.
 
     ``names``: the column names (headers) in file order; ``sql_names``: the table's own name of
     each. ``problems``: lines the CSV parser could not split.
@@ -52,6 +53,9 @@ class Source:
         self.names: list[str] = [str(i) for i in range(len(sql_names))]
         self.file = name
         self.problems: list[Problem] = []
+        self._changes = 0  # bumped by every change of the records (the sample is then stale)
+        self._sample: tuple | None = None
+        self._view = False  # src is the view over raw (take_header), else a table (from_frame)
 
     # ----------------------------------------------------------------- making one
 
@@ -123,11 +127,14 @@ class Source:
         return out
 
     def take_header(self, header_rows: int, names: list[str]) -> None:
-        """The records under ``header_rows`` header records become the data (``src``), their
-        columns named ``names`` (unique, as ``tables.unique_names`` made them). Completely empty
-        trailing columns without a header (Excel's leftovers) are dropped."""
-        queries.execute(self.con, "source_table", header_rows=header_rows)
-        queries.execute(self.con, "source_drop_raw")
+        """The records under ``header_rows`` header records become the data (the view ``src``),
+        their columns named ``names`` (unique, as ``tables.unique_names`` made them). Completely
+        empty trailing columns without a header (Excel's leftovers) are dropped."""
+        queries.execute(self.con, "source_header", header_rows=header_rows)
+        queries.execute(self.con, "source_excluded")
+        queries.execute(self.con, "source_view")
+        self._view = True
+        self._changes += 1
         self.names = list(names)
         counts = self.con.execute(queries.sql("source_counts")).fetchone()
         while (
@@ -171,8 +178,12 @@ class Source:
         return cells[["_record", *wanted]]
 
     def sample(self) -> pd.DataFrame:
-        """The first :data:`SAMPLE_ROWS` records, every column (what detection looks at)."""
-        return self.frame(limit=SAMPLE_ROWS)
+        """The first :data:`SAMPLE_ROWS` records, every column (what detection looks at); kept
+        until the records or columns change, as the reader and the shared ending both look."""
+        key = (self._changes, tuple(self.names))
+        if self._sample is None or self._sample[0] != key:
+            self._sample = (key, self.frame(limit=SAMPLE_ROWS))
+        return self._sample[1]
 
     def column(self, column: str) -> pd.Series:
         """One column's cells in record order (index = position), None for blank."""
@@ -214,8 +225,10 @@ class Source:
         if drop.empty:
             return
         self.con.register("source_drop", drop)
-        queries.execute(self.con, "source_delete_rows")
+        # the view over the file's records leaves them out; a reader's own frame is a table
+        queries.execute(self.con, "source_exclude_rows" if self._view else "source_delete_rows")
         self.con.unregister("source_drop")
+        self._changes += 1
 
     def drop_blank_rows(self) -> None:
         """Records with no cell at all (blank lines in hand-made sheets) are not records."""

@@ -48,6 +48,8 @@ _TZ_SUFFIX = re.compile(
 
 _HINT_IN_PARENS = re.compile(r"\s*\([^()]*\d[^()]*\)")
 
+_PLAIN_ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
+
 _DOTTED_TIME = re.compile(r"(\s\d{1,2})\.(\d{2})(?:\.(\d{2}))?$")
 
 
@@ -332,12 +334,21 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series:
     number). Returns naive datetime64.
     """
     text = raw.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    # plain ISO date-times ("2024-03-05 10:22:13", what most tools write) have no time zone and
+    # no dotted time to mend: read at once, so a 400,000-row export never meets the suffix
+    # rules below (a Python call per cell)
+    plain = text.str.fullmatch(_PLAIN_ISO).fillna(False).astype(bool)
+    if plain.any():
+        out[plain] = pd.to_datetime(text[plain], errors="coerce", format="ISO8601")
+        if plain.all():
+            return out.astype("datetime64[ns]")
+        text = text.where(~plain, pd.NA)
     text = text.str.replace(_TZ_SUFFIX, "", regex=True)
     text = text.str.replace(_DOTTED_TIME, _colon_time, regex=True)
     text = text.where(text != "", pd.NA)
     # pandas' ISO8601 parser also takes "07.03.2024" (month first): only real ISO text goes there
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     if iso.any():
         parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
         out[iso] = parsed.dt.tz_localize(None).astype("datetime64[ns]")
