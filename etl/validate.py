@@ -4,12 +4,12 @@ and the one refusal line naming the cause that rejected the most rows."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import numpy as np
 import pandas as pd
 
+from servicemirror import queries
 from servicemirror.core import labels
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.answers import Answers
@@ -19,6 +19,7 @@ from servicemirror.etl.readers.base import (
     Problem,
     ReadResult,
 )
+from servicemirror.etl.source import parsing_connection
 
 
 def period_of(timestamps: pd.Series, length: str) -> pd.Series:
@@ -258,12 +259,17 @@ def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
 
 
 def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
-    return [
-        hashlib.sha256(f"{salt}:{i}".encode()).hexdigest()
-        if i is not None and i == i and str(i) != ""
-        else None
-        for i in ids
-    ]
+    """sha256("<salt>:<id>") as hex for each id (None for a missing or blank one), computed by
+    DuckDB: 400,000 respondents are hashed at engine speed, the digests the same as hashlib's."""
+    text = pd.Series(list(ids), dtype="object")
+    text = text.astype(str).where(text.notna(), None)
+    con = parsing_connection()
+    try:
+        con.register("hash_input", pd.DataFrame({"pos": np.arange(len(text)), "id": text}))
+        hashes = queries.run(con, "hash_ids", salt=salt)["hash"].astype(object)
+        return hashes.where(hashes.notna(), None).tolist()
+    finally:
+        con.close()
 
 
 def _problem_json(p: Problem, lang: str = "en") -> dict:

@@ -531,6 +531,7 @@ def _engine_answers(source: Source, items: list, maps: list, result: ReadResult)
     source.con.register("value_map", value_map)
     try:
         bad = source.con.execute(queries.sql("wide_cell_problems"), {"columns": columns}).df()
+        queries.execute(source.con, "wide_answer_map")
         queries.execute(source.con, "wide_answers", columns=columns)
     finally:
         source.con.unregister("value_map")

@@ -90,11 +90,14 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         queries.execute(con, "insert_responses", upload_id=upload_id)
         queries.execute(con, "supersede_responses", upload_id=upload_id)
         con.unregister("new_responses")
-        # the answers come from DuckDB as Arrow and are read in place (etl.answers)
-        con.register("new_answers", prepared.answers.arrow())
+        # the answers come from DuckDB as (row, map_id) pairs in Arrow, read in place, and the
+        # few distinct answers they point to (etl.answers)
+        con.register("new_answers", prepared.answers.pairs())
+        con.register("new_answer_values", prepared.answers.values())
         _test_pause("mid-insert")  # responses are in, answers not yet
         queries.execute(con, "insert_answers", upload_id=upload_id)
         con.unregister("new_answers")
+        con.unregister("new_answer_values")
         if not prepared.comments.empty:
             _with_frame(
                 con, "new_comments", prepared.comments, "insert_comments", upload_id=upload_id
