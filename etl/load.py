@@ -26,13 +26,14 @@ from servicemirror.etl.known import (
     _State,
 )
 
-# forum.py takes period_of, the service resolve_library, from here
+# forum.py takes period_of, the service resolve_library(ies), from here
 from servicemirror.etl.names import (
     _LibraryResolver,
     _saved_units,
     _unit_rows,
     apply_library_map,
     library_values,
+    resolve_libraries,  # noqa: F401
     resolve_library,  # noqa: F401
     unit_instrument,
 )

@@ -498,7 +498,7 @@ class Service:
 
     def _keys_of(self, libraries) -> list[str]:
         """The library keys of the names a load report lists (display names as loaded)."""
-        return sorted({self._library(name) for name in libraries})
+        return sorted(set(load.resolve_libraries(self.db_path, list(libraries))))
 
     def load_file(self, path: Path, **kwargs) -> load.LoadReport:
         """Load one file from disk (the command line's ``load``), like :meth:`upload`."""

@@ -55,7 +55,7 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     before = record.read_text() if record.exists() else None
     argv = ["--scale", "tiny", "--work", str(tmp_path), "--no-record"]
     results = {r.key: r for r in run_all.main(argv)}
-    assert sorted(results) == ["1", "2", "3", "4", "5"]
+    assert sorted(results) == ["1", "2", "3", "4", "5", "6"]
     for key in "1234":
         assert results[key].ratio is not None and results[key].ratio > 0, key
     assert results["1"].figures["answers"] > 0
@@ -66,5 +66,18 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     assert results["4"].extra["profile"]
     if chromium:
         assert results["5"].ratio is not None and results["5"].ratio > 0
+    assert results["6"].figures["answers"] == 5 * generate_module.STAFF_EXPORT_RESPONDENTS["tiny"]
     # --no-record: a test run never writes to the results table
     assert (record.read_text() if record.exists() else None) == before
+
+
+def test_whole_load_process_benchmark_runs_on_tiny_data(tmp_path):
+    # benchmark 6 alone: the export is made, loaded by the real command in a process of its own
+    # (every answer stored) and read by the bare read_csv process
+    whole_process = importlib.import_module("bench.whole_process")
+    result = whole_process.run("tiny", tmp_path, runs=1)
+    respondents = generate_module.STAFF_EXPORT_RESPONDENTS["tiny"]
+    assert result.figures["respondents"] == respondents
+    assert result.figures["answers"] == 5 * respondents
+    assert result.ratio is not None and result.ratio > 0
+    assert not (tmp_path / "bench6.duckdb").exists()  # each run's database is removed
