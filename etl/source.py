@@ -217,6 +217,22 @@ class Source:
         found = found.sort_values(["_order", "_record"], kind="stable")
         return found[["_record", "column", "cell"]].reset_index(drop=True)
 
+    def records_with(self, column: str, cells) -> pd.Series:
+        """The records whose ``column`` is blank or one of ``cells`` (as written), in order."""
+        found = self.con.execute(
+            queries.sql("source_records_with"),
+            # chr(0) stands for a blank cell (never in a file: NUL characters are dropped)
+            {"columns": [self.sql_name(column)], "cells": [*map(str, cells), "\x00"]},
+        ).df()
+        return found["_record"].astype("int64")
+
+    def all_different(self, column: str) -> bool:
+        """True when no two non-blank cells of ``column`` are alike, even once trimmed."""
+        cells, distinct, edged = self.con.execute(
+            queries.sql("source_unique_cells"), {"columns": [self.sql_name(column)]}
+        ).fetchone()
+        return cells == distinct and not edged
+
     # ----------------------------------------------------------------- changing
 
     def drop_records(self, records) -> None:

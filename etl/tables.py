@@ -173,11 +173,10 @@ def require_source_records(source: Source, path: Path, tool: str) -> None:
 def exclude_source_rows(source: Source, column: str, kept: set[str], path: Path, why: str):
     """Drop the records whose ``column`` (stripped, lower case) is not one of ``kept`` (a blank
     cell included); each becomes a Problem naming its row and the reason (``why``: a reason key
-    of the label table). Decided once per distinct cell."""
-    frame = source.frame([column])
-    cells = frame[column].astype("string").str.strip().str.lower()
-    bad = (~cells.isin(kept)).fillna(True).astype(bool)
-    records = frame.loc[bad, "_record"]
+    of the label table). Decided once per distinct cell; the records are found in SQL."""
+    distinct = source.distinct([column])[column]["cell"]
+    refused = [c for c in distinct if str(c).strip().lower() not in kept]
+    records = source.records_with(column, refused)
     source.drop_records(records)
     return [Problem.of(Path(path).name, int(row), column, None, why) for row in records]
 

@@ -713,8 +713,10 @@ def _placeholder_dates(submitted: pd.Series, raw: pd.Series, column: str, result
 def _drop_repeats(source: Source, spec: WideSpec, result: ReadResult) -> None:
     """Repeated submissions of one respondent id: the latest stays, the others are told and
     leave the source."""
-    if spec.respondent_id is None:
+    if spec.respondent_id is None or spec.respondent_id not in source.columns:
         return
+    if source.all_different(spec.respondent_id):
+        return  # asked in SQL: a 400,000-row export of distinct ids never comes to Python here
     frame = source.frame([spec.respondent_id])
     ids = _text_column(frame, spec.respondent_id)
     if ids.notna().sum() == ids.dropna().nunique():

@@ -64,6 +64,7 @@ PARAMS = {
     "rows": 2,
     "header_rows": 1,
     "salt": "s",
+    "cells": ["4"],
     "k": 5,
     "before": "2100-01-01",
     "project_id": 1,
