@@ -354,8 +354,9 @@ def qualtrics_staff_export(scale: Scale, path: Path) -> tuple[Path, int]:
     imports = [m[2] for m in QUALTRICS_META] + [f'{{"ImportId":"QID{i + 1}"}}' for i in range(5)]
     imports.append('{"ImportId":"Bibliotek"}')
     body = path.with_suffix(".body.csv")
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
     try:
+        con.execute("set enable_progress_bar = false")
         con.register("library_names", pd.DataFrame({"name": library_names(scale)}))
         con.execute(
             """

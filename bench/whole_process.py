@@ -54,9 +54,9 @@ def _timed(argv: list[str]) -> tuple[float, str]:
 
 def run(scale: str, work: Path, runs: int = 3) -> Result:
     """Benchmark 6 at ``scale`` (the export's size), files and databases under ``work``."""
-    path, respondents = qualtrics_staff_export(
-        SCALES[scale], work / "files" / "qualtrics_staff.csv"
-    )
+    # named by scale: a tiny run and a national run may share a work folder
+    export = work / "files" / f"qualtrics_staff_{scale}.csv"
+    path, respondents = qualtrics_staff_export(SCALES[scale], export)
     db = work / "bench6.duckdb"
     product, ceiling, answers = [], [], 0
     for _ in range(runs):
