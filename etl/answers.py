@@ -80,9 +80,9 @@ class Answers:
         """Per item, the lowest and highest value answered (index item; columns min, max)."""
         return queries.run(self.con, "parsed_item_ranges").set_index("item")
 
-    def answered_rows(self) -> set[int]:
-        """The respondents (row) with at least one valid rating."""
-        return set(queries.run(self.con, "parsed_answered_rows")["row"].astype(int))
+    def answered_rows(self) -> np.ndarray:
+        """The respondents (row numbers) with at least one valid rating (for ``isin``)."""
+        return queries.run(self.con, "parsed_answered_rows")["row"].to_numpy(dtype="int64")
 
     # ----------------------------------------------------------------- the loader's steps
 
