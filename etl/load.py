@@ -324,7 +324,7 @@ def _resolve(
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
         responses = _scrub_segments(responses, state)
         report.valid_responses = len(responses)
-        types = sorted(set(responses["respondent_type"]))
+        types = sorted(map(str, responses["respondent_type"].unique()))
         report.respondent_type = types[0] if len(types) == 1 else ("mixed" if types else None)
         counts = responses.groupby("display_name").size()
         report.libraries = {str(k): int(v) for k, v in counts.items()}
