@@ -136,7 +136,7 @@ class Source:
         self._view = True
         self._changes += 1
         self.names = list(names)
-        counts = self.con.execute(queries.sql("source_counts")).fetchone()
+        counts = self.con.execute(queries.sql("source_counts")).fetchall()[0]
         while (
             self.names and self.names[-1].startswith("column ") and not counts[len(self.names) - 1]
         ):
@@ -158,14 +158,22 @@ class Source:
         """How many data records there are."""
         return int(queries.scalar(self.con, "source_count"))
 
-    def frame(self, columns: list[str] | None = None, limit: int = ALL_ROWS) -> pd.DataFrame:
+    def frame(
+        self, columns: list[str] | None = None, limit: int = ALL_ROWS, *, cells: bool = True
+    ) -> pd.DataFrame:
         """``_record`` and some columns (default: all) as a frame of text cells (None for blank),
-        in record order; ``limit`` records at most."""
+        in record order; ``limit`` records at most. ``cells=False``: the columns stay pandas
+        strings (NA for blank), straight from Arrow, which is all a step that trims and parses
+        them needs: no Python object per cell for a 400,000-row column."""
         wanted = self.columns if columns is None else [c for c in columns if c in self.names]
         inner = [self.sql_name(c) for c in wanted]
         # a COLUMNS() that selects nothing is an error in DuckDB: the record numbers alone
         query = "source_rows" if inner else "source_records"
         params = {"columns": inner, "limit": limit} if inner else {"limit": limit}
+        if not cells:
+            arrow = self.con.sql(queries.sql(query), params=params).to_arrow_table()
+            by_sql = dict(zip(self.sql_names, self.names, strict=True))
+            return arrow.to_pandas().rename(columns=by_sql)[["_record", *wanted]]
         frame = self.con.execute(queries.sql(query), params).df()
         # the table's order, renamed to the file's names (a column asked for twice comes once)
         by_sql = dict(zip(self.sql_names, self.names, strict=True))
@@ -230,7 +238,7 @@ class Source:
         """True when no two non-blank cells of ``column`` are alike, even once trimmed."""
         cells, distinct, edged = self.con.execute(
             queries.sql("source_unique_cells"), {"columns": [self.sql_name(column)]}
-        ).fetchone()
+        ).fetchall()[0]
         return cells == distinct and not edged
 
     # ----------------------------------------------------------------- changing

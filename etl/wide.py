@@ -403,7 +403,8 @@ def to_result(
     other = library_other_column(spec)
     roles = [spec.respondent_id, spec.library, other, spec.branch, spec.period, spec.date]
     roles += [spec.touchpoint, *spec.segments.values()]
-    frame = source.frame(list(dict.fromkeys(c for c in roles if c)))
+    # one row per respondent, only the columns with a role; strings as they come from Arrow
+    frame = source.frame(list(dict.fromkeys(c for c in roles if c)), cells=False)
     rows = frame["_record"].astype("int64")
     responses = pd.DataFrame({"row": rows.to_numpy()}, index=frame.index)
     responses["respondent_id"] = _text_column(frame, spec.respondent_id)
