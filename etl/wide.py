@@ -13,12 +13,14 @@ and unfinished rows, name the metadata columns. The shared interpretation lives 
 3. :func:`to_result` turns frame + spec into the canonical frames of ``etl.readers.base``;
    :func:`to_aggregates` does the same for one-row-per-unit sheets of means with an n column.
 
-The frame contract: a DataFrame of text cells (``None`` for blank) whose column names are the
-final, unique headers, plus ``_record`` (int: the row number to show in messages, 1 = first
-data row). Cell interpretation (``etl.wide_values.interpret_column``) is per column and
-vectorised: labels are looked up once per distinct value, so 200,000 respondents x 25 questions
-stay fast. Reading the table itself (rows, header rows) is ``etl.tables``; the readers' shared
-ending (classify, signature, mapping, result) is ``etl.wide_end``.
+The table contract: the export's cells in DuckDB (``etl.source.Source``: final, unique headers,
+``_record`` = the row number to show in messages, 1 = first data row); a reader may also hand over
+a DataFrame of text cells, which is put there first. Roles are guessed from a sample of the rows
+(all of them in a small file); each question is read from its distinct cells
+(``etl.wide_values.interpret_distinct``), and the cells are joined to what they mean in SQL, so
+the answers of a 400,000-row export never come to Python (the respondents' role columns do, as
+vectorised columns). Reading the table itself (rows, header rows) is ``etl.tables``; the
+readers' shared ending (classify, signature, mapping, result) is ``etl.wide_end``.
 
 Stored values are always "higher = more positive": labels are mapped by their text (the label set
 in ``vocab.LIKERT_SETS`` knows its direction), numeric codes are turned when the item says
