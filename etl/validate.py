@@ -258,18 +258,22 @@ def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
     return out
 
 
-def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
+def _hash_ids(ids: pd.Series, salt: str, con=None) -> list[str | None]:
     """sha256("<salt>:<id>") as hex for each id (None for a missing or blank one), computed by
-    DuckDB: 400,000 respondents are hashed at engine speed, the digests the same as hashlib's."""
+    DuckDB: 400,000 respondents are hashed at engine speed, the digests the same as hashlib's.
+    ``con``: a connection to run it on (the writer's); else a parsing connection of its own."""
     # as text without a Python loop: DuckDB reads the (Arrow-backed) string column in place
     text = pd.Series(ids).reset_index(drop=True).astype("string")
-    con = parsing_connection()
+    own = con is None
+    con = parsing_connection() if own else con
     try:
         con.register("hash_input", pd.DataFrame({"pos": np.arange(len(text)), "id": text}))
         hashes = queries.run(con, "hash_ids", salt=salt)["hash"].astype(object)
+        con.unregister("hash_input")
         return hashes.where(hashes.notna(), None).tolist()
     finally:
-        con.close()
+        if own:
+            con.close()
 
 
 def _problem_json(p: Problem, lang: str = "en") -> dict:
