@@ -326,6 +326,73 @@ def _wide(scale: Scale, world: dict, out: Path) -> tuple[Path, Path, int]:
     return wide_path, long_path, answers
 
 
+# Benchmark 6's Qualtrics staff export: five staff core items (Danish texts, 1-5), about 125 bytes
+# a respondent, so 400,000 respondents are a 50 MB file (bench/whole_process.py)
+STAFF_EXPORT_RESPONDENTS = {"national": 400_000, "small": 40_000, "tiny": 2_000}
+STAFF_EXPORT_ITEMS = [
+    "Jeg trives på min arbejdsplads",
+    "Mit arbejde giver mig energi",
+    "Jeg får anerkendelse for mit arbejde",
+    "Jeg har et godt samarbejde med mine kolleger",
+    "Jeg kan overkomme mine arbejdsopgaver",
+]
+
+
+def qualtrics_staff_export(scale: Scale, path: Path) -> tuple[Path, int]:
+    """A Qualtrics "numeric values" staff export (three header rows, the metadata columns, five
+    1-5 items, a Bibliotek embedded-data field) of ``STAFF_EXPORT_RESPONDENTS[scale.name]``
+    respondents, written by DuckDB's COPY from a row-number range (deterministic: every cell is
+    a hash of its row). Reused when it exists; returns the path and the respondent count."""
+    path = Path(path)
+    n = STAFF_EXPORT_RESPONDENTS.get(scale.name, STAFF_EXPORT_RESPONDENTS["national"])
+    if path.exists():
+        return path, n
+    path.parent.mkdir(parents=True, exist_ok=True)
+    qids = [f"Q{i + 1}" for i in range(len(STAFF_EXPORT_ITEMS))]
+    header = [m[0] for m in QUALTRICS_META] + qids + ["Bibliotek"]
+    texts = [m[1] for m in QUALTRICS_META] + STAFF_EXPORT_ITEMS + ["Bibliotek"]
+    imports = [m[2] for m in QUALTRICS_META] + [f'{{"ImportId":"QID{i + 1}"}}' for i in range(5)]
+    imports.append('{"ImportId":"Bibliotek"}')
+    body = path.with_suffix(".body.csv")
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.register("library_names", pd.DataFrame({"name": library_names(scale)}))
+        con.execute(
+            """
+            copy (
+                with r as (
+                    select range as i,
+                           timestamp '2025-01-01' + to_seconds(hash(range, 1) % 31536000) as t
+                    from range($n)
+                ), libs as (select row_number() over (order by name) - 1 as k, name
+                            from library_names)
+                select strftime(t, '%Y-%m-%d %H:%M:%S') as StartDate,
+                       strftime(t + to_seconds(60 + hash(i, 2) % 840), '%Y-%m-%d %H:%M:%S'),
+                       'IP Address', null, 100, 60 + hash(i, 2) % 840, 'True',
+                       strftime(t + to_seconds(60 + hash(i, 2) % 840), '%Y-%m-%d %H:%M:%S'),
+                       'R_' || lpad(printf('%x', i), 15, '0'), 'anonymous', 'DA',
+                       1 + hash(i, 3) % 5, 1 + hash(i, 4) % 5, 1 + hash(i, 5) % 5,
+                       1 + hash(i, 6) % 5, 1 + hash(i, 7) % 5,
+                       libs.name
+                from r join libs on libs.k = hash(r.i, 8) % (select count(*) from libs)
+                order by r.i
+            ) to '"""
+            + str(body)
+            + """' (header false)""",
+            {"n": n},
+        )
+    finally:
+        con.close()
+    with path.open("w", encoding="utf-8", newline="") as out:
+        pd.DataFrame([texts, imports], columns=header).to_csv(out, index=False)
+        with body.open(encoding="utf-8") as rows:
+            while chunk := rows.read(1 << 20):
+                out.write(chunk)
+    body.unlink()
+    return path, n
+
+
 def _kiosk(scale: Scale, out: Path) -> list[Path]:
     """Monthly press exports, written by DuckDB straight from a row-number range (deterministic).
 

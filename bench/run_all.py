@@ -1,4 +1,4 @@
-"""Run the five national-scale benchmarks and append the results to bench/RESULTS.md (``make bench``).
+"""Run the six national-scale benchmarks and append the results to bench/RESULTS.md (``make bench``).
 
     python -m bench.run_all                     # national scale (the default; ~10 min, 5.3 GB)
     python -m bench.run_all --scale tiny        # seconds; what tests/test_bench_smoke.py runs
@@ -7,7 +7,8 @@
 Steps: generate (or reuse) the exports of the scale (bench/generate.py), build (or reuse) the
 database every dashboard benchmark reads by loading them through the product
 (bench/database.py), then 1. wide import, 2. kiosk import, 3. dashboard queries, 4. analyze
-battery, 5. browser, 7. concurrent websocket sessions (bench/sessions.py). Each prints its ratio against its target; the run is appended to
+battery, 5. browser, 6. a Qualtrics export as a whole ``servicemirror load`` process, 7. concurrent
+websocket sessions (bench/sessions.py). Each prints its ratio against its target; the run is appended to
 bench/RESULTS.md unless ``--no-record``. Generated files and databases live under ``--work``
 (default ``$SERVICEMIRROR_BENCH_DIR`` or the system temp folder), never in the repository.
 """
@@ -21,12 +22,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import analyze_battery, browser, dashboard_queries, database, imports, sessions
+from bench import (
+    analyze_battery,
+    browser,
+    dashboard_queries,
+    database,
+    imports,
+    sessions,
+    whole_process,
+)
 from bench.common import Result, append_results, machine
 from bench.generate import SCALES, generate
 
-# runs per benchmark: (1 wide, 2 kiosk, 3 queries, 4 analyze, 5 browser)
-RUNS = {"national": (3, 3, 5, 3, 6), "small": (3, 3, 5, 3, 6), "tiny": (1, 1, 2, 1, 2)}
+# runs per benchmark: (1 wide, 2 kiosk, 3 queries, 4 analyze, 5 browser, 6 whole load process)
+RUNS = {"national": (3, 3, 5, 3, 6, 3), "small": (3, 3, 5, 3, 6, 3), "tiny": (1, 1, 2, 1, 2, 1)}
 # 7: session counts, and whether one process is measured beside the workers (tiny: only a few
 # sessions through HAProxy, so the smoke test stays short)
 SESSIONS = {"national": ((1, 10, 30), True), "small": ((1, 10, 30), True), "tiny": ((2,), False)}
@@ -43,7 +52,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="national")
     parser.add_argument("--work", type=Path, default=None)
-    parser.add_argument("--only", default="1,2,3,4,5,7", help="comma-separated benchmark numbers")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated benchmark numbers")
     parser.add_argument("--workers", type=int, default=2, help="7: serve --workers N (>= 2)")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--profile", action="store_true", help="profile one extra wide import")
@@ -105,6 +114,8 @@ def main(argv: list[str] | None = None) -> list[Result]:
             print(f"      {line}", flush=True)
     if 5 in only:
         record(browser.run(db_path, runs=runs[4]))
+    if 6 in only:
+        record(whole_process.run(args.scale, work, runs=runs[5]))
     if 7 in only:
         counts, single = SESSIONS.get(args.scale, SESSIONS["national"])
         record(sessions.run(db_path, counts, args.workers, with_single=single))

@@ -17,6 +17,7 @@ from servicemirror import queries
 from servicemirror.core import db, labels, safety, upload_tables
 from servicemirror.etl import kiosk_names
 from servicemirror.etl import mapping as mapping_profiles
+from servicemirror.etl.answers import Answers
 from servicemirror.etl.detect import sniff
 from servicemirror.etl.known import (
     RESPONDENT_TYPES,
@@ -27,13 +28,14 @@ from servicemirror.etl.known import (
     _State,
 )
 
-# forum.py takes period_of, the service resolve_library, from here
+# forum.py takes period_of, the service resolve_library(ies), from here
 from servicemirror.etl.names import (
     _LibraryResolver,
     _saved_units,
     _unit_rows,
     apply_library_map,
     library_values,
+    resolve_libraries,  # noqa: F401
     resolve_library,  # noqa: F401
     unit_instrument,
 )
@@ -298,6 +300,9 @@ def _resolve(
         raise LoadRefused(refusal(path.name, problems, result, lang))
 
     libraries = _LibraryResolver(state, library, path.name)
+    # the answers go to DuckDB (if the reader did not leave them there): every step on them below
+    # is SQL, whatever the reader
+    result.answers = Answers.of(result.answers)
     items = _resolve_items(result, state, report)
     responses = answers = comments = aggregates = kiosk_units = None
     kind = "responses"
@@ -325,22 +330,23 @@ def _resolve(
         responses = _apply_periods(
             responses, period, state.settings["period_length"], problems, path.name
         )
-        answers = result.answers[result.answers["row"].isin(responses["row"])].copy()
+        answers = result.answers
+        answers.keep_rows(responses["row"])
         answers = _validate_answers(answers, items, problems, path.name)
         # one rule for a valid response (docs/formats/README.md): at least one valid rating; a
         # comment alone or categorical answers alone do not make a response
-        answered = set(answers.loc[answers["value"].notna(), "row"])
+        answered = answers.answered_rows()
         only_missing = ~responses["row"].isin(answered)
         if only_missing.any():
             report.warnings.append(
                 labels.Note.of("note_only_missing", count=int(only_missing.sum()))
             )
         responses = responses[~only_missing]
-        answers = answers[answers["row"].isin(responses["row"])]
+        answers.keep_rows(responses["row"])
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
         responses = _scrub_segments(responses, state)
         report.valid_responses = len(responses)
-        types = sorted(set(responses["respondent_type"]))
+        types = sorted(map(str, responses["respondent_type"].unique()))
         report.respondent_type = types[0] if len(types) == 1 else ("mixed" if types else None)
         counts = responses.groupby("display_name").size()
         report.libraries = {str(k): int(v) for k, v in counts.items()}

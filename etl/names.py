@@ -405,3 +405,10 @@ def _library_key(lookup, name: str) -> str:
 def resolve_library(db_path: Path, name: str) -> str:
     """The library key for a key, display name or alias; LoadRefused (one line) if unknown."""
     return _library_key(_library_lookup(db_path), name)
+
+
+def resolve_libraries(db_path: Path, names) -> list[str]:
+    """:func:`resolve_library` for several names with one read of the database (a national
+    upload's report names a hundred libraries)."""
+    lookup = _library_lookup(db_path)
+    return [_library_key(lookup, str(name)) for name in names]

@@ -1,6 +1,9 @@
-"""Table I/O for the wide readers, beside ``etl.csvio``: an export's rows as text cells (CSV through
-DuckDB, XLSX through openpyxl), its first rows for detection, the header row(s) made final and
-unique, blank rows dropped, and rows left out with their reason (``Problem``)."""
+"""Table I/O for the wide readers, beside ``etl.csvio``: an export's records in DuckDB
+(``etl.source``: a CSV through ``read_csv``, an .xlsx sheet through calamine registered as a
+relation), its first rows for detection, the header row(s) made final and unique, blank rows
+dropped, and rows left out with their reason (``Problem``). ``table_rows`` and ``with_header``
+give the same records as a DataFrame, to look at a small file whole (tests, tools); the readers
+read through the source."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from servicemirror.etl.readers.base import (
     Problem,
     ReadError,
 )
+from servicemirror.etl.source import Source
 
 
 def read_csv_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
@@ -125,12 +129,61 @@ def head_rows(sniffed, path: Path, rows: int = 6) -> list[list[str]]:
 
 
 def table_rows(path: Path, sniffed) -> tuple[pd.DataFrame, list[Problem]]:
-    """All records of a CSV or the first sheet of an .xlsx (see :func:`read_csv_rows`)."""
+    """All records of a CSV or the first sheet of an .xlsx as a DataFrame (see
+    :func:`read_csv_rows`), to look at a small file whole; the readers use :func:`table_source`."""
     if sniffed.kind == "xlsx":
         return read_xlsx_rows(path), []
     if sniffed.kind != "csv":
         raise ReadError.of("read_not_csv_or_xlsx", file=Path(path).name)
     return read_csv_rows(path, sniffed)
+
+
+def table_source(path: Path, sniffed) -> Source:
+    """Every record of a CSV or of the first sheet of an .xlsx, header records included, in
+    DuckDB (``etl.source``): a CSV read by ``read_csv`` (cp1252 / UTF-16 / BOM files converted to
+    UTF-8 first, the copy removed once read), a sheet's cells registered as a relation. Lines
+    DuckDB cannot split are ``source.problems``."""
+    path = Path(path)
+    if sniffed.kind == "xlsx":
+        return Source.from_rows(read_xlsx_rows(path), path.name)
+    if sniffed.kind != "csv":
+        raise ReadError.of("read_not_csv_or_xlsx", file=path.name)
+    with scratch_folder("servicemirror-csv-") as workdir:
+        utf8 = to_utf8(path, sniffed.encoding, workdir)
+        return Source.from_csv(utf8, sniffed.delimiter or ",", display_name=path.name)
+
+
+def source_records(
+    source: Source, header_rows: int, path: Path, tool: str, names: list | None = None
+) -> Source:
+    """The records under ``header_rows`` header records of a source, named by ``names``
+    (default: the last header record) made unique, blank rows dropped; ReadError when none is
+    left (:func:`require_source_records`)."""
+    if names is None:
+        head = source.head(header_rows) if header_rows else []
+        names = head[header_rows - 1] if len(head) >= header_rows and header_rows else []
+    source.take_header(header_rows, unique_names(names, len(source.sql_names)))
+    source.drop_blank_rows()
+    require_source_records(source, path, tool)
+    return source
+
+
+def require_source_records(source: Source, path: Path, tool: str) -> None:
+    """ReadError (one line) when an export holds only its header: nothing to load. ``tool``: the
+    tool's name, or a label key (``read_tool_spreadsheet``) for a name that has a Danish word."""
+    if source.count() == 0:
+        raise ReadError.of("read_only_header", file=Path(path).name, tool=tool)
+
+
+def exclude_source_rows(source: Source, column: str, kept: set[str], path: Path, why: str):
+    """Drop the records whose ``column`` (stripped, lower case) is not one of ``kept`` (a blank
+    cell included); each becomes a Problem naming its row and the reason (``why``: a reason key
+    of the label table). Decided once per distinct cell; the records are found in SQL."""
+    distinct = source.distinct([column])[column]["cell"]
+    refused = [c for c in distinct if str(c).strip().lower() not in kept]
+    records = source.records_with(column, refused)
+    source.drop_records(records)
+    return [Problem.of(Path(path).name, int(row), column, None, why) for row in records]
 
 
 def with_header(
@@ -173,34 +226,3 @@ def unique_names(names: list, count: int) -> list[str]:
             seen[text] = 1
         out.append(text)
     return out
-
-
-def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows with no cell at all (blank lines in hand-made sheets) are not records."""
-    cells = frame.drop(columns=["_record"])
-    return frame[cells.notna().any(axis=1)]
-
-
-def header_records(rows: pd.DataFrame, header_rows: int, path: Path, tool: str) -> pd.DataFrame:
-    """The records under ``header_rows`` header records (:func:`with_header`), blank rows dropped;
-    ReadError when none is left (:func:`require_records`, ``tool`` as there)."""
-    frame = drop_blank_rows(with_header(rows, header_rows))
-    require_records(frame, path, tool)
-    return frame
-
-
-def require_records(frame: pd.DataFrame, path: Path, tool: str) -> None:
-    """ReadError (one line) when an export holds only its header: nothing to load. ``tool``: the
-    tool's name, or a label key (``read_tool_spreadsheet``) for a name that has a Danish word."""
-    if frame.empty:
-        raise ReadError.of("read_only_header", file=Path(path).name, tool=tool)
-
-
-def exclude_rows(frame: pd.DataFrame, mask: pd.Series, path: Path, column: str | None, why: str):
-    """Drop the rows in ``mask``; each becomes a Problem naming its row and the reason (``why``:
-    a reason key of the label table)."""
-    problems = [
-        Problem.of(Path(path).name, int(row), column, None, why)
-        for row in frame.loc[mask, "_record"]
-    ]
-    return frame[~mask], problems

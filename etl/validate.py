@@ -4,20 +4,22 @@ and the one refusal line naming the cause that rejected the most rows."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import numpy as np
 import pandas as pd
 
+from servicemirror import queries
 from servicemirror.core import labels
 from servicemirror.etl import scrub, vocab
+from servicemirror.etl.answers import Answers
 from servicemirror.etl.known import RESPONDENT_TYPES, LoadReport, _State
 from servicemirror.etl.readers.base import (
     SEGMENT_COLUMNS,
     Problem,
     ReadResult,
 )
+from servicemirror.etl.source import parsing_connection
 
 
 def period_of(timestamps: pd.Series, length: str) -> pd.Series:
@@ -56,11 +58,8 @@ def _resolve_items(result: ReadResult, state: _State, report: LoadReport) -> pd.
     """Items of this file with their scale and construct: known items keep the stored definition."""
     known = state.items.set_index("item_code")
     rows = []
-    observed = (
-        result.answers.groupby("item")["value"].agg(["min", "max"])
-        if not result.answers.empty
-        else None
-    )
+    # the answers are in DuckDB by now (etl.answers; the loader puts them there)
+    observed = result.answers.item_ranges() if not result.answers.empty else None
     agg_observed = (
         result.aggregates.groupby("item")["mean"].agg(["min", "max"])
         if not result.aggregates.empty
@@ -172,22 +171,12 @@ def _infer_scale(lo: float, hi: float) -> tuple[float, float]:
     return float(np.floor(lo)), float(np.ceil(hi))
 
 
-def _validate_answers(
-    answers: pd.DataFrame, items: pd.DataFrame, problems, file_name
-) -> pd.DataFrame:
-    """Drop answers outside their item's scale (each reported); NaN stays as a missing answer."""
-    scale = items.set_index("item_code")[["scale_min", "scale_max", "construct"]]
-    merged = answers.join(scale, on="item")
-    unknown_item = merged["scale_min"].isna()
-    # NPS stored as 1-11 (some tools): shift to 0-10 when every value of the item fits 1..11
-    nps_shift = (merged["construct"].isin(["nps", "enps"])) & merged.groupby("item")[
-        "value"
-    ].transform(lambda v: v.min() >= 1 and v.max() == 11).fillna(False).astype(bool)
-    merged.loc[nps_shift, "value"] = merged.loc[nps_shift, "value"] - 1
-    out = merged["value"].notna() & (
-        (merged["value"] < merged["scale_min"]) | (merged["value"] > merged["scale_max"])
-    )
-    for row in merged[out].itertuples():
+def _validate_answers(answers: Answers, items: pd.DataFrame, problems, file_name) -> Answers:
+    """Drop answers outside their item's scale (each reported); a null value stays as a missing
+    answer. An NPS item stored as 1-11 (some tools) is shifted to 0-10 first. In SQL
+    (``Answers.validate``): only the refused answers come to Python, to be told."""
+    outside = answers.validate(items)
+    for row in outside.itertuples():
         problems.append(
             Problem.of(
                 file_name,
@@ -200,8 +189,7 @@ def _validate_answers(
                 item=row.item,
             )
         )
-    keep = ~out & ~unknown_item
-    return merged.loc[keep, ["row", "column", "item", "value", "raw_value"]]
+    return answers
 
 
 def _validate_aggregates(
@@ -270,40 +258,51 @@ def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
     return out
 
 
-def _hash_ids(ids: pd.Series, salt: str) -> list[str | None]:
-    return [
-        hashlib.sha256(f"{salt}:{i}".encode()).hexdigest()
-        if i is not None and i == i and str(i) != ""
-        else None
-        for i in ids
-    ]
+def _hash_ids(ids: pd.Series, salt: str, con=None) -> list[str | None]:
+    """sha256("<salt>:<id>") as hex for each id (None for a missing or blank one), computed by
+    DuckDB: 400,000 respondents are hashed at engine speed, the digests the same as hashlib's.
+    ``con``: a connection to run it on (the writer's); else a parsing connection of its own."""
+    # as text without a Python loop: DuckDB reads the (Arrow-backed) string column in place
+    text = pd.Series(ids).reset_index(drop=True).astype("string")
+    own = con is None
+    con = parsing_connection() if own else con
+    try:
+        con.register("hash_input", pd.DataFrame({"pos": np.arange(len(text)), "id": text}))
+        hashes = queries.run(con, "hash_ids", salt=salt)["hash"].astype(object)
+        con.unregister("hash_input")
+        return hashes.where(hashes.notna(), None).tolist()
+    finally:
+        if own:
+            con.close()
 
 
 def _problem_json(p: Problem, lang: str = "en") -> dict:
     return {"row": p.row, "column": p.column, "value": p.value, "reason": p.text(lang)}
 
 
-def _item_summary(answers: pd.DataFrame, items: pd.DataFrame) -> list[dict]:
+def _item_summary(answers: Answers, items: pd.DataFrame) -> list[dict]:
+    """Per item of the file (in order of first answer): its column, construct, scale, n, mean
+    and, for a 0-10 recommend item, the NPS; counted in SQL (``Answers.summary``)."""
     out = []
     by_item = items.drop_duplicates("item_code").set_index("item_code")
-    for code, group in answers.groupby("item", sort=False):
-        v = group["value"].dropna()
-        meta = by_item.loc[code]
+    for row in answers.summary().itertuples():
+        meta = by_item.loc[row.item]
+        n = int(row.n)
         nps = None
         if (
             meta["construct"] in ("nps", "enps")
             and meta["scale_max"] - meta["scale_min"] == 10
-            and len(v)
+            and n
         ):
-            nps = round(float(((v >= 9).mean() - (v <= 6).mean()) * 100), 6)
+            nps = round(float((row.promoters / n - row.detractors / n) * 100), 6)
         out.append(
             {
-                "column": str(group["column"].iloc[0]),
-                "item": str(code),
+                "column": str(row.column),
+                "item": str(row.item),
                 "construct": meta["construct"],
                 "scale": [float(meta["scale_min"]), float(meta["scale_max"])],
-                "n": int(len(v)),
-                "mean": round(float(v.mean()), 6) if len(v) else None,
+                "n": n,
+                "mean": round(float(row.mean), 6) if n else None,
                 "nps": nps,
             }
         )

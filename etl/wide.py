@@ -13,12 +13,14 @@ and unfinished rows, name the metadata columns. The shared interpretation lives 
 3. :func:`to_result` turns frame + spec into the canonical frames of ``etl.readers.base``;
    :func:`to_aggregates` does the same for one-row-per-unit sheets of means with an n column.
 
-The frame contract: a DataFrame of text cells (``None`` for blank) whose column names are the
-final, unique headers, plus ``_record`` (int: the row number to show in messages, 1 = first
-data row). Cell interpretation (``etl.wide_values.interpret_column``) is per column and
-vectorised: labels are looked up once per distinct value, so 200,000 respondents x 25 questions
-stay fast. Reading the table itself (rows, header rows) is ``etl.tables``; the readers' shared
-ending (classify, signature, mapping, result) is ``etl.wide_end``.
+The table contract: the export's cells in DuckDB (``etl.source.Source``: final, unique headers,
+``_record`` = the row number to show in messages, 1 = first data row); a reader may also hand over
+a DataFrame of text cells, which is put there first. Roles are guessed from a sample of the rows
+(all of them in a small file); each question is read from its distinct cells
+(``etl.wide_values.interpret_distinct``), and the cells are joined to what they mean in SQL, so
+the answers of a 400,000-row export never come to Python (the respondents' role columns do, as
+vectorised columns). Reading the table itself (rows, header rows) is ``etl.tables``; the
+readers' shared ending (classify, signature, mapping, result) is ``etl.wide_end``.
 
 Stored values are always "higher = more positive": labels are mapped by their text (the label set
 in ``vocab.LIKERT_SETS`` knows its direction), numeric codes are turned when the item says
@@ -43,11 +45,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from servicemirror import queries
 from servicemirror.core import labels
 from servicemirror.etl import vocab
+from servicemirror.etl.answers import Answers
 from servicemirror.etl.readers.base import (
     AGGREGATE_COLUMNS,
-    ANSWER_COLUMNS,
     COMMENT_COLUMNS,
     ITEM_COLUMNS,
     RESPONSE_COLUMNS,
@@ -56,13 +59,13 @@ from servicemirror.etl.readers.base import (
     ReadResult,
     empty,
 )
+from servicemirror.etl.source import Source
 from servicemirror.etl.wide_values import (
     NPS_SCALE,
-    ColumnValues,
     _label_values,
     guess_construct,
     header_hint,
-    interpret_column,
+    interpret_distinct,
     item_code,
     parse_dates,
 )
@@ -371,7 +374,7 @@ def _start(
 
 
 def to_result(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Source,
     spec: WideSpec,
     *,
     path: Path,
@@ -382,25 +385,32 @@ def to_result(
 ) -> ReadResult:
     """The canonical ReadResult of a wide table (see the module docstring for the contract).
 
-    Respondents whose row has no answer at all are left to the loader (it warns and does not
-    count them). Repeated submissions (the same respondent id twice) keep the latest (by date,
-    else the lower row) and list the others as rejected. Unknown answer texts and numbers outside
-    the scale are rejected cell by cell; the rest of the respondent's answers load.
+    ``frame``: the table's cells in DuckDB (:class:`etl.source.Source`), or a reader's frame of
+    text cells, which is put there first: every wide export is read by the same SQL. Respondents
+    whose row has no answer at all are left to the loader (it warns and does not count them).
+    Repeated submissions (the same respondent id twice) keep the latest (by date, else the lower
+    row) and list the others as rejected. Unknown answer texts and numbers outside the scale are
+    rejected cell by cell; the rest of the respondent's answers load. The answers stay in DuckDB
+    (``etl.answers.Answers``): one row per respondent is all that comes to Python.
     """
+    source = frame if isinstance(frame, Source) else Source.from_frame(frame, Path(path).name)
     # a row refused before the wide step (a preview, an unfinished response) was a record too
     if records is None:
-        records = len(frame) + len(problems or [])
+        records = source.count() + len(problems or [])
     result = _start(spec, Path(path), encoding, problems, warnings, records)
     path = result.path
-    name = path.name
-    if frame.empty:
+    if source.count() == 0:
         return result
-    frame = _drop_repeats(frame, spec, result)
+    _drop_repeats(source, spec, result)
+    other = library_other_column(spec)
+    roles = [spec.respondent_id, spec.library, other, spec.branch, spec.period, spec.date]
+    roles += [spec.touchpoint, *spec.segments.values()]
+    # one row per respondent, only the columns with a role; strings as they come from Arrow
+    frame = source.frame(list(dict.fromkeys(c for c in roles if c)), cells=False)
     rows = frame["_record"].astype("int64")
     responses = pd.DataFrame({"row": rows.to_numpy()}, index=frame.index)
     responses["respondent_id"] = _text_column(frame, spec.respondent_id)
     responses["library"] = _text_column(frame, spec.library)
-    other = library_other_column(spec)
     if other is not None:
         # "Other (please specify)" under the library question: the typed name goes through the
         # same name matching as a chosen one (it used to drop the whole response)
@@ -422,16 +432,25 @@ def to_result(
     for segment, column in spec.segments.items():
         responses[segment] = _text_column(frame, column)
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
-    answers, items = [], []
+    items, maps = [], []
     codes: set[str] = set()
     scale_sources: dict[str, str] = {}
+    present = []
     for item in spec.items:
-        if item.column not in frame.columns:
+        if item.column not in source.columns:
             result.warnings.append(
                 labels.Note.of("note_mapping_column_missing", column=labels.clip(item.column))
             )
-            continue
-        read = interpret_column(frame[item.column], item, spec.respondent_type)
+        else:
+            present.append(item)
+    distinct = source.distinct([i.column for i in present])
+    for order, item in enumerate(present):
+        cells = distinct[item.column]["cell"].astype(str)
+        stripped = cells.str.strip()
+        answered = stripped != ""
+        read = interpret_distinct(
+            pd.Series(stripped[answered].unique(), dtype="object"), item, spec.respondent_type
+        )
         text = item.text or item.column
         code = item.item or item_code(text, spec.respondent_type)
         code = _unique(code, codes)
@@ -449,18 +468,8 @@ def to_result(
                 )
             )
         scale_sources[item.column] = SCALE_SOURCES.get(read.how, read.how)
-        _cell_problems(name, rows, item.column, frame[item.column], read, result)
-        keep = read.answered & ~read.unknown & ~read.out_of_range & ~read.decimal
-        answers.append(
-            pd.DataFrame(
-                {
-                    "row": rows[keep].to_numpy(),
-                    "column": item.column,
-                    "item": code,
-                    "value": read.values[keep].to_numpy(),
-                    "raw_value": frame.loc[keep, item.column].astype(str).to_numpy(),
-                }
-            )
+        maps.append(
+            _value_map(source, item, code, order, cells[answered], stripped[answered], read)
         )
         items.append(
             {
@@ -474,17 +483,76 @@ def to_result(
                 "reversed": read.reversed,
             }
         )
-    if answers:
-        result.answers = pd.concat(answers, ignore_index=True)[ANSWER_COLUMNS]
     if items:
+        _engine_answers(source, present, maps, result)
         result.items = pd.DataFrame(items, columns=ITEM_COLUMNS)
-    result.comments = _comments(frame, spec, rows)
-    result.columns = column_table(frame, spec, result.items, scale_sources)
+    result.comments = _comments(source, spec)
+    result.columns = column_table(source.columns, spec, result.items, scale_sources)
     _drop_unanswered(result)
     for column, why in spec.dropped.items():
         if why.startswith("not a scale"):
             result.warnings.append(labels.Note.of("note_not_a_scale", column=labels.clip(column)))
     return result
+
+
+# what the SQL calls a cell that is not stored (queries/wide_cell_problems.sql), in the order
+# the problems of one question are told
+_FLAGS = ("unknown", "decimal", "out")
+
+
+def _value_map(source, item, code, order, cells, stripped, read) -> pd.DataFrame:
+    """What each distinct cell of one question column means: the rows of ``value_map``."""
+    per = pd.DataFrame(
+        {
+            "key": read.cells.astype(str).to_numpy(),
+            "value": read.values.to_numpy(),
+            "flag": np.select(
+                [read.unknown.to_numpy(), read.decimal.to_numpy(), read.out_of_range.to_numpy()],
+                list(_FLAGS),
+                "ok",
+            ),
+        }
+    ).drop_duplicates("key")
+    mapped = pd.DataFrame({"cell": cells.to_numpy(), "key": stripped.to_numpy()})
+    mapped = mapped.merge(per, on="key", how="left")
+    return mapped.assign(
+        col=source.sql_name(item.column),
+        column=item.column,
+        item=code,
+        ord=order,
+        scale_min=read.scale_min,
+        scale_max=read.scale_max,
+    ).drop(columns=["key"])
+
+
+def _engine_answers(source: Source, items: list, maps: list, result: ReadResult) -> None:
+    """The answers of every question column, joined in SQL to the value map of their cells
+    (``queries/wide_answers.sql``); the cells that are no answer become problems one by one."""
+    value_map = pd.concat(maps, ignore_index=True)
+    value_map["value"] = value_map["value"].astype("float64")
+    columns = [source.sql_name(i.column) for i in items]
+    source.con.register("value_map", value_map)
+    try:
+        bad = source.con.execute(queries.sql("wide_cell_problems"), {"columns": columns}).df()
+        queries.execute(source.con, "wide_answer_map")
+        queries.execute(source.con, "wide_answers", columns=columns)
+    finally:
+        source.con.unregister("value_map")
+    name = result.path.name
+    for r in bad.itertuples():
+        if r.flag == "unknown":
+            key, fields = "reason_not_a_label_cell", {}
+        elif r.flag == "decimal":
+            key, fields = "reason_decimal_answer", {}
+        else:
+            key, fields = (
+                "reason_outside_scale",
+                {"lo": f"{r.scale_min:g}", "hi": f"{r.scale_max:g}"},
+            )
+        result.rejected.append(
+            Problem.of(name, int(r.row), r.column, labels.clip(r.value), key, **fields)
+        )
+    result.answers = Answers(source.con)
 
 
 SCALE_SOURCES = {
@@ -509,7 +577,7 @@ _ROLE_OF = {
 
 
 def column_table(
-    frame: pd.DataFrame, spec: WideSpec, items: pd.DataFrame, scale_sources: dict[str, str]
+    columns: list[str], spec: WideSpec, items: pd.DataFrame, scale_sources: dict[str, str]
 ) -> list[dict]:
     """One row per column of the file: what it was read as and why (``load --dry-run --json``).
 
@@ -519,7 +587,7 @@ def column_table(
     by_column = {r.column: r for r in items.itertuples()} if not items.empty else {}
     roles = spec.roles()
     out = []
-    for column in (c for c in frame.columns if c != "_record"):
+    for column in (c for c in columns if c != "_record"):
         row = {
             "column": column,
             "role": "ignored",
@@ -600,7 +668,7 @@ def _drop_unanswered(result: ReadResult) -> None:
     A comment alone or categorical answers alone do not make a response (SurveyMonkey also keeps
     respondents who answered nothing as rows of blanks).
     """
-    answered = set(result.answers.loc[result.answers["value"].notna(), "row"])
+    answered = Answers.of(result.answers).answered_rows()
     nothing = ~result.responses["row"].isin(answered)
     if nothing.any():
         result.responses = result.responses[~nothing].reset_index(drop=True)
@@ -621,29 +689,6 @@ def _unique(code: str, taken: set[str]) -> str:
         candidate, n = f"{code}-{n}", n + 1
     taken.add(candidate)
     return candidate
-
-
-def _cell_problems(name, rows, column, raw, read: ColumnValues, result: ReadResult) -> None:
-    for row, value in zip(rows[read.unknown], raw[read.unknown], strict=True):
-        result.rejected.append(
-            Problem.of(name, int(row), column, labels.clip(value), "reason_not_a_label_cell")
-        )
-    for row, value in zip(rows[read.decimal], raw[read.decimal], strict=True):
-        result.rejected.append(
-            Problem.of(name, int(row), column, labels.clip(value), "reason_decimal_answer")
-        )
-    for row, value in zip(rows[read.out_of_range], raw[read.out_of_range], strict=True):
-        result.rejected.append(
-            Problem.of(
-                name,
-                int(row),
-                column,
-                labels.clip(value),
-                "reason_outside_scale",
-                lo=f"{read.scale_min:g}",
-                hi=f"{read.scale_max:g}",
-            )
-        )
 
 
 def _placeholder_dates(submitted: pd.Series, raw: pd.Series, column: str, result) -> None:
@@ -668,15 +713,20 @@ def _placeholder_dates(submitted: pd.Series, raw: pd.Series, column: str, result
         )
 
 
-def _drop_repeats(frame: pd.DataFrame, spec: WideSpec, result: ReadResult) -> pd.DataFrame:
-    if spec.respondent_id is None:
-        return frame
+def _drop_repeats(source: Source, spec: WideSpec, result: ReadResult) -> None:
+    """Repeated submissions of one respondent id: the latest stays, the others are told and
+    leave the source."""
+    if spec.respondent_id is None or spec.respondent_id not in source.columns:
+        return
+    if source.all_different(spec.respondent_id):
+        return  # asked in SQL: a 400,000-row export of distinct ids never comes to Python here
+    frame = source.frame([spec.respondent_id])
     ids = _text_column(frame, spec.respondent_id)
     if ids.notna().sum() == ids.dropna().nunique():
-        return frame
+        return
     order = frame[["_record"]].assign(_id=ids)
     if spec.date:
-        order["_date"] = parse_dates(frame[spec.date], spec.dayfirst)
+        order["_date"] = parse_dates(source.column(spec.date), spec.dayfirst).to_numpy()
         order = order.sort_values(["_date", "_record"], na_position="first")
     else:
         order = order.sort_values("_record")
@@ -694,27 +744,28 @@ def _drop_repeats(frame: pd.DataFrame, spec: WideSpec, result: ReadResult) -> pd
                 later=int(keep),
             )
         )
-    return frame.drop(index=repeated.index)
+    source.drop_records(repeated["_record"])
 
 
-def _comments(frame: pd.DataFrame, spec: WideSpec, rows: pd.Series) -> pd.DataFrame:
-    parts = []
-    for column in spec.comments:
-        text = _text_column(frame, column)
-        keep = text.notna() & ~text.map(lambda t: vocab.is_non_answer(t) if t else True)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "row": rows[keep].to_numpy(),
-                    "column": column,
-                    "item": item_code(column),
-                    "text": text[keep].to_numpy(),
-                }
-            )
-        )
-    if not parts:
+def _comments(source: Source, spec: WideSpec) -> pd.DataFrame:
+    """The free-text answers of the comment columns (non-answers such as "Nej tak" left out)."""
+    if not spec.comments:
         return empty(COMMENT_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[COMMENT_COLUMNS]
+    cells = source.cells(list(dict.fromkeys(c for c in spec.comments if c in source.columns)))
+    text = cells["cell"].astype("string").str.strip()
+    text = text.astype("object").where((text.notna() & (text != "")).fillna(False), None)
+    keep = text.notna() & ~text.map(lambda t: vocab.is_non_answer(t) if t else True)
+    if not keep.any():
+        return empty(COMMENT_COLUMNS)
+    kept = cells[keep]
+    return pd.DataFrame(
+        {
+            "row": kept["_record"].astype("int64").to_numpy(),
+            "column": kept["column"].to_numpy(),
+            "item": kept["column"].map(item_code).to_numpy(),
+            "text": text[keep].to_numpy(),
+        }
+    )[COMMENT_COLUMNS]
 
 
 # --------------------------------------------------------------------------- aggregates

@@ -18,10 +18,11 @@ import pandas as pd
 from servicemirror.etl import mapping, wide
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import Problem, ReadOptions, ReadResult
+from servicemirror.etl.source import Source
 
 
 def finish(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Source,
     path: Path,
     sniffed: Sniffed,
     options: ReadOptions | None,
@@ -33,32 +34,40 @@ def finish(
     problems: list[Problem] | None = None,
     records: int | None = None,
     dayfirst: bool | None = None,
-    after: Callable[[pd.DataFrame, wide.WideSpec], tuple[pd.DataFrame, list[str]]] | None = None,
+    after: Callable[[Source, wide.WideSpec], list[str]] | None = None,
     aggregates: bool = False,
 ) -> ReadResult:
     """The ReadResult of a wide export whose header and fixed roles the reader has settled.
 
-    ``path``, ``sniffed``, ``options``, ``format``: the file, as the reader was given it, and the
+    ``frame``: the export's data records in DuckDB (``etl.source.Source``), or a reader's own frame
+    of text cells, put there first. Roles are guessed from a sample of the records
+    (``Source.sample``: all of them in a small file); each question's scale and labels from
+    all of its distinct cells, in SQL. ``path``, ``sniffed``, ``options``, ``format``: the file, as the reader was given it, and the
     reader's format name. ``columns``: the headers the signature is taken from (as the export
     wrote them; default: the frame's own columns).
     ``dayfirst``: False for tools that write US dates. ``after``: a last step on the rows once
-    the roles are known (the generic spreadsheet drops its totals rows), returning the frame and
+    the roles are known (the generic spreadsheet drops its totals rows from the source), returning
     its warnings. ``aggregates``: a sheet with an n column and a library column is one row per
     library (means), not one per respondent.
     """
+    source = frame if isinstance(frame, Source) else Source.from_frame(frame, Path(path).name)
     if columns is None:
-        columns = [c for c in frame.columns if c != "_record"]
+        columns = source.columns
     rtype = options.respondent_type if options else None
-    spec = wide.classify(frame, format=format, texts=texts, fixed=fixed, respondent_type=rtype)
+    sample = source.sample()
+    spec = wide.classify(sample, format=format, texts=texts, fixed=fixed, respondent_type=rtype)
     if dayfirst is not None:
         spec.dayfirst = dayfirst
     spec.instrument = f"{format}:{mapping.signature(format, columns)}"
     spec, note = mapping.resolve(spec, columns, options)
     warnings = [note] if note else []
     if after is not None:
-        frame, more = after(frame, spec)
-        warnings += more
-    build = wide.to_aggregates if aggregates and spec.n and spec.library else wide.to_result
+        warnings += after(source, spec)
+    if aggregates and spec.n and spec.library:
+        # one row per library: a handful of rows, read as a frame
+        build, frame = wide.to_aggregates, source.frame()
+    else:
+        build, frame = wide.to_result, source
     return build(
         frame,
         spec,
@@ -66,5 +75,5 @@ def finish(
         encoding=sniffed.encoding,
         problems=problems,
         warnings=warnings,
-        records=len(frame) if records is None else records,
+        records=source.count() if records is None else records,
     )

@@ -48,6 +48,8 @@ _TZ_SUFFIX = re.compile(
 
 _HINT_IN_PARENS = re.compile(r"\s*\([^()]*\d[^()]*\)")
 
+_PLAIN_ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
+
 _DOTTED_TIME = re.compile(r"(\s\d{1,2})\.(\d{2})(?:\.(\d{2}))?$")
 
 
@@ -114,17 +116,71 @@ class ColumnValues:
     how: str  # labels | codes with labels | header | answers | given
 
 
+@dataclass
+class DistinctValues:
+    """One question column read from its distinct answered cells (stripped, non-empty), in the
+    order given: what each means on the stored scale, and what the column is."""
+
+    cells: pd.Series  # the distinct cells (str)
+    values: pd.Series  # float per distinct cell: the stored value; NaN = missing or rejected
+    unknown: pd.Series  # bool per distinct cell: neither a number, a label nor a non-answer
+    out_of_range: pd.Series  # bool per distinct cell: a number outside the item's scale
+    decimal: pd.Series  # bool per distinct cell: a decimal where only whole points are answers
+    scale_min: float
+    scale_max: float
+    reversed: bool
+    nps: bool
+    how: str  # labels | codes with labels | header | answers | given | recommend
+
+
 def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None = None):
     """Read one question column: values turned to higher = better, scale, NPS, problems.
 
     Returns a :class:`ColumnValues`. Labels decide value and direction; numbers use the given
     scale, else the header hint ("1-7", "1 = Helt enig"), else the smallest standard scale that
-    holds the answers (0-10 for recommend questions). NPS coded 1-11 is shifted to 0-10.
+    holds the answers (0-10 for recommend questions). NPS coded 1-11 is shifted to 0-10. The
+    reading itself is :func:`interpret_distinct` (per distinct cell); this spreads it over the
+    column's cells.
     """
-    text = item.text or item.column
     cells = raw.astype("string").str.strip()
     answered = cells.notna() & (cells != "")
-    distinct = pd.Series(cells[answered].unique(), dtype="object")
+    read = interpret_distinct(
+        pd.Series(cells[answered].unique(), dtype="object"), item, respondent_type
+    )
+    key = read.cells.astype(str)
+
+    def spread(per_distinct: pd.Series) -> pd.Series:
+        return cells.map(dict(zip(key, per_distinct, strict=True)))
+
+    values = spread(read.values).astype("float64")
+    unknown = spread(read.unknown).fillna(False).astype(bool)
+    out = spread(read.out_of_range).fillna(False).astype(bool)
+    decimal = spread(read.decimal).fillna(False).astype(bool)
+    return ColumnValues(
+        values=values.where(answered),
+        answered=answered.fillna(False).astype(bool),
+        unknown=unknown & answered.fillna(False),
+        out_of_range=out & answered.fillna(False),
+        decimal=decimal & answered.fillna(False),
+        scale_min=read.scale_min,
+        scale_max=read.scale_max,
+        reversed=read.reversed,
+        nps=read.nps,
+        how=read.how,
+    )
+
+
+def interpret_distinct(
+    distinct: pd.Series, item: ItemSpec, respondent_type: str | None = None
+) -> DistinctValues:
+    """:func:`interpret_column` on a column's distinct answered cells (stripped, non-empty).
+
+    Everything about a column follows from its distinct cells (the label set, the scale, the
+    direction), so a large export is read by looking at each distinct cell once; the engine then
+    joins the result back to the cells (``etl.wide``).
+    """
+    text = item.text or item.column
+    distinct = pd.Series(list(distinct), dtype="object")
     if item.labels:
         # code exports: the label file names each code, so its text decides the value
         lookup = {str(k).strip(): v for k, v in item.labels.items()}
@@ -175,17 +231,12 @@ def interpret_column(raw: pd.Series, item: ItemSpec, respondent_type: str | None
     decimal_distinct = decimal_answers(value_of)
     value_of[decimal_distinct] = np.nan
     unknown_distinct = ~non_answer & value_of.isna() & ~out_distinct & ~decimal_distinct
-    key = distinct.astype(str)
-    values = cells.map(dict(zip(key, value_of, strict=True))).astype("float64")
-    unknown = cells.map(dict(zip(key, unknown_distinct, strict=True))).fillna(False).astype(bool)
-    out = cells.map(dict(zip(key, out_distinct, strict=True))).fillna(False).astype(bool)
-    decimal = cells.map(dict(zip(key, decimal_distinct, strict=True))).fillna(False).astype(bool)
-    return ColumnValues(
-        values=values.where(answered),
-        answered=answered.fillna(False).astype(bool),
-        unknown=unknown & answered.fillna(False),
-        out_of_range=out & answered.fillna(False),
-        decimal=decimal & answered.fillna(False),
+    return DistinctValues(
+        cells=distinct,
+        values=value_of,
+        unknown=unknown_distinct.astype(bool),
+        out_of_range=out_distinct.astype(bool),
+        decimal=decimal_distinct.astype(bool),
         scale_min=float(lo),
         scale_max=float(hi),
         reversed=reversed_codes,
@@ -283,12 +334,21 @@ def parse_dates(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series:
     number). Returns naive datetime64.
     """
     text = raw.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    # plain ISO date-times ("2024-03-05 10:22:13", what most tools write) have no time zone and
+    # no dotted time to mend: read at once, so a 400,000-row export never meets the suffix
+    # rules below (a Python call per cell)
+    plain = text.str.fullmatch(_PLAIN_ISO).fillna(False).astype(bool)
+    if plain.any():
+        out[plain] = pd.to_datetime(text[plain], errors="coerce", format="ISO8601")
+        if plain.all():
+            return out.astype("datetime64[ns]")
+        text = text.where(~plain, pd.NA)
     text = text.str.replace(_TZ_SUFFIX, "", regex=True)
     text = text.str.replace(_DOTTED_TIME, _colon_time, regex=True)
     text = text.where(text != "", pd.NA)
     # pandas' ISO8601 parser also takes "07.03.2024" (month first): only real ISO text goes there
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     if iso.any():
         parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601", utc=True)
         out[iso] = parsed.dt.tz_localize(None).astype("datetime64[ns]")

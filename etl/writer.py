@@ -83,20 +83,21 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
                 responses = responses.assign(**{seg: None})
         responses = responses.assign(
             submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"),
-            respondent_hash=_hash_ids(responses["respondent_id"], salt),
+            respondent_hash=_hash_ids(responses["respondent_id"], salt, con),
         )
         con.register("new_responses", responses)
         superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
         queries.execute(con, "insert_responses", upload_id=upload_id)
         queries.execute(con, "supersede_responses", upload_id=upload_id)
         con.unregister("new_responses")
-        con.register(
-            "new_answers",
-            prepared.answers.assign(value=prepared.answers["value"].astype("float64")),
-        )
+        # the answers come from DuckDB as (row, map_id) pairs in Arrow, read in place, and the
+        # few distinct answers they point to (etl.answers)
+        con.register("new_answers", prepared.answers.pairs())
+        con.register("new_answer_values", prepared.answers.values())
         _test_pause("mid-insert")  # responses are in, answers not yet
         queries.execute(con, "insert_answers", upload_id=upload_id)
         con.unregister("new_answers")
+        con.unregister("new_answer_values")
         if not prepared.comments.empty:
             _with_frame(
                 con, "new_comments", prepared.comments, "insert_comments", upload_id=upload_id

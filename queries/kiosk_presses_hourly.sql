@@ -10,9 +10,9 @@
 -- otherwise 'T' becomes a space and anything after the seconds (milliseconds, a +0100 offset) is
 -- cut, because the kiosk's local hour is what staffed/unstaffed hours are about (HappyOrNot gives
 -- timestamps "in survey time zone").
--- The columns are named by the reader ($columns: every header name -> 'VARCHAR', in file order),
+-- The columns are named by the reader ($header_types: every header name -> 'VARCHAR', in file order),
 -- so DuckDB does not sniff the file again; a line with more or fewer cells is a reject.
--- params: $path, $delim, $max_line, $columns; $ts_col, $time_col, $terminal_col, $question_col,
+-- params: $path, $delim, $max_line, $header_types; $ts_col, $time_col, $terminal_col, $question_col,
 --   $button_col, $library_col, $branch_col: the file's header names (an absent column may repeat
 --   any present name and is listed in $absent); $absent: list of absent fields among 'time',
 --   'terminal', 'question', 'library', 'branch'; $ts_formats: strptime formats, tried in order.
@@ -37,7 +37,7 @@ with presses as (
         escape = '"',
         header = true,
         auto_detect = false,
-        columns = $columns,
+        columns = $header_types,
         store_rejects = true,
         max_line_size = $max_line
     ) r

@@ -35,14 +35,20 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from servicemirror import queries
-from servicemirror.app import forum, report, uploading
+from servicemirror.app import uploading
 from servicemirror.core import cache, db, labels
 from servicemirror.etl import load
 from servicemirror.privacy import access, publish, users
+
+# forum and report (statistics, statsmodels) are imported where used: `servicemirror load` never
+# needs them, and importing them cost every command a second
+if TYPE_CHECKING:
+    from servicemirror.app import forum
 
 # One pseudonym seed per process: every page, the report and every file name this process makes
 # show a library under the same letter; a restarted dashboard (a new meeting) draws new letters.
@@ -297,6 +303,8 @@ class Service:
         data version (``servicemirror.core.cache``): a page rerun does not rebuild it. Nothing is
         signed and no signing key is made here; :meth:`signed_forum_package` does that.
         """
+        from servicemirror.app import forum
+
         self._require_package(library_key)
         chosen = tuple(sorted({str(p) for p in periods}))
         return cache.cached(
@@ -324,6 +332,8 @@ class Service:
         self._require_package(package.manifest["library"]["library_key"])
         # the preview is shared through the cache: sign a copy, so checksums and signature
         # never end up in the shared manifest
+        from servicemirror.app import forum
+
         own = forum.Package(copy.deepcopy(package.manifest), package.tables)
         return forum.signed_bytes(self.db_path, own)
 
@@ -340,6 +350,8 @@ class Service:
     def packages_received(self, lang: str, show_names: bool = False) -> pd.DataFrame:
         """The forum packages received (``forum.received``) with the library as this viewer sees
         it in ``library``; the sender's display name and file name are left out."""
+        from servicemirror.app import forum
+
         received = forum.received(self.db_path)
         names = self.names(lang, show_names)
         out = received.assign(library=received["library_key"].map(names))
@@ -348,6 +360,8 @@ class Service:
     def report_html(self, lang: str, result: dict | None, show_names: bool = False) -> str:
         """The forum-meeting report, with each library under the label this viewer sees on the
         pages (the same pseudonym letters)."""
+        from servicemirror.app import report
+
         pub = self.published()
         if pub is None:
             db.require(self.db_path)
@@ -484,7 +498,7 @@ class Service:
 
     def _keys_of(self, libraries) -> list[str]:
         """The library keys of the names a load report lists (display names as loaded)."""
-        return sorted({self._library(name) for name in libraries})
+        return sorted(set(load.resolve_libraries(self.db_path, list(libraries))))
 
     def load_file(self, path: Path, **kwargs) -> load.LoadReport:
         """Load one file from disk (the command line's ``load``), like :meth:`upload`."""
@@ -638,6 +652,8 @@ class Service:
         self, out: Path, library: str | None = None, periods: list[str] | None = None
     ) -> forum.Package:
         """Write a forum package file (the command line's ``forum-package``), if allowed."""
+        from servicemirror.app import forum
+
         # collect() resolves the library (key, name, or the only one) and reads; nothing is
         # written before the check below
         key = forum.collect(self.db_path, library=library, periods=periods).manifest["library"][

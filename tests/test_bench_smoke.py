@@ -55,7 +55,7 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     before = record.read_text() if record.exists() else None
     argv = ["--scale", "tiny", "--work", str(tmp_path), "--no-record"]
     results = {r.key: r for r in run_all.main(argv)}
-    assert sorted(results) == ["1", "2", "3", "3b", "4", "5", "7"]
+    assert sorted(results) == ["1", "2", "3", "3b", "4", "5", "6", "7"]
     for key in "1234":
         assert results[key].ratio is not None and results[key].ratio > 0, key
     assert results["1"].figures["answers"] > 0
@@ -69,6 +69,10 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
     assert results["4"].extra["profile"]
     if chromium:
         assert results["5"].ratio is not None and results["5"].ratio > 0
+    # 6: the export made, loaded by the real command in a process of its own (every answer
+    # stored) and read by the bare read_csv process; each run's database removed
+    assert results["6"].figures["answers"] == 5 * generate_module.STAFF_EXPORT_RESPONDENTS["tiny"]
+    assert not (tmp_path / "bench6.duckdb").exists()
     # 7: sessions through `serve --workers` (skipped without HAProxy, like Chromium above)
     if results["7"].ratio is not None:
         assert results["7"].ratio > 0 and results["7"].figures["errors"] == 0, results["7"].notes

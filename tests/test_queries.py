@@ -61,6 +61,13 @@ PARAMS = {
     # a slice of the cells (cells.sql, the stored published cells of migrate_10)
     "libraries": ["alfa"],
     "periods": ["2023"],
+    # the parsing connection of a wide export (etl/source.py, etl/answers.py)
+    "columns": ["column0"],
+    "limit": 10,
+    "rows": 2,
+    "header_rows": 1,
+    "salt": "s",
+    "cells": ["4"],
     "k": 5,
     "data_version": 3,
     "before": "2100-01-01",
@@ -80,7 +87,7 @@ PARAMS = {
     "library_col": "b",
     "branch_col": "b",
     "absent": ["time"],
-    "columns": {"a": "VARCHAR", "b": "VARCHAR"},
+    "header_types": {"a": "VARCHAR", "b": "VARCHAR"},
     "stamps": ["2023-05-01 10:00:00", "not a time"],
     "ts_formats": ["%Y-%m-%d %H:%M:%S"],
     "bad_buttons": ["x"],
@@ -121,8 +128,9 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
     }
     return {
         "new_responses": pd.DataFrame(response),
-        "new_answers": pd.DataFrame(
-            {"row": [1], "item": ["core_sat"], "value": [4.0], "raw_value": ["4"]}
+        "new_answers": pd.DataFrame({"row": [1], "map_id": [1]}),
+        "new_answer_values": pd.DataFrame(
+            {"map_id": [1], "item": ["core_sat"], "value": [4.0], "raw_value": ["4"]}
         ),
         "new_comments": pd.DataFrame({"row": [1], "item": ["comment"], "text": ["hej"]}),
         "new_libraries": pd.DataFrame(
@@ -346,6 +354,75 @@ def _forum_frames() -> dict[str, pd.DataFrame]:
     }
 
 
+def _parsing_tables() -> dict[str, pd.DataFrame]:
+    """The tables of a wide export's parsing connection (etl/source.py, etl/answers.py), made as
+    temporary tables (their statements change them) for the queries that read them."""
+    cells = {"column0": ["4"], "column1": ["Gentofte"]}
+    value_map = {
+        "col": ["column0"],
+        "cell": ["4"],
+        "column": ["Q1"],
+        "item": ["q1"],
+        "value": [4.0],
+        "flag": ["ok"],
+        "ord": [0],
+        "scale_min": [1.0],
+        "scale_max": [5.0],
+    }
+    parsed_map = {
+        "map_id": [1],
+        "col": ["column0"],
+        "column": ["Q1"],
+        "item": ["q1"],
+        "value": [4.0],
+        "raw_value": ["4"],
+        "ord": [0],
+    }
+    answers = {"row": [1], "column": ["Q1"], "item": ["q1"], "value": [4.0], "raw_value": ["4"]}
+    return {
+        "raw": pd.DataFrame(cells),
+        "src": pd.DataFrame({"_record": [1], **cells}),
+        "source_header": pd.DataFrame({"header_rows": [1]}),
+        "source_excluded": pd.DataFrame({"_record": pd.Series([], dtype="int64")}),
+        "source_drop": pd.DataFrame({"_record": [1]}),
+        "source_frame": pd.DataFrame({"_record": [1], **cells}),
+        "value_map": pd.DataFrame(value_map),
+        "parsed_map": pd.DataFrame(parsed_map),
+        "parsed_answers": pd.DataFrame({"row": [1], "map_id": [1], "seq": [1]}),
+        "answer_frame": pd.DataFrame({**answers, "seq": [0]}),
+        "answer_rows": pd.DataFrame({"row": [1]}),
+        "answer_items": pd.DataFrame(
+            {"item_code": ["q1"], "scale_min": [1.0], "scale_max": [5.0], "construct": ["nps"]}
+        ),
+        "hash_input": pd.DataFrame({"pos": [0], "id": ["R_1"]}),
+    }
+
+
+# what a parsing query makes itself (create table / view): not made for it beforehand
+_MADE_BY = {
+    "source_csv": "raw",
+    "source_raw_frame": "raw",
+    "source_frame": "src",
+    "source_view": "src",
+    "source_header": "source_header",
+    "source_excluded": "source_excluded",
+    "wide_answer_map": "parsed_map",
+    "wide_answers": "parsed_answers",
+    "parsed_from_frame": "parsed_map",
+    "parsed_answers_from_frame": "parsed_answers",
+}
+
+
+def _make_parsing_tables(con, name: str, text: str) -> None:
+    """Temporary tables for the parsing tables ``text`` names (see :func:`_parsing_tables`)."""
+    for table, frame in _parsing_tables().items():
+        if table == _MADE_BY.get(name) or not re.search(rf"\b{table}\b", text):
+            continue
+        con.register("parsing_frame", frame)
+        con.execute(f"create temp table {table} as select * from parsing_frame")
+        con.unregister("parsing_frame")
+
+
 @pytest.mark.parametrize("name", queries.names())
 def test_every_query_runs(name, small_db_shared, tmp_path):
     copy = tmp_path / "copy.duckdb"
@@ -360,6 +437,7 @@ def test_every_query_runs(name, small_db_shared, tmp_path):
         for frame_name, frame in _frames(csv_path).items():
             if frame_name in text:
                 con.register(frame_name, frame)
+        _make_parsing_tables(con, name, text)
         if name == "schema" or name.startswith("migrate_"):
             con.execute(text)
             return

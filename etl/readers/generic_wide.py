@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from servicemirror.core import labels
 from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
 from servicemirror.etl.readers.base import ReadOptions, ReadResult
+from servicemirror.etl.source import Source
 
 FORMAT = "generic_wide"
 HEADER_SEARCH_ROWS = 15
@@ -46,16 +45,14 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A wide sheet -> responses (one row per respondent) or aggregates (one row per library)."""
     path = Path(path)
-    rows, problems = tables.table_rows(path, sniffed)
-    head = [
-        [str(c) if c is not None else "" for c in r[1:]]
-        for r in rows.head(HEADER_SEARCH_ROWS).itertuples(index=False)
-    ]
+    source = tables.table_source(path, sniffed)
+    problems = list(source.problems)
+    head = [[str(c) if c is not None else "" for c in r] for r in source.head(HEADER_SEARCH_ROWS)]
     index = _header_index(head)
     if index is None:
         index = 0  # --format generic_wide on a sheet without known headers: the first row
-    frame = tables.header_records(rows, index + 1, path, "read_tool_spreadsheet")
-    records = len(frame)
+    frame = tables.source_records(source, index + 1, path, "read_tool_spreadsheet")
+    records = frame.count()
     return wide_end.finish(
         frame,
         path,
@@ -69,10 +66,12 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
     )
 
 
-def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame, list[str]]:
-    """Rows whose library (else first) cell says "I alt"/"Total"/"Gennemsnit" are sums, not data."""
-    column = spec.library or spec.branch or next(c for c in frame.columns if c != "_record")
+def _drop_totals(source: Source, spec: wide.WideSpec) -> list[str]:
+    """Rows whose library (else first) cell says "I alt"/"Total"/"Gennemsnit" are sums, not data:
+    they leave the source."""
+    column = spec.library or spec.branch or source.columns[0]
     words = {vocab.normalise_label(w) for w in vocab.TOTAL_ROW_WORDS}
+    frame = source.frame([column])
     label = (
         frame[column]
         .astype("string")
@@ -80,5 +79,6 @@ def _drop_totals(frame: pd.DataFrame, spec: wide.WideSpec) -> tuple[pd.DataFrame
     )
     total = label.isin(words).fillna(False).astype(bool)
     dropped = int(total.sum())
+    source.drop_records(frame.loc[total, "_record"])
     note = labels.Note.of("note_totals_rows", count=dropped)
-    return frame[~total], [note] if dropped else []
+    return [note] if dropped else []

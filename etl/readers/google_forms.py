@@ -34,9 +34,10 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A Google Forms export -> ReadResult; the latest submission per e-mail address counts."""
     path = Path(path)
-    rows, problems = tables.table_rows(path, sniffed)
-    frame = tables.header_records(rows, 1, path, "Google Forms")
-    columns = [c for c in frame.columns if c != "_record"]
+    source = tables.table_source(path, sniffed)
+    problems = list(source.problems)
+    frame = tables.source_records(source, 1, path, "Google Forms")
+    columns = frame.columns
     fixed = {columns[0]: "date"}
     for column in columns[1:]:
         if vocab.normalise_label(column) in EMAIL:

@@ -224,7 +224,7 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
         base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
         try:
             # the file, streamed once through the hourly aggregate into the table kiosk_raw
-            columns_as_text = {"columns": dict.fromkeys(columns, "VARCHAR")}
+            columns_as_text = {"header_types": dict.fromkeys(columns, "VARCHAR")}
             con.sql(
                 queries.sql("kiosk_presses_hourly"), params=base | params | columns_as_text
             ).to_table("kiosk_raw")

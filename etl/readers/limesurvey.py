@@ -16,7 +16,7 @@ from pathlib import Path
 
 from servicemirror.etl import tables, vocab, wide, wide_end
 from servicemirror.etl.detect import Sniffed
-from servicemirror.etl.readers.base import ReadOptions, ReadResult
+from servicemirror.etl.readers.base import Problem, ReadOptions, ReadResult
 
 FORMAT = "limesurvey"
 METADATA = {
@@ -88,12 +88,13 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A LimeSurvey export (codes or full answers) -> ReadResult."""
     path = Path(path)
-    rows, problems = tables.table_rows(path, sniffed)
-    frame = tables.with_header(rows, 1)
-    frame = tables.drop_blank_rows(frame)
-    tables.require_records(frame, path, "LimeSurvey")
-    records = len(frame)
-    columns = [c for c in frame.columns if c != "_record"]
+    source = tables.table_source(path, sniffed)
+    problems = list(source.problems)
+    tables.source_records(source, 1, path, "LimeSurvey")
+    records = source.count()
+    columns = source.columns
+    # the question types are told from a sample of the rows (all of them in a small file)
+    sample = source.sample()
     fixed, texts = {}, {}
     for column in columns:
         key = heading_key(column)
@@ -110,14 +111,17 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             fixed[column] = "comment"
         elif _TIMING.search(column) and column.lower() not in ("timestamp",):
             fixed[column] = "metadata"
-    fixed.update(question_type_roles(frame, [c for c in columns if c not in fixed], texts))
+    fixed.update(question_type_roles(sample, [c for c in columns if c not in fixed], texts))
     submitted = next((c for c, r in fixed.items() if r == "date"), None)
     if submitted is not None:
-        blank = frame[submitted].isna()
-        frame, excluded = tables.exclude_rows(frame, blank, path, submitted, "reason_incomplete")
-        problems += excluded
+        cells = source.frame([submitted])
+        blank = cells.loc[cells[submitted].isna(), "_record"]
+        source.drop_records(blank)
+        problems += [
+            Problem.of(path.name, int(row), submitted, None, "reason_incomplete") for row in blank
+        ]
     return wide_end.finish(
-        frame,
+        source,
         path,
         sniffed,
         options,

@@ -55,9 +55,10 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A Microsoft Forms workbook or its Danish-Excel CSV -> ReadResult."""
     path = Path(path)
-    rows, problems = tables.table_rows(path, sniffed)
-    frame = tables.header_records(rows, 1, path, "Microsoft Forms")
-    columns = [c for c in frame.columns if c != "_record"]
+    source = tables.table_source(path, sniffed)
+    problems = list(source.problems)
+    frame = tables.source_records(source, 1, path, "Microsoft Forms")
+    columns = frame.columns
     fixed = {
         c: METADATA[vocab.normalise_label(c)]
         for c in columns

@@ -107,16 +107,22 @@ def is_legacy(head: list[list[str]]) -> bool:
 
 
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
-    """A Qualtrics CSV (numeric or choice text) -> ReadResult (responses, answers, comments)."""
+    """A Qualtrics CSV (numeric or choice text) -> ReadResult (responses, answers, comments).
+
+    The export stays in DuckDB (``tables.table_source``): the header rows, the exclusions and
+    a sample for the roles come to Python, the answers never do.
+    """
     path = Path(path)
-    rows, problems = tables.table_rows(path, sniffed)
-    data_columns = [c for c in rows.columns if c != "_record"]
-    head = [[rows.iloc[r].get(c) for c in data_columns] for r in range(min(3, len(rows)))]
+    source = tables.table_source(path, sniffed)
+    problems = list(source.problems)
+    head = source.head(3)
     legacy = is_legacy([["" if c is None else str(c) for c in row] for row in head])
     import_ids = [_import_id(c) for c in head[2]] if len(head) > 2 else []
     has_import_row = any(i is not None for i in import_ids)
     header_rows = 3 if has_import_row else 2
-    if legacy:
+    if not head:
+        ids = []
+    elif legacy:
         # V1..V10 say nothing; the metadata names are in row 2 (questions keep their Q id)
         ids = [
             second if first is None or _LEGACY_V.match(str(first).strip()) else first
@@ -124,17 +130,17 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         ]
     else:
         ids = head[0]
-    frame = tables.with_header(rows, header_rows, ids)
-    texts_row = rows.iloc[1] if len(rows) > 1 else None
-    columns = [c for c in frame.columns if c != "_record"]
+    source.take_header(header_rows, tables.unique_names(ids, len(source.sql_names)))
+    texts_row = head[1] if len(head) > 1 else None
+    columns = source.columns
     texts = {
-        name: str(texts_row.get(i)).strip()
+        name: str(texts_row[i]).strip()
         for i, name in enumerate(columns)
-        if texts_row is not None and texts_row.get(i) not in (None, "") and texts_row.get(i) != name
+        if texts_row is not None and texts_row[i] not in (None, "") and texts_row[i] != name
     }
-    frame = tables.drop_blank_rows(frame)
-    tables.require_records(frame, path, "Qualtrics")
-    records = len(frame)
+    source.drop_blank_rows()
+    tables.require_source_records(source, path, "Qualtrics")
+    records = source.count()
     fixed = metadata_roles(columns, import_ids if has_import_row else [])
     for column in columns:
         key = _key(column)
@@ -149,15 +155,13 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
         ("status", VALID_STATUS, "reason_preview_or_test"),
         ("finished", FINISHED, "reason_unfinished"),
     ):
-        column = _column(frame, name)
+        column = _column(columns, name)
         if column is not None:
-            bad = ~frame[column].astype("string").str.strip().str.lower().isin(kept)
-            bad = bad.fillna(True).astype(bool)
-            frame, excluded = tables.exclude_rows(frame, bad, path, column, why)
-            problems += excluded
-    fixed.update(rank_order_roles(frame, [c for c in columns if c not in fixed]))
+            problems += tables.exclude_source_rows(source, column, kept, path, why)
+    sample = source.sample()
+    fixed.update(rank_order_roles(sample, [c for c in columns if c not in fixed]))
     return wide_end.finish(
-        frame,
+        source,
         path,
         sniffed,
         options,
@@ -209,5 +213,5 @@ def rank_order_roles(frame, columns: list[str]) -> dict[str, str]:
     return wide.ranking_columns(frame, groups, ranks_held=True)
 
 
-def _column(frame, key: str) -> str | None:
-    return next((c for c in frame.columns if _key(c) == key), None)
+def _column(columns: list[str], key: str) -> str | None:
+    return next((c for c in columns if _key(c) == key), None)

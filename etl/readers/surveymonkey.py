@@ -53,11 +53,13 @@ def detect(sniffed: Sniffed, path: Path) -> float:
 def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResult:
     """A SurveyMonkey export -> ReadResult; matrix rows become items "Question [Row]"."""
     path = Path(path)
-    rows, problems = tables.table_rows(path, sniffed)
-    columns = [c for c in rows.columns if c != "_record"]
-    top = pd.Series([rows.iloc[0].get(c) for c in columns], dtype="object")
+    source = tables.table_source(path, sniffed)
+    problems = list(source.problems)
+    head = source.head(2)
+    width = len(source.sql_names)
+    top = pd.Series(head[0] if head else [None] * width, dtype="object")
     questions = top.where(top.notna() & (top.astype(str).str.strip() != "")).ffill()
-    subs = [rows.iloc[1].get(c) if len(rows) > 1 else None for c in columns]
+    subs = head[1] if len(head) > 1 else [None] * width
     names, roles = [], []
     for question, sub in zip(questions, subs, strict=True):
         q = str(question).strip() if isinstance(question, str) else ""
@@ -77,19 +79,20 @@ def read(path: Path, sniffed: Sniffed, options: ReadOptions | None) -> ReadResul
             )
     names = tables.unique_names(names, len(names))
     fixed = {name: role for name, role in zip(names, roles, strict=True) if role}
-    frame = tables.with_header(rows, 2, names)
-    frame = tables.drop_blank_rows(frame)
+    source.take_header(2, names)
+    source.drop_blank_rows()
+    frame = source.sample()
     # a ranking question writes one column per option, each holding the rank given to it
     options_of: dict[str, list[str]] = {}
     for question, sub, name in zip(questions, subs, names, strict=True):
         if name not in fixed and sub is not None and str(sub).strip() and name != question:
             options_of.setdefault(str(question), []).append(name)
     fixed.update(wide.ranking_columns(frame, options_of, ranks_held=True))
-    tables.require_records(frame, path, "SurveyMonkey")
-    header = [c for c in frame.columns if c != "_record"]
+    tables.require_source_records(source, path, "SurveyMonkey")
+    header = source.columns
     # SurveyMonkey writes US dates
     return wide_end.finish(
-        frame,
+        source,
         path,
         sniffed,
         options,

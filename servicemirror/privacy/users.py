@@ -12,6 +12,7 @@ signed-in identity that is not in the file gets no role at all.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -30,9 +31,14 @@ MIN_PASSWORD = 10
 FILE_VERSION = 1
 
 _HASHER = PasswordHasher()
-# verified against when the user name is unknown, so a wrong name costs as long as a wrong
-# password and the answer time does not tell which user names exist
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so a wrong name costs as long as a wrong
+    password and the answer time does not tell which user names exist. Made on first sign-in,
+    not at import: hashing costs most of a second, which every command (``load``) paid."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class UserError(Exception):
@@ -146,7 +152,7 @@ def verify(path: Path, username: str, password: str) -> User | None:
     """The user if ``password`` is right for ``username``; None otherwise (never says which part
     was wrong). Users without a password (single sign-on only) never pass here."""
     user = read(path).get(normalise(username))
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
         _HASHER.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
