@@ -86,7 +86,9 @@ def guarded(lang: str, loader: Callable[[], T]) -> T:
 def _chart_spec(build: str, lang: str, args: tuple) -> dict:
     # keyed on the chart's own input (the figures and the labels this viewer sees), so a spec is
     # shared only between sessions that would draw the very same chart
-    spec = charts.localized(getattr(charts, build)(*args), lang).to_dict()
+    # Altair's JSON-schema check of the spec is most of a chart's build time; every chart
+    # builder is checked against the schema by the tests (tests/test_charts.py), so the page skips it
+    spec = charts.localized(getattr(charts, build)(*args), lang).to_dict(validate=False)
     # the datasets as the Arrow bytes Streamlit sends (what st.altair_chart converts them to),
     # so a session reusing the spec does not convert them again
     spec["datasets"] = {

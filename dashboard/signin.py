@@ -7,16 +7,32 @@ check) and draws the sign-in when nobody is signed in. Local mode never shows an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from servicemirror.dashboard import i18n
 from servicemirror.privacy import access, users
 
 
+def _user_info() -> Mapping:
+    """What ``st.user`` holds for this session, read once.
+
+    Every ``st.user`` lookup re-reads secrets.toml (to add ``is_logged_in: False`` when single
+    sign-on is configured) and the access checks ask several times per page run: a third of the
+    Overview's server time with thirty sessions. The session's own user info is the same dict
+    without that one default, which means "not signed in" here as well.
+    """
+    ctx = get_script_run_ctx()
+    return ctx.user_info if ctx is not None else st.user.to_dict()
+
+
 def session_identity() -> access.SessionIdentity:
     """What this browser session says about its user (no role yet)."""
-    if st.user.get("is_logged_in"):
-        identity = st.user.get("email") or st.user.get("preferred_username") or ""
+    user = _user_info()
+    if user.get("is_logged_in"):
+        identity = user.get("email") or user.get("preferred_username") or ""
         # an identity provider that sends neither claim cannot be matched to a role: ""
         return access.SessionIdentity(sso_identity=str(identity))
     return access.SessionIdentity(form_user=st.session_state.get(access.SESSION_KEY))

@@ -170,6 +170,15 @@ class Service:
         ``token``: what a URL or file name holds (the key of a consenting library, else the
         letter). Sorted by label (named first), never by a score.
         """
+        scope = access.name_scope(self.principal, show_names)
+        # once per data version and name scope: every session of a forum meeting sees the same
+        # labels, and a manager's own name is shared only with the same library's managers
+        built = cache.cached(
+            self.db_path, "labels", lambda: self._labels(lang, show_names), scope, lang, self.seed
+        )
+        return built.copy()
+
+    def _labels(self, lang: str, show_names: bool) -> pd.DataFrame:
         pub = self.published()
         if pub is None:
             return pd.DataFrame(columns=["library_key", "label", "token", "named"])

@@ -340,3 +340,31 @@ def test_admin_may_switch_names_on_in_server_mode(user_file, small_db_shared, mo
     assert not any(name in sent_text(at) for name in NAMES)  # names off by default
     at.sidebar.toggle[0].set_value(True).run()
     assert all(name in sent_text(at) for name in NAMES)
+
+
+def test_viewers_of_one_name_scope_see_every_library_under_the_same_name():
+    """Service.labels is shared between viewers of one ``access.name_scope``; that is safe only
+    if the scope holds everything ``may_see_name`` reads. Checked over every role, library,
+    consent and names switch."""
+    libraries = ("alfa", "beta", None)
+    viewers = [None] + [
+        access.Principal(name=f"{role}-{lib}", role=role, library_key=lib)
+        for role in (*users.ROLES, "unknown")
+        for lib in libraries
+    ]
+    cases = [(v, show) for v in viewers for show in (False, True)]
+    for a, show_a in cases:
+        for b, show_b in cases:
+            if access.name_scope(a, show_a) != access.name_scope(b, show_b):
+                continue
+            for library in ("alfa", "beta", "gamma"):
+                for consent in (False, True):
+                    assert access.may_see_name(a, library, consent, show_a) == access.may_see_name(
+                        b, library, consent, show_b
+                    ), (a, show_a, b, show_b, library, consent)
+    # and the scopes do separate what differs: two libraries' managers, an admin's switch
+    manager = access.Principal(name="m", role="manager", library_key="alfa")
+    other = access.Principal(name="n", role="manager", library_key="beta")
+    admin = access.Principal(name="a", role="admin")
+    assert access.name_scope(manager) != access.name_scope(other)
+    assert access.name_scope(admin, True) != access.name_scope(admin, False)

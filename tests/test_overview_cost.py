@@ -65,3 +65,19 @@ def test_small_multiples_are_one_facet_with_the_data_once():
     # the spec beside the data is a few kilobytes, whatever the number of panels
     rest = {k: v for k, v in spec.items() if k != "datasets"}
     assert len(json.dumps(rest)) < 4000
+
+
+def test_the_specs_the_overview_sends_are_valid_vega_lite(small_db_shared, monkeypatch):
+    """The page builds its specs without Altair's schema check (dashboard/filters.py, for speed);
+    what reaches the browser is checked against the Vega-Lite schema here instead."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    at = overview(monkeypatch, small_db_shared)
+    sent = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(sent) == 2
+    for spec in sent:
+        validate_jsonschema(spec, schema)
+    broken = dict(sent[0], mark={"type": "not-a-mark"})
+    assert validate_jsonschema(broken, schema, raise_error=False) is not None

@@ -163,6 +163,19 @@ def may_see_name(
     return principal.is_manager and principal.library_key == library_key
 
 
+def name_scope(principal: Principal | None, show_names: bool = False) -> tuple:
+    """Everything :func:`may_see_name` reads of the viewer, as a key: two viewers with the same
+    scope see every library under the same name, so what is built from the names (the labels) may
+    be shared between them and with nobody else."""
+    if principal is None:
+        return ("nobody",)
+    if principal.is_admin:
+        return ("admin", bool(show_names))
+    if principal.is_manager:
+        return ("manager", principal.library_key)
+    return ("reader",)
+
+
 def may_see_detail(principal: Principal | None, library_key: str, show_names: bool = True) -> bool:
     """Patron comments and other library-only detail: the library's own manager, or an admin.
 

@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -68,10 +69,32 @@ def normalise(username: str) -> str:
 
 
 def read(path: Path) -> dict[str, User]:
-    """Every user in the file by normalised name; an absent file holds no users."""
+    """Every user in the file by normalised name; an absent file holds no users.
+
+    Read on every access check (a removed user loses access on the next click), so the parsed
+    file is kept while its size and modification time stay the same; ``write`` replaces the
+    file, which changes both the inode's time and, nearly always, the size.
+    """
     path = Path(path)
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return {}
+    stamp = (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    with _READ_LOCK:
+        if _LAST_READ.get("stamp") == stamp:
+            return dict(_LAST_READ["users"])
+    users = _parse(path)
+    with _READ_LOCK:
+        _LAST_READ.update(stamp=stamp, users=users)
+    return dict(users)
+
+
+_READ_LOCK = threading.Lock()
+_LAST_READ: dict = {}
+
+
+def _parse(path: Path) -> dict[str, User]:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
