@@ -291,11 +291,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], log: Path, port: int):
-    """Run ``command`` (a server on ``port``) until the block ends; yields its URL."""
+def server(command: list[str], env: dict[str, str], log: Path, port: int, cwd: Path = ROOT):
+    """Run ``command`` (a server on ``port``, started in ``cwd``) until the block ends; yields
+    its URL."""
     with log.open("w") as out:
         proc = subprocess.Popen(
-            command, env=dict(os.environ) | env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+            command, env=dict(os.environ) | env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -392,7 +393,12 @@ def run(
                 product_command(db_path, port_p, w), product_env, tmp / "p.log", port_p
             ) as p:
                 port_b = _free_ports(w)
-                with server(bare_command(port_b, w), bare_env, tmp / "b.log", port_b) as b:
+                # started in bench/ (a lone Streamlit reads bench/.streamlit/config.toml there, as
+                # serve_bare's workers do): the dashboard's server settings, on the bare page too
+                bare_cwd = ROOT / "bench" if w <= 1 else ROOT
+                with server(
+                    bare_command(port_b, w), bare_env, tmp / "b.log", port_b, bare_cwd
+                ) as b:
                     # warm-up: every worker builds its cached published cells once
                     asyncio.run(measure(p, 2 * w, names))
                     asyncio.run(measure(b, 2 * w, None))

@@ -244,24 +244,29 @@ def labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
     )
 
 
+def labels_key(lang: str, show_names: bool) -> tuple:
+    """This viewer's labels as a small hashable key, (library_key, label) pairs: what the
+    Overview's frames and charts are built from besides the published figures, so they are cached
+    per distinct labelling (shared by the sessions that see the same names, never by others)."""
+    labels = library_labels(lang, show_names)
+    return tuple(zip(labels["library_key"], labels["label"], strict=True))
+
+
 def _labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
     path = db_path()
     if not db.exists(path):
         return pd.DataFrame()
-    labels = library_labels(lang, show_names)[["library_key", "label"]]
-    return _summary_under(str(path), db.data_version(path), labels)
+    key = labels_key(lang, show_names)
+    return cache.cached(path, "overview.labelled_summary", lambda: _summary_under(key), key)
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
-def _summary_under(path: str, version: int, labels: pd.DataFrame) -> pd.DataFrame:
-    # keyed on the labels themselves: shared by the sessions that see the same names (a forum
-    # meeting's viewers), never by a session that sees other names
+def _summary_under(labels: tuple) -> pd.DataFrame:
     frame = summary()
     if frame.empty:
         return frame
-    by_key = dict(zip(labels["library_key"], labels["label"], strict=True))
+    by_key = dict(labels)
     frame = frame.drop(columns="library").assign(label=frame["library_key"].map(by_key))
-    frame["_o"] = frame["library_key"].map({k: i for i, k in enumerate(labels["library_key"])})
+    frame["_o"] = frame["library_key"].map({k: i for i, (k, _) in enumerate(labels)})
     return frame.sort_values(["_o", "period"]).drop(columns="_o").reset_index(drop=True)
 
 
@@ -301,15 +306,21 @@ def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.Dat
 
     Hidden (suppressed) staff values are missing, so a line has a gap rather than a figure.
     """
+    path = db_path()
+    if not db.exists(path):
+        return _trends(pd.DataFrame(), ())
     measures = tuple(measure_names.items())
-    return _per_viewer(
-        "trends", lambda: _trends(labelled_summary(lang, show_names), measures), lang, show_names
+    key = labels_key(lang, show_names)
+    return cache.cached(
+        path,
+        "overview.trends",
+        lambda: _trends(labelled_summary(lang, show_names), measures),
+        key,
+        measures,
     )
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
 def _trends(frame: pd.DataFrame, measure_names: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    # keyed on the labelled summary itself, like _summary_under
     if frame.empty:
         return pd.DataFrame(columns=["label", "period", "measure", "value"])
     long = frame.melt(

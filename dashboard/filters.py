@@ -6,7 +6,9 @@ the URL is the source of truth when a page opens.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
@@ -82,8 +84,7 @@ def guarded(lang: str, loader: Callable[[], T]) -> T:
         st.stop()
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
-def _chart_spec(build: str, lang: str, args: tuple) -> dict:
+def _build_spec(build: str, lang: str, args: tuple) -> dict:
     # keyed on the chart's own input (the figures and the labels this viewer sees), so a spec is
     # shared only between sessions that would draw the very same chart
     # Altair's JSON-schema check of the spec is most of a chart's build time; every chart
@@ -98,14 +99,39 @@ def _chart_spec(build: str, lang: str, args: tuple) -> dict:
     return spec
 
 
-def chart(lang: str, build: Callable[..., object], *args) -> None:
+_chart_spec = st.cache_data(ttl=3600, show_spinner=False, max_entries=64)(_build_spec)
+
+
+def chart(lang: str, build: Callable[..., object], *args, key: Hashable | None = None) -> None:
     """Draw ``charts.<build>(*args)``, localized (``charts.localized``).
 
-    Building an Altair chart and validating its Vega-Lite spec costs tens of milliseconds, more
-    than the page's queries; the spec is built once per distinct input and reused by every
-    session that draws the same chart (a forum meeting's viewers see the same Overview).
+    Building an Altair chart and its Vega-Lite spec costs tens of milliseconds, more than the
+    page's queries; the spec is built once per distinct input and reused by every session that
+    draws the same chart (a forum meeting's viewers see the same Overview). Without ``key`` the
+    input is told apart by hashing ``args`` (Streamlit's cache); a page that can name everything
+    the chart is built from (data version, period, the viewer's labels) passes it as ``key``,
+    which spares hashing the frames on every run.
     """
-    st.vega_lite_chart(spec=_chart_spec(build.__name__, lang, args))
+    if key is None:
+        spec = _chart_spec(build.__name__, lang, args)
+    else:
+        full = (build.__name__, lang, key)
+        with _SPECS_LOCK:
+            spec = _SPECS.get(full)
+            if spec is not None:
+                _SPECS.move_to_end(full)
+        if spec is None:
+            spec = _build_spec(build.__name__, lang, args)
+            with _SPECS_LOCK:
+                _SPECS[full] = spec
+                while len(_SPECS) > MAX_KEYED_SPECS:
+                    _SPECS.popitem(last=False)  # the least recently drawn first
+    st.vega_lite_chart(spec=spec)
+
+
+MAX_KEYED_SPECS = 256  # a forum of 100 libraries: one scatter and one trend chart per manager
+_SPECS: OrderedDict[tuple, dict] = OrderedDict()
+_SPECS_LOCK = threading.Lock()
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=64)

@@ -19,6 +19,8 @@ pub = filters.guarded(lang, data.published)
 
 period = filters.period_with_reason(lang, periods)
 points = data.scatter_points(period, lang, names)
+# what the charts are built from besides their titles (filters.chart): spares hashing the frames
+drawn_from = (data.data_version(), data.labels_key(lang, names))
 hidden = data.hidden_in_period(period)
 
 st.header(t("overview_scatter", period=period))
@@ -34,6 +36,7 @@ else:
         t("patron_index"),
         t("library"),
         band,
+        key=(*drawn_from, period),
     )
     unnamed = filters.unplaced_names(points)
     if unnamed:
@@ -68,7 +71,15 @@ trend = data.trends(lang, names, measure_names)
 if trend.empty:
     st.info(t("empty_state"))
 else:
-    filters.chart(lang, charts.small_multiples, trend, t("period"), t("index_axis"), t("measure"))
+    filters.chart(
+        lang,
+        charts.small_multiples,
+        trend,
+        t("period"),
+        t("index_axis"),
+        t("measure"),
+        key=drawn_from,
+    )
     with st.expander(t("table_of_numbers")):
         st.dataframe(
             filters.number_table(
