@@ -116,7 +116,9 @@ def load_file(
     """
     db_path, path = Path(db_path), Path(path)
     db.upgrade(db_path)  # an older schema first (its reads below would refuse it)
-    prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
+    # the checks' reads (profiles, known libraries, saved units) share one connection
+    with db.holding_reads(db_path):
+        prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:

@@ -7,6 +7,7 @@ is listed from the most negative to the most positive answer, so position = cano
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -343,10 +344,27 @@ CORE_ITEMS = [
 
 def normalise_label(text: str) -> str:
     """Lower-case, NFC, trimmed, inner whitespace and '/'-'-' variants folded."""
-    text = unicodedata.normalize("NFC", str(text)).strip().lower()
-    text = re.sub(r"\s*[/\-–]\s*", " ", text)
-    text = re.sub(r"\s+", " ", text)
+    return _normalise(str(text))
+
+
+_FOLD_DASHES = re.compile(r"\s*[/\-–]\s*")
+_FOLD_SPACES = re.compile(r"\s+")
+
+
+# the readers' detection and the name matching fold the same few thousand headers and labels on
+# every upload; a pure function of a string, so remembered (bounded: labels are short and few)
+@functools.lru_cache(maxsize=65536)
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    text = _FOLD_DASHES.sub(" ", text)
+    text = _FOLD_SPACES.sub(" ", text)
     return text.replace("hverken eller", "hverken eller").replace("sommetider", "somme tider")
+
+
+@functools.cache
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    """The normalised forms of a word list (the vocabularies below are constants, folded once)."""
+    return frozenset(normalise_label(w) for w in words)
 
 
 _NON_ANSWERS_NORMALISED = {normalise_label(x) for x in NON_ANSWERS} | {""}
@@ -543,7 +561,7 @@ def kiosk_button(label) -> int | None:
         return None
     norm = normalise_label(label)
     for button, words in KIOSK_BUTTONS.items():
-        if norm in {normalise_label(w) for w in words}:
+        if norm in _folded(tuple(words)):
             return button
     match = re.fullmatch(r"(?:knap|button|smiley)\s*([1-4])", norm)
     return int(match.group(1)) if match else None
@@ -553,7 +571,7 @@ def kiosk_header(header) -> str | None:
     """Which kiosk field a header names (timestamp, date, terminal, button, ...), or None."""
     norm = normalise_label(header)
     for field, words in KIOSK_HEADERS.items():
-        if norm in {normalise_label(w) for w in words}:
+        if norm in _folded(tuple(words)):
             return field
     return None
 
@@ -579,7 +597,7 @@ def template_header(header) -> str | None:
     """Which template column a header names (unit, period, item, ...), or None."""
     norm = normalise_label(header)
     for field, words in TEMPLATE_HEADERS.items():
-        if norm in {normalise_label(w) for w in words}:
+        if norm in _folded(tuple(words)):
             return field
     return None
 
@@ -839,7 +857,7 @@ def wide_header(header) -> str | None:
     # the generic format's own snake_case names (submitted_at, respondent_id) count too
     snake = norm.replace("_", " ")
     for role, words in WIDE_HEADERS.items():
-        names = {normalise_label(w) for w in words}
+        names = _folded(tuple(words))
         if norm in names or snake in names:
             return role
     for role, starts in WIDE_HEADER_QUESTIONS.items():
@@ -855,9 +873,9 @@ def private_header(header, respondent_type: str | None) -> str | None:
     the age band is a segment (wide_header) and the rest is dropped too.
     """
     norm = normalise_label(header)
-    if norm in {normalise_label(w) for w in IDENTITY_HEADERS}:
+    if norm in _folded(tuple(IDENTITY_HEADERS)):
         return "identity"
-    if norm in {normalise_label(w) for w in DEMOGRAPHIC_HEADERS}:
+    if norm in _folded(tuple(DEMOGRAPHIC_HEADERS)):
         return "demographic"
     return None
 

@@ -132,7 +132,8 @@ def reading(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.D
     cursor on a read connection held open between calls (see ``_Held``).
     """
     require(db_path)
-    held = _borrow(Path(db_path), wait) if _KEEP_READS_OPEN else None
+    keep = _KEEP_READS_OPEN or _key(db_path) in _HOLDING
+    held = _borrow(Path(db_path), wait) if keep else None
     if held is not None:
         entry, cursor = held
         try:
@@ -162,6 +163,7 @@ def reading(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.D
 WATCH_SECONDS = 0.1
 IDLE_SECONDS = 60.0  # an unused held connection is closed after this long (frees its memory)
 _KEEP_READS_OPEN = False
+_HOLDING: dict[str, int] = {}  # databases held for a block (holding_reads): nesting count
 _HELD: dict[str, _Held] = {}
 _HELD_LOCK = threading.Lock()
 _WATCHER: threading.Thread | None = None
@@ -192,6 +194,30 @@ def keep_reads_open(keep: bool = True) -> None:
     _KEEP_READS_OPEN = keep
     if not keep:
         let_go()
+
+
+@contextmanager
+def holding_reads(db_path: Path) -> Iterator[None]:
+    """Within the block, this process's :func:`reading` calls on ``db_path`` share one held read
+    connection (as the dashboard's do), closed when the block ends.
+
+    For an upload, whose checks read the database three times before its write (mapping
+    profiles, known libraries and items, saved unit mappings): one open instead of three. The
+    held connection gives way to a writer as the dashboard's does, and :func:`writing` lets go
+    of it first, so nothing waits longer than with short-lived reads.
+    """
+    key = _key(db_path)
+    with _HELD_LOCK:
+        _HOLDING[key] = _HOLDING.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        with _HELD_LOCK:
+            _HOLDING[key] -= 1
+            if not _HOLDING[key]:
+                del _HOLDING[key]
+        if not _KEEP_READS_OPEN and key not in _HOLDING:
+            let_go(db_path)
 
 
 def let_go(db_path: Path | None = None) -> None:
