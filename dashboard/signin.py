@@ -17,7 +17,7 @@ from servicemirror.privacy import access, users
 
 
 def _user_info() -> Mapping:
-    """What ``st.user`` holds for this session, read once.
+    """What ``st.user`` holds for the browser's session, read once.
 
     Every ``st.user`` lookup re-reads secrets.toml (to add ``is_logged_in: False`` when single
     sign-on is configured) and the access checks ask several times per page run: a third of the

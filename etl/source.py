@@ -175,6 +175,8 @@ class Source:
             by_sql = dict(zip(self.sql_names, self.names, strict=True))
             return arrow.to_pandas().rename(columns=by_sql)[["_record", *wanted]]
         frame = self.con.execute(queries.sql(query), params).df()
+        if not inner:  # the record numbers alone (pandas cannot concatenate a frame of no column)
+            return frame[["_record"]].astype("int64")
         # the table's order, renamed to the file's names (a column asked for twice comes once)
         by_sql = dict(zip(self.sql_names, self.names, strict=True))
         frame = frame.rename(columns=by_sql)

@@ -52,8 +52,11 @@ def k_staff(path: Path) -> str | None:
         return queries.scalar(con, "setting_get", key="k_staff")
 
 
-def write_from_another_process(path: Path, value: str, while_waiting=None) -> float:
-    """Start a writer process, let it write, return how long it waited for the lock."""
+def write_from_another_process(path: Path, value: str, while_waiting=None, before_go=None) -> float:
+    """Start a writer process, let it write, return how long it waited for the lock.
+
+    ``before_go`` runs once the writer process is up and before it is told to write (a process
+    start can take longer than a slow read on a busy machine); ``while_waiting`` right after."""
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), value],
         stdin=subprocess.PIPE,
@@ -62,6 +65,8 @@ def write_from_another_process(path: Path, value: str, while_waiting=None) -> fl
     )
     try:
         assert writer.stdout.readline().strip() == "ready"
+        if before_go is not None:
+            before_go()
         writer.stdin.write("go\n")
         writer.stdin.flush()
         if while_waiting is not None:
@@ -106,14 +111,18 @@ def test_a_writer_waits_only_for_the_query_that_is_running(held):
             assert queries.scalar(con, "setting_get", key="k_staff") == "5"
 
     reader = threading.Thread(target=long_read)
-    reader.start()
-    in_read.wait(5)
+
+    def start_the_read():
+        reader.start()
+        assert in_read.wait(5)
 
     def read_while_writer_waits():
         time.sleep(0.3)  # the writer has lined up on the intent file by now
         seen_after.append(k_staff(held))
 
-    waited = write_from_another_process(held, "8", while_waiting=read_while_writer_waits)
+    waited = write_from_another_process(
+        held, "8", while_waiting=read_while_writer_waits, before_go=start_the_read
+    )
     reader.join(5)
     assert 0.2 < waited < 0.6 + 1.0
     assert seen_after == ["8"]
