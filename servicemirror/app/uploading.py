@@ -328,23 +328,24 @@ def rejected_table(report: dict) -> pd.DataFrame:
     return frame
 
 
+# what history_table keeps, in order (loaded_minute is shown as loaded_at)
+HISTORY_COLUMNS = (
+    "upload_id",
+    "file_name",
+    "format",
+    "respondent_type",
+    "rows_loaded",
+    "rows_rejected",
+    "responses_superseded",
+    "loaded_minute",
+    "status",
+)
+
+
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The columns of the upload history a manager reads, loaded_at to the minute."""
-    out = history[
-        [
-            "upload_id",
-            "file_name",
-            "format",
-            "respondent_type",
-            "rows_loaded",
-            "rows_rejected",
-            "responses_superseded",
-            "loaded_at",
-            "status",
-        ]
-    ].copy()
-    out["loaded_at"] = pd.to_datetime(out["loaded_at"]).dt.strftime("%Y-%m-%d %H:%M")
-    return out
+    """The columns of the upload history a manager reads, loaded_at to the minute (the query's
+    ``loaded_minute``, formatted in SQL)."""
+    return history[list(HISTORY_COLUMNS)].rename(columns={"loaded_minute": "loaded_at"})
 
 
 def history(db_path: Path) -> pd.DataFrame:
@@ -364,6 +365,7 @@ def history(db_path: Path) -> pd.DataFrame:
                 "loaded_by",
                 "loaded_at",
                 "status",
+                "loaded_minute",
             ]
         )
     with db.reading(Path(db_path)) as con:
