@@ -4,13 +4,14 @@ The product side calls the data.py function a page calls (outside Streamlit: ``s
 falls back to an in-memory cache without a running server) with its caches cleared before each
 call, so each sample is a first, uncached call (the publication layer, which every page shares,
 is measured as its own case and kept warm for the others): connection through ``servicemirror.core.db`` (lock
-file, read-only open), the query, the DataFrame, and what data.py adds (the publication layer's
-suppression, reshaping). A cached call is timed too and reported apart. The ceiling runs the same
+file, read-only open), the query, the DataFrame, and what data.py adds (the item visibility rule,
+reshaping). A cached call is timed too and reported apart. The ceiling runs the same
 ``queries/*.sql`` text with the same parameters on one open read-only DuckDB connection
 (``.df()``); for the publication layer that is what ``publish.build`` reads, the stored published
 cells (``published_cells``, ``published_branch_cells``) with the settings and the library grid.
 Target: product / ceiling <= 1.3 at p50 and at p95. A p95 of 5 samples is their maximum, so a
-case under 50 ms gets 30 samples each way (``SHORT_RUNS``); longer cases get ``runs``.
+case under 50 ms gets 30 samples each way (``SHORT_RUNS``); longer cases get ``runs``. Product
+and ceiling samples alternate, so load from other work on the machine falls on both alike.
 
 The hypothesis battery (Hypothesis page, Services page's staff link, Data quality's reliability)
 is benchmark 4; the Upload, Report and Forum package pages run no query of their own beyond
@@ -127,6 +128,24 @@ def cases(db_path: Path) -> list[Case]:
     ]
 
 
+def _row(case: Case, product: list[float], ceiling: list[float], cached: list[float]) -> dict:
+    """One case's figures: p50/p95 each way (seconds), their ratios, the cached call."""
+    p50 = percentile(product, 50) / percentile(ceiling, 50)
+    p95 = percentile(product, 95) / percentile(ceiling, 95)
+    return {
+        "case": case.name,
+        "pages": case.pages,
+        "product_p50": percentile(product, 50),
+        "product_p95": percentile(product, 95),
+        "cached": cached[0],
+        "sql_p50": percentile(ceiling, 50),
+        "sql_p95": percentile(ceiling, 95),
+        "ratio_p50": p50,
+        "ratio_p95": p95,
+        "samples": len(product),
+    }
+
+
 def run(db_path: Path, runs: int = 5) -> Result:
     """Time every case ``runs`` times each way (at least ``SHORT_RUNS`` for a case under
     ``SHORT`` s); the ratio is the worst case's p50/p95 ratio."""
@@ -146,54 +165,44 @@ def run(db_path: Path, runs: int = 5) -> Result:
         logging.getLogger(name).setLevel(logging.ERROR)
     rows, worst = [], 0.0
     all_cases = cases(db_path)
-    for case in all_cases:
-        product, cached = [], []
-        own_published = case.product is data.published
-        samples = runs
-        while len(product) < samples:
-            _clear_caches(published=own_published)
-            if not own_published:
-                # shared by every page (data.py's cache and the one service_projects and
-                # hypothesis use): built before the clock starts
-                data.published()
-                publish.published(db_path)
+    # the product's own connection settings: DuckDB refuses a second configuration of a file the
+    # dashboard process holds open (servicemirror.core.db, held read connections)
+    con = duckdb.connect(str(db_path), read_only=True, config=db._CONFIG)
+
+    def ceiling_once(case: Case) -> float:
+        t = time.perf_counter()
+        for name, params in case.sql:
+            con.execute(queries.sql(name), params).df()
+        return time.perf_counter() - t
+
+    try:
+        for case in all_cases:
+            product, ceiling = [], []
+            own_published = case.product is data.published
+            samples = runs
+            # product and ceiling alternate, sample by sample: on a shared machine a burst of
+            # load then hits both sides alike instead of one side's whole series
+            while len(product) < samples:
+                _clear_caches(published=own_published)
+                if not own_published:
+                    # shared by every page (data.py's cache and the one service_projects and
+                    # hypothesis use): built before the clock starts
+                    data.published()
+                    publish.published(db_path)
+                t = time.perf_counter()
+                case.product()
+                product.append(time.perf_counter() - t)
+                ceiling.append(ceiling_once(case))
+                if len(product) == 1 and product[0] < SHORT:
+                    samples = max(runs, SHORT_RUNS)
             t = time.perf_counter()
             case.product()
-            product.append(time.perf_counter() - t)
-            if len(product) == 1 and product[0] < SHORT:
-                samples = max(runs, SHORT_RUNS)
-        t = time.perf_counter()
-        case.product()
-        cached.append(time.perf_counter() - t)
-        ceiling = []
-        # the product's own connection settings: DuckDB refuses a second configuration of a
-        # file the dashboard process holds open (servicemirror.core.db, held read connections)
-        con = duckdb.connect(str(db_path), read_only=True, config=db._CONFIG)
-        try:
-            for _ in range(samples):
-                t = time.perf_counter()
-                for name, params in case.sql:
-                    con.execute(queries.sql(name), params).df()
-                ceiling.append(time.perf_counter() - t)
-        finally:
-            con.close()
-        p50 = percentile(product, 50) / percentile(ceiling, 50)
-        p95 = percentile(product, 95) / percentile(ceiling, 95)
-        worst = max(worst, p50, p95)
-        rows.append(
-            {
-                "case": case.name,
-                "pages": case.pages,
-                "product_p50": percentile(product, 50),
-                "product_p95": percentile(product, 95),
-                "cached": cached[0],
-                "sql_p50": percentile(ceiling, 50),
-                "sql_p95": percentile(ceiling, 95),
-                "ratio_p50": p50,
-                "ratio_p95": p95,
-                "samples": samples,
-            }
-        )
+            cached = [time.perf_counter() - t]
+            rows.append(_row(case, product, ceiling, cached))
+    finally:
+        con.close()
+    for row in rows:
+        worst = max(worst, row["ratio_p50"], row["ratio_p95"])
     misses = [r for r in rows if max(r["ratio_p50"], r["ratio_p95"]) > TARGET]
     return Result(
         key="3",
