@@ -11,7 +11,9 @@ from servicemirror.app import uploading
 def test_history_table_shows_loaded_at_to_the_minute(small_db_shared):
     history = uploading.history(small_db_shared)
     assert len(history) > 0
+    before = history.copy()
     table = uploading.history_table(history)
+    pd.testing.assert_frame_equal(history, before)  # the caller's frame is left as it was
     assert list(table.columns) == [
         "upload_id",
         "file_name",

@@ -345,7 +345,15 @@ HISTORY_COLUMNS = (
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """The columns of the upload history a manager reads, loaded_at to the minute (the query's
     ``loaded_minute``, formatted in SQL)."""
-    return history[list(HISTORY_COLUMNS)].rename(columns={"loaded_minute": "loaded_at"})
+    # by position and the names set on the new frame: a quarter of the cost of
+    # history[columns].rename(...) (a few ms of a few-ms page query, on every Upload page view)
+    positions = history.columns.get_indexer(list(HISTORY_COLUMNS))
+    if (positions < 0).any():
+        missing = [c for c, p in zip(HISTORY_COLUMNS, positions, strict=True) if p < 0]
+        raise KeyError(f"upload history without columns {missing} (uploads_list.sql)")
+    out = history.iloc[:, positions]
+    out.columns = [c if c != "loaded_minute" else "loaded_at" for c in HISTORY_COLUMNS]
+    return out
 
 
 def history(db_path: Path) -> pd.DataFrame:
