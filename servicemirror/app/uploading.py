@@ -347,11 +347,12 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     ``loaded_minute``, formatted in SQL)."""
     # by position and the names set on the new frame: a quarter of the cost of
     # history[columns].rename(...) (a few ms of a few-ms page query, on every Upload page view)
-    positions = history.columns.get_indexer(list(HISTORY_COLUMNS))
-    if (positions < 0).any():
-        missing = [c for c, p in zip(HISTORY_COLUMNS, positions, strict=True) if p < 0]
+    # (a dict of the 13 names: no pandas index hash table built for a fresh frame)
+    where = {name: i for i, name in enumerate(history.columns)}
+    missing = [c for c in HISTORY_COLUMNS if c not in where]
+    if missing:
         raise KeyError(f"upload history without columns {missing} (uploads_list.sql)")
-    out = history.iloc[:, positions]
+    out = history.iloc[:, [where[c] for c in HISTORY_COLUMNS]]
     out.columns = [c if c != "loaded_minute" else "loaded_at" for c in HISTORY_COLUMNS]
     return out
 
