@@ -460,19 +460,37 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     # the period and side first: an item's visibility depends only on its own library-period
     # cell, so filtering before the rule gives the same rows at a fraction of the work
     dist = dist[(dist["period"] == period) & (dist["side"] == side)]
-    dist = publish.visible_items(pub, dist).copy()
+    dist = publish.visible_items(pub, dist)
+    # a few dozen rows: plain Python per row costs less than pandas' per-call overhead
     text = dist["text_da"] if lang == "da" else dist["text_en"]
-    dist["item"] = text.fillna(dist["item_code"]).astype(str)
-    out = descriptive.likert_layout(dist, by="item")
-    n_item = dist.groupby("item")["n"].sum()
-    # the answer's words (the one label table) by its position on the item's own scale
-    steps = (dist["scale_max"] - dist["scale_min"] + 1).groupby(dist["item"]).first()
-    out["steps"] = out["item"].map(steps).astype(int)
-    out["answer"] = [
-        i18n.labels.answer_words(s, lang)[lv] if 0 <= lv < s else str(v)
-        for s, lv, v in zip(out["steps"], out["level"], out["value"], strict=True)
+    items = [
+        str(code) if pd.isna(t) else str(t) for t, code in zip(text, dist["item_code"], strict=True)
     ]
-    return out.assign(n_item=out["item"].map(n_item))
+    n_item: dict[str, int] = {}
+    steps: dict[str, int] = {}
+    for item, n, lo, hi in zip(items, dist["n"], dist["scale_min"], dist["scale_max"], strict=True):
+        n_item[item] = n_item.get(item, 0) + int(n)
+        steps.setdefault(item, int(hi - lo + 1))  # the item's first row, as groupby().first()
+    counts = pd.DataFrame(
+        {
+            "item": items,
+            "value": dist["value"].to_numpy(),
+            "n": dist["n"].to_numpy(),
+            "scale_min": dist["scale_min"].to_numpy(),
+            "scale_max": dist["scale_max"].to_numpy(),
+        }
+    )
+    out = descriptive.likert_layout(counts, by="item")
+    out_steps = [steps[item] for item in out["item"]]
+    # the answer's words (the one label table) by its position on the item's own scale
+    answer = [
+        i18n.labels.answer_words(s, lang)[lv] if 0 <= lv < s else str(v)
+        for s, lv, v in zip(out_steps, out["level"], out["value"], strict=True)
+    ]
+    out["steps"] = out_steps
+    out["answer"] = answer
+    out["n_item"] = [n_item[item] for item in out["item"]]
+    return out
 
 
 def comments(library_key: str, period: str) -> tuple[pd.DataFrame | None, int, int]:

@@ -328,22 +328,32 @@ def rejected_table(report: dict) -> pd.DataFrame:
     return frame
 
 
+# what history_table keeps, in order (loaded_minute is shown as loaded_at)
+HISTORY_COLUMNS = (
+    "upload_id",
+    "file_name",
+    "format",
+    "respondent_type",
+    "rows_loaded",
+    "rows_rejected",
+    "responses_superseded",
+    "loaded_minute",
+    "status",
+)
+
+
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The columns of the upload history a manager reads, loaded_at to the minute."""
-    out = history[
-        [
-            "upload_id",
-            "file_name",
-            "format",
-            "respondent_type",
-            "rows_loaded",
-            "rows_rejected",
-            "responses_superseded",
-            "loaded_at",
-            "status",
-        ]
-    ].copy()
-    out["loaded_at"] = pd.to_datetime(out["loaded_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    """The columns of the upload history a manager reads, loaded_at to the minute (the query's
+    ``loaded_minute``, formatted in SQL)."""
+    # by position and the names set on the new frame: a quarter of the cost of
+    # history[columns].rename(...) (a few ms of a few-ms page query, on every Upload page view)
+    # (a dict of the 13 names: no pandas index hash table built for a fresh frame)
+    where = {name: i for i, name in enumerate(history.columns)}
+    missing = [c for c in HISTORY_COLUMNS if c not in where]
+    if missing:
+        raise KeyError(f"upload history without columns {missing} (uploads_list.sql)")
+    out = history.iloc[:, [where[c] for c in HISTORY_COLUMNS]]
+    out.columns = [c if c != "loaded_minute" else "loaded_at" for c in HISTORY_COLUMNS]
     return out
 
 
@@ -364,6 +374,7 @@ def history(db_path: Path) -> pd.DataFrame:
                 "loaded_by",
                 "loaded_at",
                 "status",
+                "loaded_minute",
             ]
         )
     with db.reading(Path(db_path)) as con:

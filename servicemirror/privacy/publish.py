@@ -370,23 +370,39 @@ def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
     respondents who did not answer it are none or at least k (then the incomplete respondents
     are none or at least k too).
     """
+    is_staff = (distribution["side"] == "staff").to_numpy(bool)
+    if not is_staff.any():
+        # patron rows are kept as they are: no look-up in the cells at all (the Library page's
+        # patron bars, the common case)
+        return distribution.reset_index(drop=True)
+    # numpy masks over the (thousands of) cells, not pandas ones: this runs on every page
+    # view of a library's items and a few dozen rows come out
     cells = pub.cells
-    staff = cells[
-        (cells["side"] == "staff")
-        & (cells["touchpoint"] == "")
-        & cells["library_key"].isin(distribution["library_key"].unique())
-    ]
+    mask = (
+        (cells["side"].to_numpy() == "staff")
+        & (cells["touchpoint"].to_numpy() == "")
+        & np.isin(cells["library_key"].to_numpy(), distribution["library_key"].unique())
+    )
+    staff = cells.loc[mask, ["library_key", "period", "measure", "suppressed", "n"]]
     status = {
-        (r.library_key, r.period, r.measure): (not bool(r.suppressed), int(r.n))
-        for r in staff[["library_key", "period", "measure", "suppressed", "n"]].itertuples()
+        (lib, per, measure): (not bool(hidden), int(n))
+        for lib, per, measure, hidden, n in zip(
+            staff["library_key"],
+            staff["period"],
+            staff["measure"],
+            staff["suppressed"],
+            staff["n"],
+            strict=True,
+        )
     }
-    is_staff = distribution["side"] == "staff"
     group_ok, cell_n, group_key = [], [], []
+    constructs = (
+        distribution["construct"]
+        if "construct" in distribution
+        else pd.Series("wellbeing", index=distribution.index)
+    )
     for lib, per, construct in zip(
-        distribution["library_key"],
-        distribution["period"],
-        distribution.get("construct", pd.Series("wellbeing", index=distribution.index)),
-        strict=True,
+        distribution["library_key"], distribution["period"], constructs, strict=True
     ):
         measure = "satisfaction" if construct == "touchpoint" else construct
         key = (lib, per, measure)
@@ -397,14 +413,12 @@ def visible_items(pub: Published, distribution: pd.DataFrame) -> pd.DataFrame:
         group_ok.append(shown[0])
         cell_n.append(shown[1])
         group_key.append(key)
-    index = distribution.index
-    complement = pd.Series(cell_n, index=index) - distribution["n_item"]
+    n_item = distribution["n_item"].to_numpy(float)
+    complement = np.asarray(cell_n, dtype=float) - n_item
     short = is_staff & (complement > 0) & (complement < pub.k)
     short_groups = {key for key, bad in zip(group_key, short, strict=True) if bad}
-    differs = pd.Series([key in short_groups for key in group_key], index=index, dtype=bool)
-    keep = ~is_staff | (
-        pd.Series(group_ok, index=index, dtype=bool) & (distribution["n_item"] >= pub.k) & ~differs
-    )
+    differs = np.array([key in short_groups for key in group_key], dtype=bool)
+    keep = ~is_staff | (np.asarray(group_ok, dtype=bool) & (n_item >= pub.k) & ~differs)
     return distribution[keep].reset_index(drop=True)
 
 
