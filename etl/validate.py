@@ -262,15 +262,25 @@ def _hash_ids(ids: pd.Series, salt: str, con=None) -> list[str | None]:
     """sha256("<salt>:<id>") as hex for each id (None for a missing or blank one), computed by
     DuckDB: 400,000 respondents are hashed at engine speed, the digests the same as hashlib's.
     ``con``: a connection to run it on (the writer's); else a parsing connection of its own."""
+    hashes = hash_column(ids, salt, con).astype(object)
+    return hashes.where(hashes.notna(), None).tolist()
+
+
+def hash_column(ids: pd.Series, salt: str, con=None) -> pd.Series:
+    """The digests of :func:`_hash_ids` as an Arrow-backed string column on ``ids``' index (null
+    for a missing or blank id): the writer hands it back to DuckDB as it is, without a Python
+    string per respondent on the way (400,000 of them cost ~0.5 s)."""
     # as text without a Python loop: DuckDB reads the (Arrow-backed) string column in place
     text = pd.Series(ids).reset_index(drop=True).astype("string")
     own = con is None
     con = parsing_connection() if own else con
     try:
         con.register("hash_input", pd.DataFrame({"pos": np.arange(len(text)), "id": text}))
-        hashes = queries.run(con, "hash_ids", salt=salt)["hash"].astype(object)
+        arrow = con.sql(queries.sql("hash_ids"), params={"salt": salt}).to_arrow_table()
         con.unregister("hash_input")
-        return hashes.where(hashes.notna(), None).tolist()
+        hashes = arrow.column("hash").to_pandas(types_mapper=pd.ArrowDtype)
+        hashes.index = pd.Series(ids).index
+        return hashes
     finally:
         if own:
             con.close()

@@ -24,7 +24,7 @@ from servicemirror.etl.readers.base import (
     ReadError,
 )
 from servicemirror.etl.readers.forum_package import PackageResult
-from servicemirror.etl.validate import _hash_ids
+from servicemirror.etl.validate import hash_column
 
 PAUSE_ENV = "SERVICEMIRROR_TEST_PAUSE"
 
@@ -83,7 +83,7 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
                 responses = responses.assign(**{seg: None})
         responses = responses.assign(
             submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"),
-            respondent_hash=_hash_ids(responses["respondent_id"], salt, con),
+            respondent_hash=hash_column(responses["respondent_id"], salt, con),
         )
         con.register("new_responses", responses)
         superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
