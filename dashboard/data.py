@@ -44,15 +44,17 @@ WRITE_ERRORS = (service_module.LoadRefused, service_module.Refused, db.DatabaseE
 
 OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
-# in the dashboard server, a page's reads share one held read connection instead of opening the
-# file per call; a writer still gets in within a fraction of a second (servicemirror.core.db,
-# "held read connections"). A script that only imports this module keeps short-lived ones.
-if st.runtime.exists():
-    db.keep_reads_open()
-
-
 def db_path() -> Path:
-    """The database this dashboard serves (read once from the environment, at the edge)."""
+    """The database this dashboard serves (read once from the environment, at the edge).
+
+    In the dashboard server, a page's reads share one held read connection instead of opening
+    the file per call; a writer still gets in within a fraction of a second
+    (servicemirror.core.db, "held read connections"). Said on every call, not once at import, so
+    a process that also runs other code (the tests) can switch it off again; a script that only
+    imports this module keeps short-lived connections.
+    """
+    if st.runtime.exists():
+        db.keep_reads_open()
     return config.default_db_path()
 
 

@@ -353,4 +353,5 @@ def _no_held_reads_after_a_test():
     yield
     from servicemirror.core import db
 
+    db.keep_reads_open(False)  # a page run switches it on again (dashboard/data.py db_path)
     db.let_go()
