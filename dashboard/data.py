@@ -44,6 +44,7 @@ WRITE_ERRORS = (service_module.LoadRefused, service_module.Refused, db.DatabaseE
 
 OVERALL = {"wellbeing": "staff", "satisfaction": "patron", "enps": "staff", "nps": "patron"}
 
+
 def db_path() -> Path:
     """The database this dashboard serves (read once from the environment, at the edge).
 
