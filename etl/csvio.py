@@ -58,7 +58,12 @@ def read_text_table(
     # PerformanceWarning to stderr
     record = pd.DataFrame({"_record": range(1, len(frame) + 1)}, index=frame.index)
     frame = pd.concat([record, frame], axis=1)
-    problems = [
+    return frame, line_problems(name, rejects)
+
+
+def line_problems(name: str, rejects: pd.DataFrame) -> list[Problem]:
+    """One problem per line DuckDB's CSV reader could not split (``csv_rejects.sql`` rows)."""
+    return [
         Problem.of(
             name,
             int(r.line),
@@ -69,4 +74,3 @@ def read_text_table(
         )
         for r in rejects.itertuples()
     ]
-    return frame, problems

@@ -23,6 +23,7 @@ import pandas as pd
 
 from servicemirror import queries
 from servicemirror.core import labels
+from servicemirror.etl import csvio
 from servicemirror.etl.readers.base import Problem, ReadError
 
 # how many data records detection and header interpretation see (a small file: all of them)
@@ -75,17 +76,7 @@ class Source:
             first = str(exc).splitlines()[0]
             raise ReadError.of("read_not_a_table", file=name, error=labels.clip(first)) from None
         source = cls(con, _table_columns(con, "raw"), name)
-        source.problems = [
-            Problem.of(
-                name,
-                int(r.line),
-                None,
-                labels.clip(r.message),
-                "reason_line_unreadable",
-                error=r.error_type,
-            )
-            for r in rejects.itertuples()
-        ]
+        source.problems = csvio.line_problems(name, rejects)
         return source
 
     @classmethod
