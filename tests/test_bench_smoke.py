@@ -60,7 +60,7 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
         assert results[key].ratio is not None and results[key].ratio > 0, key
     assert results["1"].figures["answers"] > 0
     assert results["2"].figures["presses"] == SCALES["tiny"].kiosk_presses
-    assert {r["case"] for r in results["3"].extra["rows"]} >= {"published cells (+ suppression)"}
+    assert {r["case"] for r in results["3"].extra["rows"]} >= {"published cells (stored)"}
     # a load while 30 readers read: both finish, no reader fails, every reader sees the load
     assert results["3b"].figures["errors"] == 0
     assert results["3b"].figures["readers saw the load"] == "30/30"
