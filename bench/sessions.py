@@ -35,13 +35,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.common import ROOT, Result, percentile
+
+sys.path.insert(0, str(ROOT / "tests"))
+
+# the one health wait for a served dashboard, as the browser tests and benchmark 5 use it
+from browser_recipe import wait_healthy  # noqa: E402
 
 TARGET = 1.5
 SESSIONS = (1, 10, 30)
@@ -274,22 +278,6 @@ def write_users(db_path: Path, path: Path, n: int) -> list[str]:
     return names
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with code {proc.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            # not listening yet (or HAProxy has no healthy worker yet): poll until the deadline
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} not healthy within {timeout:.0f} s; see {log}") from None
-        time.sleep(0.2)
-
-
 @contextmanager
 def server(command: list[str], env: dict[str, str], log: Path, port: int, cwd: Path = ROOT):
     """Run ``command`` (a server on ``port``, started in ``cwd``) until the block ends; yields
@@ -300,7 +288,7 @@ def server(command: list[str], env: dict[str, str], log: Path, port: int, cwd: P
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, log)
+        wait_healthy(url, proc, log, timeout=120)
         yield url
     finally:
         proc.terminate()  # `serve --workers` stops its workers and HAProxy on SIGTERM

@@ -37,6 +37,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Return once the Streamlit server ``proc`` (directly or behind HAProxy) answers
+    ``/_stcore/health`` at ``url``; RuntimeError naming ``log`` if it exits or the wait runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with code {proc.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            # not listening yet (or HAProxy has no healthy worker yet): poll until the deadline
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{url} did not answer /_stcore/health within {timeout:.0f} s; see {log}"
+                ) from None
+        time.sleep(0.1)
+
+
 @contextmanager
 def serve(app: Path, env: dict[str, str], log: Path, timeout: float = 60):
     """A Streamlit server for ``app`` until the block ends; yields its URL.
@@ -54,21 +74,7 @@ def serve(app: Path, env: dict[str, str], log: Path, timeout: float = 60):
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with code {proc.returncode}; see {log}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    # not listening yet: poll again until the deadline
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(
-                            f"streamlit did not answer /_stcore/health within {timeout:.0f} s; see {log}"
-                        ) from None
-                time.sleep(0.1)
+            wait_healthy(url, proc, log, timeout)
             yield url
         finally:
             proc.terminate()

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_recipe import wait_healthy
 from conftest import PASSWORD, write_user_file
 
 from servicemirror import cli
@@ -134,7 +135,7 @@ def test_serve_workers_behind_haproxy_sticky_sessions(small_db_shared, tmp_path)
             command, env=dict(os.environ) | env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
         )
     try:
-        sessions._wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=120)
+        wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=120)
         names = ["anna@alfa.dk", "admin@kommune.dk", "forum@forum.dk"]
         base = f"http://127.0.0.1:{port}"
         out = asyncio.run(sessions.measure(base, 3, names, password=PASSWORD))
@@ -164,7 +165,7 @@ def test_sigterm_stops_a_single_dashboard_too(small_db_shared, tmp_path):
     with log.open("w") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
-        sessions._wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=120)
+        wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=120)
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=30)
