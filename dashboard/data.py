@@ -240,11 +240,14 @@ def touchpoints() -> list[str]:
 def labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
     """publish.summary with the viewer's label: columns label + the summary columns
     (library_key, period, n_staff, staff_index, enps, n_patron, patron_index, nps,
-    suppressed_reason), sorted by label and period. The real name column is dropped.
+    suppressed_reason), sorted by label and period. The real name column is dropped. Built once
+    per data version and labelling (:func:`labels_key`); callers read it and never change it.
     """
-    return _per_viewer(
-        "labelled_summary", lambda: _labelled_summary(lang, show_names), lang, show_names
-    )
+    path = db_path()
+    if not db.exists(path):
+        return pd.DataFrame()
+    key = labels_key(lang, show_names)
+    return cache.cached(path, "overview.labelled_summary", lambda: _summary_under(key), key)
 
 
 def labels_key(lang: str, show_names: bool) -> tuple:
@@ -253,14 +256,6 @@ def labels_key(lang: str, show_names: bool) -> tuple:
     per distinct labelling (shared by the sessions that see the same names, never by others)."""
     labels = library_labels(lang, show_names)
     return tuple(zip(labels["library_key"], labels["label"], strict=True))
-
-
-def _labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
-    path = db_path()
-    if not db.exists(path):
-        return pd.DataFrame()
-    key = labels_key(lang, show_names)
-    return cache.cached(path, "overview.labelled_summary", lambda: _summary_under(key), key)
 
 
 def _summary_under(labels: tuple) -> pd.DataFrame:
