@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["forum_band", "likert_layout", "mean_ci", "ols_band"]
+__all__ = ["forum_band", "likert_layout", "likert_positions", "mean_ci", "ols_band"]
 
 BAND_COLUMNS = ["x", "fit", "ci_low", "ci_high"]
 
@@ -142,19 +142,39 @@ def likert_layout(counts: pd.DataFrame, by: str = "item") -> pd.DataFrame:
     columns = [by, "value", "level", "n", "share", "start", "end"]
     if counts.empty:
         return pd.DataFrame(columns=columns)
-    # numpy on the sorted rows (a page shows a few dozen: pandas' groupby overhead was most of
-    # the cost); groups keep the order they first appear in, answers within a group go low to high
-    first = pd.factorize(counts[by])[0]
-    values_all = counts["value"].to_numpy(float)
+    positions = likert_positions(
+        counts[by].to_numpy(),
+        counts["value"].to_numpy(float),
+        counts["n"].to_numpy(),
+        counts["scale_min"].to_numpy(float),
+        counts["scale_max"].to_numpy(float),
+    )
+    positions[by] = positions.pop("group")
+    return pd.DataFrame(positions)[columns]
+
+
+def likert_positions(
+    groups: np.ndarray, values: np.ndarray, n: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> dict[str, np.ndarray]:
+    """:func:`likert_layout` on plain arrays (one entry per answer row, at least one row).
+
+    Returns a dict of arrays in the layout's row order: group, value, level, n, share, start,
+    end. For callers that build their own frame once (the Library page's bars run on every view;
+    pandas' per-call overhead was most of their cost).
+    """
+    # numpy on the sorted rows: groups keep the order they first appear in, answers within a
+    # group go low to high
+    first = pd.factorize(groups)[0]
+    values_all = np.asarray(values, float)
     order = np.lexsort((values_all, first))
     keys = first[order]
     values = values_all[order]
-    n = counts["n"].to_numpy()[order]
+    n = np.asarray(n)[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(keys)]))
     # the scale of a group is that of its first (lowest) answer row
-    lo = counts["scale_min"].to_numpy(float)[order][starts][group]
-    hi = counts["scale_max"].to_numpy(float)[order][starts][group]
+    lo = np.asarray(lo, float)[order][starts][group]
+    hi = np.asarray(hi, float)[order][starts][group]
     mid = (lo + hi) / 2
     nf = n.astype(float)
     share = nf / np.add.reduceat(nf, starts)[group]
@@ -165,14 +185,12 @@ def likert_layout(counts: pd.DataFrame, by: str = "item") -> pd.DataFrame:
     for a, b in zip(starts, np.r_[starts[1:], len(keys)], strict=True):
         before[a:b] = np.cumsum(share[a:b]) - share[a:b]
     start = -left + before
-    return pd.DataFrame(
-        {
-            by: counts[by].to_numpy()[order],
-            "value": values,
-            "level": (values - lo).astype(int),
-            "n": n,
-            "share": share,
-            "start": start,
-            "end": start + share,
-        }
-    )[columns]
+    return {
+        "group": np.asarray(groups)[order],
+        "value": values,
+        "level": (values - lo).astype(int),
+        "n": n,
+        "share": share,
+        "start": start,
+        "end": start + share,
+    }

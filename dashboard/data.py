@@ -452,43 +452,46 @@ def item_bars(library_key: str, period: str, side: str, lang: str) -> pd.DataFra
     answer (the answer's words in ``lang``).
     """
     pub = published()
-    dist = query("item_distribution", library_key=library_key)
+    # the period and side in SQL: an item's visibility depends only on its own library-period
+    # cell, so filtering before the rule gives the same rows at a fraction of the work
+    dist = query("item_distribution", library_key=library_key, period=period, side=side)
     if pub is None or dist.empty:
         return pd.DataFrame(columns=["item", "value", "level", "n", "share", "start", "end"])
-    # the period and side first: an item's visibility depends only on its own library-period
-    # cell, so filtering before the rule gives the same rows at a fraction of the work
-    dist = dist[(dist["period"] == period) & (dist["side"] == side)]
     dist = publish.visible_items(pub, dist)
-    # a few dozen rows: plain Python per row costs less than pandas' per-call overhead
-    text = dist["text_da"] if lang == "da" else dist["text_en"]
-    items = [
-        str(code) if pd.isna(t) else str(t) for t, code in zip(text, dist["item_code"], strict=True)
-    ]
+    if dist.empty:
+        return pd.DataFrame(columns=["item", "value", "level", "n", "share", "start", "end"])
+    # a few dozen rows: lists and numpy arrays, one DataFrame at the end (pandas' per-call
+    # overhead was most of this function's cost, on every view of the Library page)
+    codes = dist["item_code"].tolist()
+    text = (dist["text_da"] if lang == "da" else dist["text_en"]).tolist()
+    items = [code if t is None or t != t else str(t) for t, code in zip(text, codes, strict=True)]
+    n = dist["n"].to_numpy()
+    lo = dist["scale_min"].to_numpy(float)
+    hi = dist["scale_max"].to_numpy(float)
     n_item: dict[str, int] = {}
     steps: dict[str, int] = {}
-    for item, n, lo, hi in zip(items, dist["n"], dist["scale_min"], dist["scale_max"], strict=True):
-        n_item[item] = n_item.get(item, 0) + int(n)
-        steps.setdefault(item, int(hi - lo + 1))  # the item's first row, as groupby().first()
-    counts = pd.DataFrame(
-        {
-            "item": items,
-            "value": dist["value"].to_numpy(),
-            "n": dist["n"].to_numpy(),
-            "scale_min": dist["scale_min"].to_numpy(),
-            "scale_max": dist["scale_max"].to_numpy(),
-        }
+    for item, count, low, high in zip(items, n.tolist(), lo.tolist(), hi.tolist(), strict=True):
+        n_item[item] = n_item.get(item, 0) + int(count)
+        steps.setdefault(item, int(high - low + 1))  # the item's first row, as groupby().first()
+    out = descriptive.likert_positions(
+        np.array(items, dtype=object), dist["value"].to_numpy(float), n, lo, hi
     )
-    out = descriptive.likert_layout(counts, by="item")
-    out_steps = [steps[item] for item in out["item"]]
+    laid_out = out.pop("group").tolist()
+    out_steps = [steps[item] for item in laid_out]
     # the answer's words (the one label table) by its position on the item's own scale
     answer = [
         i18n.labels.answer_words(s, lang)[lv] if 0 <= lv < s else str(v)
-        for s, lv, v in zip(out_steps, out["level"], out["value"], strict=True)
+        for s, lv, v in zip(out_steps, out["level"].tolist(), out["value"].tolist(), strict=True)
     ]
-    out["steps"] = out_steps
-    out["answer"] = answer
-    out["n_item"] = [n_item[item] for item in out["item"]]
-    return out
+    return pd.DataFrame(
+        {
+            "item": laid_out,
+            **out,
+            "steps": out_steps,
+            "answer": answer,
+            "n_item": [n_item[item] for item in laid_out],
+        }
+    )
 
 
 def comments(library_key: str, period: str) -> tuple[pd.DataFrame | None, int, int]:
