@@ -78,23 +78,37 @@ def _file_lock(db_path: Path, exclusive: bool, wait: float) -> Iterator[None]:
     shared lock taken forever and starve an upload. flock locks belong to the open file and die
     with the process, so a killed process never leaves a stale lock behind.
     """
-    deadline = time.monotonic() + wait
-    what = "writing to" if exclusive else "reading"
-    intent = _open_lock_file(intent_path(db_path))
-    main = None
+    intent, main = _take_locks(db_path, exclusive, wait)
     try:
-        _flock(intent, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, db_path, what, wait)
-        main = _open_lock_file(lock_path(db_path))
-        _flock(main, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, db_path, what, wait)
         if not exclusive:
             os.close(intent)  # a reader lets a waiting writer line up behind it at once
             intent = None
         yield
     finally:
-        if main is not None:
-            os.close(main)  # closing the descriptor releases the lock
+        os.close(main)  # closing the descriptor releases the lock
         if intent is not None:
             os.close(intent)
+
+
+def _take_locks(db_path: Path, exclusive: bool, wait: float) -> tuple[int, int]:
+    """Open and lock ``.intent`` then ``.lock`` (both exclusive for a writer, shared for a
+    reader), waiting at most ``wait`` seconds in all; the two descriptors, or nothing left open
+    on failure (the caller closes or unlocks them: see :func:`_file_lock` and ``_open_held``)."""
+    deadline = time.monotonic() + wait
+    what = "writing to" if exclusive else "reading"
+    how = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    intent = _open_lock_file(intent_path(db_path))
+    main = None
+    try:
+        _flock(intent, how, deadline, db_path, what, wait)
+        main = _open_lock_file(lock_path(db_path))
+        _flock(main, how, deadline, db_path, what, wait)
+    except BaseException:
+        if main is not None:
+            os.close(main)
+        os.close(intent)
+        raise
+    return intent, main
 
 
 def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -298,20 +312,14 @@ def _borrow(db_path: Path, wait: float) -> tuple[_Held, duckdb.DuckDBPyConnectio
 
 def _open_held(db_path: Path, wait: float) -> _Held:
     """Open a read connection under the shared lock and keep both (schema checked once here)."""
-    deadline = time.monotonic() + wait
-    intent = _open_lock_file(intent_path(db_path))
-    main = None
+    intent, main = _take_locks(db_path, exclusive=False, wait=wait)
     try:
-        _flock(intent, fcntl.LOCK_SH, deadline, db_path, "reading", wait)
-        main = _open_lock_file(lock_path(db_path))
-        _flock(main, fcntl.LOCK_SH, deadline, db_path, "reading", wait)
         fcntl.flock(intent, fcntl.LOCK_UN)  # as in _file_lock: a writer may line up at once
         identity = _identity(db_path)
         version = data_version(db_path)
         con = _connect(db_path, read_only=True)
     except BaseException:
-        if main is not None:
-            os.close(main)
+        os.close(main)
         os.close(intent)
         raise
     try:
