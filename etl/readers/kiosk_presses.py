@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -301,7 +302,7 @@ def _read_presses(
             clean = distinct and queries.scalar(con, "kiosk_presses_cells_clean")
             counts = "kiosk_presses_counts_clean" if clean else "kiosk_presses_counts"
             # Arrow, not a DataFrame: the loader resolves names and inserts these rows in SQL
-            hourly = con.sql(queries.sql(counts)).to_arrow_table()
+            hourly = _numbered(con.sql(queries.sql(counts)).to_arrow_table())
         except duckdb.Error as exc:
             raise ReadError.of("read_kiosk_count_failed", file=name, error=_first(exc)) from None
     finally:
@@ -329,6 +330,12 @@ def _read_presses(
             labels.Note.of("note_kiosk_unreadable", bad=n_bad, records=result.records)
         )
     return result
+
+
+def _numbered(hourly: pa.Table) -> pa.Table:
+    """The hourly counts with their ``row`` (1.., for messages) in front."""
+    rows = pa.array(np.arange(1, hourly.num_rows + 1, dtype=np.int64))
+    return hourly.add_column(0, "row", rows)
 
 
 def _buttons(cells: pd.DataFrame) -> pa.Table:
