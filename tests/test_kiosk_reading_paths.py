@@ -181,3 +181,20 @@ def test_sniffed_encoding_is_the_whole_file_check(tmp_path):
         assert sniffed.encoding == detect.detect_encoding(path) == expected
     # the first chunk already tells: no pass is left for later
     assert not sniff(latin).utf8_unchecked and sniff(clean).utf8_unchecked
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_quotes_are_handled_only_when_the_file_has_one(tmp_path, monkeypatch, quoted):
+    lines = _lines(200)
+    if quoted:
+        # a quoted cell holding the delimiter, far down the file: still one cell
+        lines[150] = lines[150].replace("Hellerup", '"Hellerup; Kildeskovshallen"')
+    path = _write(tmp_path / "a.csv", lines)
+    assert kiosk_presses._has_quote(path) is quoted
+    used = _spy(monkeypatch)
+    quick = kiosk_presses.read_presses(path, sniff(path), None)
+    assert "kiosk_presses_hourly_typed" in used and "kiosk_presses_hourly" not in used
+    assert quick.rejected == []
+    branches = {r["branch"] for r in quick.kiosk.to_pylist()}
+    assert branches == ({"Hellerup", "Hellerup; Kildeskovshallen"} if quoted else {"Hellerup"})
+    _same(quick, _plain(path))

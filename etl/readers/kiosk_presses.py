@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 from datetime import datetime
 from pathlib import Path
@@ -236,6 +237,13 @@ def _typed_format(
     return best if stamps and fits == len(stamps) else None
 
 
+def _has_quote(path: Path) -> bool:
+    """Whether the file holds a double quote anywhere (a memchr over the mapped file, a few
+    hundredths of a second for 200 MB)."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b'"') >= 0
+
+
 def _count_typed(
     con, base: dict, params: dict, columns: list[str], ts_col: str, ts_format: str
 ) -> pd.DataFrame | None:
@@ -244,7 +252,8 @@ def _count_typed(
     did not read (a CAST reject): the caller then counts the file as text, whose reading of
     such a press (trimmed, cleaned, other formats, else reported) is the product's rule."""
     types = {c: "TIMESTAMP" if c == ts_col else "VARCHAR" for c in columns}
-    wanted = base | params | {"header_types": types, "ts_format": ts_format}
+    quote = '"' if _has_quote(Path(str(base["path"]))) else ""
+    wanted = base | params | {"header_types": types, "ts_format": ts_format, "quote": quote}
     sql = queries.sql("kiosk_presses_hourly_typed")
     # DuckDB refuses parameters a statement does not use
     con.sql(sql, params={k: v for k, v in wanted.items() if f"${k}" in sql}).to_table("kiosk_raw")
