@@ -14,7 +14,6 @@ import re
 import tempfile
 import zipfile
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from servicemirror.core import safety
@@ -31,14 +30,57 @@ DELIMITERS = [",", ";", "\t", "|"]
 csv.field_size_limit(max(csv.field_size_limit(), 2 * CHUNK))
 
 
-@dataclass
 class Sniffed:
-    """What the first bytes and lines of a file say."""
+    """What the first bytes and lines of a file say.
 
-    kind: str  # csv | xlsx | zip
-    encoding: str  # utf-8 | utf-8-sig | utf-8-mixed | cp1252 | utf-16
-    delimiter: str | None
-    head: list[str]  # the first lines, decoded
+    ``kind``: csv | xlsx | zip. ``encoding``: utf-8 | utf-8-sig | utf-8-mixed | cp1252 | utf-16
+    (detect_encoding). ``delimiter``; ``head``: the first lines, decoded.
+
+    A file whose first chunk is valid UTF-8 may still turn out not to be further down, and only
+    a pass over the whole file tells. That pass is made the first time ``encoding`` is asked
+    for, not by :func:`sniff`: a reader that has DuckDB validate the UTF-8 while it reads (the
+    kiosk press reader) asks only when DuckDB found something (``utf8_unchecked``), which
+    spares a 200 MB export a second full read. Every other reader asks at once, as before.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        encoding: str | None,
+        delimiter: str | None,
+        head: list[str],
+        path: Path | None = None,
+    ):
+        self.kind = kind
+        self._encoding = encoding  # None: the first chunk is UTF-8, the rest not yet checked
+        self.delimiter = delimiter
+        self.head = head
+        self.path = path
+
+    @property
+    def utf8_unchecked(self) -> bool:
+        """True while only the first chunk is known to be UTF-8 (``encoding`` not yet asked)."""
+        return self._encoding is None
+
+    @property
+    def encoding(self) -> str:
+        """The whole file's encoding; the first call on an unchecked file reads it all."""
+        if self._encoding is None:
+            with Path(self.path).open("rb") as fh:
+                start = fh.read(CHUNK)
+            self._encoding = detect_encoding(self.path, start)
+            if self._encoding != "utf-8":
+                # as sniff would have decoded them knowing the encoding (differs at most in
+                # the line the first chunk cut)
+                self.head = _decode_head(start, self._encoding).splitlines()[:50]
+                self.delimiter = sniff_delimiter(self.head)
+        return self._encoding
+
+    def __repr__(self) -> str:
+        return (
+            f"Sniffed(kind={self.kind!r}, encoding={self._encoding!r}, "
+            f"delimiter={self.delimiter!r}, head=<{len(self.head)} lines>)"
+        )
 
 
 def sniff(path: Path) -> Sniffed:
@@ -60,12 +102,13 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed(_zip_kind(path), "binary", None, [])
     if start.startswith(OLE_MAGIC):
         raise ReadError.of("read_old_excel", file=path.name)
-    encoding = detect_encoding(path, start)
-    text = _decode_head(start, encoding)
+    # the whole-file UTF-8 pass waits until a reader asks for the encoding (Sniffed)
+    encoding = _start_encoding(path, start)
+    text = _decode_head(start, encoding or "utf-8")
     head = text.splitlines()[:50]
     if not any(line.strip() for line in head):
         raise ReadError.of("read_no_text", file=path.name)
-    return Sniffed("csv", encoding, sniff_delimiter(head), head)
+    return Sniffed("csv", encoding, sniff_delimiter(head), head, path)
 
 
 def _zip_kind(path: Path) -> str:
@@ -80,6 +123,20 @@ def _zip_kind(path: Path) -> str:
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx"
     return "zip"
+
+
+def _start_encoding(path: Path, start: bytes) -> str | None:
+    """detect_encoding's answer when the first chunk decides it; None when the first chunk is
+    valid UTF-8 (then only the rest of the file can tell)."""
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return detect_encoding(path, start)
+    if b"\x00" in start[:4096]:
+        return detect_encoding(path, start)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start)
+    except UnicodeDecodeError:
+        return detect_encoding(path, start)
+    return None
 
 
 def detect_encoding(path: Path, start: bytes | None = None) -> str:

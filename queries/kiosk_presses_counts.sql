@@ -5,9 +5,10 @@
 -- timestamp or button are left out (the reader counts them from kiosk_presses_buttons).
 -- params: none; reads the table kiosk_raw (kiosk_presses_hourly) and the registered
 --   table kiosk_buttons (text as written, button).
--- output: row (1.., for messages; in no particular order: numbering them in key order cost a
---   sort of every row, more than the rest of this query), library, branch, terminal, date, hour,
---   question, button, n: the reader's kiosk columns.
+-- output: library, branch, terminal, date, hour, question, button, n: the reader's kiosk
+--   columns but row, which the reader numbers (1.., for messages, in no particular order:
+--   numbering them in key order cost a sort of every row, more than the rest of this query, and
+--   row_number() over () a single-threaded pass; the reader adds it to the Arrow table).
 with cleaned as (
     select
         nullif(trim(k.library), '') as library,
@@ -27,7 +28,6 @@ hourly as (
     group by all
 )
 select
-    row_number() over () as row,
     library, branch, terminal, slot::date as date, hour(slot)::integer as hour, question, button,
     n::bigint as n
 from hourly

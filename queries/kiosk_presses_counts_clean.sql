@@ -7,7 +7,6 @@
 --   kiosk_buttons (text as written, button).
 -- output: as kiosk_presses_counts.
 select
-    row_number() over () as row,
     k.library, k.branch, k.terminal, k.slot::date as date, hour(k.slot)::integer as hour,
     k.question, b.button, k.n::bigint as n
 from kiosk_raw k

@@ -90,6 +90,8 @@ PARAMS = {
     "header_types": {"a": "VARCHAR", "b": "VARCHAR"},
     "stamps": ["2023-05-01 10:00:00", "not a time"],
     "ts_formats": ["%Y-%m-%d %H:%M:%S"],
+    "ts_format": "%Y-%m-%d %H:%M:%S",
+    "quote": '"',
     "bad_buttons": ["x"],
     "sequence": "upload_ids",
     "steps": 2,

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -113,6 +115,12 @@ def read_presses(path: Path, sniffed: Sniffed, options) -> ReadResult:
     """One row per press -> hourly counts per terminal and button (streamed through DuckDB)."""
     path = Path(path)
     with scratch_folder("servicemirror-kiosk-") as workdir:
+        if sniffed.utf8_unchecked:
+            # the first chunk is UTF-8: DuckDB validates every cell the count reads, so the
+            # sniffer's pass over the whole file is made only when DuckDB rejected a line
+            result = _read_presses(path, to_utf8(path, "utf-8", workdir), sniffed, unchecked=True)
+            if result is not None:
+                return result
         return _read_presses(path, to_utf8(path, sniffed.encoding, workdir), sniffed)
 
 
@@ -212,24 +220,89 @@ def _timestamp_formats(
     return ordered + [f for f in TS_FORMATS if f not in ordered]
 
 
-def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
+def _typed_format(
+    con, sniffed: Sniffed, columns: list[str], params: dict, ts_col: str
+) -> str | None:
+    """The one format that reads every sampled timestamp as written, or None.
+
+    Only then is the file counted with its timestamp column typed (kiosk_presses_hourly_typed):
+    a file whose timestamps need the clean-up ('T', milliseconds, an offset), several formats or
+    a separate time column is counted as text straight away rather than read twice.
+    """
+    if "time" not in params["absent"]:
+        return None
+    stamps = _sample(sniffed, columns.index(ts_col))
+    best = params["ts_formats"][0]
+    fits = queries.scalar(con, "kiosk_timestamp_formats", stamps=stamps, format=best)
+    return best if stamps and fits == len(stamps) else None
+
+
+def _has_quote(path: Path) -> bool:
+    """Whether the file holds a double quote anywhere (a memchr over the mapped file, a few
+    hundredths of a second for 200 MB)."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b'"') >= 0
+
+
+def _count_typed(
+    con, base: dict, params: dict, columns: list[str], ts_col: str, ts_format: str
+) -> pd.DataFrame | None:
+    """Count the file with its timestamp column read as TIMESTAMP in ``ts_format`` into the
+    table kiosk_raw; returns the lines DuckDB rejected (csv_rejects), or None when a timestamp
+    did not read (a CAST reject): the caller then counts the file as text, whose reading of
+    such a press (trimmed, cleaned, other formats, else reported) is the product's rule."""
+    types = {c: "TIMESTAMP" if c == ts_col else "VARCHAR" for c in columns}
+    quote = '"' if _has_quote(Path(str(base["path"]))) else ""
+    wanted = base | params | {"header_types": types, "ts_format": ts_format, "quote": quote}
+    sql = queries.sql("kiosk_presses_hourly_typed")
+    # DuckDB refuses parameters a statement does not use
+    con.sql(sql, params={k: v for k, v in wanted.items() if f"${k}" in sql}).to_table("kiosk_raw")
+    rejects = queries.run(con, "csv_rejects")
+    if (rejects["error_type"] == "CAST").any():
+        return None
+    return rejects
+
+
+def _read_presses(
+    path: Path, utf8: Path, sniffed: Sniffed, unchecked: bool = False
+) -> ReadResult | None:
+    """The press file ``utf8`` counted; ``unchecked``: the file is read as UTF-8 before the
+    sniffer's whole-file check, and None is returned (read it again converted) when that check
+    could come out otherwise: the file has columns the count does not read (DuckDB validates
+    only the cells it reads), or DuckDB rejected a line and the check finds it is not UTF-8."""
     name = path.name
     delimiter = sniffed.delimiter or ","
-    result = ReadResult(path=path, format="kiosk_presses", encoding=sniffed.encoding)
-    result.respondent_type = "patron"
     con = _connect()
     try:
         columns = _columns(con, utf8, delimiter, name, sniffed)
         params, ts_col = _press_params(con, columns, name, sniffed)
+        read = {v for k, v in params.items() if k.endswith("_col")}
+        if unchecked and not read.issuperset(columns):
+            return None
         base = {"path": str(utf8), "delim": delimiter, "max_line": csvio.MAX_LINE_BYTES}
         try:
-            # the file, streamed once through the hourly aggregate into the table kiosk_raw
-            columns_as_text = {"header_types": dict.fromkeys(columns, "VARCHAR")}
-            con.sql(
-                queries.sql("kiosk_presses_hourly"), params=base | params | columns_as_text
-            ).to_table("kiosk_raw")
+            # the file, streamed once through the hourly aggregate into the table kiosk_raw:
+            # with its timestamps read typed when the sample allows, else (or when the typed
+            # read refused a timestamp) every cell as text
+            rejects = None
+            typed = _typed_format(con, sniffed, columns, params, ts_col)
+            if typed is not None:
+                rejects = _count_typed(con, base, params, columns, ts_col, typed)
+                if rejects is None:
+                    # DuckDB keeps the reject tables of every read of a connection: a fresh one,
+                    # so the text reading's row problems are its own
+                    con.close()
+                    con = _connect()
+            if rejects is None:
+                columns_as_text = {"header_types": dict.fromkeys(columns, "VARCHAR")}
+                con.sql(
+                    queries.sql("kiosk_presses_hourly"), params=base | params | columns_as_text
+                ).to_table("kiosk_raw")
+                rejects = queries.run(con, "csv_rejects")
+            if unchecked and len(rejects) and sniffed.encoding != "utf-8":
+                return None
             # DuckDB lists a line once per surplus cell: one problem per line
-            broken = queries.run(con, "csv_rejects").drop_duplicates("line")
+            broken = rejects.drop_duplicates("line")
             cells = queries.run(con, "kiosk_presses_buttons")
             buttons = _buttons(cells)
             con.register("kiosk_buttons", buttons)
@@ -238,11 +311,15 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
             clean = distinct and queries.scalar(con, "kiosk_presses_cells_clean")
             counts = "kiosk_presses_counts_clean" if clean else "kiosk_presses_counts"
             # Arrow, not a DataFrame: the loader resolves names and inserts these rows in SQL
-            hourly = con.sql(queries.sql(counts)).to_arrow_table()
+            hourly = _numbered(con.sql(queries.sql(counts)).to_arrow_table())
         except duckdb.Error as exc:
             raise ReadError.of("read_kiosk_count_failed", file=name, error=_first(exc)) from None
     finally:
         con.close()
+    # unchecked and not sent back: the whole file is UTF-8 (the sniffer's check would say so)
+    encoding = "utf-8" if unchecked else sniffed.encoding
+    result = ReadResult(path=path, format="kiosk_presses", encoding=encoding)
+    result.respondent_type = "patron"
     result.rejected = [
         Problem.of(name, int(r.line), None, None, "reason_line_unreadable", error=r.error_type)
         for r in broken.itertuples()
@@ -262,6 +339,12 @@ def _read_presses(path: Path, utf8: Path, sniffed: Sniffed) -> ReadResult:
             labels.Note.of("note_kiosk_unreadable", bad=n_bad, records=result.records)
         )
     return result
+
+
+def _numbered(hourly: pa.Table) -> pa.Table:
+    """The hourly counts with their ``row`` (1.., for messages) in front."""
+    rows = pa.array(np.arange(1, hourly.num_rows + 1, dtype=np.int64))
+    return hourly.add_column(0, "row", rows)
 
 
 def _buttons(cells: pd.DataFrame) -> pa.Table:
