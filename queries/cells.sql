@@ -17,63 +17,109 @@
 --         published cells (servicemirror/privacy/cells_table.py).
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
-with scored as (
-    select r.response_id, r.library_key, r.period, r.respondent_type as side,
+-- A respondent's answers are summed per measure before they meet their response row (2 million
+-- answers become 400,000 partial sums, joined on the integer key), and their instruments are
+-- carried as the smallest and largest name: one name when those agree, else the names are listed
+-- from the answers of the few respondents who mixed questionnaires (`mixed`).
+with answered as (
+    select a.response_id,
            case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end as measure,
-           coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
-                    case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
-           i.construct,
-           coalesce(i.instrument_id, 'unknown') as instrument,
-           (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
-           a.value
-    from current_responses r
-    join answers a using (response_id)
+           -- a touchpoint item names its touchpoint; a satisfaction item takes the response's
+           -- (null here, filled in `person`); every other measure is overall ('')
+           case when i.construct = 'touchpoint' then coalesce(i.touchpoint, '')
+                when i.construct = 'satisfaction' then null else '' end as item_touchpoint,
+           min(coalesce(i.instrument_id, 'unknown')) as first_instrument,
+           max(coalesce(i.instrument_id, 'unknown')) as last_instrument,
+           sum((a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100) as score_sum,
+           count((a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100) as score_n,
+           max(case when i.construct in ('nps', 'enps') and a.value >= 9 then 1 else 0 end) as promoter,
+           max(case when i.construct in ('nps', 'enps') and a.value <= 6 then 1 else 0 end) as detractor
+    from answers a
     join items i on i.item_code = a.item_code
     where a.value is not null
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
-      and coalesce(list_contains($libraries, r.library_key), true)
+    group by all
+),
+person_parts as (
+    select r.library_key, r.period, r.respondent_type as side, p.measure,
+           coalesce(p.item_touchpoint, r.touchpoint, '') as touchpoint, p.response_id,
+           p.first_instrument, p.last_instrument, p.score_sum, p.score_n, p.promoter, p.detractor
+    from answered p
+    join current_responses r using (response_id)
+    where coalesce(list_contains($libraries, r.library_key), true)
       and coalesce(list_contains($periods, r.period), true)
 ),
--- the instrument names: distinct, sorted, joined by '+' through list functions, the same string as
--- an ordered DISTINCT string_agg and a third of this query's time less on 400,000 respondents
-person as (
+person_sums as (
     select library_key, period, side, measure, touchpoint, response_id,
-           array_to_string(list_sort(list_distinct(list(instrument))), '+') as instrument,
-           avg(score) as score,
-           max(case when construct in ('nps', 'enps') and value >= 9 then 1 else 0 end) as promoter,
-           max(case when construct in ('nps', 'enps') and value <= 6 then 1 else 0 end) as detractor
-    from scored
+           min(first_instrument) as first_instrument, max(last_instrument) as last_instrument,
+           sum(score_sum) / sum(score_n) as score,
+           max(promoter) as promoter, max(detractor) as detractor
+    from person_parts
     group by library_key, period, side, measure, touchpoint, response_id
+),
+-- the respondents whose answers to one measure come from more than one questionnaire: their
+-- instrument names are the distinct names sorted and joined by '+'
+mixed as (
+    select p.response_id, p.measure, p.touchpoint,
+           array_to_string(list_sort(list_distinct(list(coalesce(i.instrument_id, 'unknown')))), '+')
+               as instrument
+    from person_sums p
+    join answers a on a.response_id = p.response_id
+    join items i on i.item_code = a.item_code
+    join responses r on r.response_id = p.response_id
+    where p.first_instrument <> p.last_instrument
+      and a.value is not null
+      and p.measure = case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end
+      and p.touchpoint = case when i.construct = 'touchpoint' then coalesce(i.touchpoint, '')
+                              when i.construct = 'satisfaction' then coalesce(r.touchpoint, '')
+                              else '' end
+    group by p.response_id, p.measure, p.touchpoint
+),
+person as (
+    select p.library_key, p.period, p.side, p.measure, p.touchpoint, p.response_id,
+           coalesce(m.instrument, p.first_instrument) as instrument,
+           p.score, p.promoter, p.detractor
+    from person_sums p
+    left join mixed m
+      on m.response_id = p.response_id and m.measure = p.measure and m.touchpoint = p.touchpoint
 ),
 -- Cell sums are exact: person scores are rounded to 12 decimals and summed as DECIMAL, so a
 -- cell's n, mean and ss_within are the same bits whatever order its rows arrive in (this database
 -- or another, e.g. the library's own installation behind a forum package). Floating-point
 -- avg/var_samp depend on that order in the last bit, and the multilevel optimiser magnifies a
 -- last-bit difference to ~1e-6 (docs/forum.md). ss_within = sum((x - m)^2) around the cell mean m
--- rounded to 12 decimals: exact up to n * (m - mean)^2 < n * 1e-24.
-person_x as (
-    select *,
-           score::decimal(18, 12) as x,
-           (sum(score::decimal(18, 12)) over cell / count(*) over cell)::decimal(18, 12) as m
+-- rounded to 12 decimals: exact up to n * (m - mean)^2 < n * 1e-24. It is summed in one pass as
+-- sum(x^2) - 2 m sum(x) + n m^2, every term exact in DECIMAL, the same number as the sum of
+-- squared deviations without a second pass (a window) over the respondents.
+cell_sums as (
+    select library_key, period, side, measure, touchpoint,
+           count(*) as n,
+           sum(score::decimal(18, 12)) as sx,
+           sum(score::decimal(18, 12) * score::decimal(18, 12)) as sxx,
+           sum(promoter) as promoters,
+           sum(detractor) as detractors,
+           array_to_string(list_sort(list_distinct(list(instrument))), '+') as instrument
     from person
-    window cell as (partition by library_key, period, side, measure, touchpoint)
+    group by library_key, period, side, measure, touchpoint
+),
+cell_means as (
+    select *, (sx / n)::decimal(18, 12) as m from cell_sums
 ),
 from_rows as (
     select library_key, period, side, measure, touchpoint,
-           count(*) as n,
+           n,
            case when measure in ('nps', 'enps')
-                then (sum(promoter) - sum(detractor)) * 100.0 / count(*)
-                else sum(x)::double / count(*) end as mean,
-           case when measure in ('nps', 'enps') or count(*) < 2 then null
-                else sqrt(sum((x - m) * (x - m))::double / (count(*) - 1)) end as sd,
+                then (promoters - detractors) * 100.0 / n
+                else sx::double / n end as mean,
+           case when measure in ('nps', 'enps') or n < 2 then null
+                else sqrt((sxx - 2 * m * sx + n * m * m)::double / (n - 1)) end as sd,
            case when measure in ('nps', 'enps') then null
-                else sum((x - m) * (x - m))::double end as ss_within,
-           case when measure in ('nps', 'enps') then sum(promoter) end as promoters,
-           case when measure in ('nps', 'enps') then sum(detractor) end as detractors,
+                else (sxx - 2 * m * sx + n * m * m)::double end as ss_within,
+           case when measure in ('nps', 'enps') then promoters end as promoters,
+           case when measure in ('nps', 'enps') then detractors end as detractors,
            'rows' as source,
-           array_to_string(list_sort(list_distinct(list(instrument))), '+') as instrument
-    from person_x
-    group by library_key, period, side, measure, touchpoint
+           instrument
+    from cell_means
 ),
 agg_items as (
     select g.library_key, g.period, g.respondent_type as side,
