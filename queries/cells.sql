@@ -17,11 +17,18 @@
 --         published cells (servicemirror/privacy/cells_table.py).
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
--- A respondent's answers are summed per measure before they meet their response row (2 million
--- answers become 400,000 partial sums, joined on the integer key), and their instruments are
+-- A respondent's answers (of the responses in scope) are summed per measure before they meet their
+-- response row (2 million answers become 400,000 partial sums, joined on the integer key); a
+-- satisfaction item's touchpoint, the response's, is filled in after the join, so a respondent's
+-- parts of one cell are added up once more (`person_sums`). Their instruments are
 -- carried as the smallest and largest name: one name when those agree, else the names are listed
 -- from the answers of the few respondents who mixed questionnaires (`mixed`).
-with answered as (
+with in_scope as (
+    select * from current_responses
+    where coalesce(list_contains($libraries, library_key), true)
+      and coalesce(list_contains($periods, period), true)
+),
+answered as (
     select a.response_id,
            case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end as measure,
            -- a touchpoint item names its touchpoint; a satisfaction item takes the response's
@@ -38,6 +45,7 @@ with answered as (
     join items i on i.item_code = a.item_code
     where a.value is not null
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
+      and a.response_id in (select response_id from in_scope)
     group by all
 ),
 person_parts as (
@@ -45,9 +53,7 @@ person_parts as (
            coalesce(p.item_touchpoint, r.touchpoint, '') as touchpoint, p.response_id,
            p.first_instrument, p.last_instrument, p.score_sum, p.score_n, p.promoter, p.detractor
     from answered p
-    join current_responses r using (response_id)
-    where coalesce(list_contains($libraries, r.library_key), true)
-      and coalesce(list_contains($periods, r.period), true)
+    join in_scope r using (response_id)
 ),
 person_sums as (
     select library_key, period, side, measure, touchpoint, response_id,
