@@ -343,8 +343,10 @@ def _resolve(
             report.warnings.append(
                 labels.Note.of("note_only_missing", count=int(only_missing.sum()))
             )
-        responses = responses[~only_missing]
-        answers.keep_rows(responses["row"])
+            # the answers were narrowed to these respondents above: only a drop narrows them again
+            # (a pass over millions of answers that deletes nothing otherwise)
+            responses = responses[~only_missing]
+            answers.keep_rows(responses["row"])
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
         responses = _scrub_segments(responses, state)
         report.valid_responses = len(responses)
