@@ -3,8 +3,8 @@
 0-100 index, a cell's mean is the mean over respondents, its sd and within sum of squares those of
 the respondents' scores; an NPS/eNPS cell counts promoters (9-10) and detractors (0-6). A
 satisfaction item takes the response's touchpoint and so shares a cell with a touchpoint item of the
-same touchpoint. The query sums answers per respondent before the join and the squares in one pass,
-so this checks that those steps give the rule's numbers."""
+same touchpoint. The query carries a respondent's instruments as the smallest and largest name and
+sums the squares in one pass, so this checks that those steps give the rule's numbers."""
 
 from __future__ import annotations
 
