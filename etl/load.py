@@ -327,7 +327,8 @@ def _resolve(
             problems.append(
                 Problem.of(path.name, int(row), "respondent_type", None, "reason_respondent_type")
             )
-        responses = responses[~bad_type]
+        if bad_type.any():
+            responses = responses[~bad_type]
         responses = libraries.apply(responses, problems)
         responses = _apply_periods(
             responses, period, state.settings["period_length"], problems, path.name

@@ -195,9 +195,10 @@ class _LibraryResolver:
             display = np.full(len(frame), self.forced[1], dtype=object)
         else:
             ok, key, display = self._match_rows(frame, problems)
-        frame = frame[ok]
-        frame["library_key"] = key[ok]
-        frame["display_name"] = display[ok]
+        if not ok.all():  # a mask of all True would copy every column once more
+            frame, key, display = frame[ok], key[ok], display[ok]
+        frame["library_key"] = key
+        frame["display_name"] = display
         branch = (
             frame["branch"]
             if "branch" in frame.columns
