@@ -17,60 +17,55 @@
 --         published cells (servicemirror/privacy/cells_table.py).
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
--- A respondent's instruments are carried as the smallest and largest name: one name when those
--- agree, else the names are listed from the answers of the few respondents who mixed
--- questionnaires (`mixed`); a list per respondent cost a third of the query.
-with scored as (
+-- Instruments as bits: every instrument name gets its rank among the sorted distinct names of the
+-- items as its bit (128 of them at most: DuckDB refuses a shift past the last bit, it never drops
+-- one); a respondent's distinct instruments are then one bit_or, and each distinct set is named
+-- once, where a sorted list per respondent cost most of the query.
+with instrument_bits as (
+    select instrument, row_number() over (order by instrument) - 1 as bit
+    from (select distinct coalesce(instrument_id, 'unknown') as instrument from items)
+),
+scored as (
     select r.response_id, r.library_key, r.period, r.respondent_type as side,
            case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end as measure,
            coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
                     case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
            i.construct,
-           coalesce(i.instrument_id, 'unknown') as instrument,
+           -- the instrument as its bit: a respondent's instruments are one bit_or, named below
+           1::uhugeint << n.bit::uhugeint as instrument_bit,
            (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
            a.value
     from current_responses r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
+    join instrument_bits n on n.instrument = coalesce(i.instrument_id, 'unknown')
     where a.value is not null
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
       and coalesce(list_contains($libraries, r.library_key), true)
       and coalesce(list_contains($periods, r.period), true)
 ),
-person_sums as (
+person_bits as (
     select library_key, period, side, measure, touchpoint, response_id,
-           min(instrument) as first_instrument, max(instrument) as last_instrument,
+           bit_or(instrument_bit) as instruments,
            avg(score) as score,
            max(case when construct in ('nps', 'enps') and value >= 9 then 1 else 0 end) as promoter,
            max(case when construct in ('nps', 'enps') and value <= 6 then 1 else 0 end) as detractor
     from scored
     group by library_key, period, side, measure, touchpoint, response_id
 ),
--- the respondents whose answers to one measure come from more than one questionnaire: their
--- instrument names are the distinct names sorted and joined by '+'
-mixed as (
-    select p.response_id, p.measure, p.touchpoint,
-           array_to_string(list_sort(list_distinct(list(coalesce(i.instrument_id, 'unknown')))), '+')
-               as instrument
-    from person_sums p
-    join answers a on a.response_id = p.response_id
-    join items i on i.item_code = a.item_code
-    join responses r on r.response_id = p.response_id
-    where p.first_instrument <> p.last_instrument
-      and a.value is not null
-      and p.measure = case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end
-      and p.touchpoint = case when i.construct = 'touchpoint' then coalesce(i.touchpoint, '')
-                              when i.construct = 'satisfaction' then coalesce(r.touchpoint, '')
-                              else '' end
-    group by p.response_id, p.measure, p.touchpoint
+-- each distinct set of instruments named once: its names in sorted order (the bits' order)
+instrument_sets as (
+    select s.instruments,
+           array_to_string(list(n.instrument order by n.bit), '+') as instrument
+    from (select distinct instruments from person_bits) s
+    join instrument_bits n on (s.instruments >> n.bit::uhugeint) & 1::uhugeint = 1::uhugeint
+    group by s.instruments
 ),
 person as (
     select p.library_key, p.period, p.side, p.measure, p.touchpoint, p.response_id,
-           coalesce(m.instrument, p.first_instrument) as instrument,
-           p.score, p.promoter, p.detractor
-    from person_sums p
-    left join mixed m
-      on m.response_id = p.response_id and m.measure = p.measure and m.touchpoint = p.touchpoint
+           s.instrument, p.score, p.promoter, p.detractor
+    from person_bits p
+    join instrument_sets s using (instruments)
 ),
 -- Cell sums are exact: person scores are rounded to 12 decimals and summed as DECIMAL, so a
 -- cell's n, mean and ss_within are the same bits whatever order its rows arrive in (this database
