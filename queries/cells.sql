@@ -18,12 +18,16 @@
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
 -- Instruments as bits: every instrument name gets its rank among the sorted distinct names of the
--- items as its bit (128 of them at most: DuckDB refuses a shift past the last bit, it never drops
--- one); a respondent's distinct instruments are then one bit_or, and each distinct set is named
--- once, where a sorted list per respondent cost most of the query.
+-- items as its bit; a respondent's distinct instruments are then one bit_or, and each distinct set
+-- is named once, where a sorted list per respondent cost most of the query. A bit_or holds 128
+-- instruments: a database whose items name more (a forum's packages over many years) lists each
+-- respondent's names instead (`many_instruments`), the same string the slow way.
 with instrument_bits as (
     select instrument, row_number() over (order by instrument) - 1 as bit
     from (select distinct coalesce(instrument_id, 'unknown') as instrument from items)
+),
+many_instruments as (
+    select count(*) > 128 as many from instrument_bits
 ),
 scored as (
     select r.response_id, r.library_key, r.period, r.respondent_type as side,
@@ -32,13 +36,15 @@ scored as (
                     case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
            i.construct,
            -- the instrument as its bit: a respondent's instruments are one bit_or, named below
-           1::uhugeint << n.bit::uhugeint as instrument_bit,
+           case when not m.many then 1::uhugeint << n.bit::uhugeint end as instrument_bit,
+           case when m.many then n.instrument end as instrument,
            (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
            a.value
     from current_responses r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
     join instrument_bits n on n.instrument = coalesce(i.instrument_id, 'unknown')
+    cross join many_instruments m
     where a.value is not null
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
       and coalesce(list_contains($libraries, r.library_key), true)
@@ -46,7 +52,10 @@ scored as (
 ),
 person_bits as (
     select library_key, period, side, measure, touchpoint, response_id,
-           bit_or(instrument_bit) as instruments,
+           coalesce(bit_or(instrument_bit), 0::uhugeint) as instruments,
+           -- only with more than 128 instruments (null otherwise: no list is built)
+           array_to_string(list_sort(list_distinct(list(instrument) filter (where instrument is not null))), '+')
+               as listed,
            avg(score) as score,
            max(case when construct in ('nps', 'enps') and value >= 9 then 1 else 0 end) as promoter,
            max(case when construct in ('nps', 'enps') and value <= 6 then 1 else 0 end) as detractor
@@ -58,14 +67,16 @@ instrument_sets as (
     select s.instruments,
            array_to_string(list(n.instrument order by n.bit), '+') as instrument
     from (select distinct instruments from person_bits) s
-    join instrument_bits n on (s.instruments >> n.bit::uhugeint) & 1::uhugeint = 1::uhugeint
+    join instrument_bits n
+      on case when n.bit < 128
+              then (s.instruments >> n.bit::uhugeint) & 1::uhugeint = 1::uhugeint else false end
     group by s.instruments
 ),
 person as (
     select p.library_key, p.period, p.side, p.measure, p.touchpoint, p.response_id,
-           s.instrument, p.score, p.promoter, p.detractor
+           coalesce(s.instrument, p.listed) as instrument, p.score, p.promoter, p.detractor
     from person_bits p
-    join instrument_sets s using (instruments)
+    left join instrument_sets s on s.instruments = p.instruments and p.listed is null
 ),
 -- Cell sums are exact: person scores are rounded to 12 decimals and summed as DECIMAL, so a
 -- cell's n, mean and ss_within are the same bits whatever order its rows arrive in (this database
