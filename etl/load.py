@@ -327,7 +327,8 @@ def _resolve(
             problems.append(
                 Problem.of(path.name, int(row), "respondent_type", None, "reason_respondent_type")
             )
-        responses = responses[~bad_type]
+        if bad_type.any():
+            responses = responses[~bad_type]
         responses = libraries.apply(responses, problems)
         responses = _apply_periods(
             responses, period, state.settings["period_length"], problems, path.name
@@ -343,8 +344,10 @@ def _resolve(
             report.warnings.append(
                 labels.Note.of("note_only_missing", count=int(only_missing.sum()))
             )
-        responses = responses[~only_missing]
-        answers.keep_rows(responses["row"])
+            # the answers were narrowed to these respondents above: only a drop narrows them again
+            # (a pass over millions of answers that deletes nothing otherwise)
+            responses = responses[~only_missing]
+            answers.keep_rows(responses["row"])
         comments = _scrub_comments(result.comments, responses, state, include_staff_text, report)
         responses = _scrub_segments(responses, state)
         report.valid_responses = len(responses)

@@ -195,9 +195,10 @@ class _LibraryResolver:
             display = np.full(len(frame), self.forced[1], dtype=object)
         else:
             ok, key, display = self._match_rows(frame, problems)
-        frame = frame[ok]
-        frame["library_key"] = key[ok]
-        frame["display_name"] = display[ok]
+        if not ok.all():  # a mask of all True would copy every column once more
+            frame, key, display = frame[ok], key[ok], display[ok]
+        frame["library_key"] = key
+        frame["display_name"] = display
         branch = (
             frame["branch"]
             if "branch" in frame.columns
@@ -206,7 +207,8 @@ class _LibraryResolver:
         # blank, None and NaN all mean "no branch" to _branch: one group for them
         filled = branch.astype(object).where(branch.notna(), "").to_numpy(dtype=object)
         # factorize each column, then the combined integer code (a MultiIndex is 10x slower)
-        lib_codes, libs = pd.factorize(frame["library_key"].to_numpy(dtype=object))
+        # the keys as matched (the column holds them as pandas strings now: no way back per row)
+        lib_codes, libs = pd.factorize(np.asarray(key, dtype=object))
         branch_codes, names = pd.factorize(filled)
         codes, pairs = pd.factorize(lib_codes.astype(np.int64) * len(names) + branch_codes)
         keys = [self._branch(libs[p // len(names)], names[p % len(names)]) for p in pairs]

@@ -49,8 +49,9 @@ def _apply_periods(
     missing = period.isna()
     for row in frame.loc[missing, "row"]:
         problems.append(Problem.of(file_name, int(row), "period", None, "reason_no_period"))
-    frame = frame[~missing]
-    frame["period"] = period[~missing].astype(str)
+    if missing.any():  # a mask of all True would copy every column once more
+        frame, period = frame[~missing], period[~missing]
+    frame["period"] = period.astype(str)
     return frame
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 
 import pandas as pd
+import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.app import comments as comment_store
@@ -50,6 +51,32 @@ def _with_frame(con, name: str, frame: pd.DataFrame, *statements: str, **params)
     con.unregister(name)
 
 
+# what insert_responses, count_superseded and supersede_responses read of ``new_responses``
+_RESPONSE_COLUMNS = (
+    "row",
+    "library_key",
+    "branch_key",
+    "period",
+    "respondent_type",
+    "submitted_at",
+    "touchpoint",
+    "respondent_hash",
+    *SEGMENT_COLUMNS,
+)
+
+
+def _response_table(responses: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The columns the response statements read, as Arrow: DuckDB turned the frame's Python
+    strings into its own on each of the three scans (0.3 s each for 400,000 respondents), Arrow
+    is read in place. Text and numbers mixed in one column (no Arrow type holds both): the frame
+    itself, read as before."""
+    frame = responses[list(_RESPONSE_COLUMNS)]
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return frame
+
+
 def _write(con, prepared: _Prepared, loaded_by: str) -> int:
     """Insert everything of one upload inside the caller's transaction; returns the upload id."""
     if prepared.package is not None:
@@ -85,7 +112,7 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
             submitted_at=pd.to_datetime(responses["submitted_at"], errors="coerce"),
             respondent_hash=hash_column(responses["respondent_id"], salt, con),
         )
-        con.register("new_responses", responses)
+        con.register("new_responses", _response_table(responses))
         superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
         queries.execute(con, "insert_responses", upload_id=upload_id)
         queries.execute(con, "supersede_responses", upload_id=upload_id)

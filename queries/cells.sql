@@ -17,63 +17,104 @@
 --         published cells (servicemirror/privacy/cells_table.py).
 -- output: library_key, period, side, measure, touchpoint ('' = overall), n, mean, sd, ss_within,
 --         promoters, detractors, source ('rows' | 'aggregates'), instrument.
-with scored as (
+-- Instruments as bits: every instrument name gets its rank among the sorted distinct names of the
+-- items as its bit; a respondent's distinct instruments are then one bit_or, and each distinct set
+-- is named once, where a sorted list per respondent cost most of the query. A bit_or holds 128
+-- instruments: a database whose items name more (a forum's packages over many years) lists each
+-- respondent's names instead (`many_instruments`), the same string the slow way.
+with instrument_bits as (
+    select instrument, row_number() over (order by instrument) - 1 as bit
+    from (select distinct coalesce(instrument_id, 'unknown') as instrument from items)
+),
+many_instruments as (
+    select count(*) > 128 as many from instrument_bits
+),
+scored as (
     select r.response_id, r.library_key, r.period, r.respondent_type as side,
            case when i.construct = 'touchpoint' then 'satisfaction' else i.construct end as measure,
            coalesce(case when i.construct = 'touchpoint' then i.touchpoint end,
                     case when i.construct = 'satisfaction' then r.touchpoint end, '') as touchpoint,
            i.construct,
-           coalesce(i.instrument_id, 'unknown') as instrument,
+           -- the instrument as its bit: a respondent's instruments are one bit_or, named below
+           case when not m.many then 1::uhugeint << n.bit::uhugeint end as instrument_bit,
+           case when m.many then n.instrument end as instrument,
            (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
            a.value
     from current_responses r
     join answers a using (response_id)
     join items i on i.item_code = a.item_code
+    join instrument_bits n on n.instrument = coalesce(i.instrument_id, 'unknown')
+    cross join many_instruments m
     where a.value is not null
       and i.construct in ('wellbeing', 'engagement', 'satisfaction', 'touchpoint', 'enps', 'nps')
       and coalesce(list_contains($libraries, r.library_key), true)
       and coalesce(list_contains($periods, r.period), true)
 ),
--- the instrument names: distinct, sorted, joined by '+' through list functions, the same string as
--- an ordered DISTINCT string_agg and a third of this query's time less on 400,000 respondents
-person as (
+person_bits as (
     select library_key, period, side, measure, touchpoint, response_id,
-           array_to_string(list_sort(list_distinct(list(instrument))), '+') as instrument,
+           coalesce(bit_or(instrument_bit), 0::uhugeint) as instruments,
+           -- only with more than 128 instruments (null otherwise: no list is built)
+           array_to_string(list_sort(list_distinct(list(instrument) filter (where instrument is not null))), '+')
+               as listed,
            avg(score) as score,
            max(case when construct in ('nps', 'enps') and value >= 9 then 1 else 0 end) as promoter,
            max(case when construct in ('nps', 'enps') and value <= 6 then 1 else 0 end) as detractor
     from scored
     group by library_key, period, side, measure, touchpoint, response_id
 ),
+-- each distinct set of instruments named once: its names in sorted order (the bits' order)
+instrument_sets as (
+    select s.instruments,
+           array_to_string(list(n.instrument order by n.bit), '+') as instrument
+    from (select distinct instruments from person_bits) s
+    join instrument_bits n
+      on case when n.bit < 128
+              then (s.instruments >> n.bit::uhugeint) & 1::uhugeint = 1::uhugeint else false end
+    group by s.instruments
+),
+person as (
+    select p.library_key, p.period, p.side, p.measure, p.touchpoint, p.response_id,
+           coalesce(s.instrument, p.listed) as instrument, p.score, p.promoter, p.detractor
+    from person_bits p
+    left join instrument_sets s on s.instruments = p.instruments and p.listed is null
+),
 -- Cell sums are exact: person scores are rounded to 12 decimals and summed as DECIMAL, so a
 -- cell's n, mean and ss_within are the same bits whatever order its rows arrive in (this database
 -- or another, e.g. the library's own installation behind a forum package). Floating-point
 -- avg/var_samp depend on that order in the last bit, and the multilevel optimiser magnifies a
 -- last-bit difference to ~1e-6 (docs/forum.md). ss_within = sum((x - m)^2) around the cell mean m
--- rounded to 12 decimals: exact up to n * (m - mean)^2 < n * 1e-24.
-person_x as (
-    select *,
-           score::decimal(18, 12) as x,
-           (sum(score::decimal(18, 12)) over cell / count(*) over cell)::decimal(18, 12) as m
+-- rounded to 12 decimals: exact up to n * (m - mean)^2 < n * 1e-24. It is summed in one pass as
+-- sum(x^2) - 2 m sum(x) + n m^2, every term exact in DECIMAL, the same number as the sum of
+-- squared deviations without a second pass (a window) over the respondents.
+cell_sums as (
+    select library_key, period, side, measure, touchpoint,
+           count(*) as n,
+           sum(score::decimal(18, 12)) as sx,
+           sum(score::decimal(18, 12) * score::decimal(18, 12)) as sxx,
+           sum(promoter) as promoters,
+           sum(detractor) as detractors,
+           array_to_string(list_sort(list_distinct(list(instrument))), '+') as instrument
     from person
-    window cell as (partition by library_key, period, side, measure, touchpoint)
+    group by library_key, period, side, measure, touchpoint
+),
+cell_means as (
+    select *, (sx / n)::decimal(18, 12) as m from cell_sums
 ),
 from_rows as (
     select library_key, period, side, measure, touchpoint,
-           count(*) as n,
+           n,
            case when measure in ('nps', 'enps')
-                then (sum(promoter) - sum(detractor)) * 100.0 / count(*)
-                else sum(x)::double / count(*) end as mean,
-           case when measure in ('nps', 'enps') or count(*) < 2 then null
-                else sqrt(sum((x - m) * (x - m))::double / (count(*) - 1)) end as sd,
+                then (promoters - detractors) * 100.0 / n
+                else sx::double / n end as mean,
+           case when measure in ('nps', 'enps') or n < 2 then null
+                else sqrt((sxx - 2 * m * sx + n * m * m)::double / (n - 1)) end as sd,
            case when measure in ('nps', 'enps') then null
-                else sum((x - m) * (x - m))::double end as ss_within,
-           case when measure in ('nps', 'enps') then sum(promoter) end as promoters,
-           case when measure in ('nps', 'enps') then sum(detractor) end as detractors,
+                else (sxx - 2 * m * sx + n * m * m)::double end as ss_within,
+           case when measure in ('nps', 'enps') then promoters end as promoters,
+           case when measure in ('nps', 'enps') then detractors end as detractors,
            'rows' as source,
-           array_to_string(list_sort(list_distinct(list(instrument))), '+') as instrument
-    from person_x
-    group by library_key, period, side, measure, touchpoint
+           instrument
+    from cell_means
 ),
 agg_items as (
     select g.library_key, g.period, g.respondent_type as side,

@@ -1,7 +1,8 @@
 """cells.sql names the questionnaire(s) behind each cell: a respondent's instruments joined by '+'
 in sorted order, then the cell's distinct respondent strings joined the same way (docs/statistics.md
-§13). The query builds the names with list functions (cheaper than an ordered DISTINCT string_agg
-over 400,000 respondents); this checks it against the rule computed in plain Python."""
+§13). The query builds a respondent's names from one bit per instrument (cheaper than a list or an
+ordered DISTINCT string_agg over 400,000 respondents); this checks it against the rule computed in
+plain Python."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ refreshes it before its transaction commits, so it lands with the write or not a
   services) lies inside one library x period x measure, so no other cell's suppression depends on
   them;
 - a restore, a change of k, a database migrated to this schema and one whose stored cells are not
-  current for any other reason are rebuilt whole (:func:`refresh` without a scope);
+  current for any other reason are rebuilt whole (:func:`refresh` without a scope), and so is the
+  first upload into a database with no stored cell (its slice is every cell there is);
 - every other write (settings other than k, projects, targets, personas, mapping profiles,
   libraries, comment tags, signing keys) changes no cell and only moves the record on
   (:func:`keep_current`; a settings write that changes k rebuilds whole
@@ -65,6 +66,12 @@ def _current(con, k: int) -> bool:
     return publish.stored_current(con, k, _version(con))
 
 
+def _nothing_stored(con) -> bool:
+    """No stored cell at all (a new database): every cell there is lies in the slice, and the
+    whole rebuild gives the same table without narrowing each row to the slice's lists."""
+    return not queries.scalar(con, "published_cells_any")
+
+
 def _stamp(con, k: int) -> None:
     # db.writing adds one to the data version when this transaction commits
     queries.script(con, "published_state_set", data_version=_version(con) + 1, k=k)
@@ -76,11 +83,12 @@ def refresh(con, libraries: list[str] | None = None, periods: list[str] | None =
 
     The slice is rebuilt whole when the stored cells were not current as the transaction began
     (or k changed since they were built): a slice can only be patched into a table that is right
-    everywhere else. Returns what was done.
+    everywhere else; and when nothing is stored yet (the first upload into a new database), where
+    the slice is every cell. Returns what was done.
     """
     started = time.perf_counter()
     k = _k(con)
-    whole = (libraries is None and periods is None) or not _current(con, k)
+    whole = (libraries is None and periods is None) or not _current(con, k) or _nothing_stored(con)
     if whole:
         libraries = periods = None
     scope = {"libraries": libraries, "periods": periods}
