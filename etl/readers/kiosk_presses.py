@@ -447,6 +447,9 @@ def read_daily(path: Path, sniffed: Sniffed, options) -> ReadResult:
     iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
     danish = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=True)
     date = iso.fillna(danish)
+    # the lenient "mixed" parser reads scraps such as "/1" as year 1 (which has no Python date):
+    # no kiosk counted presses before 1990, so such a "date" is not one
+    date = date.where(date.dt.year.between(1990, 2100))
     counts = {b: _count(frame[col]) for b, col in buttons.items()}
     bad_count = pd.DataFrame({b: c.isna() & frame[buttons[b]].notna() for b, c in counts.items()})
     bad = date.isna() | bad_count.any(axis=1)
