@@ -1,7 +1,8 @@
 """Overview / Overblik, the forum's projector view: staff wellbeing vs patron satisfaction per
 library for one period with the regression line and its 95 % band, then both indices over time
-in small multiples. Libraries appear under pseudonyms unless they consented to be named; there is
-no league table unless the viewer asks for one (ordered by label, never by score).
+as one heatmap of libraries x periods (the lines per library one switch away, ``?trends=lines``).
+Libraries appear under pseudonyms unless they consented to be named; there is no league table
+unless the viewer asks for one (ordered by label, never by score).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ st.header(t("overview_scatter", period=period))
 if points.empty:
     st.info(t("no_pairs"))
 else:
-    band = data.regression_band(points)
+    band = data.scatter_band(period, lang, names)
     filters.chart(
         lang,
         charts.scatter_staff_patron,
@@ -38,7 +39,7 @@ else:
         band,
         key=(*drawn_from, period),
     )
-    unnamed = filters.unplaced_names(points)
+    unnamed = filters.unplaced_names(points, key=(*drawn_from, period))
     if unnamed:
         st.caption(t("scatter_unnamed", n=unnamed))
     st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
@@ -71,15 +72,29 @@ trend = data.trends(lang, names, measure_names)
 if trend.empty:
     st.info(t("empty_state"))
 else:
-    filters.chart(
-        lang,
-        charts.small_multiples,
-        trend,
-        t("period"),
-        t("index_axis"),
-        t("measure"),
-        key=drawn_from,
-    )
+    # one heatmap of libraries x periods by default: 100 line panels take the browser a second
+    # to lay out, the heatmap a few milliseconds; the lines stay one switch (and link) away
+    if filters.switch(t("overview_lines"), "trends", "lines"):
+        filters.chart(
+            lang,
+            charts.small_multiples,
+            trend,
+            t("period"),
+            t("index_axis"),
+            t("measure"),
+            key=drawn_from,
+        )
+    else:
+        filters.chart(
+            lang,
+            charts.trends_heatmap,
+            trend,
+            t("period"),
+            t("library"),
+            t("index_axis"),
+            key=drawn_from,
+        )
+        st.caption(t("overview_heatmap_note", k=pub.k))
     with st.expander(t("table_of_numbers")):
         st.dataframe(
             filters.number_table(
@@ -92,6 +107,7 @@ else:
                     "value": t("index_axis"),
                 },
                 digits={"value": 1},
+                key=drawn_from,
             ),
             hide_index=True,
         )
