@@ -138,7 +138,7 @@ def _this_run(name: str, build):
     (everything that may write goes through :func:`service`) forgets the run's values, so the
     rest of that run reads the new version. Outside a script run: built every time.
     """
-    ctx = get_script_run_ctx()
+    ctx = get_script_run_ctx(suppress_warning=True)  # None outside a run: nothing to warn
     if ctx is None:
         return build()
     # Streamlit gives every run a new ``cursors`` dict (ScriptRunContext.reset): the run's token;
@@ -155,7 +155,7 @@ def _this_run(name: str, build):
 
 def _forget_this_run() -> None:
     """Drop the run's values of :func:`_this_run` (before anything that may write)."""
-    ctx = get_script_run_ctx()
+    ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is not None and getattr(ctx, "_servicemirror_run", None) is not None:
         ctx._servicemirror_run = None
 
