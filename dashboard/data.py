@@ -244,9 +244,17 @@ def touchpoint_label(touchpoint: str, lang: str) -> str:
 
 
 def periods() -> list[str]:
-    """Every period with data, oldest first."""
+    """Every period with data, oldest first (once per data version: every page run asks)."""
     pub = published()
-    return [] if pub is None else sorted(pub.grid["period"].unique())
+    if pub is None:
+        return []
+    periods = cache.cached(
+        db_path(),
+        "published.periods",
+        lambda: tuple(sorted(pub.grid["period"].unique())),
+        version=data_version(),
+    )
+    return list(periods)
 
 
 def period_choice(among: list[str] | None = None) -> dict:
@@ -266,11 +274,27 @@ def period_choice(among: list[str] | None = None) -> dict:
 
 def period_coverage(period: str) -> dict:
     """Libraries in ``period`` per side (``analysis.periods.coverage``): n_both, n_staff_only,
-    n_patron_only, n_any (all 0 for a period without data)."""
-    cov = _coverage()
-    row = cov[cov["period"] == str(period)]
-    keys = ["n_both", "n_staff_only", "n_patron_only", "n_any"]
-    return {k: int(row[k].iloc[0]) if len(row) else 0 for k in keys}
+    n_patron_only, n_any (all 0 for a period without data). Every period's counts at once, once
+    per data version: every page run asks for one."""
+    return dict(_coverage_by_period().get(str(period), dict.fromkeys(_COVERAGE_KEYS, 0)))
+
+
+_COVERAGE_KEYS = ("n_both", "n_staff_only", "n_patron_only", "n_any")
+
+
+def _coverage_by_period() -> dict[str, dict[str, int]]:
+    path = db_path()
+    if not db.exists(path):
+        return {}
+
+    def build() -> dict[str, dict[str, int]]:
+        cov = _coverage()
+        return {
+            str(row["period"]): {k: int(row[k]) for k in _COVERAGE_KEYS}
+            for _, row in cov.iterrows()
+        }
+
+    return cache.cached(path, "published.coverage_by_period", build, version=data_version())
 
 
 def touchpoints() -> list[str]:
