@@ -55,12 +55,22 @@ def choose(
     return choice
 
 
-def switch(label: str, param: str, on: str) -> bool:
-    """A toggle that starts from ``?param=on`` and writes its state back (removed when off), so
-    a shared link opens the same view. Returns whether it is on."""
-    chosen = st.toggle(label, value=st.query_params.get(param) == on, key=f"filter_{param}")
-    if chosen:
-        st.query_params[param] = on
+def view(label: str, options: dict[str, str], param: str) -> str:
+    """Horizontal radio buttons over ``options`` (token -> label; the first is the default),
+    starting from ``?param=token`` and writing the choice back (removed for the default), so a
+    shared link opens the same view. Returns the token."""
+    tokens = list(options)
+    wanted = st.query_params.get(param)
+    chosen = st.radio(
+        label,
+        tokens,
+        index=tokens.index(wanted) if wanted in tokens else 0,
+        format_func=options.get,
+        horizontal=True,
+        key=f"filter_{param}",
+    )
+    if chosen != tokens[0]:
+        st.query_params[param] = chosen
     elif param in st.query_params:
         del st.query_params[param]
     return chosen

@@ -1,6 +1,7 @@
-"""The Overview's trends: one heatmap of libraries x periods by default, the lines per library
-behind a switch that lives in the URL (``?trends=lines``), the same published figures in both;
-and the per-run memo of the data version that the page's every call shares."""
+"""The Overview opens on its scatter alone; every library over time is one choice away, as one
+heatmap of libraries x periods or as lines per library, kept in the URL (``?trends=heatmap`` or
+``lines``), the same published figures in both; and the per-run memo of the data version that
+the page's every call shares."""
 
 from __future__ import annotations
 
@@ -23,8 +24,20 @@ def _trend_spec(at: AppTest) -> dict:
     return next(s for s in chart_specs(at) if "facet" in s)
 
 
-def test_the_overview_opens_on_the_heatmap_with_gaps_not_hidden_figures(small_db, monkeypatch):
+def test_the_overview_opens_on_its_scatter_alone(small_db, monkeypatch):
     at = run_page("overview", monkeypatch, small_db, lang="en", period="2023")
+    assert len(at.get("vega_lite_chart")) == 1
+    assert any("staff_index" in f.columns for f in chart_frames(at))
+    assert i18n.t("overview_trends", "en") in [h.value for h in at.header]
+    assert at.radio(key="filter_trends").value == ""
+    assert "trends" not in at.query_params
+
+
+def test_the_heatmap_has_gaps_not_hidden_figures(small_db, monkeypatch):
+    at = run_page("overview", monkeypatch, small_db, lang="en", period="2023")
+    at.radio(key="filter_trends").set_value("heatmap").run()
+    assert not at.exception
+    assert at.query_params["trends"] == "heatmap"
     spec = _trend_spec(at)
     assert spec["spec"]["mark"]["type"] == "rect"
     assert spec["facet"]["column"]["field"] == "measure"
@@ -33,29 +46,23 @@ def test_the_overview_opens_on_the_heatmap_with_gaps_not_hidden_figures(small_db
     # 6 libraries x 2 periods x 2 measures, minus Zeta's hidden 2023 staff index: an empty cell
     assert len(trend) == 6 * 2 * 2 - 1
     assert i18n.t("overview_heatmap_note", "en", k=5) in [c.value for c in at.caption]
-    assert not at.toggle(key="filter_trends").value
-    assert "trends" not in at.query_params
     _assert_nothing_hidden(at, hidden_figures(small_db))
 
 
-def test_the_switch_draws_the_lines_per_library_and_keeps_it_in_the_url(small_db, monkeypatch):
-    at = run_page("overview", monkeypatch, small_db, lang="en", period="2023")
-    heat = next(f for f in chart_frames(at) if "measure" in f.columns)
-    at.toggle(key="filter_trends").set_value(True).run()
-    assert not at.exception
+def test_the_lines_per_library_show_the_same_figures_and_live_in_the_url(small_db, monkeypatch):
+    heat = run_page("overview", monkeypatch, small_db, lang="en", period="2023", trends="heatmap")
+    heat_frame = next(f for f in chart_frames(heat) if "measure" in f.columns)
+    at = run_page("overview", monkeypatch, small_db, lang="en", period="2023", trends="lines")
     spec = _trend_spec(at)
     assert spec["facet"]["field"] == "label"  # one panel per library
-    assert at.query_params["trends"] == "lines"
     lines = next(f for f in chart_frames(at) if "measure" in f.columns)
-    pd.testing.assert_frame_equal(lines, heat)  # the very same figures
+    pd.testing.assert_frame_equal(lines, heat_frame)  # the very same figures
     assert i18n.t("overview_heatmap_note", "en", k=5) not in [c.value for c in at.caption]
     _assert_nothing_hidden(at, hidden_figures(small_db))
-    # a shared link opens the lines; switching off takes the parameter away again
-    linked = run_page("overview", monkeypatch, small_db, lang="en", period="2023", trends="lines")
-    assert _trend_spec(linked)["facet"]["field"] == "label"
-    linked.toggle(key="filter_trends").set_value(False).run()
-    assert "trends" not in linked.query_params
-    assert _trend_spec(linked)["spec"]["mark"]["type"] == "rect"
+    # switching back to the scatter alone takes the parameter away again
+    at.radio(key="filter_trends").set_value("").run()
+    assert "trends" not in at.query_params
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_the_heatmap_is_one_small_spec_with_the_data_once():
