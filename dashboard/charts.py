@@ -188,6 +188,44 @@ def small_multiples(
     )
 
 
+def trends_heatmap(
+    long: pd.DataFrame, period_title: str, library_title: str, value_title: str
+) -> alt.FacetChart:
+    """Both indices over time for every library at once: one row per library, one column per
+    period, the cell coloured by the index (viridis), one panel per measure side by side.
+
+    ``long`` as :func:`small_multiples` (label, period, measure, value). A hidden (suppressed)
+    value has no row, so its cell stays empty, never a figure. The Overview's default view of
+    the trends: two panels of rectangles are laid out in a few milliseconds where 100 line
+    panels, each with its own axes, keep the browser busy for a second (``docs/user-guide.md``).
+    """
+    return (
+        alt.Chart(long)
+        .mark_rect()
+        .encode(
+            x=alt.X("period:O", title=period_title, axis=alt.Axis(labelAngle=0, orient="top")),
+            y=alt.Y("label:N", title=library_title, sort=None, axis=alt.Axis(labelLimit=200)),
+            # each measure on its own scale: staff and patron indices sit in different ranges
+            color=alt.Color(
+                "value:Q",
+                title=value_title,
+                scale=alt.Scale(scheme=SEQUENTIAL, zero=False),
+                legend=alt.Legend(orient="top", direction="horizontal"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=library_title),
+                alt.Tooltip("period:O", title=period_title),
+                "measure:N",
+                alt.Tooltip("value:Q", format=".1f", title=value_title),
+            ],
+        )
+        # a fixed step per library: 100 libraries stay readable, a forum of 6 stays small
+        .properties(width=alt.Step(36), height=alt.Step(14))
+        .facet(column=alt.Column("measure:N", title=None, sort=None))
+        .resolve_scale(color="independent")
+    )
+
+
 def versus_forum(
     frame: pd.DataFrame, period_title: str, value_title: str, forum_title: str
 ) -> alt.LayerChart:

@@ -16,6 +16,8 @@ columns named in its docstring.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +80,10 @@ def published() -> publish.Published | None:
     The one shared object of the cache (``servicemirror.core.cache``), not a copy: unpickling a
     copy on every call cost more than most page queries. Callers read it and never change it.
     """
+    return _this_run("published", _published_now)
+
+
+def _published_now() -> publish.Published | None:
     path = db_path()
     if not db.exists(path):
         return None
@@ -93,7 +99,12 @@ def summary() -> pd.DataFrame:
     path = db_path()
     if not db.exists(path):
         return pd.DataFrame()
-    return cache.cached(path, "published.summary", lambda: publish.summary(publish.published(path)))
+    return cache.cached(
+        path,
+        "published.summary",
+        lambda: publish.summary(publish.published(path)),
+        version=data_version(),
+    )
 
 
 def _coverage() -> pd.DataFrame:
@@ -101,7 +112,9 @@ def _coverage() -> pd.DataFrame:
     path = db_path()
     if not db.exists(path):
         return period_rule.coverage(pd.DataFrame())
-    return cache.cached(path, "published.coverage", lambda: period_rule.coverage(summary()))
+    return cache.cached(
+        path, "published.coverage", lambda: period_rule.coverage(summary()), version=data_version()
+    )
 
 
 # --------------------------------------------------------------------------- naming, per viewer
@@ -114,12 +127,44 @@ def principal() -> access.Principal | None:
     browser session, also when a page runs without the router (AppTest.switch_page).
     """
     assert signin.session_identity is not None
-    return access.current_principal()
+    return _this_run("principal", access.current_principal)
+
+
+def _this_run(name: str, build):
+    """``build()`` once per script run, for what a run asks many times and each asking reads
+    a file: the data version (its sidecar file), the viewer (the user file), the published view
+    (a version check). With thirty sessions at once every such read hands the interpreter to the
+    other sessions' runs and waits for it back, so a dozen of them per run add up. A write
+    (everything that may write goes through :func:`service`) forgets the run's values, so the
+    rest of that run reads the new version. Outside a script run: built every time.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)  # None outside a run: nothing to warn
+    if ctx is None:
+        return build()
+    # Streamlit gives every run a new ``cursors`` dict (ScriptRunContext.reset): the run's token;
+    # the memo holds it, so its identity cannot be reused by a later run's dict
+    memo = getattr(ctx, "_servicemirror_run", None)
+    if memo is None or memo[0] is not ctx.cursors:
+        memo = (ctx.cursors, {})
+        ctx._servicemirror_run = memo
+    values = memo[1]
+    if name not in values:
+        values[name] = build()
+    return values[name]
+
+
+def _forget_this_run() -> None:
+    """Drop the run's values of :func:`_this_run` (before anything that may write)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and getattr(ctx, "_servicemirror_run", None) is not None:
+        ctx._servicemirror_run = None
 
 
 def service() -> service_module.Service:
     """The access layer for this database and this viewer: every role decision is made there."""
-    return service_module.Service(db_path(), principal())
+    viewer = principal()
+    _forget_this_run()  # the service may write: the rest of the run reads the version again
+    return service_module.Service(db_path(), viewer)
 
 
 def may_see_detail(library_key: str, show_names: bool) -> bool:
@@ -199,9 +244,17 @@ def touchpoint_label(touchpoint: str, lang: str) -> str:
 
 
 def periods() -> list[str]:
-    """Every period with data, oldest first."""
+    """Every period with data, oldest first (once per data version: every page run asks)."""
     pub = published()
-    return [] if pub is None else sorted(pub.grid["period"].unique())
+    if pub is None:
+        return []
+    periods = cache.cached(
+        db_path(),
+        "published.periods",
+        lambda: tuple(sorted(pub.grid["period"].unique())),
+        version=data_version(),
+    )
+    return list(periods)
 
 
 def period_choice(among: list[str] | None = None) -> dict:
@@ -212,17 +265,36 @@ def period_choice(among: list[str] | None = None) -> dict:
     path = db_path()
     # the same for every page and viewer that opens on the whole forum: once per data version
     return cache.cached(
-        path, "published.period_choice", lambda: period_rule.default_period(summary())
+        path,
+        "published.period_choice",
+        lambda: period_rule.default_period(summary()),
+        version=data_version(),
     )
 
 
 def period_coverage(period: str) -> dict:
     """Libraries in ``period`` per side (``analysis.periods.coverage``): n_both, n_staff_only,
-    n_patron_only, n_any (all 0 for a period without data)."""
-    cov = _coverage()
-    row = cov[cov["period"] == str(period)]
-    keys = ["n_both", "n_staff_only", "n_patron_only", "n_any"]
-    return {k: int(row[k].iloc[0]) if len(row) else 0 for k in keys}
+    n_patron_only, n_any (all 0 for a period without data). Every period's counts at once, once
+    per data version: every page run asks for one."""
+    return dict(_coverage_by_period().get(str(period), dict.fromkeys(_COVERAGE_KEYS, 0)))
+
+
+_COVERAGE_KEYS = ("n_both", "n_staff_only", "n_patron_only", "n_any")
+
+
+def _coverage_by_period() -> dict[str, dict[str, int]]:
+    path = db_path()
+    if not db.exists(path):
+        return {}
+
+    def build() -> dict[str, dict[str, int]]:
+        cov = _coverage()
+        return {
+            str(row["period"]): {k: int(row[k]) for k in _COVERAGE_KEYS}
+            for _, row in cov.iterrows()
+        }
+
+    return cache.cached(path, "published.coverage_by_period", build, version=data_version())
 
 
 def touchpoints() -> list[str]:
@@ -247,15 +319,54 @@ def labelled_summary(lang: str, show_names: bool) -> pd.DataFrame:
     if not db.exists(path):
         return pd.DataFrame()
     key = labels_key(lang, show_names)
-    return cache.cached(path, "overview.labelled_summary", lambda: _summary_under(key), key)
+    return _labelled("summary", key, lambda: _summary_under(key))
 
 
 def labels_key(lang: str, show_names: bool) -> tuple:
     """This viewer's labels as a small hashable key, (library_key, label) pairs: what the
     Overview's frames and charts are built from besides the published figures, so they are cached
     per distinct labelling (shared by the sessions that see the same names, never by others)."""
-    labels = library_labels(lang, show_names)
-    return tuple(zip(labels["library_key"], labels["label"], strict=True))
+    return _per_viewer(
+        "labels_key",
+        lambda: tuple(
+            zip(
+                *(library_labels(lang, show_names)[c] for c in ("library_key", "label")),
+                strict=True,
+            )
+        ),
+        lang,
+        show_names,
+    )
+
+
+def _labelled(name: str, labels: tuple, build, *key):
+    """``build()`` once per database, data version, ``name``, labelling and ``key``: the
+    Overview's frames under one viewer's labels, shared by the sessions that see the same names.
+
+    Its own bounded cache, apart from the role-independent one (``servicemirror.core.cache``): a
+    forum of 100 libraries has up to 100 labellings (each manager sees the own library by name)
+    with three frames each, which would push the published view out of a small shared cache on
+    every run. Least recently used entries go first; a newer data version drops the older ones.
+    """
+    where, version = str(db_path()), data_version()
+    full = (where, version, name, labels, *key)
+    with _LABELLED_LOCK:
+        if full in _LABELLED:
+            _LABELLED.move_to_end(full)
+            return _LABELLED[full]
+    result = build()
+    with _LABELLED_LOCK:
+        for old in [k for k in _LABELLED if k[0] == where and k[1] != version]:
+            del _LABELLED[old]
+        _LABELLED[full] = result
+        while len(_LABELLED) > MAX_LABELLED:
+            _LABELLED.popitem(last=False)
+    return result
+
+
+MAX_LABELLED = 512  # 100 labellings x (summary, trends, a few periods' points)
+_LABELLED: OrderedDict[tuple, object] = OrderedDict()
+_LABELLED_LOCK = threading.Lock()
 
 
 def _summary_under(labels: tuple) -> pd.DataFrame:
@@ -271,9 +382,22 @@ def _summary_under(labels: tuple) -> pd.DataFrame:
 def scatter_points(period: str, lang: str, show_names: bool) -> pd.DataFrame:
     """Libraries with both a published staff and patron index in ``period``.
 
-    Columns: label, staff_index, patron_index, n_staff, n_patron (sorted by label).
+    Columns: label, staff_index, patron_index, n_staff, n_patron (sorted by label). Built once
+    per data version, labelling and period (the Overview's every run asks); callers read it and
+    never change it.
     """
-    frame = labelled_summary(lang, show_names)
+    path = db_path()
+    if not db.exists(path):
+        return _points_in(pd.DataFrame(), period)
+    return _labelled(
+        "scatter_points",
+        labels_key(lang, show_names),
+        lambda: _points_in(labelled_summary(lang, show_names), period),
+        period,
+    )
+
+
+def _points_in(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["label", "staff_index", "patron_index", "n_staff", "n_patron"])
     rows = frame[frame["period"] == period].dropna(subset=["staff_index", "patron_index"])
@@ -284,7 +408,19 @@ def scatter_points(period: str, lang: str, show_names: bool) -> pd.DataFrame:
 
 def hidden_in_period(period: str) -> int:
     """How many libraries have patron data in ``period`` but a staff index hidden below k."""
-    frame = summary()
+    path = db_path()
+    if not db.exists(path):
+        return 0
+    return cache.cached(
+        path,
+        "overview.hidden",
+        lambda: _hidden_in(summary(), period),
+        period,
+        version=data_version(),
+    )
+
+
+def _hidden_in(frame: pd.DataFrame, period: str) -> int:
     if frame.empty:
         return 0
     rows = frame[frame["period"] == period]
@@ -299,6 +435,21 @@ def regression_band(points: pd.DataFrame) -> pd.DataFrame:
     return descriptive.ols_band(points["staff_index"], points["patron_index"])
 
 
+def scatter_band(period: str, lang: str, show_names: bool) -> pd.DataFrame:
+    """:func:`regression_band` of :func:`scatter_points`, once per data version and period (the
+    figures do not depend on the labels); callers read it and never change it."""
+    path = db_path()
+    if not db.exists(path):
+        return regression_band(scatter_points(period, lang, show_names))
+    return cache.cached(
+        path,
+        "overview.band",
+        lambda: regression_band(scatter_points(period, lang, show_names)),
+        period,
+        version=data_version(),
+    )
+
+
 def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.DataFrame:
     """Both indices over time per library, long: label, period, measure (display name), value.
 
@@ -308,12 +459,10 @@ def trends(lang: str, show_names: bool, measure_names: dict[str, str]) -> pd.Dat
     if not db.exists(path):
         return _trends(pd.DataFrame(), ())
     measures = tuple(measure_names.items())
-    key = labels_key(lang, show_names)
-    return cache.cached(
-        path,
-        "overview.trends",
+    return _labelled(
+        "trends",
+        labels_key(lang, show_names),
         lambda: _trends(labelled_summary(lang, show_names), measures),
-        key,
         measures,
     )
 
@@ -853,7 +1002,12 @@ CHANGE_VERDICTS = change.VERDICTS
 
 
 def data_version() -> int:
-    """The database's data version (0 without a database): keys widgets and caches."""
+    """The database's data version (0 without a database): keys widgets and caches. Read once
+    per script run (:func:`_this_run`) and again after anything that may write."""
+    return _this_run("version", _data_version_now)
+
+
+def _data_version_now() -> int:
     path = db_path()
     return db.data_version(path) if db.exists(path) else 0
 

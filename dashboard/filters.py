@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TypeVar
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
@@ -52,6 +53,27 @@ def choose(
     )
     st.query_params[param] = choice
     return choice
+
+
+def view(label: str, options: dict[str, str], param: str) -> str:
+    """Horizontal radio buttons over ``options`` (token -> label; the first is the default),
+    starting from ``?param=token`` and writing the choice back (removed for the default), so a
+    shared link opens the same view. Returns the token."""
+    tokens = list(options)
+    wanted = st.query_params.get(param)
+    chosen = st.radio(
+        label,
+        tokens,
+        index=tokens.index(wanted) if wanted in tokens else 0,
+        format_func=options.get,
+        horizontal=True,
+        key=f"filter_{param}",
+    )
+    if chosen != tokens[0]:
+        st.query_params[param] = chosen
+    elif param in st.query_params:
+        del st.query_params[param]
+    return chosen
 
 
 def show_names() -> bool:
@@ -115,38 +137,78 @@ def chart(lang: str, build: Callable[..., object], *args, key: Hashable | None =
     if key is None:
         spec = _chart_spec(build.__name__, lang, args)
     else:
-        full = (build.__name__, lang, key)
-        with _SPECS_LOCK:
-            spec = _SPECS.get(full)
-            if spec is not None:
-                _SPECS.move_to_end(full)
-        if spec is None:
-            spec = _build_spec(build.__name__, lang, args)
-            with _SPECS_LOCK:
-                _SPECS[full] = spec
-                while len(_SPECS) > MAX_KEYED_SPECS:
-                    _SPECS.popitem(last=False)  # the least recently drawn first
+        spec = keyed(
+            ("chart", build.__name__, lang, key), lambda: _build_spec(build.__name__, lang, args)
+        )
     st.vega_lite_chart(spec=spec)
 
 
-MAX_KEYED_SPECS = 256  # a forum of 100 libraries: one scatter and one trend chart per manager
-_SPECS: OrderedDict[tuple, dict] = OrderedDict()
-_SPECS_LOCK = threading.Lock()
+def keyed(full: tuple, build: Callable[[], T]) -> T:
+    """``build()`` once per ``full`` key, for what a page can name everything it is built from
+    (data version, period, the viewer's labels: :func:`chart`'s ``key``), shared by the sessions
+    that would draw the very same thing; no hashing of frames. Least recently used entries go
+    first. Callers read the result and never change it."""
+    with _KEYED_LOCK:
+        value = _KEYED.get(full)
+        if value is not None:
+            _KEYED.move_to_end(full)
+            return value
+    value = build()
+    with _KEYED_LOCK:
+        _KEYED[full] = value
+        while len(_KEYED) > MAX_KEYED:
+            _KEYED.popitem(last=False)  # the least recently drawn first
+    return value
+
+
+# a forum of 100 libraries: per manager's labelling one scatter, one trend chart (two while the
+# lines are switched on), the scatter's unplaced names and the trends' table, for a period or two
+MAX_KEYED = 1024
+_KEYED: OrderedDict[tuple, object] = OrderedDict()
+_KEYED_LOCK = threading.Lock()
+
+
+def unplaced_names(points: pd.DataFrame, key: Hashable | None = None) -> int:
+    """How many names ``charts.label_spots`` leaves out of the scatter (no free spot beside the
+    point); placing 100 names costs tens of milliseconds, so once per distinct set of points
+    (``key`` names them as :func:`chart`'s does; without it the points are hashed)."""
+    if key is None:
+        return _unplaced_names(points)
+    return keyed(("unplaced", key), lambda: _unplaced_names(points))
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
-def unplaced_names(points: pd.DataFrame) -> int:
-    """How many names ``charts.label_spots`` leaves out of the scatter (no free spot beside the
-    point); placing 100 names costs tens of milliseconds, so once per distinct set of points."""
+def _unplaced_names(points: pd.DataFrame) -> int:
     return int(charts.label_spots(points)["side"].isna().sum())
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
 def number_table(
+    frame: pd.DataFrame,
+    lang: str,
+    columns: dict[str, str],
+    digits: dict[str, int],
+    key: Hashable | None = None,
+):
+    """``i18n.table`` (numbers written as ``lang`` writes them), once per distinct frame: a
+    table of every library and period is thousands of numbers to format.
+
+    With ``key`` (as :func:`chart`'s) the table is kept as the Arrow table ``st.dataframe`` sends,
+    so a session reusing it neither hashes the frame nor converts it again.
+    """
+    if key is None:
+        return _number_table(frame, lang, columns, digits)
+    return keyed(
+        ("table", lang, key, tuple(columns.items())),
+        lambda: pa.Table.from_pandas(
+            _number_table(frame, lang, columns, digits), preserve_index=False
+        ),
+    )
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def _number_table(
     frame: pd.DataFrame, lang: str, columns: dict[str, str], digits: dict[str, int]
 ) -> pd.DataFrame:
-    """``i18n.table`` (numbers written as ``lang`` writes them), once per distinct frame: a
-    table of every library and period is thousands of numbers to format."""
     return i18n.table(frame, lang, columns, digits=digits)
 
 

@@ -205,6 +205,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Ordered by name, not by result: this is not a league table.",
     },
     "overview_trends": {"da": "Udviklingen pr. bibliotek", "en": "Each library over time"},
+    "overview_trends_view": {"da": "Vis udviklingen", "en": "Show the trends"},
+    "overview_trends_off": {"da": "Nej", "en": "No"},
+    "overview_heatmap": {"da": "Som varmekort", "en": "As a heatmap"},
+    "overview_lines": {"da": "Som linjer pr. bibliotek", "en": "As lines per library"},
+    "overview_heatmap_note": {
+        "da": "Én række pr. bibliotek, én kolonne pr. periode; jo lysere, jo højere indeks. Hvert "
+        "mål har sin egen farveskala. Et tomt felt: ingen data, eller skjult (færre end {k} svar).",
+        "en": "One row per library, one column per period; the lighter, the higher the index. "
+        "Each measure has its own colour scale. An empty cell: no data, or hidden (fewer than {k}).",
+    },
     "library_title": {"da": "Ét bibliotek over tid", "en": "One library over time"},
     "library_empty": {
         "da": "Der er ingen data for {library} endnu. Indlæs bibliotekets undersøgelser under Indlæs.",

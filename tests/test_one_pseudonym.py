@@ -107,7 +107,8 @@ def test_one_pseudonym_per_library_on_every_page_report_and_file_name(forum_serv
         if library is not None and isinstance(label, str) and label:
             seen.append((where, label, library))
 
-    at = signed_in_forum_viewer()
+    # the Overview's trends are drawn on request: the forum viewer opens it with them shown
+    at = signed_in_forum_viewer(trends="heatmap")
     # Overview, in every period: the scatter's points and the trend lines
     for period in ("2023", "2024", "2025"):
         open_page(at, "overview", period=period)

@@ -16,11 +16,14 @@ from servicemirror.dashboard import charts
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
-def overview(monkeypatch, db_path: Path) -> AppTest:
-    """One new browser session opening the Overview (in English, pseudonyms)."""
+def overview(monkeypatch, db_path: Path, **params: str) -> AppTest:
+    """One new browser session opening the Overview (in English, pseudonyms) with URL
+    ``params``."""
     monkeypatch.setenv("SERVICEMIRROR_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = "en"
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -39,8 +42,8 @@ def test_sessions_share_the_charts_and_the_read_connection(small_db_shared, monk
     opened = []
     connect = db._connect
     monkeypatch.setattr(db, "_connect", lambda *a, **k: opened.append(1) or connect(*a, **k))
-    first = overview(monkeypatch, small_db_shared)
-    second = overview(monkeypatch, small_db_shared)
+    first = overview(monkeypatch, small_db_shared, trends="heatmap")
+    second = overview(monkeypatch, small_db_shared, trends="heatmap")
     # the same chart reached both sessions, built once; one read connection for both runs
     specs = [[c.proto.spec for c in at.get("vega_lite_chart")] for at in (first, second)]
     assert specs[0] == specs[1] and len(specs[0]) == 2
@@ -74,9 +77,13 @@ def test_the_specs_the_overview_sends_are_valid_vega_lite(small_db_shared, monke
     from altair.vegalite.v6.schema.core import load_schema
 
     schema = load_schema()
-    at = overview(monkeypatch, small_db_shared)
-    sent = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert len(sent) == 2
+    sent = []
+    # the scatter alone (the page as it opens), then with the trends as a heatmap and as lines
+    for trends, charts_drawn in (("", 1), ("heatmap", 2), ("lines", 2)):
+        at = overview(monkeypatch, small_db_shared, **({"trends": trends} if trends else {}))
+        drawn = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+        assert len(drawn) == charts_drawn
+        sent += drawn[1:] if sent else drawn  # the scatter once, then each trends chart
     for spec in sent:
         validate_jsonschema(spec, schema)
     broken = dict(sent[0], mark={"type": "not-a-mark"})

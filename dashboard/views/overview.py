@@ -1,7 +1,9 @@
 """Overview / Overblik, the forum's projector view: staff wellbeing vs patron satisfaction per
-library for one period with the regression line and its 95 % band, then both indices over time
-in small multiples. Libraries appear under pseudonyms unless they consented to be named; there is
-no league table unless the viewer asks for one (ordered by label, never by score).
+library for one period with the regression line and its 95 % band, then, on request
+(``?trends=heatmap`` or ``lines``), both indices over time: one heatmap of libraries x periods or
+one small line chart per library.
+Libraries appear under pseudonyms unless they consented to be named; there is no league table
+unless the viewer asks for one (ordered by label, never by score).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ st.header(t("overview_scatter", period=period))
 if points.empty:
     st.info(t("no_pairs"))
 else:
-    band = data.regression_band(points)
+    band = data.scatter_band(period, lang, names)
     filters.chart(
         lang,
         charts.scatter_staff_patron,
@@ -38,7 +40,7 @@ else:
         band,
         key=(*drawn_from, period),
     )
-    unnamed = filters.unplaced_names(points)
+    unnamed = filters.unplaced_names(points, key=(*drawn_from, period))
     if unnamed:
         st.caption(t("scatter_unnamed", n=unnamed))
     st.caption(t("regression_note") if not band.empty else t("regression_too_few"))
@@ -66,32 +68,53 @@ if st.toggle(t("show_table"), key="overview_table"):
     )
 
 st.header(t("overview_trends"))
-measure_names = {"staff_index": t("measure_staff"), "patron_index": t("measure_patron")}
-trend = data.trends(lang, names, measure_names)
-if trend.empty:
-    st.info(t("empty_state"))
-else:
-    filters.chart(
-        lang,
-        charts.small_multiples,
-        trend,
-        t("period"),
-        t("index_axis"),
-        t("measure"),
-        key=drawn_from,
-    )
-    with st.expander(t("table_of_numbers")):
-        st.dataframe(
-            filters.number_table(
-                trend,
+# drawn on request: the Overview opens as quickly as its scatter (the forum's question); every
+# library over time is one click (or a link, ?trends=heatmap or lines) away, docs/user-guide.md
+shown = filters.view(
+    t("overview_trends_view"),
+    {"": t("overview_trends_off"), "heatmap": t("overview_heatmap"), "lines": t("overview_lines")},
+    "trends",
+)
+if shown:
+    measure_names = {"staff_index": t("measure_staff"), "patron_index": t("measure_patron")}
+    trend = data.trends(lang, names, measure_names)
+    if trend.empty:
+        st.info(t("empty_state"))
+    else:
+        if shown == "lines":
+            filters.chart(
                 lang,
-                {
-                    "label": t("library"),
-                    "period": t("period"),
-                    "measure": t("measure"),
-                    "value": t("index_axis"),
-                },
-                digits={"value": 1},
-            ),
-            hide_index=True,
-        )
+                charts.small_multiples,
+                trend,
+                t("period"),
+                t("index_axis"),
+                t("measure"),
+                key=drawn_from,
+            )
+        else:
+            filters.chart(
+                lang,
+                charts.trends_heatmap,
+                trend,
+                t("period"),
+                t("library"),
+                t("index_axis"),
+                key=drawn_from,
+            )
+            st.caption(t("overview_heatmap_note", k=pub.k))
+        with st.expander(t("table_of_numbers")):
+            st.dataframe(
+                filters.number_table(
+                    trend,
+                    lang,
+                    {
+                        "label": t("library"),
+                        "period": t("period"),
+                        "measure": t("measure"),
+                        "value": t("index_axis"),
+                    },
+                    digits={"value": 1},
+                    key=drawn_from,
+                ),
+                hide_index=True,
+            )
