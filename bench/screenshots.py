@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import test_browser as tb  # noqa: E402  (the one recipe: pages, Chromium flags, settle)
+import browser_recipe  # noqa: E402  (the one recipe: Chromium flags, free ports)
+import test_browser as tb  # noqa: E402  (the pages and how a page settles)
 
 
 def serve(db_path: Path, port: int) -> subprocess.Popen:
@@ -73,12 +74,14 @@ def main() -> None:
 
             db_path = Path(tmp) / "demo.duckdb"
             demo.build_demo(db_path, seed=2011)
-        port = tb._free_port()
+        port = browser_recipe.free_port()
         proc = serve(db_path, port)
         args.out.mkdir(parents=True, exist_ok=True)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(tb.CHROMIUM), args=tb.CHROMIUM_ARGS)
+                browser = p.chromium.launch(
+                    executable_path=str(browser_recipe.CHROMIUM), args=browser_recipe.CHROMIUM_ARGS
+                )
                 # Streamlit scrolls inside its own container: a tall viewport shows the page
                 context = browser.new_context(viewport={"width": 1280, "height": args.height})
                 page = context.new_page()
