@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from servicemirror.core import db
 from servicemirror.etl import load
 from servicemirror.privacy import access, users
 
@@ -355,3 +356,65 @@ def _no_held_reads_after_a_test():
 
     db.keep_reads_open(False)  # a page run switches it on again (dashboard/data.py db_path)
     db.let_go()
+
+
+def write_staff_answers(path: Path, items: dict, people: dict) -> None:
+    """A new database with staff answers of one period ('2024'), written directly (no reader):
+    ``items`` item code -> instrument id (or None), every item a wellbeing item on 1-5;
+    ``people`` response id -> (library, the item codes answered), every answer 4."""
+    with db.writing(path, create=True) as con:
+        con.execute(
+            "insert into items (item_code, construct, scale_min, scale_max, instrument_id) "
+            "select * from (values " + ", ".join("(?, 'wellbeing', 1, 5, ?)" for _ in items) + ")",
+            [v for kv in items.items() for v in kv],
+        )
+        con.execute(
+            "insert into uploads (upload_id, file_name, sha256, respondent_type) "
+            "values (1, 'x.csv', 'x', 'staff')"
+        )
+        con.execute(
+            "insert into responses (response_id, upload_id, library_key, period, respondent_type) "
+            "select * from (values "
+            + ", ".join("(?, 1, ?, '2024', 'staff')" for _ in people)
+            + ")",
+            [v for rid, (lib, _) in people.items() for v in (rid, lib)],
+        )
+        pairs = [(rid, item) for rid, (_, answered) in people.items() for item in answered]
+        con.execute(
+            "insert into answers (response_id, upload_id, item_code, value) select * from (values "
+            + ", ".join("(?, 1, ?, 4.0)" for _ in pairs)
+            + ")",
+            [v for pair in pairs for v in pair],
+        )
+
+
+@pytest.fixture
+def refreshes(monkeypatch) -> list:
+    """Every refresh of the stored published cells the test's writes make, in order
+    (``cells_table.Refreshed``)."""
+    from servicemirror.privacy import cells_table
+
+    seen: list = []
+    real = cells_table.refresh
+
+    def spy(con, libraries=None, periods=None):
+        done = real(con, libraries, periods)
+        seen.append(done)
+        return done
+
+    monkeypatch.setattr(cells_table, "refresh", spy)
+    return seen
+
+
+def hundred_libraries_long() -> pd.DataFrame:
+    """A national Overview's trends, long: 100 libraries x 8 periods x two measures
+    (label, period, measure, value), for the chart-size tests."""
+    return pd.DataFrame(
+        [
+            (f"Library {i}", str(period), measure, 50.0 + i % 7 + period % 3)
+            for i in range(100)
+            for period in range(2019, 2027)
+            for measure in ("Staff", "Patrons")
+        ],
+        columns=["label", "period", "measure", "value"],
+    )

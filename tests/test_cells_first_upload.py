@@ -5,27 +5,12 @@ must give exactly the slice's cells, and the next upload goes back to refreshing
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 from conftest import write_one_library
 
 from servicemirror import queries
 from servicemirror.core import db
 from servicemirror.etl import load
-from servicemirror.privacy import cells_table, publish
-
-
-@pytest.fixture
-def refreshes(monkeypatch) -> list[cells_table.Refreshed]:
-    seen: list[cells_table.Refreshed] = []
-    real = cells_table.refresh
-
-    def spy(con, libraries=None, periods=None):
-        done = real(con, libraries, periods)
-        seen.append(done)
-        return done
-
-    monkeypatch.setattr(cells_table, "refresh", spy)
-    return seen
+from servicemirror.privacy import publish
 
 
 def _stored(path):

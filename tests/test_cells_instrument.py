@@ -6,6 +6,8 @@ plain Python."""
 
 from __future__ import annotations
 
+from conftest import write_staff_answers
+
 from servicemirror import queries
 from servicemirror.core import db
 
@@ -24,30 +26,8 @@ def test_cell_instrument_names_match_the_rule_computed_in_python(tmp_path):
         6: ("beta", ["w_d"]),
         7: ("gamma", ["w_b"]),
     }
-    with db.writing(path, create=True) as con:
-        con.execute(
-            "insert into items (item_code, construct, scale_min, scale_max, instrument_id) "
-            "select * from (values " + ", ".join("(?, 'wellbeing', 1, 5, ?)" for _ in items) + ")",
-            [v for kv in items.items() for v in kv],
-        )
-        con.execute(
-            "insert into uploads (upload_id, file_name, sha256, respondent_type) "
-            "values (1, 'x.csv', 'x', 'staff')"
-        )
-        con.execute(
-            "insert into responses (response_id, upload_id, library_key, period, respondent_type) "
-            "select * from (values "
-            + ", ".join("(?, 1, ?, '2024', 'staff')" for _ in people)
-            + ")",
-            [v for rid, (lib, _) in people.items() for v in (rid, lib)],
-        )
-        pairs = [(rid, item) for rid, (_, answered) in people.items() for item in answered]
-        con.execute(
-            "insert into answers (response_id, upload_id, item_code, value) select * from (values "
-            + ", ".join("(?, 1, ?, 4.0)" for _ in pairs)
-            + ")",
-            [v for pair in pairs for v in pair],
-        )
+    write_staff_answers(path, items, people)
+    with db.reading(path) as con:
         cells = queries.run(con, "cells", libraries=None, periods=None)
     got = dict(zip(cells["library_key"], cells["instrument"], strict=True))
 

@@ -12,6 +12,7 @@ import math
 import random
 
 import pytest
+from conftest import write_staff_answers
 
 from servicemirror import queries
 from servicemirror.core import db
@@ -166,30 +167,12 @@ def test_instrument_names_with_more_instruments_than_bits(tmp_path):
     items = {f"w{i:03d}": f"inst-{i:03d}" for i in range(131)}
     # respondent -> the items they answered (one crosses the 128th name)
     people = {1: ["w000", "w130"], 2: ["w127", "w128", "w129"], 3: ["w005"], 4: ["w130"]}
-    with db.writing(path, create=True) as con:
-        con.execute(
-            "insert into items (item_code, construct, scale_min, scale_max, instrument_id) "
-            "select * from (values " + ", ".join("(?, 'wellbeing', 1, 5, ?)" for _ in items) + ")",
-            [v for kv in items.items() for v in kv],
-        )
-        con.execute(
-            "insert into uploads (upload_id, file_name, sha256, respondent_type) "
-            "values (1, 'x.csv', 'x', 'staff')"
-        )
-        con.execute(
-            "insert into responses (response_id, upload_id, library_key, period, respondent_type) "
-            "select * from (values "
-            + ", ".join("(?, 1, ?, '2024', 'staff')" for _ in people)
-            + ")",
-            [v for rid in people for v in (rid, "alfa" if rid < 3 else "beta")],
-        )
-        pairs = [(rid, item) for rid, answered in people.items() for item in answered]
-        con.execute(
-            "insert into answers (response_id, upload_id, item_code, value) select * from (values "
-            + ", ".join("(?, 1, ?, 4.0)" for _ in pairs)
-            + ")",
-            [v for pair in pairs for v in pair],
-        )
+    write_staff_answers(
+        path,
+        items,
+        {rid: ("alfa" if rid < 3 else "beta", answered) for rid, answered in people.items()},
+    )
+    with db.reading(path) as con:
         cells = queries.run(con, "cells", libraries=None, periods=None)
     got = dict(zip(cells["library_key"], cells["instrument"], strict=True))
     assert got == {

@@ -20,7 +20,7 @@ from servicemirror import queries
 from servicemirror.app import backup, forum, purge
 from servicemirror.core import db
 from servicemirror.etl import load
-from servicemirror.privacy import cells_table, publish
+from servicemirror.privacy import publish
 
 
 def _normal(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -54,21 +54,6 @@ def assert_same_as_full_rebuild(path: Path) -> pd.DataFrame:
         _normal(stored[1], BRANCH_KEYS), _normal(branches[stored[1].columns], BRANCH_KEYS)
     )
     return stored[0]
-
-
-@pytest.fixture
-def refreshes(monkeypatch) -> list[cells_table.Refreshed]:
-    """Every refresh the writes below make, in order."""
-    seen: list[cells_table.Refreshed] = []
-    real = cells_table.refresh
-
-    def spy(con, libraries=None, periods=None):
-        done = real(con, libraries, periods)
-        seen.append(done)
-        return done
-
-    monkeypatch.setattr(cells_table, "refresh", spy)
-    return seen
 
 
 def _branch_staff(folder: Path, library: str, period: str, sizes: dict[str, int], tag: str) -> Path:

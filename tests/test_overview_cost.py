@@ -7,7 +7,7 @@ import functools
 import json
 from pathlib import Path
 
-import pandas as pd
+from conftest import hundred_libraries_long
 from streamlit.testing.v1 import AppTest
 
 from servicemirror.core import db
@@ -52,15 +52,7 @@ def test_sessions_share_the_charts_and_the_read_connection(small_db_shared, monk
 
 
 def test_small_multiples_are_one_facet_with_the_data_once():
-    long = pd.DataFrame(
-        [
-            (f"Library {i}", str(period), measure, 50.0 + i % 7 + period % 3)
-            for i in range(100)
-            for period in range(2019, 2027)
-            for measure in ("Staff", "Patrons")
-        ],
-        columns=["label", "period", "measure", "value"],
-    )
+    long = hundred_libraries_long()
     spec = charts.small_multiples(long, "p", "v", "m").to_dict()
     assert list(spec["datasets"].values()) == [spec["datasets"][spec["data"]["name"]]]
     assert len(next(iter(spec["datasets"].values()))) == len(long)  # every row once

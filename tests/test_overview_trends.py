@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+from conftest import hundred_libraries_long
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import (
     _assert_nothing_hidden,
@@ -66,15 +67,7 @@ def test_the_lines_per_library_show_the_same_figures_and_live_in_the_url(small_d
 
 
 def test_the_heatmap_is_one_small_spec_with_the_data_once():
-    long = pd.DataFrame(
-        [
-            (f"Library {i}", str(period), measure, 50.0 + i % 7 + period % 3)
-            for i in range(100)
-            for period in range(2019, 2027)
-            for measure in ("Staff", "Patrons")
-        ],
-        columns=["label", "period", "measure", "value"],
-    )
+    long = hundred_libraries_long()
     chart = charts.trends_heatmap(long, "p", "lib", "v")
     spec = chart.to_dict()  # validated against the Vega-Lite schema
     assert len(spec["datasets"]) == 1
