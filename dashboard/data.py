@@ -16,8 +16,6 @@ columns named in its docstring.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -349,24 +347,15 @@ def _labelled(name: str, labels: tuple, build, *key):
     every run. Least recently used entries go first; a newer data version drops the older ones.
     """
     where, version = str(db_path()), data_version()
-    full = (where, version, name, labels, *key)
-    with _LABELLED_LOCK:
-        if full in _LABELLED:
-            _LABELLED.move_to_end(full)
-            return _LABELLED[full]
-    result = build()
-    with _LABELLED_LOCK:
-        for old in [k for k in _LABELLED if k[0] == where and k[1] != version]:
-            del _LABELLED[old]
-        _LABELLED[full] = result
-        while len(_LABELLED) > MAX_LABELLED:
-            _LABELLED.popitem(last=False)
-    return result
+    return _LABELLED.get(
+        (where, version, name, labels, *key),
+        build,
+        lambda k: k[0] == where and k[1] != version,
+    )
 
 
 MAX_LABELLED = 512  # 100 labellings x (summary, trends, a few periods' points)
-_LABELLED: OrderedDict[tuple, object] = OrderedDict()
-_LABELLED_LOCK = threading.Lock()
+_LABELLED = cache.Bounded(MAX_LABELLED)
 
 
 def _summary_under(labels: tuple) -> pd.DataFrame:

@@ -6,8 +6,6 @@ the URL is the source of truth when a page opens.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +16,7 @@ import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
-from servicemirror.core import db
+from servicemirror.core import cache, db
 from servicemirror.dashboard import charts, data, i18n
 
 T = TypeVar("T")
@@ -148,24 +146,13 @@ def keyed(full: tuple, build: Callable[[], T]) -> T:
     (data version, period, the viewer's labels: :func:`chart`'s ``key``), shared by the sessions
     that would draw the very same thing; no hashing of frames. Least recently used entries go
     first. Callers read the result and never change it."""
-    with _KEYED_LOCK:
-        value = _KEYED.get(full)
-        if value is not None:
-            _KEYED.move_to_end(full)
-            return value
-    value = build()
-    with _KEYED_LOCK:
-        _KEYED[full] = value
-        while len(_KEYED) > MAX_KEYED:
-            _KEYED.popitem(last=False)  # the least recently drawn first
-    return value
+    return _KEYED.get(full, build)
 
 
 # a forum of 100 libraries: per manager's labelling one scatter, one trend chart (two while the
 # lines are switched on), the scatter's unplaced names and the trends' table, for a period or two
 MAX_KEYED = 1024
-_KEYED: OrderedDict[tuple, object] = OrderedDict()
-_KEYED_LOCK = threading.Lock()
+_KEYED = cache.Bounded(MAX_KEYED)
 
 
 def unplaced_names(points: pd.DataFrame, key: Hashable | None = None) -> int:

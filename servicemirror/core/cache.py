@@ -11,6 +11,7 @@ of the same database are dropped when a newer one is built.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
@@ -19,9 +20,52 @@ from servicemirror.core import db
 
 T = TypeVar("T")
 
+
+class Bounded:
+    """A bounded memo of results named fully by their key, least recently used out first.
+
+    The one mechanism behind this module's cache and the dashboard's per-labelling ones
+    (``dashboard/data.py``, ``dashboard/filters.py``), which are kept apart from it so that
+    many viewers' entries cannot push the shared results out. Two threads asking at once may
+    both build; the result is the same, one of them is kept. Callers read the results and never
+    change them.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, full: tuple, build: Callable[[], T], stale: Callable[[tuple], bool] | None = None
+    ) -> T:
+        """The result kept for ``full``, else ``build()`` kept for it; when storing, entries for
+        which ``stale(key)`` holds go first (results of an older data version)."""
+        with self._lock:
+            if full in self._entries:
+                self._entries.move_to_end(full)
+                return self._entries[full]  # type: ignore[return-value]
+        result = build()
+        with self._lock:
+            if stale is not None:
+                self._drop(stale)
+            self._entries[full] = result
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return result
+
+    def drop(self, which: Callable[[tuple], bool]) -> None:
+        """Forget the entries whose key ``which`` accepts."""
+        with self._lock:
+            self._drop(which)
+
+    def _drop(self, which: Callable[[tuple], bool]) -> None:
+        for key in [k for k in self._entries if which(k)]:
+            del self._entries[key]
+
+
 MAX_ENTRIES = 64  # a bound for processes that open many databases (tests, a forum server)
-_CACHE: dict[tuple, object] = {}
-_LOCK = threading.Lock()
+_CACHE = Bounded(MAX_ENTRIES)
 
 
 def cached(
@@ -34,18 +78,9 @@ def cached(
     """
     where = str(Path(db_path).resolve())
     version = db.data_version(Path(db_path)) if version is None else version
-    full = (where, version, name, key)
-    with _LOCK:
-        if full in _CACHE:
-            return _CACHE[full]  # type: ignore[return-value]
-    result = build()
-    with _LOCK:
-        for old in [k for k in _CACHE if k[0] == where and k[1] != version]:
-            del _CACHE[old]
-        _CACHE[full] = result
-        while len(_CACHE) > MAX_ENTRIES:
-            del _CACHE[next(iter(_CACHE))]  # the oldest entry first (dicts keep insertion order)
-    return result
+    return _CACHE.get(
+        (where, version, name, key), build, lambda k: k[0] == where and k[1] != version
+    )
 
 
 def clear(*names: str) -> None:
@@ -53,6 +88,4 @@ def clear(*names: str) -> None:
 
     For tests and benchmarks that measure a cold build.
     """
-    with _LOCK:
-        for full in [k for k in _CACHE if not names or str(k[2]).startswith(names)]:
-            del _CACHE[full]
+    _CACHE.drop(lambda k: not names or str(k[2]).startswith(names))
