@@ -66,10 +66,10 @@ class Sniffed:
     def encoding(self) -> str:
         """The whole file's encoding; the first call on an unchecked file reads it all."""
         if self._encoding is None:
-            with Path(self.path).open("rb") as fh:
-                start = fh.read(CHUNK)
-            self._encoding = detect_encoding(self.path, start)
+            self._encoding = _whole_file_encoding(self.path)
             if self._encoding != "utf-8":
+                with Path(self.path).open("rb") as fh:
+                    start = fh.read(CHUNK)
                 # as sniff would have decoded them knowing the encoding (differs at most in
                 # the line the first chunk cut)
                 self.head = _decode_head(start, self._encoding).splitlines()[:50]
@@ -125,20 +125,6 @@ def _zip_kind(path: Path) -> str:
     return "zip"
 
 
-def _start_encoding(path: Path, start: bytes) -> str | None:
-    """detect_encoding's answer when the first chunk decides it; None when the first chunk is
-    valid UTF-8 (then only the rest of the file can tell)."""
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
-        return detect_encoding(path, start)
-    if b"\x00" in start[:4096]:
-        return detect_encoding(path, start)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(start)
-    except UnicodeDecodeError:
-        return detect_encoding(path, start)
-    return None
-
-
 def detect_encoding(path: Path, start: bytes | None = None) -> str:
     """utf-16 (BOM), utf-8-sig (BOM), utf-8 (whole file decodes), utf-8-mixed or cp1252.
 
@@ -149,6 +135,13 @@ def detect_encoding(path: Path, start: bytes | None = None) -> str:
     if start is None:
         with Path(path).open("rb") as fh:
             start = fh.read(CHUNK)
+    return _start_encoding(path, start) or _whole_file_encoding(path)
+
+
+def _start_encoding(path: Path, start: bytes) -> str | None:
+    """:func:`detect_encoding`'s answer when the first chunk ``start`` decides it (a BOM, NULs,
+    bytes UTF-8 rejects); None when the first chunk is valid UTF-8 (then only the rest of the
+    file can tell: :func:`_whole_file_encoding`)."""
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if start.startswith(codecs.BOM_UTF8):
@@ -159,14 +152,27 @@ def detect_encoding(path: Path, start: bytes | None = None) -> str:
         if odds.count(0) > len(odds) * 0.4 or evens.count(0) > len(evens) * 0.4:
             return "utf-16-le" if odds.count(0) > evens.count(0) else "utf-16-be"
         raise ReadError.of("read_binary", file=Path(path).name)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start)
+    except UnicodeDecodeError:
+        return _not_utf8(path)
+    return None
+
+
+def _whole_file_encoding(path: Path) -> str:
+    """utf-8 when the whole file decodes as UTF-8, else utf-8-mixed or cp1252."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with Path(path).open("rb") as fh:
         while chunk := fh.read(CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                return "utf-8-mixed" if _has_utf8_letters(path) else "cp1252"
+                return _not_utf8(path)
     return "utf-8"
+
+
+def _not_utf8(path: Path) -> str:
+    return "utf-8-mixed" if _has_utf8_letters(path) else "cp1252"
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
