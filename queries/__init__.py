@@ -96,5 +96,10 @@ def script(con, name: str, /, **params) -> None:
         )
         if not body.strip():
             continue
-        used = {k: v for k, v in params.items() if f"${k}" in body}
-        con.execute(body, used or None)
+        con.execute(body, named_in(body, params) or None)
+
+
+def named_in(text: str, params: dict) -> dict:
+    """The entries of ``params`` that the statement ``text`` names as ``$parameters``: DuckDB
+    refuses a parameter a statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in text}

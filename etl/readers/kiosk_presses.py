@@ -255,8 +255,7 @@ def _count_typed(
     quote = '"' if _has_quote(Path(str(base["path"]))) else ""
     wanted = base | params | {"header_types": types, "ts_format": ts_format, "quote": quote}
     sql = queries.sql("kiosk_presses_hourly_typed")
-    # DuckDB refuses parameters a statement does not use
-    con.sql(sql, params={k: v for k, v in wanted.items() if f"${k}" in sql}).to_table("kiosk_raw")
+    con.sql(sql, params=queries.named_in(sql, wanted)).to_table("kiosk_raw")
     rejects = queries.run(con, "csv_rejects")
     if (rejects["error_type"] == "CAST").any():
         return None
@@ -387,8 +386,7 @@ def _press_problems(
     try:
         sql = queries.sql("kiosk_presses_rejects")
         wanted = params | {"bad_buttons": bad_texts or [""]}
-        # DuckDB refuses parameters a statement does not use
-        rows = con.execute(sql, {k: v for k, v in wanted.items() if f"${k}" in sql}).df()
+        rows = con.execute(sql, queries.named_in(sql, wanted)).df()
     except duckdb.Error as exc:
         raise ReadError.of("read_kiosk_list_failed", file=name, error=_first(exc)) from None
     finally:
