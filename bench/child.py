@@ -15,6 +15,15 @@ Tasks:
               sniffed by DuckDB) counted per hour, location, question and button into a table
               of a fresh on-disk database ``db``, in one statement. Result: seconds, rows
               (presses), groups.
+``kiosk_floor_per_upload``  the floor of one upload per press file (bench/import_floor.py):
+              per file the product's count statement into an in-memory database, the hourly
+              rows as Arrow into a table of the on-disk ``db``, checkpoint. Result: seconds,
+              rows, groups.
+``kiosk_floor_per_upload_in_lock``  as kiosk_floor_per_upload, but each file counted inside
+              ``db``'s own connection and transaction (no hand-over between databases).
+``kiosk_floor_one_statement``  all press files counted in one statement inside ``db``'s
+              own connection (a temporary table keyed by file name), one insert, checkpoint.
+              Result: seconds, rows, groups.
 """
 
 from __future__ import annotations
@@ -94,7 +103,133 @@ def _read_csv_hourly(args: dict) -> dict:
     return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
 
 
-TASKS = {"load": _load, "read_csv": _read_csv, "read_csv_hourly": _read_csv_hourly}
+def _kiosk_count_params(args: dict, path: str) -> dict:
+    """The product's count statement's parameters for one of the generator's press files."""
+    from servicemirror.etl import csvio
+
+    columns = list(args["columns"].values())
+    ts_col = args["columns"]["ts_col"]
+    return {
+        **args["columns"],
+        "time_col": ts_col,
+        "absent": ["time"],
+        "path": path,
+        "delim": ";",
+        "quote": "",
+        "max_line": csvio.MAX_LINE_BYTES,
+        "header_types": {c: "TIMESTAMP" if c == ts_col else "VARCHAR" for c in columns},
+        "ts_format": args["ts_format"],
+    }
+
+
+_FLOOR_TABLE = (
+    "create table counts (file integer, library varchar, branch varchar, terminal varchar, "
+    "question varchar, button varchar, slot timestamp, n bigint)"
+)
+
+
+def _kiosk_floor_per_upload(args: dict) -> dict:
+    import duckdb
+
+    from servicemirror import queries
+    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
+
+    sql = queries.sql("kiosk_presses_hourly_typed")
+    disk = duckdb.connect(args["db"], config={"autoinstall_known_extensions": False})
+    disk.execute(_FLOOR_TABLE)
+    start = time.perf_counter()
+    for number, path in enumerate(args["files"]):
+        # read before the write, in a database of its own, as the product's reader does
+        mem = duckdb.connect(config=DUCKDB_CONFIG)
+        params = queries.named_in(sql, _kiosk_count_params(args, path))
+        # read by name in the insert below (DuckDB scans a Python variable it names)
+        hourly = mem.sql(sql, params=params).to_arrow_table()  # noqa: F841
+        mem.close()
+        disk.execute("begin")
+        disk.execute(f"insert into counts select {number}, * from hourly")
+        disk.execute("commit")
+        disk.execute("checkpoint")
+    seconds = time.perf_counter() - start
+    rows, groups = disk.execute("select sum(n), count(*) from counts").fetchall()[0]
+    disk.close()
+    return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
+
+
+def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
+    import duckdb
+
+    from servicemirror import queries
+    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
+
+    sql = queries.sql("kiosk_presses_hourly_typed")
+    config = {k: v for k, v in DUCKDB_CONFIG.items() if k != "autoload_known_extensions"}
+    disk = duckdb.connect(args["db"], config=config)
+    disk.execute(_FLOOR_TABLE)
+    start = time.perf_counter()
+    for number, path in enumerate(args["files"]):
+        disk.execute("begin")
+        params = queries.named_in(sql, _kiosk_count_params(args, path))
+        disk.sql(sql, params=params).to_table("raw")
+        disk.execute(f"insert into counts select {number}, * from raw")
+        disk.execute("drop table raw")
+        disk.execute("commit")
+        disk.execute("checkpoint")
+    seconds = time.perf_counter() - start
+    rows, groups = disk.execute("select sum(n), count(*) from counts").fetchall()[0]
+    disk.close()
+    return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
+
+
+def _kiosk_floor_one_statement(args: dict) -> dict:
+    import duckdb
+
+    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
+
+    config = {k: v for k, v in DUCKDB_CONFIG.items() if k != "autoload_known_extensions"}
+    disk = duckdb.connect(args["db"], config=config)
+    disk.execute(_FLOOR_TABLE)
+    c = args["columns"]
+    one = _kiosk_count_params(args, args["files"][0])
+    start = time.perf_counter()
+    disk.execute("begin")
+    disk.execute(
+        f"""create temp table raw as
+            select filename, "{c["library_col"]}" as library, "{c["branch_col"]}" as branch,
+                   "{c["terminal_col"]}" as terminal, "{c["question_col"]}" as question,
+                   "{c["button_col"]}" as button, date_trunc('hour', "{c["ts_col"]}") as slot,
+                   count(*) as n
+            from read_csv($files, delim = ';', quote = '', escape = '', header = true,
+                          auto_detect = false, columns = $types, timestampformat = $format,
+                          filename = true, max_line_size = $max_line)
+            group by all""",
+        {
+            "files": args["files"],
+            "types": one["header_types"],
+            "format": args["ts_format"],
+            "max_line": one["max_line"],
+        },
+    )
+    disk.execute(
+        "insert into counts select list_position($files, filename) - 1, * exclude (filename) "
+        "from raw",
+        {"files": args["files"]},
+    )
+    disk.execute("commit")
+    disk.execute("checkpoint")
+    seconds = time.perf_counter() - start
+    rows, groups = disk.execute("select sum(n), count(*) from counts").fetchall()[0]
+    disk.close()
+    return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
+
+
+TASKS = {
+    "load": _load,
+    "read_csv": _read_csv,
+    "read_csv_hourly": _read_csv_hourly,
+    "kiosk_floor_per_upload": _kiosk_floor_per_upload,
+    "kiosk_floor_per_upload_in_lock": _kiosk_floor_per_upload_in_lock,
+    "kiosk_floor_one_statement": _kiosk_floor_one_statement,
+}
 
 
 def main() -> None:

@@ -78,6 +78,21 @@ def test_all_five_benchmarks_run_on_tiny_data(tmp_path):
         assert results["7"].ratio > 0 and results["7"].figures["errors"] == 0, results["7"].notes
     elif os.environ.get("CI", "").lower() == "true":
         pytest.fail("CI=true: benchmark 7 needs HAProxy (apt-get install haproxy)")
+    # the floors under targets 2 and 6, on the files the run made: every kiosk floor counts the
+    # presses and hourly groups the ceiling counts, and every wide process ran
+    floor = importlib.import_module("bench.import_floor").main(
+        ["--work", str(tmp_path), "--months", "2", "--runs", "1"]
+    )
+    counted = floor["kiosk"]["counted"]
+    assert set(counted) == {"ceiling", "per upload", "per upload in the lock", "one statement"}
+    assert set(counted.values()) == {counted["ceiling"]}, counted
+    assert counted["ceiling"][0] > 0
+    assert set(floor["wide"]) == {
+        "ceiling",
+        "imports duckdb pandas pyarrow",
+        "imports servicemirror.cli",
+        "engine",
+    }
     # --no-record: a test run never writes to the results table
     assert (record.read_text() if record.exists() else None) == before
 
