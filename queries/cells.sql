@@ -40,8 +40,10 @@ scored as (
            case when m.many then n.instrument end as instrument,
            (a.value - i.scale_min) / nullif(i.scale_max - i.scale_min, 0) * 100 as score,
            a.value
-    from current_responses r
-    join answers a using (response_id)
+    -- answers first: with publish.from_rows pinning the join sides, the respondents (right) are
+    -- the hash table and the answers (five or more per respondent) stream past it
+    from answers a
+    join current_responses r using (response_id)
     join items i on i.item_code = a.item_code
     join instrument_bits n on n.instrument = coalesce(i.instrument_id, 'unknown')
     cross join many_instruments m
