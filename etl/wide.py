@@ -409,7 +409,7 @@ def to_result(
     frame = source.frame(list(dict.fromkeys(c for c in roles if c)), cells=False)
     rows = frame["_record"].astype("int64")
     responses = pd.DataFrame({"row": rows.to_numpy()}, index=frame.index)
-    responses["respondent_id"] = _text_column(frame, spec.respondent_id)
+    responses["respondent_id"] = _id_column(frame, spec.respondent_id)
     responses["library"] = _text_column(frame, spec.library)
     if other is not None:
         # "Other (please specify)" under the library question: the typed name goes through the
@@ -681,6 +681,16 @@ def _text_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
     text = frame[column].astype("string").str.strip()
     keep = (text.notna() & (text != "")).fillna(False).astype(bool)
     return text.astype("object").where(keep, None)
+
+
+def _id_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    """The respondent ids trimmed like :func:`_text_column`, but kept as pandas' Arrow-backed
+    strings (NA for a blank): an id only goes back to DuckDB to be hashed (etl/validate.py
+    hash_column), so 400,000 of them never become Python strings and back."""
+    if column is None or column not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    text = frame[column].astype("string").str.strip()
+    return text.where((text != "").fillna(False).astype(bool))
 
 
 def _unique(code: str, taken: set[str]) -> str:
