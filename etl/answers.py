@@ -34,6 +34,9 @@ class Answers:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
+        # the answered respondents, kept until a step deletes an answer: the wide reader and the
+        # loader both ask (a pass over every answer each time), mostly with nothing deleted between
+        self._answered: np.ndarray | None = None
 
     @classmethod
     def of(cls, answers) -> Answers:
@@ -82,14 +85,17 @@ class Answers:
 
     def answered_rows(self) -> np.ndarray:
         """The respondents (row numbers) with at least one valid rating (for ``isin``)."""
-        return queries.run(self.con, "parsed_answered_rows")["row"].to_numpy(dtype="int64")
+        if self._answered is None:
+            found = queries.run(self.con, "parsed_answered_rows")["row"]
+            self._answered = found.to_numpy(dtype="int64")
+        return self._answered
 
     # ----------------------------------------------------------------- the loader's steps
 
     def keep_rows(self, rows) -> None:
         """Keep only the answers of these respondents (row numbers)."""
         self.con.register("answer_rows", pd.DataFrame({"row": pd.Series(rows, dtype="int64")}))
-        queries.execute(self.con, "parsed_keep_rows")
+        self._deleted(queries.scalar(self.con, "parsed_keep_rows"))
         self.con.unregister("answer_rows")
 
     def validate(self, items: pd.DataFrame) -> pd.DataFrame:
@@ -102,12 +108,19 @@ class Answers:
         )
         self.con.register("answer_items", scale)
         try:
+            # a shift moves values, never to or from null: who answered stays the same
             queries.execute(self.con, "parsed_nps_shift")
             outside = queries.run(self.con, "parsed_outside_scale")
-            queries.execute(self.con, "parsed_drop_invalid")
+            self._deleted(queries.scalar(self.con, "parsed_drop_invalid"))
         finally:
             self.con.unregister("answer_items")
         return outside
+
+    def _deleted(self, count) -> None:
+        """A delete removed ``count`` answers (DuckDB's count of a delete): the answered
+        respondents are asked again when any went."""
+        if count:
+            self._answered = None
 
     def summary(self) -> pd.DataFrame:
         """Per item (in order of first answer): column, n, mean, promoters, detractors."""

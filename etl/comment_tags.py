@@ -43,7 +43,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import snowballstemmer
 
 THEME_KEYS = (
     "opening_hours",
@@ -149,6 +148,10 @@ def _fold(word: str) -> str:
 
 @cache
 def _stemmer(lang: str):
+    # imported when the first comment is tagged: it loads every language's stemmer, which a
+    # load without comments (and the command line's start) need not pay for
+    import snowballstemmer
+
     return snowballstemmer.stemmer("danish" if lang == "da" else "english")
 
 

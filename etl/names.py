@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.core import db, labels, safety
@@ -133,6 +134,19 @@ def implausible_library(raw: str) -> str | None:
     return None
 
 
+def _text_by_code(values: np.ndarray, codes: np.ndarray):
+    """``values[codes]`` as the column pandas makes of it (texts: its Arrow-backed ``str``),
+    built by Arrow's take from the few distinct values: 400,000 rows of a hundred library names
+    are not turned into Arrow one Python string at a time. Anything but texts, and no row at
+    all, go the way pandas takes them."""
+    used = np.zeros(len(values), dtype=bool)
+    used[codes] = True
+    if not len(codes) or not all(isinstance(v, str) for v in values[used]):
+        return values[codes]
+    taken = pa.array(list(values), type=pa.large_string()).take(pa.array(codes))
+    return pd.array(taken, dtype="str")
+
+
 class _LibraryResolver:
     """Match raw library/branch names to known ones; suggest near misses, never merge them."""
 
@@ -191,14 +205,15 @@ class _LibraryResolver:
         frame = frame.copy()
         if self.forced:
             ok = np.ones(len(frame), dtype=bool)
-            key = np.full(len(frame), self.forced[0], dtype=object)
-            display = np.full(len(frame), self.forced[1], dtype=object)
+            codes = np.zeros(len(frame), dtype=np.intp)
+            keys = np.array([self.forced[0]], dtype=object)
+            displays = np.array([self.forced[1]], dtype=object)
         else:
-            ok, key, display = self._match_rows(frame, problems)
+            ok, codes, keys, displays = self._match_rows(frame, problems)
         if not ok.all():  # a mask of all True would copy every column once more
-            frame, key, display = frame[ok], key[ok], display[ok]
-        frame["library_key"] = key
-        frame["display_name"] = display
+            frame, codes = frame[ok], codes[ok]
+        frame["library_key"] = _text_by_code(keys, codes)
+        frame["display_name"] = _text_by_code(displays, codes)
         branch = (
             frame["branch"]
             if "branch" in frame.columns
@@ -207,25 +222,28 @@ class _LibraryResolver:
         # blank, None and NaN all mean "no branch" to _branch: one group for them
         filled = branch.astype(object).where(branch.notna(), "").to_numpy(dtype=object)
         # factorize each column, then the combined integer code (a MultiIndex is 10x slower)
-        # the keys as matched (the column holds them as pandas strings now: no way back per row)
-        lib_codes, libs = pd.factorize(np.asarray(key, dtype=object))
+        # the keys as matched, by their match codes (two names may match one library)
+        key_codes, libs = pd.factorize(keys)
+        lib_codes = key_codes[codes]
         branch_codes, names = pd.factorize(filled)
-        codes, pairs = pd.factorize(lib_codes.astype(np.int64) * len(names) + branch_codes)
-        keys = [self._branch(libs[p // len(names)], names[p % len(names)]) for p in pairs]
-        frame["branch_key"] = np.array(keys, dtype=object)[codes]
+        pair_codes, pairs = pd.factorize(lib_codes.astype(np.int64) * len(names) + branch_codes)
+        branches = [self._branch(libs[p // len(names)], names[p % len(names)]) for p in pairs]
+        frame["branch_key"] = np.array(branches, dtype=object)[pair_codes]
         return frame
 
     def _match_rows(self, frame: pd.DataFrame, problems: list[Problem]):
-        """(ok, library_key, display_name) per row of ``frame``; appends the row problems."""
+        """(ok, codes, library keys, display names): per row of ``frame`` whether it matched
+        and the code of its match, whose key and name are ``keys[code]``, ``names[code]``;
+        appends the row problems."""
         rows = frame["row"].to_numpy()
         codes, uniques = pd.factorize(frame["library"].to_numpy(dtype=object))
         # str() the few distinct values, then group again: 1 and "1" are the same name
         texts = np.array([str(u) for u in uniques], dtype=object)
         text_codes, text_uniques = pd.factorize(texts) if len(texts) else (np.array([], int), [])
         per_row = np.where(codes >= 0, text_codes[codes] if len(texts) else -1, -1)
-        # np.unique gives the position of each code's first row
-        values, positions = np.unique(per_row, return_index=True)
-        first = {int(v): int(p) for v, p in zip(values, positions, strict=True) if v >= 0}
+        # the position of each code's first row (drop_duplicates keeps first rows, by hashing)
+        firsts = pd.Series(per_row).drop_duplicates()
+        first = {int(v): int(p) for p, v in firsts.items() if v >= 0}
         found: list[tuple[int, Problem]] = []
         matched: list[tuple | None] = []
         blank = np.zeros(len(text_uniques) + 1, dtype=bool)
@@ -287,7 +305,7 @@ class _LibraryResolver:
         problems += [p for _, p in sorted(found, key=lambda f: f[0])]
         keys = np.array([m[0] if m else None for m in matched] + [None], dtype=object)
         names = np.array([m[1] if m else None for m in matched] + [None], dtype=object)
-        return resolved[per_row], keys[per_row], names[per_row]
+        return resolved[per_row], per_row, keys, names
 
     def _branch(self, library_key: str, raw) -> str | None:
         if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():

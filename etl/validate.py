@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.core import labels
@@ -23,14 +24,40 @@ from servicemirror.etl.source import parsing_connection
 
 
 def period_of(timestamps: pd.Series, length: str) -> pd.Series:
-    """Period labels from timestamps: '2023' (year), '2023-H1' (half), '2023-Q1' (quarter)."""
+    """Period labels from timestamps: '2023' (year), '2023-H1' (half), '2023-Q1' (quarter).
+
+    A text column (pandas' ``string``, NA where there is no timestamp). Each distinct period is
+    written once and spread back by code: 400,000 respondents fall in a few periods."""
     ts = pd.to_datetime(timestamps, errors="coerce")
-    year = ts.dt.year.astype("Int64").astype("string")
+    year = ts.dt.year
     if length == "half":
-        return year + "-H" + ((ts.dt.month - 1) // 6 + 1).astype("Int64").astype("string")
-    if length == "quarter":
-        return year + "-Q" + ts.dt.quarter.astype("Int64").astype("string")
-    return year
+        part, mark = (ts.dt.month - 1) // 6 + 1, "-H"
+    elif length == "quarter":
+        part, mark = ts.dt.quarter, "-Q"
+    else:
+        part, mark = year * 0, None
+    # one integer per period (NaN where there is no timestamp), then its label
+    codes, uniques = pd.factorize((year * 10 + part).to_numpy(dtype="float64"))
+    labels = [f"{int(u) // 10}{mark}{int(u) % 10}" if mark else str(int(u) // 10) for u in uniques]
+    return _spread([*labels, None], codes, ts.index)
+
+
+def _trimmed(values: pd.Series) -> pd.Series:
+    """``values.astype("string").str.strip()``, worked once per distinct cell when the cells are
+    texts (a period column repeats a few values, or is empty)."""
+    codes, uniques = pd.factorize(values)
+    if not all(isinstance(u, str) for u in uniques):  # numbers: each converted as it is
+        return values.astype("string").str.strip()
+    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
+    return _spread([*text.astype(object).where(text.notna(), None), None], codes, values.index)
+
+
+def _spread(texts: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``texts[code]`` for each code as a pandas ``string`` column (code -1: the last text, None),
+    built by Arrow's take."""
+    at = np.where(codes < 0, len(texts) - 1, codes)
+    taken = pa.array(texts, type=pa.large_string()).take(pa.array(at))
+    return pd.Series(pd.array(taken, dtype="string"), index=index)
 
 
 def _apply_periods(
@@ -40,12 +67,14 @@ def _apply_periods(
     if forced:
         frame["period"] = str(forced).strip()
         return frame
-    given = frame["period"].astype("string").str.strip() if "period" in frame.columns else None
+    given = _trimmed(frame["period"]) if "period" in frame.columns else None
     if "submitted_at" in frame.columns:
         derived = period_of(frame["submitted_at"], length)
     else:
         derived = pd.Series(pd.NA, index=frame.index, dtype="string")
-    period = given.where(given.notna() & (given != ""), derived) if given is not None else derived
+    stated = given.notna() & (given != "") if given is not None else None
+    # no period stated anywhere (most exports): the dates decide, without a pass that keeps none
+    period = given.where(stated, derived) if stated is not None and stated.any() else derived
     missing = period.isna()
     for row in frame.loc[missing, "row"]:
         problems.append(Problem.of(file_name, int(row), "period", None, "reason_no_period"))

@@ -409,7 +409,7 @@ def to_result(
     frame = source.frame(list(dict.fromkeys(c for c in roles if c)), cells=False)
     rows = frame["_record"].astype("int64")
     responses = pd.DataFrame({"row": rows.to_numpy()}, index=frame.index)
-    responses["respondent_id"] = _text_column(frame, spec.respondent_id)
+    responses["respondent_id"] = _id_column(frame, spec.respondent_id)
     responses["library"] = _text_column(frame, spec.library)
     if other is not None:
         # "Other (please specify)" under the library question: the typed name goes through the
@@ -428,7 +428,7 @@ def to_result(
     else:
         responses["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     touch = _text_column(frame, spec.touchpoint)
-    responses["touchpoint"] = touch.map(lambda t: vocab.touchpoint_of(t) if t else None)
+    responses["touchpoint"] = _per_distinct(touch, lambda t: vocab.touchpoint_of(t) if t else None)
     for segment, column in spec.segments.items():
         responses[segment] = _text_column(frame, column)
     result.responses = responses[RESPONSE_COLUMNS + list(spec.segments)].reset_index(drop=True)
@@ -676,11 +676,37 @@ def _drop_unanswered(result: ReadResult) -> None:
 
 
 def _text_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    """A column's cells as trimmed text (object dtype), None for a blank or missing cell.
+
+    Trimmed once per distinct cell and spread back by code: a library column of 400,000
+    respondents holds about a hundred names, and one Python string per row cost more than the
+    trimming."""
     if column is None or column not in frame.columns:
         return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    text = frame[column].astype("string").str.strip()
+    codes, uniques = pd.factorize(frame[column].astype("string"))
+    text = pd.Series(uniques, dtype="string").str.strip()
     keep = (text.notna() & (text != "")).fillna(False).astype(bool)
-    return text.astype("object").where(keep, None)
+    # code -1 (a missing cell) takes the None after the distinct cells
+    kept = np.append(text.astype("object").where(keep, None).to_numpy(dtype=object), None)
+    return pd.Series(kept[codes], index=frame.index, dtype="object")
+
+
+def _per_distinct(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` with ``fn`` called once per distinct value (None included), the
+    result typed as ``Series.map`` types it."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([*(fn(u) for u in uniques), fn(None)], dtype=object)
+    return pd.Series(mapped[codes], index=values.index)
+
+
+def _id_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    """The respondent ids trimmed like :func:`_text_column`, but kept as pandas' Arrow-backed
+    strings (NA for a blank): an id only goes back to DuckDB to be hashed (etl/validate.py
+    hash_column), so 400,000 of them never become Python strings and back."""
+    if column is None or column not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    text = frame[column].astype("string").str.strip()
+    return text.where((text != "").fillna(False).astype(bool))
 
 
 def _unique(code: str, taken: set[str]) -> str:

@@ -115,7 +115,10 @@ def _write(con, prepared: _Prepared, loaded_by: str) -> int:
         con.register("new_responses", _response_table(responses))
         superseded = int(queries.scalar(con, "count_superseded", upload_id=upload_id) or 0)
         queries.execute(con, "insert_responses", upload_id=upload_id)
-        queries.execute(con, "supersede_responses", upload_id=upload_id)
+        if superseded:
+            # counted above on the same rows before they were inserted: none counted, none to
+            # mark (the update's pass over every stored respondent is skipped, as on a first upload)
+            queries.execute(con, "supersede_responses", upload_id=upload_id)
         con.unregister("new_responses")
         # the answers come from DuckDB as (row, map_id) pairs in Arrow, read in place, and the
         # few distinct answers they point to (etl.answers)

@@ -1,7 +1,7 @@
 -- parsed_drop_invalid: drop answers of items without a resolved scale and answers outside their
 -- item's scale (`answer_items`); the latter were told by parsed_outside_scale.
 -- params: none.
--- output: none.
+-- output: the number of answers deleted (DuckDB's count of a delete).
 delete from parsed_answers
 where map_id in (
     select m.map_id

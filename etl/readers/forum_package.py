@@ -29,9 +29,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from servicemirror.core import labels
 from servicemirror.etl.readers.base import ReadError, ReadResult
@@ -172,12 +169,20 @@ class PackageResult(ReadResult):
         )
 
 
+def _parquet():
+    """pyarrow's Parquet module, imported when a package is written or read: every load imports
+    this reader for detection, and Parquet (with its file systems) is not needed for the rest."""
+    import pyarrow.parquet as pq
+
+    return pq
+
+
 def table_bytes(frame: pd.DataFrame, name: str) -> bytes:
     """One table as Parquet bytes with the fixed schema of :data:`TABLES` (columns in order)."""
     schema = TABLES[name]
     table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    _parquet().write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
 
 
@@ -207,6 +212,10 @@ def signature_key(manifest: dict, name: str) -> bytes | None:
     sig = manifest.get("signature")
     if sig is None:
         return None
+    # imported here: every load imports this reader (detection), few files are packages
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         if sig.get("algorithm") != SIGNATURE_ALGORITHM:
             raise ValueError
@@ -338,7 +347,7 @@ def _manifest(raw: bytes, name: str) -> dict:
 
 def _table(data: bytes, table: str, spec: dict, name: str) -> pd.DataFrame:
     try:
-        arrow = pq.read_table(pa.BufferReader(data))
+        arrow = _parquet().read_table(pa.BufferReader(data))
     except pa.ArrowException as exc:
         raise ReadError.of(
             "read_pkg_table_unreadable", file=name, table=table, error=labels.clip(exc)

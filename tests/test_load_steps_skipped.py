@@ -1,0 +1,88 @@
+"""Steps of an upload that are skipped when they cannot change anything (speed only; #16):
+the answered respondents are asked again only after a delete removed an answer, and a first
+upload does not run the update that marks repeated respondents superseded. Each skip is
+checked against the step it saves: the result is what the step would have given."""
+
+from __future__ import annotations
+
+import pandas as pd
+from conftest import write_long
+
+from servicemirror import queries
+from servicemirror.core import db
+from servicemirror.etl import load
+from servicemirror.etl.answers import Answers
+
+
+def _answers() -> Answers:
+    frame = pd.DataFrame(
+        {
+            "row": [1, 1, 2, 3, 4],
+            "column": ["q1", "q2", "q1", "q1", "q1"],
+            "item": ["a", "b", "a", "a", "a"],
+            "value": [3.0, 4.0, None, 2.0, 9.0],  # row 2: a non-answer only
+            "raw_value": ["3", "4", "Ved ikke", "2", "9"],
+        }
+    )
+    return Answers.of(frame)
+
+
+def _asked(monkeypatch) -> list[str]:
+    names: list[str] = []
+    real = queries.run
+
+    def spy(con, name, /, **params):
+        names.append(name)
+        return real(con, name, **params)
+
+    monkeypatch.setattr(queries, "run", spy)
+    return names
+
+
+def _fresh(answers: Answers) -> list[int]:
+    return sorted(queries.run(answers.con, "parsed_answered_rows")["row"].tolist())
+
+
+def test_answered_rows_are_asked_again_only_after_an_answer_went(monkeypatch):
+    answers = _answers()
+    asked = _asked(monkeypatch)
+    assert sorted(answers.answered_rows().tolist()) == [1, 3, 4]
+    answers.keep_rows([1, 2, 3, 4])  # deletes nothing
+    items = pd.DataFrame(
+        {"item_code": ["a", "b"], "scale_min": [1.0, 1.0], "scale_max": [10.0, 5.0]}
+    ).assign(construct="satisfaction")
+    answers.validate(items)  # nothing outside the scales
+    assert sorted(answers.answered_rows().tolist()) == [1, 3, 4]
+    assert asked.count("parsed_answered_rows") == 1
+    answers.keep_rows([1, 2, 4])  # row 3 goes
+    assert sorted(answers.answered_rows().tolist()) == [1, 4] == _fresh(answers)
+    tighter = items.assign(scale_max=[5.0, 5.0])  # row 4's 9 is now outside
+    answers.validate(tighter)
+    assert sorted(answers.answered_rows().tolist()) == [1] == _fresh(answers)
+    # the first ask, one after each of the two deletes, and the test's own two fresh checks
+    assert asked.count("parsed_answered_rows") == 5
+
+
+def _rows(period: str, ids: list[str]) -> list[list]:
+    return [["Gentofte", period, "patron", rid, "core_sat", 4] for rid in ids]
+
+
+def test_supersede_runs_only_when_a_stored_respondent_repeats(tmp_path, monkeypatch):
+    executed: list[str] = []
+    real = queries.execute
+
+    def spy(con, name, /, **params):
+        executed.append(name)
+        return real(con, name, **params)
+
+    monkeypatch.setattr(queries, "execute", spy)
+    dbp = tmp_path / "t.duckdb"
+    first = load.load_file(dbp, write_long(tmp_path / "a.csv", _rows("2023", ["p1", "p2"])))
+    assert first.superseded == 0 and "supersede_responses" not in executed
+    again = load.load_file(dbp, write_long(tmp_path / "b.csv", _rows("2023", ["p2", "p3"])))
+    assert again.superseded == 1 and "supersede_responses" in executed
+    with db.reading(dbp) as con:
+        marked = con.execute(
+            "select upload_id, superseded_by from responses where superseded_by is not null"
+        ).fetchall()
+    assert marked == [(first.upload_id, again.upload_id)]
