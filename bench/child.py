@@ -128,34 +128,18 @@ _FLOOR_TABLE = (
 )
 
 
-def _kiosk_floor_per_upload(args: dict) -> dict:
-    import duckdb
-
-    from servicemirror import queries
-    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
-
-    sql = queries.sql("kiosk_presses_hourly_typed")
-    disk = duckdb.connect(args["db"], config={"autoinstall_known_extensions": False})
-    disk.execute(_FLOOR_TABLE)
-    start = time.perf_counter()
-    for number, path in enumerate(args["files"]):
-        # read before the write, in a database of its own, as the product's reader does
-        mem = duckdb.connect(config=DUCKDB_CONFIG)
-        params = queries.named_in(sql, _kiosk_count_params(args, path))
-        # read by name in the insert below (DuckDB scans a Python variable it names)
-        hourly = mem.sql(sql, params=params).to_arrow_table()  # noqa: F841
-        mem.close()
-        disk.execute("begin")
-        disk.execute(f"insert into counts select {number}, * from hourly")
-        disk.execute("commit")
-        disk.execute("checkpoint")
-    seconds = time.perf_counter() - start
+def _floor_result(disk, seconds: float) -> dict:
+    """A floor task's result: its seconds, the presses and hourly groups it stored; closes
+    ``disk``."""
     rows, groups = disk.execute("select sum(n), count(*) from counts").fetchall()[0]
     disk.close()
     return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
 
 
-def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
+def _kiosk_floor_uploads(args: dict, in_lock: bool) -> dict:
+    """Each press file counted and stored as an upload of its own, one transaction each:
+    counted in a database of its own and handed over as Arrow (as the product's reader does),
+    or, ``in_lock``, counted inside the on-disk database's own transaction."""
     import duckdb
 
     from servicemirror import queries
@@ -167,17 +151,30 @@ def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
     disk.execute(_FLOOR_TABLE)
     start = time.perf_counter()
     for number, path in enumerate(args["files"]):
-        disk.execute("begin")
         params = queries.named_in(sql, _kiosk_count_params(args, path))
-        disk.sql(sql, params=params).to_table("raw")
-        disk.execute(f"insert into counts select {number}, * from raw")
-        disk.execute("drop table raw")
+        if in_lock:
+            disk.execute("begin")
+            disk.sql(sql, params=params).to_table("hourly")
+        else:
+            mem = duckdb.connect(config=DUCKDB_CONFIG)
+            # read by name in the insert below (DuckDB scans a Python variable it names)
+            hourly = mem.sql(sql, params=params).to_arrow_table()  # noqa: F841
+            mem.close()
+            disk.execute("begin")
+        disk.execute(f"insert into counts select {number}, * from hourly")
+        if in_lock:
+            disk.execute("drop table hourly")
         disk.execute("commit")
         disk.execute("checkpoint")
-    seconds = time.perf_counter() - start
-    rows, groups = disk.execute("select sum(n), count(*) from counts").fetchall()[0]
-    disk.close()
-    return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
+    return _floor_result(disk, time.perf_counter() - start)
+
+
+def _kiosk_floor_per_upload(args: dict) -> dict:
+    return _kiosk_floor_uploads(args, in_lock=False)
+
+
+def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
+    return _kiosk_floor_uploads(args, in_lock=True)
 
 
 def _kiosk_floor_one_statement(args: dict) -> dict:
@@ -216,10 +213,7 @@ def _kiosk_floor_one_statement(args: dict) -> dict:
     )
     disk.execute("commit")
     disk.execute("checkpoint")
-    seconds = time.perf_counter() - start
-    rows, groups = disk.execute("select sum(n), count(*) from counts").fetchall()[0]
-    disk.close()
-    return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
+    return _floor_result(disk, time.perf_counter() - start)
 
 
 TASKS = {

@@ -27,15 +27,16 @@ def _answers() -> Answers:
     return Answers.of(frame)
 
 
-def _asked(monkeypatch) -> list[str]:
+def _asked(monkeypatch, function: str = "run") -> list[str]:
+    """The statement names ``queries.<function>`` is called with from now on, in order."""
     names: list[str] = []
-    real = queries.run
+    real = getattr(queries, function)
 
     def spy(con, name, /, **params):
         names.append(name)
         return real(con, name, **params)
 
-    monkeypatch.setattr(queries, "run", spy)
+    monkeypatch.setattr(queries, function, spy)
     return names
 
 
@@ -68,14 +69,7 @@ def _rows(period: str, ids: list[str]) -> list[list]:
 
 
 def test_supersede_runs_only_when_a_stored_respondent_repeats(tmp_path, monkeypatch):
-    executed: list[str] = []
-    real = queries.execute
-
-    def spy(con, name, /, **params):
-        executed.append(name)
-        return real(con, name, **params)
-
-    monkeypatch.setattr(queries, "execute", spy)
+    executed = _asked(monkeypatch, "execute")
     dbp = tmp_path / "t.duckdb"
     first = load.load_file(dbp, write_long(tmp_path / "a.csv", _rows("2023", ["p1", "p2"])))
     assert first.superseded == 0 and "supersede_responses" not in executed
