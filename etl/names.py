@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.core import db, labels, safety
@@ -20,6 +19,7 @@ from servicemirror.etl.readers.base import (
     Problem,
     ReadResult,
 )
+from servicemirror.etl.values import take_texts
 
 NEAR_MISS_CUTOFF = 0.88
 
@@ -143,8 +143,7 @@ def _text_by_code(values: np.ndarray, codes: np.ndarray):
     used[codes] = True
     if not len(codes) or not all(isinstance(v, str) for v in values[used]):
         return values[codes]
-    taken = pa.array(list(values), type=pa.large_string()).take(pa.array(codes))
-    return pd.array(taken, dtype="str")
+    return take_texts(list(values), codes, "str")
 
 
 class _LibraryResolver:

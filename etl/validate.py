@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from servicemirror import queries
 from servicemirror.core import labels
@@ -21,6 +20,7 @@ from servicemirror.etl.readers.base import (
     ReadResult,
 )
 from servicemirror.etl.source import parsing_connection
+from servicemirror.etl.values import take_texts
 
 
 def period_of(timestamps: pd.Series, length: str) -> pd.Series:
@@ -38,8 +38,8 @@ def period_of(timestamps: pd.Series, length: str) -> pd.Series:
         part, mark = year * 0, None
     # one integer per period (NaN where there is no timestamp), then its label
     codes, uniques = pd.factorize((year * 10 + part).to_numpy(dtype="float64"))
-    labels = [f"{int(u) // 10}{mark}{int(u) % 10}" if mark else str(int(u) // 10) for u in uniques]
-    return _spread([*labels, None], codes, ts.index)
+    names = [f"{int(u) // 10}{mark}{int(u) % 10}" if mark else str(int(u) // 10) for u in uniques]
+    return _spread([*names, None], codes, ts.index)
 
 
 def _trimmed(values: pd.Series) -> pd.Series:
@@ -53,11 +53,8 @@ def _trimmed(values: pd.Series) -> pd.Series:
 
 
 def _spread(texts: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """``texts[code]`` for each code as a pandas ``string`` column (code -1: the last text, None),
-    built by Arrow's take."""
-    at = np.where(codes < 0, len(texts) - 1, codes)
-    taken = pa.array(texts, type=pa.large_string()).take(pa.array(at))
-    return pd.Series(pd.array(taken, dtype="string"), index=index)
+    """``texts[code]`` for each code as a pandas ``string`` column (code -1: the last text, None)."""
+    return pd.Series(take_texts(texts, codes, "string"), index=index)
 
 
 def _apply_periods(

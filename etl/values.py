@@ -1,4 +1,5 @@
-"""Turn the text of answer cells into numbers: decimal commas, Likert labels, non-answers."""
+"""Turn the text of answer cells into numbers: decimal commas, Likert labels, non-answers; and
+build a column of a few distinct texts from their codes (``take_texts``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from servicemirror.etl import vocab
 
@@ -46,3 +48,11 @@ def parse_answers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
                 "float64"
             )
     return values, unknown
+
+
+def take_texts(texts: list, codes: np.ndarray, dtype: str):
+    """``texts[code]`` for each code as a pandas array of ``dtype`` ("string" or "str"), code -1
+    taking the last text (by convention None), built by Arrow's take: 400,000 rows of a few
+    distinct texts are not turned into Arrow one Python string at a time."""
+    at = np.where(codes < 0, len(texts) - 1, codes)
+    return pd.array(pa.array(texts, type=pa.large_string()).take(pa.array(at)), dtype=dtype)
