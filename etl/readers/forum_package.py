@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from servicemirror.core import labels
 from servicemirror.etl.readers.base import ReadError, ReadResult
@@ -212,10 +214,6 @@ def signature_key(manifest: dict, name: str) -> bytes | None:
     sig = manifest.get("signature")
     if sig is None:
         return None
-    # imported here: every load imports this reader (detection), few files are packages
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     try:
         if sig.get("algorithm") != SIGNATURE_ALGORITHM:
             raise ValueError
