@@ -4,8 +4,9 @@ Product: ``servicemirror.app.hypothesis.analyze(db)`` (what ``servicemirror anal
 Hypothesis page shows) with every cache cleared, so it builds the publication layer (cells.sql,
 staff_branch_cells.sql and the suppression), reads the visible staff item rows for alpha and runs
 every test (permutations, multilevel, within-between, touchpoints, power, reliability).
-Ceiling: ``queries/cells.sql`` alone on an open DuckDB connection. There is no target; the ratio
-and a cProfile of one extra run (top entries) say where the time goes.
+Ceiling: ``queries/cells.sql`` alone on an open DuckDB connection, run as the product runs it
+(``publish.cell_rows``). There is no target; the ratio and a cProfile of one extra run (top
+entries) say where the time goes.
 
 It also checks the rule "no patron-row model fit where an aggregate is exact": every statsmodels
 model built during a run is recorded with its number of observations, and every named query that
@@ -78,8 +79,8 @@ def run(db_path: Path, runs: int = 3) -> Result:
     """Time analyze (uncached) and cells.sql ``runs`` times; profile one more analyze."""
     import duckdb
 
-    from servicemirror import queries
     from servicemirror.app import hypothesis
+    from servicemirror.privacy import publish
 
     product, ceiling = [], []
     log, undo = _watch()
@@ -95,7 +96,7 @@ def run(db_path: Path, runs: int = 3) -> Result:
     try:
         for _ in range(runs):
             t = time.perf_counter()
-            cells = queries.run(con, "cells")
+            cells = publish.cell_rows(con)
             ceiling.append(time.perf_counter() - t)
         patron_responses = con.execute(
             "select count(*) from responses where respondent_type = 'patron'"

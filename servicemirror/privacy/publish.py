@@ -231,14 +231,18 @@ def from_rows(
     exactly as it is inside the whole table.
     """
     scope = {"libraries": libraries, "periods": periods}
-    # the respondents as the hash table of cells.sql's answers join, not the answers (see
-    # queries/join_sides_as_written.sql): half the time of a national upload's cells
+    return protect(cell_rows(con, **scope), queries.run(con, "staff_branch_cells", **scope), k)
+
+
+def cell_rows(con, libraries: list[str] | None = None, periods: list[str] | None = None):
+    """``queries/cells.sql`` over the rows (every cell, or these libraries' / periods'), before
+    suppression: the one way it is run. The respondents are the hash table of its answers join,
+    not the answers (queries/join_sides_as_written.sql): half the time of a national rebuild."""
     queries.execute(con, "join_sides_as_written")
     try:
-        cells = queries.run(con, "cells", **scope)
+        return queries.run(con, "cells", libraries=libraries, periods=periods)
     finally:
         queries.execute(con, "join_sides_by_estimate")
-    return protect(cells, queries.run(con, "staff_branch_cells", **scope), k)
 
 
 def stored(con, k: int, version: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
