@@ -99,6 +99,7 @@ def load_file(
     allowed_libraries: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
     lang: str = "en",
+    on_written: Callable[[object, LoadReport, list[str]], None] | None = None,
     **reading,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
@@ -113,6 +114,10 @@ def load_file(
     library); None = any (admin, local mode). A file with data for any other library is refused.
     ``progress``: called with each of :data:`STAGES` as it begins ("done" also after a dry run
     or a duplicate; never after a refusal, which raises).
+    ``on_written``: called inside the write transaction once the upload is stored, with the
+    connection, the report (its ``upload_id`` set) and the sorted keys of the libraries it wrote
+    for: the access layer records the upload in its audit log there, so the record lands with
+    the upload or not at all, without a second transaction and a second look-up of the keys.
     """
     db_path, path = Path(db_path), Path(path)
     db.upgrade(db_path)  # an older schema first (its reads below would refuse it)
@@ -149,6 +154,8 @@ def load_file(
         # the published cells of what this upload touched, in the same transaction
         cells_table.refresh_uploads(con, [report.upload_id])
         report.status = "loaded"
+        if on_written is not None:
+            on_written(con, report, sorted(prepared.library_keys()))
     # the writer's notes (superseded respondents, replaced package parts) in the user's language
     report.warnings = [labels.say(w, lang) for w in report.warnings]
     _test_pause("committed")

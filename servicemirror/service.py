@@ -442,20 +442,24 @@ class Service:
 
         The data version is not bumped: no cached result depends on the log.
         """
-        p = self.principal
         with db.writing(self.db_path, bump=False) as con:
-            # migrate() runs only the migrations above the recorded schema version; a database
-            # made at version 6 before the audit log existed gets its table here (idempotent)
-            queries.script(con, "migrate_3")
-            queries.execute(
-                con,
-                "audit_insert",
-                who=p.name if p else "nobody",
-                role=p.role if p else "none",
-                action=action,
-                library_key=library_key,
-                detail=None if detail is None else " ".join(str(detail).split())[:500],
-            )
+            self._audit(con, action, library_key, detail)
+
+    def _audit(self, con, action: str, library_key: str | None, detail: str | None) -> None:
+        """Insert one audit row on ``con``, inside whatever transaction it is in."""
+        p = self.principal
+        # migrate() runs only the migrations above the recorded schema version; a database
+        # made at version 6 before the audit log existed gets its table here (idempotent)
+        queries.script(con, "migrate_3")
+        queries.execute(
+            con,
+            "audit_insert",
+            who=p.name if p else "nobody",
+            role=p.role if p else "none",
+            action=action,
+            library_key=library_key,
+            detail=None if detail is None else " ".join(str(detail).split())[:500],
+        )
 
     def _allowed_libraries(self) -> set[str] | None:
         if not self.may_write_for(None):
@@ -473,7 +477,8 @@ class Service:
     ) -> uploading.Outcome:
         """Load one uploaded file (``uploading.commit``) for the libraries this principal may
         write for; a file with another library's rows is refused whole."""
-        outcome = uploading.commit(
+        suffix = f" (profile {profile[0]})" if profile and options.mapping else ""
+        return uploading.commit(
             self.db_path,
             name,
             content,
@@ -482,52 +487,39 @@ class Service:
             allowed_libraries=self._allowed_libraries(),
             progress=progress,
             profile=profile,
+            on_written=self._audit_upload(uploading.safe_name(name), suffix),
         )
-        if outcome.status == "loaded":
-            libraries = self._keys_of(outcome.report.get("libraries") or {})
-            self._record(
-                "upload",
-                libraries[0] if len(libraries) == 1 else None,
-                f"upload {outcome.report.get('upload_id')}: {outcome.name}"
-                + (f" (profile {profile[0]})" if profile and options.mapping else ""),
-            )
-            self._record_units(outcome.report, outcome.name)
-        return outcome
 
-    def _record_units(self, report: dict, name: str) -> None:
-        """Audit the unit -> library mapping an upload saved (unit_map), apart from the upload:
-        undo removes the upload's data, never this mapping."""
-        if report.get("units_mapped"):
-            self._record(
-                "unit_map",
-                None,
-                f"{report['units_mapped']} codes/locations mapped to libraries with upload "
-                f"{report.get('upload_id')}: {name}",
-            )
+    def _audit_upload(self, name: str, suffix: str = ""):
+        """The ``on_written`` hook of a load: the upload's audit row (with its library when it
+        wrote for one), and the unit -> library mapping it saved (unit_map) as a row of its own,
+        since undo removes the upload's data but never that mapping; both in the upload's own
+        transaction, so the log lists exactly the uploads that landed."""
 
-    def _keys_of(self, libraries) -> list[str]:
-        """The library keys of the names a load report lists (display names as loaded)."""
-        return sorted(set(load.resolve_libraries(self.db_path, list(libraries))))
+        def record(con, report: load.LoadReport, library_keys: list[str]) -> None:
+            only = library_keys[0] if len(library_keys) == 1 else None
+            self._audit(con, "upload", only, f"upload {report.upload_id}: {name}{suffix}")
+            if report.units_mapped:
+                self._audit(
+                    con,
+                    "unit_map",
+                    None,
+                    f"{report.units_mapped} codes/locations mapped to libraries with upload "
+                    f"{report.upload_id}: {name}",
+                )
+
+        return record
 
     def load_file(self, path: Path, **kwargs) -> load.LoadReport:
         """Load one file from disk (the command line's ``load``), like :meth:`upload`."""
-        report_ = load.load_file(
+        return load.load_file(
             self.db_path,
             Path(path),
             loaded_by=self.principal.name,
             allowed_libraries=self._allowed_libraries(),
+            on_written=self._audit_upload(Path(path).name),
             **kwargs,
         )
-        done = report_.to_json()
-        if done["status"] == "loaded":
-            libraries = self._keys_of(done.get("libraries") or {})
-            self._record(
-                "upload",
-                libraries[0] if len(libraries) == 1 else None,
-                f"upload {done['upload_id']}: {Path(path).name}",
-            )
-            self._record_units(done, Path(path).name)
-        return report_
 
     def save_mapping_profile(self, name: str, mapping: dict, headers: list[str]) -> str:
         """Save a column mapping as a profile (admins and managers)."""

@@ -136,6 +136,35 @@ def test_every_write_is_recorded_in_the_audit_log(writable, tmp_path):
     assert log["done_at"].notna().all()
 
 
+def test_a_loads_audit_row_lands_with_the_upload_or_not_at_all(writable, tmp_path, monkeypatch):
+    # the command line's load (Service.load_file) records the upload inside the load's own
+    # transaction: with the library it wrote for, once, and nothing for a duplicate
+    admin, anna = svc(writable, ADMIN), svc(writable, ANNA)
+    alfa = write_one_library(tmp_path, "Alfa", "2026")
+    version = db.data_version(writable)
+    report = anna.load_file(alfa)
+    assert report.status == "loaded"
+    assert db.data_version(writable) == version + 1  # one transaction: one new data version
+    assert anna.load_file(alfa).status == "duplicate"
+    log = admin.audit_log()
+    assert list(log["action"]) == ["upload"]
+    assert log["library_key"].tolist() == ["alfa"]
+    assert log["detail"].tolist() == [f"upload {report.upload_id}: alfa_2026_patron.csv"]
+
+    # an audit row that cannot be written takes the upload with it: nothing half-recorded
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(service.Service, "_audit", broken)
+    uploads = len(admin.upload_history())
+    beta = write_one_library(tmp_path, "Beta", "2026")
+    with pytest.raises(RuntimeError, match="audit log unavailable"):
+        admin.load_file(beta)
+    monkeypatch.undo()
+    assert len(admin.upload_history()) == uploads
+    assert list(admin.audit_log()["action"]) == ["upload"]
+
+
 # --------------------------------------------------------------------------- reads per role
 
 

@@ -154,6 +154,7 @@ def commit(
     allowed_libraries: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
     profile: tuple[str, list[str]] | None = None,
+    on_written: Callable | None = None,
 ) -> Outcome:
     """Load one file: all of its valid rows in one transaction, or nothing (database unchanged).
 
@@ -163,7 +164,8 @@ def commit(
     None = any. A file with data for another library is refused whole. ``progress``: called with
     each stage of ``etl.load.STAGES``. ``profile``: (name, headers) to save ``options.mapping``
     as a mapping profile once the file has loaded, so the next export with these headers loads
-    in one step (a refused file saves nothing).
+    in one step (a refused file saves nothing). ``on_written``: as ``etl.load.load_file``'s (the
+    access layer's audit record, written in the upload's own transaction).
     """
     if not content:
         return _refused(name, labels.t("read_empty", options.lang, file=safe_name(name)))
@@ -175,6 +177,7 @@ def commit(
                 loaded_by=loaded_by,
                 allowed_libraries=allowed_libraries,
                 progress=progress,
+                on_written=on_written,
                 **options.kwargs(),
             ).to_json()
     except EXPECTED as exc:
