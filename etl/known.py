@@ -133,8 +133,6 @@ class _Prepared:
         return keys
 
     package: PackageResult | None = None  # a forum package: stored by _write_package
-    # the saved mapping profiles the file was read with (a file read ahead must match them)
-    profiles: dict | None = None
     # the mapping step's unit -> library rows confirmed with this upload (saved in unit_map)
     unit_map: pd.DataFrame | None = None
     # kiosk uploads: ``kiosk`` holds the reader's rows (Arrow or a DataFrame) and this their

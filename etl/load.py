@@ -126,14 +126,17 @@ def load_file(
     or a duplicate; never after a refusal, which raises).
     ``read_next``: the file the caller loads next with the same ``reading`` and ``lang`` (the
     next file of a `load a b c ...`): it is read (the reader's pass over the file, which touches
-    no database) while this one is written, and the next load_file of it takes that reading.
-    Everything that reads the database, and the write, stays in order, one file after the other.
+    no database) while this one is checked and written, and the next load_file of it takes that
+    reading. Everything that reads the database, and the write, stays in order, one file after
+    the other.
     """
     db_path, path = Path(db_path), Path(path)
     db.upgrade(db_path)  # an older schema first (its reads below would refuse it)
     # the checks' reads (profiles, known libraries, saved units) share one connection
     with db.holding_reads(db_path):
-        prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
+        prepared = prepare(
+            db_path, path, progress=progress, lang=lang, read_next=read_next, **reading
+        )
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:
@@ -149,8 +152,6 @@ def load_file(
         report.status = "dry_run"
         _stage(progress, "done")
         return report
-    if read_next is not None:
-        _read_ahead(Path(read_next), prepared.profiles, lang, reading)
     _stage(progress, "writing")
     with db.writing(db_path, create=True) as con:
         _test_pause("locked")
@@ -192,6 +193,7 @@ def prepare(
     progress: Callable[[str], None] | None = None,
     interpretation: dict | None = None,
     lang: str = "en",
+    read_next: Path | None = None,
 ) -> _Prepared:
     """Everything up to the write: read, resolve libraries/periods/items, validate, scrub.
 
@@ -203,6 +205,7 @@ def prepare(
     page's mapping editor can show what was understood.
     ``lang``: the language of the refusal line and of the rejected rows' reasons ("da" or "en";
     the texts are the ``load_*`` and ``reason_*`` keys of ``servicemirror.core.labels``).
+    ``read_next``: see :func:`load_file`; its reading starts as soon as this file's is done.
     """
     path = Path(path)
     if path.is_dir():
@@ -227,6 +230,8 @@ def prepare(
             digest, result = ahead.result()
         else:
             digest, result = _read(path, profiles, lang, reading, interpretation)
+        if read_next is not None and interpretation is None:
+            _read_ahead(Path(read_next), profiles, lang, reading)
         if interpretation is not None and not isinstance(result, PackageResult):
             # the names the upload page's library editor offers for mapping (codes, locations)
             interpretation["libraries"] = library_values(result)
@@ -235,9 +240,7 @@ def prepare(
         raise LoadRefused(exc.text(lang), exc.key, exc.fields) from None
     _stage(progress, "checking")
     if isinstance(result, PackageResult):
-        package = _prepare_package(result, path, (respondent_type, library, period), lang)
-        package.profiles = profiles
-        return package
+        return _prepare_package(result, path, (respondent_type, library, period), lang)
     state = _database_state(db_path)
     # the mapping step's codes and locations: those confirmed on an earlier upload of the same
     # instrument (unit_map) apply without asking again; a mapping given now wins and is saved
@@ -260,7 +263,6 @@ def prepare(
         prepared.report.units_mapped = len(prepared.unit_map)
     # the readers' and the checks' notes in the user's language (labels.Note)
     prepared.report.warnings = [labels.say(w, lang) for w in prepared.report.warnings]
-    prepared.profiles = profiles
     return prepared
 
 
