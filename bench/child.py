@@ -46,11 +46,15 @@ def _load(args: dict) -> dict:
     profiler = cProfile.Profile() if args.get("profile") else None
     per_file, statuses, answers = [], [], 0
     start = time.perf_counter()
-    for name in args["files"]:
+    files = list(args["files"])
+    for number, name in enumerate(files, start=1):
         t = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = load_file(db_path, Path(name), loaded_by="bench")
+        # as `servicemirror load a b c ...` calls it: the next file is read while this one is
+        # written (servicemirror/cli/uploads.py)
+        following = Path(files[number]) if number < len(files) else None
+        report = load_file(db_path, Path(name), loaded_by="bench", read_next=following)
         if profiler:
             profiler.disable()
         per_file.append(time.perf_counter() - t)

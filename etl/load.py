@@ -7,6 +7,8 @@ not at all, and every stored row points to its upload so it can be listed and un
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -83,8 +85,16 @@ from servicemirror.privacy import cells_table
 # what a ``progress`` callback of prepare/load_file is told, in this order (CLI bar, upload page)
 STAGES = ("reading", "checking", "writing", "done")
 # an upload's identity (SHA-256 of the file) is hashed on this thread while the file is sniffed
-# and read: hashlib lets go of the GIL, so a 200 MB kiosk export costs no extra wall time
+# and read: hashlib lets go of the GIL, so a 200 MB kiosk export costs no extra wall time. The
+# same pass tells the kiosk press reader whether the file holds a quote (ReadOptions.scan)
 _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicemirror-sha256")
+# the next file of a `load a b c ...` is read on this thread while the file before it is written
+# (load_file's ``read_next``); a file that is read ahead waits here until its load_file takes it
+_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicemirror-read-ahead")
+_READ_AHEAD: dict[tuple, Future] = {}
+_AHEAD_LOCK = threading.Lock()
+# the reading options a file read ahead was read with: a load_file with other ones reads it again
+_READING_OPTIONS = ("respondent_type", "library", "period", "format", "mapping")
 
 
 # --------------------------------------------------------------------------- public API
@@ -100,6 +110,7 @@ def load_file(
     progress: Callable[[str], None] | None = None,
     lang: str = "en",
     on_written: Callable[[object, LoadReport, list[str]], None] | None = None,
+    read_next: Path | None = None,
     **reading,
 ) -> LoadReport:
     """Interpret, validate and (unless ``dry_run``) load one file; returns its report.
@@ -118,12 +129,19 @@ def load_file(
     connection, the report (its ``upload_id`` set) and the sorted keys of the libraries it wrote
     for: the access layer records the upload in its audit log there, so the record lands with
     the upload or not at all, without a second transaction and a second look-up of the keys.
+    ``read_next``: the file the caller loads next with the same ``reading`` and ``lang`` (the
+    next file of a `load a b c ...`): it is read (the reader's pass over the file, which touches
+    no database) while this one is checked and written, and the next load_file of it takes that
+    reading. Everything that reads the database, and the write, stays in order, one file after
+    the other.
     """
     db_path, path = Path(db_path), Path(path)
     db.upgrade(db_path)  # an older schema first (its reads below would refuse it)
     # the checks' reads (profiles, known libraries, saved units) share one connection
     with db.holding_reads(db_path):
-        prepared = prepare(db_path, path, progress=progress, lang=lang, **reading)
+        prepared = prepare(
+            db_path, path, progress=progress, lang=lang, read_next=read_next, **reading
+        )
     if allowed_libraries is not None:
         others = sorted(prepared.library_keys() - set(allowed_libraries))
         if others:
@@ -182,6 +200,7 @@ def prepare(
     progress: Callable[[str], None] | None = None,
     interpretation: dict | None = None,
     lang: str = "en",
+    read_next: Path | None = None,
 ) -> _Prepared:
     """Everything up to the write: read, resolve libraries/periods/items, validate, scrub.
 
@@ -193,6 +212,7 @@ def prepare(
     page's mapping editor can show what was understood.
     ``lang``: the language of the refusal line and of the rejected rows' reasons ("da" or "en";
     the texts are the ``load_*`` and ``reason_*`` keys of ``servicemirror.core.labels``).
+    ``read_next``: see :func:`load_file`; its reading starts as soon as this file's is done.
     """
     path = Path(path)
     if path.is_dir():
@@ -202,20 +222,23 @@ def prepare(
     if respondent_type is not None and respondent_type not in RESPONDENT_TYPES:
         raise LoadRefused.of("load_bad_type", lang=lang, value=labels.clip(respondent_type))
     _stage(progress, "reading")
-    digest = _HASHING.submit(safety.sha256_file, path)
+    profiles = mapping_profiles.stored_profiles(db_path)
+    reading = {
+        "respondent_type": respondent_type,
+        "library": library,
+        "period": period,
+        "format": format,
+        "mapping": mapping,
+    }
+    ahead = None if interpretation is not None else _taken_ahead(path, profiles, lang, reading)
     try:
-        sniffed = sniff(path)
-        _test_pause("parsing")
-        reader = _choose_reader(path, sniffed, format, lang)
-        options = ReadOptions(
-            respondent_type=respondent_type,
-            library=library,
-            period=period,
-            mapping=mapping,
-            profiles=mapping_profiles.stored_profiles(db_path),
-            seen=interpretation if interpretation is not None else {},
-        )
-        result = reader.read(path, sniffed, options)
+        if ahead is not None:
+            _test_pause("parsing")
+            digest, result = ahead.result()
+        else:
+            digest, result = _read(path, profiles, lang, reading, interpretation)
+        if read_next is not None and interpretation is None:
+            _read_ahead(Path(read_next), profiles, lang, reading)
         if interpretation is not None and not isinstance(result, PackageResult):
             # the names the upload page's library editor offers for mapping (codes, locations)
             interpretation["libraries"] = library_values(result)
@@ -248,6 +271,63 @@ def prepare(
     # the readers' and the checks' notes in the user's language (labels.Note)
     prepared.report.warnings = [labels.say(w, lang) for w in prepared.report.warnings]
     return prepared
+
+
+def _read(
+    path: Path,
+    profiles: dict,
+    lang: str,
+    reading: dict,
+    interpretation: dict | None = None,
+    ahead: bool = False,
+) -> tuple[Future, ReadResult | PackageResult]:
+    """The reader's pass over the file (no database read): the future of its SHA-256 scan and
+    what the reader found. ReadError and LoadRefused as :func:`prepare` passes them on.
+    ``ahead``: on the read-ahead thread (the test pause is then the taker's)."""
+    digest = _HASHING.submit(safety.scan_file, path)
+    sniffed = sniff(path)
+    if not ahead:
+        _test_pause("parsing")
+    reader = _choose_reader(path, sniffed, reading["format"], lang)
+    options = ReadOptions(
+        respondent_type=reading["respondent_type"],
+        library=reading["library"],
+        period=reading["period"],
+        mapping=reading["mapping"],
+        profiles=profiles,
+        seen=interpretation if interpretation is not None else {},
+        scan=digest,
+    )
+    return digest, reader.read(path, sniffed, options)
+
+
+def _ahead_key(path: Path, profiles: dict, lang: str, reading: dict) -> tuple:
+    """What a reading ahead must match to be used: the same file unchanged since (path, size,
+    mtime), the same reading options and language, the same saved mapping profiles."""
+    stat = path.stat()
+    options = json.dumps({k: reading.get(k) for k in _READING_OPTIONS}, sort_keys=True, default=str)
+    saved = json.dumps(profiles, sort_keys=True, default=str)
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, lang, options, saved)
+
+
+def _read_ahead(path: Path, profiles: dict, lang: str, reading: dict) -> None:
+    """Start reading ``path`` on the read-ahead thread (see load_file's ``read_next``); at most
+    one file is held ahead, so an unused reading never piles up."""
+    if not path.is_file() or reading.get("interpretation") is not None:
+        return
+    reading = {k: reading.get(k) for k in _READING_OPTIONS}
+    key = _ahead_key(path, profiles, lang, reading)
+    with _AHEAD_LOCK:
+        _READ_AHEAD.clear()
+        _READ_AHEAD[key] = _AHEAD.submit(_read, path, profiles, lang, reading, ahead=True)
+
+
+def _taken_ahead(path: Path, profiles: dict, lang: str, reading: dict) -> Future | None:
+    """The reading of ``path`` started ahead with these options, taken (used once), or None."""
+    with _AHEAD_LOCK:
+        if not _READ_AHEAD:
+            return None
+        return _READ_AHEAD.pop(_ahead_key(path, profiles, lang, reading), None)
 
 
 def undo(db_path: Path, upload_id: int) -> dict:
@@ -411,7 +491,7 @@ def _resolve(
     )
     return _Prepared(
         report=report,
-        sha256=digest.result() if digest is not None else safety.sha256_file(path),
+        sha256=digest.result().sha256 if digest is not None else safety.sha256_file(path),
         kind=kind,
         instrument=result.instrument,
         responses=responses if responses is not None else pd.DataFrame(),

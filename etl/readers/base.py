@@ -29,6 +29,7 @@ columns for ``answers``, ``responses`` and ``kiosk``):
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,9 @@ class ReadOptions:
     ``profiles``: saved mappings by header signature, so the next export of a survey loads in one
     step. ``seen``: filled by ``etl.mapping.resolve`` with what a wide reader understood (format,
     headers, column roles), so the upload page's mapping editor can show it; readers never read it.
+    ``scan``: the loader's one pass over the file's bytes (a Future of ``safety.FileScan``: its
+    SHA-256 and whether it holds a double quote), so a reader that needs to know the latter waits
+    for that pass instead of reading the file again; None outside the loader.
     """
 
     respondent_type: str | None = None
@@ -145,6 +149,7 @@ class ReadOptions:
     mapping: dict | None = None
     profiles: dict[str, dict] = field(default_factory=dict)
     seen: dict = field(default_factory=dict)
+    scan: Future | None = None
 
 
 class ReadError(labels.Refusal):

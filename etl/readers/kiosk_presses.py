@@ -118,10 +118,11 @@ def read_presses(path: Path, sniffed: Sniffed, options) -> ReadResult:
         if sniffed.utf8_unchecked:
             # the first chunk is UTF-8: DuckDB validates every cell the count reads, so the
             # sniffer's pass over the whole file is made only when DuckDB rejected a line
-            result = _read_presses(path, to_utf8(path, "utf-8", workdir), sniffed, unchecked=True)
+            utf8 = to_utf8(path, "utf-8", workdir)
+            result = _read_presses(path, utf8, sniffed, options, unchecked=True)
             if result is not None:
                 return result
-        return _read_presses(path, to_utf8(path, sniffed.encoding, workdir), sniffed)
+        return _read_presses(path, to_utf8(path, sniffed.encoding, workdir), sniffed, options)
 
 
 def _first(exc: Exception) -> str:
@@ -244,15 +245,26 @@ def _has_quote(path: Path) -> bool:
         return data.find(b'"') >= 0
 
 
+def _quoted(path: Path, utf8: Path, options) -> bool:
+    """Whether the file DuckDB counts (``utf8``) holds a double quote: the loader's pass over the
+    file's bytes says so when that file is the upload itself (``ReadOptions.scan``), and waiting
+    for that pass also keeps its hashing off the CPU while DuckDB counts; else a search of
+    ``utf8`` (a converted copy, or a reader called outside the loader)."""
+    scan = getattr(options, "scan", None)
+    if scan is not None and utf8 == path:
+        return scan.result().has_quote
+    return _has_quote(utf8)
+
+
 def _count_typed(
-    con, base: dict, params: dict, columns: list[str], ts_col: str, ts_format: str
+    con, base: dict, params: dict, columns: list[str], ts_col: str, ts_format: str, quoted: bool
 ) -> pd.DataFrame | None:
     """Count the file with its timestamp column read as TIMESTAMP in ``ts_format`` into the
     table kiosk_raw; returns the lines DuckDB rejected (csv_rejects), or None when a timestamp
     did not read (a CAST reject): the caller then counts the file as text, whose reading of
     such a press (trimmed, cleaned, other formats, else reported) is the product's rule."""
     types = {c: "TIMESTAMP" if c == ts_col else "VARCHAR" for c in columns}
-    quote = '"' if _has_quote(Path(str(base["path"]))) else ""
+    quote = '"' if quoted else ""
     wanted = base | params | {"header_types": types, "ts_format": ts_format, "quote": quote}
     sql = queries.sql("kiosk_presses_hourly_typed")
     con.sql(sql, params=queries.named_in(sql, wanted)).to_table("kiosk_raw")
@@ -263,7 +275,7 @@ def _count_typed(
 
 
 def _read_presses(
-    path: Path, utf8: Path, sniffed: Sniffed, unchecked: bool = False
+    path: Path, utf8: Path, sniffed: Sniffed, options=None, unchecked: bool = False
 ) -> ReadResult | None:
     """The press file ``utf8`` counted; ``unchecked``: the file is read as UTF-8 before the
     sniffer's whole-file check, and None is returned (read it again converted) when that check
@@ -286,7 +298,8 @@ def _read_presses(
             rejects = None
             typed = _typed_format(con, sniffed, columns, params, ts_col)
             if typed is not None:
-                rejects = _count_typed(con, base, params, columns, ts_col, typed)
+                quoted = _quoted(path, utf8, options)
+                rejects = _count_typed(con, base, params, columns, ts_col, typed, quoted)
                 if rejects is None:
                     # DuckDB keeps the reject tables of every read of a connection: a fresh one,
                     # so the text reading's row problems are its own

@@ -59,6 +59,8 @@ def cmd_load(args) -> int:
                 mapping=column_mapping,
                 progress=bar.for_file(number, Path(path).name) if bar else None,
                 lang=args.lang,
+                # the next file is read while this one is written (etl.load.load_file)
+                read_next=Path(args.paths[number]) if number < total else None,
             ).to_json()
             if args.save_profile and report["status"] == "loaded":
                 _save_profile(svc, args.save_profile, column_mapping, path, args)

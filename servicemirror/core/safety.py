@@ -27,6 +27,7 @@ import codecs
 import hashlib
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -194,6 +195,29 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """What one pass over a file's bytes found: its SHA-256 (hex) and whether it holds a ``"``."""
+
+    sha256: str
+    has_quote: bool
+
+
+def scan_file(path: Path) -> FileScan:
+    """:func:`sha256_file` and the search for a double quote in the same pass over the bytes.
+
+    An upload reads its file once for both: the loader hashes it for the upload's identity, and
+    the kiosk press reader counts a file without any ``"`` with DuckDB's quote handling off
+    (queries/kiosk_presses_hourly_typed.sql). A second pass cost a 200 MB export about 0.1 s."""
+    digest = hashlib.sha256()
+    quote = False
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            quote = quote or b'"' in chunk
+    return FileScan(digest.hexdigest(), quote)
 
 
 def protect_cell(value):
