@@ -201,7 +201,7 @@ class _LibraryResolver:
         millions of rows but a few hundred names (the per-row loop was measured at 30 s for
         5 million presses). Problems are reported per row, in row order, as before.
         """
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # copy-on-write: the caller's frame stays as it is
         if self.forced:
             ok = np.ones(len(frame), dtype=bool)
             codes = np.zeros(len(frame), dtype=np.intp)

@@ -60,7 +60,7 @@ def _spread(texts: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
 def _apply_periods(
     frame: pd.DataFrame, forced: str | None, length: str, problems, file_name
 ) -> pd.DataFrame:
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame stays as it is
     if forced:
         frame["period"] = str(forced).strip()
         return frame
@@ -277,7 +277,7 @@ def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
     if not present or responses.empty:
         return responses
     names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
-    out = responses.copy()
+    out = responses.copy(deep=False)  # copy-on-write: only the scrubbed columns are new
     for column in present:
         values = out[column].dropna().unique()
         cleaned = scrub.scrub_series(pd.Series(values, dtype=object).astype(str), names)
