@@ -485,6 +485,7 @@ def to_result(
         )
     if items:
         _engine_answers(source, present, maps, result)
+        result.answers.rows = rows.to_numpy()  # the records unpivoted: no answer lies outside
         result.items = pd.DataFrame(items, columns=ITEM_COLUMNS)
     result.comments = _comments(source, spec)
     result.columns = column_table(source.columns, spec, result.items, scale_sources)
