@@ -295,8 +295,8 @@ def _hash_ids(ids: pd.Series, salt: str, con=None) -> list[str | None]:
 
 def hash_column(ids: pd.Series, salt: str, con=None) -> pd.Series:
     """The digests of :func:`_hash_ids` as an Arrow-backed string column on ``ids``' index (null
-    for a missing or blank id): the writer hands it back to DuckDB as it is, without a Python
-    string per respondent on the way (400,000 of them cost ~0.5 s)."""
+    for a missing or blank id), without a Python string per respondent on the way. The writer
+    makes the same digests in its own transaction (queries/new_responses_hashed.sql)."""
     # as text without a Python loop: DuckDB reads the (Arrow-backed) string column in place
     text = pd.Series(ids).reset_index(drop=True).astype("string")
     own = con is None
