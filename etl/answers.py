@@ -37,6 +37,9 @@ class Answers:
         # the answered respondents, kept until a step deletes an answer: the wide reader and the
         # loader both ask (a pass over every answer each time), mostly with nothing deleted between
         self._answered: np.ndarray | None = None
+        # every row an answer may belong to, where that is known (the wide reader: the records
+        # it unpivoted; after a keep_rows: the rows kept); None = unknown
+        self.rows: np.ndarray | None = None
 
     @classmethod
     def of(cls, answers) -> Answers:
@@ -94,9 +97,13 @@ class Answers:
 
     def keep_rows(self, rows) -> None:
         """Keep only the answers of these respondents (row numbers)."""
-        self.con.register("answer_rows", pd.DataFrame({"row": pd.Series(rows, dtype="int64")}))
+        kept = pd.Series(rows, dtype="int64").to_numpy()
+        if self.rows is not None and np.isin(self.rows, kept).all():
+            return  # every row an answer may have is kept: no pass over the answers deletes none
+        self.con.register("answer_rows", pd.DataFrame({"row": kept}))
         self._deleted(queries.scalar(self.con, "parsed_keep_rows"))
         self.con.unregister("answer_rows")
+        self.rows = kept
 
     def validate(self, items: pd.DataFrame) -> pd.DataFrame:
         """The checks against the file's resolved items (item_code, scale_min, scale_max,

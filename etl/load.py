@@ -397,7 +397,9 @@ def _resolve(
     kind = "responses"
 
     if has_rows:
-        responses = result.responses.copy()
+        # a new frame over the same columns: pandas copies a column only when it is written
+        # (copy-on-write), so 400,000 respondents are not copied whole at each step
+        responses = result.responses.copy(deep=False)
         rtype = respondent_type or None
         if "respondent_type" not in responses.columns:
             responses["respondent_type"] = None

@@ -5,6 +5,7 @@ mapping (unit_map), and a cell that is not a plausible name rejected with its re
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from pathlib import Path
 
@@ -201,7 +202,7 @@ class _LibraryResolver:
         millions of rows but a few hundred names (the per-row loop was measured at 30 s for
         5 million presses). Problems are reported per row, in row order, as before.
         """
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # copy-on-write: the caller's frame stays as it is
         if self.forced:
             ok = np.ones(len(frame), dtype=bool)
             codes = np.zeros(len(frame), dtype=np.intp)
@@ -219,12 +220,18 @@ class _LibraryResolver:
             else pd.Series([None] * len(frame), index=frame.index)
         )
         # blank, None and NaN all mean "no branch" to _branch: one group for them
-        filled = branch.astype(object).where(branch.notna(), "").to_numpy(dtype=object)
+        given = branch.notna().to_numpy(dtype=bool)
         # factorize each column, then the combined integer code (a MultiIndex is 10x slower)
         # the keys as matched, by their match codes (two names may match one library)
         key_codes, libs = pd.factorize(keys)
         lib_codes = key_codes[codes]
-        branch_codes, names = pd.factorize(filled)
+        if len(frame) and not given.any():
+            # no branch anywhere (most exports): that one group without hashing every row's blank
+            branch_codes = np.zeros(len(frame), dtype=np.intp)
+            names = np.array([""], dtype=object)
+        else:
+            filled = branch.astype(object).where(given, "").to_numpy(dtype=object)
+            branch_codes, names = pd.factorize(filled)
         pair_codes, pairs = pd.factorize(lib_codes.astype(np.int64) * len(names) + branch_codes)
         branches = [self._branch(libs[p // len(names)], names[p % len(names)]) for p in pairs]
         frame["branch_key"] = np.array(branches, dtype=object)[pair_codes]
@@ -358,8 +365,10 @@ GENERIC_NAME_WORDS = {
 }
 
 
-def _core_words(norm: str) -> list[str]:
-    return [w for w in norm.split(" ") if w and w not in GENERIC_NAME_WORDS]
+@functools.lru_cache(maxsize=8192)
+def _core_words(norm: str) -> tuple[str, ...]:
+    # kept per name: a file of a hundred new libraries compares each with all the others
+    return tuple(w for w in norm.split(" ") if w and w not in GENERIC_NAME_WORDS)
 
 
 def _near_miss(norm: str, known: list[str]) -> list[str]:

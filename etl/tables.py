@@ -179,8 +179,11 @@ def exclude_source_rows(source: Source, column: str, kept: set[str], path: Path,
     """Drop the records whose ``column`` (stripped, lower case) is not one of ``kept`` (a blank
     cell included); each becomes a Problem naming its row and the reason (``why``: a reason key
     of the label table). Decided once per distinct cell; the records are found in SQL."""
-    distinct = source.distinct([column])[column]["cell"]
-    refused = [c for c in distinct if str(c).strip().lower() not in kept]
+    distinct = source.distinct([column])[column]
+    refused = [c for c in distinct["cell"] if str(c).strip().lower() not in kept]
+    if not refused and int(distinct["n"].sum()) == source.count():
+        # every record holds a kept cell (none is blank): no pass over the records to find none
+        return []
     records = source.records_with(column, refused)
     source.drop_records(records)
     return [Problem.of(Path(path).name, int(row), column, None, why) for row in records]

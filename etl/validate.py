@@ -60,7 +60,7 @@ def _spread(texts: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
 def _apply_periods(
     frame: pd.DataFrame, forced: str | None, length: str, problems, file_name
 ) -> pd.DataFrame:
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame stays as it is
     if forced:
         frame["period"] = str(forced).strip()
         return frame
@@ -277,7 +277,7 @@ def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
     if not present or responses.empty:
         return responses
     names = [n for n in state.settings.get("comment_names", "").split(",") if n.strip()]
-    out = responses.copy()
+    out = responses.copy(deep=False)  # copy-on-write: only the scrubbed columns are new
     for column in present:
         values = out[column].dropna().unique()
         cleaned = scrub.scrub_series(pd.Series(values, dtype=object).astype(str), names)
@@ -295,8 +295,8 @@ def _hash_ids(ids: pd.Series, salt: str, con=None) -> list[str | None]:
 
 def hash_column(ids: pd.Series, salt: str, con=None) -> pd.Series:
     """The digests of :func:`_hash_ids` as an Arrow-backed string column on ``ids``' index (null
-    for a missing or blank id): the writer hands it back to DuckDB as it is, without a Python
-    string per respondent on the way (400,000 of them cost ~0.5 s)."""
+    for a missing or blank id), without a Python string per respondent on the way. The writer
+    makes the same digests in its own transaction (queries/new_responses_hashed.sql)."""
     # as text without a Python loop: DuckDB reads the (Arrow-backed) string column in place
     text = pd.Series(ids).reset_index(drop=True).astype("string")
     own = con is None

@@ -485,6 +485,7 @@ def to_result(
         )
     if items:
         _engine_answers(source, present, maps, result)
+        result.answers.rows = rows.to_numpy()  # the records unpivoted: no answer lies outside
         result.items = pd.DataFrame(items, columns=ITEM_COLUMNS)
     result.comments = _comments(source, spec)
     result.columns = column_table(source.columns, spec, result.items, scale_sources)
@@ -701,8 +702,9 @@ def _per_distinct(values: pd.Series, fn) -> pd.Series:
 
 def _id_column(frame: pd.DataFrame, column: str | None) -> pd.Series:
     """The respondent ids trimmed like :func:`_text_column`, but kept as pandas' Arrow-backed
-    strings (NA for a blank): an id only goes back to DuckDB to be hashed (etl/validate.py
-    hash_column), so 400,000 of them never become Python strings and back."""
+    strings (NA for a blank): an id only goes back to DuckDB to be hashed where the responses
+    are written (queries/new_responses_hashed.sql), so 400,000 of them never become Python
+    strings and back."""
     if column is None or column not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     text = frame[column].astype("string").str.strip()

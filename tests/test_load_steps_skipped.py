@@ -80,3 +80,36 @@ def test_supersede_runs_only_when_a_stored_respondent_repeats(tmp_path, monkeypa
             "select upload_id, superseded_by from responses where superseded_by is not null"
         ).fetchall()
     assert marked == [(first.upload_id, again.upload_id)]
+
+
+def test_keep_rows_runs_no_delete_when_every_row_with_answers_is_kept(monkeypatch):
+    answers = _answers()
+    answers.rows = answers.frame()["row"].unique()  # as the wide reader knows them
+    asked = _asked(monkeypatch, "scalar")
+    answers.keep_rows([1, 2, 3, 4, 5])  # keeps every row that has an answer
+    assert "parsed_keep_rows" not in asked
+    assert sorted(answers.frame()["row"].tolist()) == [1, 1, 2, 3, 4]
+    answers.keep_rows([1, 3, 4])  # row 2 goes: the delete runs
+    assert asked.count("parsed_keep_rows") == 1
+    assert sorted(answers.frame()["row"].tolist()) == [1, 1, 3, 4]
+    answers.keep_rows([1, 3, 4, 9])  # nothing left to delete
+    assert asked.count("parsed_keep_rows") == 1
+    answers.keep_rows([1])
+    assert sorted(answers.frame()["row"].tolist()) == [1, 1] and answers.rows.tolist() == [1]
+
+
+def test_a_wide_read_knows_the_rows_its_answers_belong_to(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "StartDate,ResponseId,Q1,Bibliotek\n"
+        "Start Date,Response ID,Jeg trives på min arbejdsplads,Bibliotek\n"
+        "2025-02-01 10:00:00,R_1,4,Gentofte\n"
+        "2025-02-01 11:00:00,R_2,,Gentofte\n"
+        "2025-02-01 12:00:00,R_3,5,Gentofte\n",
+        encoding="utf-8",
+    )
+    prepared = load.prepare(tmp_path / "t.duckdb", path, respondent_type="staff")
+    answers = prepared.answers
+    # the reader's records bound the answers; R_2 answered nothing and is not a response
+    assert set(answers.frame()["row"]) <= set(answers.rows.tolist())
+    assert sorted(answers.frame()["row"].tolist()) == prepared.responses["row"].tolist() == [1, 3]

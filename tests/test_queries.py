@@ -128,8 +128,11 @@ def _frames(csv_path: Path) -> dict[str, pd.DataFrame]:
         "user_type": [None],
         "channel": [None],
     }
+    # what the writer registers before new_responses_hashed.sql makes new_responses of it
+    rows = {("respondent_id" if k == "respondent_hash" else k): v for k, v in response.items()}
     return {
         "new_responses": pd.DataFrame(response),
+        "new_response_rows": pd.DataFrame(rows),
         "new_answers": pd.DataFrame({"row": [1], "map_id": [1]}),
         "new_answer_values": pd.DataFrame(
             {"map_id": [1], "item": ["core_sat"], "value": [4.0], "raw_value": ["4"]}
@@ -412,6 +415,7 @@ _MADE_BY = {
     "wide_answers": "parsed_answers",
     "parsed_from_frame": "parsed_map",
     "parsed_answers_from_frame": "parsed_answers",
+    "new_responses_hashed": "new_responses",
 }
 
 
@@ -437,7 +441,7 @@ def test_every_query_runs(name, small_db_shared, tmp_path):
         if "{table}" in text:  # a statement for each upload-owned table: run it on one
             text = queries.on_table(name, "responses")
         for frame_name, frame in _frames(csv_path).items():
-            if frame_name in text:
+            if frame_name in text and frame_name != _MADE_BY.get(name):
                 con.register(frame_name, frame)
         _make_parsing_tables(con, name, text)
         if name == "schema" or name.startswith("migrate_"):

@@ -54,3 +54,30 @@ def test_response_rows_stored_from_arrow_equal_those_from_the_frame(tmp_path, mi
     # Arrow unless a column mixes text and numbers
     assert isinstance(table, pd.DataFrame) if mixed else isinstance(table, pa.Table)
     assert _stored(tmp_path / "arrow.duckdb", table) == _stored(tmp_path / "frame.duckdb", frame)
+
+
+def test_stored_respondent_hashes_are_hashlib_digests_of_the_trimmed_ids(tmp_path):
+    # the writer hashes the ids in DuckDB (queries/new_responses_hashed.sql); what it stores
+    # must be sha256("<salt>:<id>") as hashlib makes it, and null for a respondent without an id
+    import hashlib
+
+    from servicemirror.etl import load
+
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "StartDate,ResponseId,Q1,Bibliotek\n"
+        "Start Date,Response ID,Jeg trives på min arbejdsplads,Bibliotek\n"
+        "2025-02-01 10:00:00, R_1 ,4,Gentofte\n"
+        "2025-02-01 11:00:00,R_2,3,Gentofte\n"
+        "2025-02-01 12:00:00,,5,Gentofte\n",
+        encoding="utf-8",
+    )
+    dbp = tmp_path / "t.duckdb"
+    assert load.load_file(dbp, path, respondent_type="staff").status == "loaded"
+    with db.reading(dbp) as con:
+        salt = queries.scalar(con, "setting_get", key="hash_salt")
+        stored = con.execute(
+            "select respondent_hash from responses order by response_id"
+        ).fetchall()
+    expected = [hashlib.sha256(f"{salt}:{i}".encode()).hexdigest() for i in ("R_1", "R_2")]
+    assert [h for (h,) in stored] == [*expected, None]
