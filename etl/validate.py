@@ -9,7 +9,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from servicemirror import queries
 from servicemirror.core import labels
 from servicemirror.etl import scrub, vocab
 from servicemirror.etl.answers import Answers
@@ -19,7 +18,6 @@ from servicemirror.etl.readers.base import (
     Problem,
     ReadResult,
 )
-from servicemirror.etl.source import parsing_connection
 from servicemirror.etl.values import take_texts
 
 
@@ -283,34 +281,6 @@ def _scrub_segments(responses: pd.DataFrame, state: _State) -> pd.DataFrame:
         cleaned = scrub.scrub_series(pd.Series(values, dtype=object).astype(str), names)
         out[column] = out[column].map(dict(zip(values, cleaned, strict=True)))
     return out
-
-
-def _hash_ids(ids: pd.Series, salt: str, con=None) -> list[str | None]:
-    """sha256("<salt>:<id>") as hex for each id (None for a missing or blank one), computed by
-    DuckDB: 400,000 respondents are hashed at engine speed, the digests the same as hashlib's.
-    ``con``: a connection to run it on (the writer's); else a parsing connection of its own."""
-    hashes = hash_column(ids, salt, con).astype(object)
-    return hashes.where(hashes.notna(), None).tolist()
-
-
-def hash_column(ids: pd.Series, salt: str, con=None) -> pd.Series:
-    """The digests of :func:`_hash_ids` as an Arrow-backed string column on ``ids``' index (null
-    for a missing or blank id), without a Python string per respondent on the way. The writer
-    makes the same digests in its own transaction (queries/new_responses_hashed.sql)."""
-    # as text without a Python loop: DuckDB reads the (Arrow-backed) string column in place
-    text = pd.Series(ids).reset_index(drop=True).astype("string")
-    own = con is None
-    con = parsing_connection() if own else con
-    try:
-        con.register("hash_input", pd.DataFrame({"pos": np.arange(len(text)), "id": text}))
-        arrow = con.sql(queries.sql("hash_ids"), params={"salt": salt}).to_arrow_table()
-        con.unregister("hash_input")
-        hashes = arrow.column("hash").to_pandas(types_mapper=pd.ArrowDtype)
-        hashes.index = pd.Series(ids).index
-        return hashes
-    finally:
-        if own:
-            con.close()
 
 
 def _problem_json(p: Problem, lang: str = "en") -> dict:

@@ -1,7 +1,7 @@
 -- new_responses_hashed: the registered `new_response_rows` (the writer's response rows with the
 -- trimmed source `respondent_id` as text) as the temporary table `new_responses` that
 -- count_superseded, insert_responses and supersede_responses read, each id replaced by its salted
--- SHA-256 hex digest (sha256("<salt>:<id>"), as hash_ids.sql; a blank or missing id stays null):
+-- SHA-256 hex digest (sha256("<salt>:<id>"); a blank or missing id stays null):
 -- the digests are made where they are stored, never carried through Python. The table lives as
 -- long as the writer's connection (one transaction: db.writing closes it after the commit).
 -- params: $salt.

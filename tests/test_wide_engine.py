@@ -3,22 +3,10 @@ Python it replaced gave, checked against an independent computation."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
 from servicemirror.etl import wide, wide_values
 from servicemirror.etl.answers import Answers
-from servicemirror.etl.validate import _hash_ids
-
-
-def test_ids_hashed_in_duckdb_match_hashlib():
-    ids = pd.Series(["R_1", None, "", "æøå", float("nan"), 5], index=[4, 5, 6, 7, 8, 9])
-    expected = [
-        hashlib.sha256(f"salt:{i}".encode()).hexdigest() if isinstance(i, str) and i else None
-        for i in ["R_1", None, "", "æøå", None, "5"]
-    ]
-    assert _hash_ids(ids, "salt") == expected
 
 
 def test_answers_from_a_frame_keep_order_values_and_summary():
