@@ -127,7 +127,8 @@ class _Prepared:
         keys: set[str] = set()
         for frame in (self.responses, self.aggregates, self.kiosk_units):
             if frame is not None and "library_key" in frame.columns:
-                keys |= set(frame["library_key"].dropna())
+                # the distinct keys first: iterating 400,000 Arrow-backed cells cost half a second
+                keys |= set(frame["library_key"].dropna().unique().tolist())
         if self.package is not None:
             keys |= set(self.package.parts()["library_key"])
         return keys
