@@ -189,12 +189,9 @@ def verify_zip_stream(path: Path, chunk: int = 1 << 20) -> None:
 
 def sha256_file(path: Path) -> str:
     """The SHA-256 of a file's bytes (hex), read in 1 MiB chunks so a large file never sits in
-    memory: an upload's identity (a file loaded twice is refused) and a backup's checksums."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    memory: an upload's identity (a file loaded twice is refused) and a backup's checksums.
+    The one read loop is :func:`scan_file`'s (its search for a quote is a memchr per chunk)."""
+    return scan_file(path).sha256
 
 
 @dataclass(frozen=True)
@@ -206,7 +203,7 @@ class FileScan:
 
 
 def scan_file(path: Path) -> FileScan:
-    """:func:`sha256_file` and the search for a double quote in the same pass over the bytes.
+    """A file's SHA-256 (hex) and whether it holds a double quote, in one pass over its bytes.
 
     An upload reads its file once for both: the loader hashes it for the upload's identity, and
     the kiosk press reader counts a file without any ``"`` with DuckDB's quote handling off
