@@ -93,8 +93,6 @@ _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicemirror-s
 _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicemirror-read-ahead")
 _READ_AHEAD: dict[tuple, Future] = {}
 _AHEAD_LOCK = threading.Lock()
-# the reading options a file read ahead was read with: a load_file with other ones reads it again
-_READING_OPTIONS = ("respondent_type", "library", "period", "format", "mapping")
 
 
 # --------------------------------------------------------------------------- public API
@@ -223,6 +221,7 @@ def prepare(
         raise LoadRefused.of("load_bad_type", lang=lang, value=labels.clip(respondent_type))
     _stage(progress, "reading")
     profiles = mapping_profiles.stored_profiles(db_path)
+    # the options the reader's pass depends on: a file read ahead with other ones is read again
     reading = {
         "respondent_type": respondent_type,
         "library": library,
@@ -305,7 +304,7 @@ def _ahead_key(path: Path, profiles: dict, lang: str, reading: dict) -> tuple:
     """What a reading ahead must match to be used: the same file unchanged since (path, size,
     mtime), the same reading options and language, the same saved mapping profiles."""
     stat = path.stat()
-    options = json.dumps({k: reading.get(k) for k in _READING_OPTIONS}, sort_keys=True, default=str)
+    options = json.dumps(reading, sort_keys=True, default=str)
     saved = json.dumps(profiles, sort_keys=True, default=str)
     return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, lang, options, saved)
 
@@ -313,9 +312,8 @@ def _ahead_key(path: Path, profiles: dict, lang: str, reading: dict) -> tuple:
 def _read_ahead(path: Path, profiles: dict, lang: str, reading: dict) -> None:
     """Start reading ``path`` on the read-ahead thread (see load_file's ``read_next``); at most
     one file is held ahead, so an unused reading never piles up."""
-    if not path.is_file() or reading.get("interpretation") is not None:
+    if not path.is_file():
         return
-    reading = {k: reading.get(k) for k in _READING_OPTIONS}
     key = _ahead_key(path, profiles, lang, reading)
     with _AHEAD_LOCK:
         _READ_AHEAD.clear()
