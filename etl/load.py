@@ -140,8 +140,10 @@ def load_file(
         prepared = prepare(
             db_path, path, progress=progress, lang=lang, read_next=read_next, **reading
         )
+    # the libraries it writes for: the uploader's permission below, the audit hook's record
+    library_keys = prepared.library_keys()
     if allowed_libraries is not None:
-        others = sorted(prepared.library_keys() - set(allowed_libraries))
+        others = sorted(library_keys - set(allowed_libraries))
         if others:
             raise LoadRefused.of(
                 "load_not_allowed",
@@ -171,7 +173,7 @@ def load_file(
         cells_table.refresh_uploads(con, [report.upload_id])
         report.status = "loaded"
         if on_written is not None:
-            on_written(con, report, sorted(prepared.library_keys()))
+            on_written(con, report, sorted(library_keys))
     # the writer's notes (superseded respondents, replaced package parts) in the user's language
     report.warnings = [labels.say(w, lang) for w in report.warnings]
     _test_pause("committed")
