@@ -132,6 +132,18 @@ _FLOOR_TABLE = (
 )
 
 
+def _floor_db(args: dict):
+    """The on-disk ``db`` of a floor task, with the reader's settings and the empty counts table."""
+    import duckdb
+
+    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
+
+    config = {k: v for k, v in DUCKDB_CONFIG.items() if k != "autoload_known_extensions"}
+    disk = duckdb.connect(args["db"], config=config)
+    disk.execute(_FLOOR_TABLE)
+    return disk
+
+
 def _floor_result(disk, seconds: float) -> dict:
     """A floor task's result: its seconds, the presses and hourly groups it stored; closes
     ``disk``."""
@@ -150,9 +162,7 @@ def _kiosk_floor_uploads(args: dict, in_lock: bool) -> dict:
     from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
 
     sql = queries.sql("kiosk_presses_hourly_typed")
-    config = {k: v for k, v in DUCKDB_CONFIG.items() if k != "autoload_known_extensions"}
-    disk = duckdb.connect(args["db"], config=config)
-    disk.execute(_FLOOR_TABLE)
+    disk = _floor_db(args)
     start = time.perf_counter()
     for number, path in enumerate(args["files"]):
         params = queries.named_in(sql, _kiosk_count_params(args, path))
@@ -182,13 +192,7 @@ def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
 
 
 def _kiosk_floor_one_statement(args: dict) -> dict:
-    import duckdb
-
-    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
-
-    config = {k: v for k, v in DUCKDB_CONFIG.items() if k != "autoload_known_extensions"}
-    disk = duckdb.connect(args["db"], config=config)
-    disk.execute(_FLOOR_TABLE)
+    disk = _floor_db(args)
     c = args["columns"]
     one = _kiosk_count_params(args, args["files"][0])
     start = time.perf_counter()
