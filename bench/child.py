@@ -155,74 +155,76 @@ def _floor_result(disk, seconds: float) -> dict:
     return {"seconds": seconds, "rows": int(rows), "groups": int(groups)}
 
 
-def _kiosk_floor_uploads(args: dict, in_lock: bool) -> dict:
-    """Each press file counted and stored as an upload of its own, one transaction each:
-    counted in a database of its own and handed over as Arrow (as the product's reader does),
-    or, ``in_lock``, counted inside the on-disk database's own transaction."""
+def _kiosk_hourly(args: dict, path: str, threads: int | None = None):
+    """One press file counted by the product's count statement in an in-memory database of its
+    own, the hourly rows out as Arrow (as the product's reader hands them over); ``threads``:
+    the DuckDB threads of that count (None: every core)."""
     import duckdb
 
     from servicemirror import queries
     from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
+
+    sql = queries.sql("kiosk_presses_hourly_typed")
+    mem = duckdb.connect(config=DUCKDB_CONFIG | ({"threads": threads} if threads else {}))
+    try:
+        params = queries.named_in(sql, _kiosk_count_params(args, path))
+        return mem.sql(sql, params=params).to_arrow_table()
+    finally:
+        mem.close()
+
+
+def _store_upload(disk, number: int, hourly) -> None:
+    """File ``number``'s hourly rows (Arrow) stored as an upload of its own: one transaction,
+    committed and checkpointed."""
+    disk.register("hourly", hourly)
+    disk.execute("begin")
+    disk.execute(f"insert into counts select {number}, * from hourly")
+    disk.execute("commit")
+    disk.execute("checkpoint")
+    disk.unregister("hourly")
+
+
+def _kiosk_floor_per_upload(args: dict) -> dict:
+    """Each press file counted in a database of its own, handed over as Arrow (as the product's
+    reader does) and stored as an upload of its own."""
+    disk = _floor_db(args)
+    start = time.perf_counter()
+    for number, path in enumerate(args["files"]):
+        _store_upload(disk, number, _kiosk_hourly(args, path))
+    return _floor_result(disk, time.perf_counter() - start)
+
+
+def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
+    """Each press file counted inside the on-disk database's own transaction (no hand-over
+    between databases) and stored as an upload of its own."""
+    from servicemirror import queries
 
     sql = queries.sql("kiosk_presses_hourly_typed")
     disk = _floor_db(args)
     start = time.perf_counter()
     for number, path in enumerate(args["files"]):
         params = queries.named_in(sql, _kiosk_count_params(args, path))
-        if in_lock:
-            disk.execute("begin")
-            disk.sql(sql, params=params).to_table("hourly")
-        else:
-            mem = duckdb.connect(config=DUCKDB_CONFIG)
-            # read by name in the insert below (DuckDB scans a Python variable it names)
-            hourly = mem.sql(sql, params=params).to_arrow_table()  # noqa: F841
-            mem.close()
-            disk.execute("begin")
+        disk.execute("begin")
+        disk.sql(sql, params=params).to_table("hourly")
         disk.execute(f"insert into counts select {number}, * from hourly")
-        if in_lock:
-            disk.execute("drop table hourly")
+        disk.execute("drop table hourly")
         disk.execute("commit")
         disk.execute("checkpoint")
     return _floor_result(disk, time.perf_counter() - start)
 
 
-def _kiosk_floor_per_upload(args: dict) -> dict:
-    return _kiosk_floor_uploads(args, in_lock=False)
-
-
 def _kiosk_floor_per_upload_parallel(args: dict) -> dict:
     from concurrent.futures import ThreadPoolExecutor
-
-    import duckdb
-
-    from servicemirror import queries
-    from servicemirror.etl.readers.kiosk_presses import DUCKDB_CONFIG
-
-    sql = queries.sql("kiosk_presses_hourly_typed")
-
-    def counted(path: str):
-        mem = duckdb.connect(config=DUCKDB_CONFIG | {"threads": 1})
-        try:
-            params = queries.named_in(sql, _kiosk_count_params(args, path))
-            return mem.sql(sql, params=params).to_arrow_table()
-        finally:
-            mem.close()
+    from functools import partial
 
     disk = _floor_db(args)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        # map keeps file order: a file is stored while the next two are counted; ``hourly`` is
-        # read by name in the insert (DuckDB scans a Python variable it names)
-        for number, hourly in enumerate(pool.map(counted, args["files"])):  # noqa: B007
-            disk.execute("begin")
-            disk.execute(f"insert into counts select {number}, * from hourly")
-            disk.execute("commit")
-            disk.execute("checkpoint")
+        # map keeps file order: a file is stored while the next two are counted
+        counted = pool.map(partial(_kiosk_hourly, args, threads=1), args["files"])
+        for number, hourly in enumerate(counted):
+            _store_upload(disk, number, hourly)
     return _floor_result(disk, time.perf_counter() - start)
-
-
-def _kiosk_floor_per_upload_in_lock(args: dict) -> dict:
-    return _kiosk_floor_uploads(args, in_lock=True)
 
 
 def _kiosk_floor_one_statement(args: dict) -> dict:
