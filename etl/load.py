@@ -369,8 +369,9 @@ def _resolve(
     library: str | None,
     period: str | None,
     include_staff_text: bool,
+    *,
+    digest: Future,
     lang: str = "en",
-    digest: Future | None = None,
 ) -> _Prepared:
     report = LoadReport(
         file=path.name,
@@ -493,7 +494,7 @@ def _resolve(
     )
     return _Prepared(
         report=report,
-        sha256=digest.result().sha256 if digest is not None else safety.sha256_file(path),
+        sha256=digest.result().sha256,
         kind=kind,
         instrument=result.instrument,
         responses=responses if responses is not None else pd.DataFrame(),
